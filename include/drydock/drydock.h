@@ -1,0 +1,14 @@
+/*
+ * drydock/drydock.h - umbrella header of libdrydock.
+ * See docs/architecture.md for how the pieces fit together.
+ */
+#ifndef DRYDOCK_H
+#define DRYDOCK_H
+
+#include "common.h"
+#include "errors.h"
+#include "finding.h"
+#include "image.h"
+#include "walk.h"
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * drydock/image.h - opening a local image: docker-archive tars (Docker <= 24
+ * and >= 25 layouts), OCI layouts (directory or tar).
+ *
+ * dd_image_open() reads only metadata (index, manifest, config); the config
+ * blob and the manifest are checked against their digests here. Layers are
+ * read later, once, by dd_walk_run() (walk.h).
+ *
+ * Ownership: *out is owned by the caller and freed with dd_image_free()
+ * (NULL is a no-op). Everything reachable from dd_image_info() is borrowed
+ * and lives as long as the image.
+ */
+#ifndef DRYDOCK_IMAGE_H
+#define DRYDOCK_IMAGE_H
+
+#include "common.h"
+#include "errors.h"
+#include "finding.h"
+
+DD_BEGIN_DECLS
+
+typedef struct dd_image dd_image;
+
+typedef enum dd_source_kind {
+    DD_SOURCE_DOCKER_ARCHIVE = 1, /* docker save tar, either layout */
+    DD_SOURCE_OCI_DIR,            /* OCI image layout directory */
+    DD_SOURCE_OCI_TAR             /* OCI image layout in a tar */
+} dd_source_kind;
+
+typedef enum dd_compression {
+    DD_COMP_UNKNOWN = 0,
+    DD_COMP_NONE,
+    DD_COMP_GZIP,
+    DD_COMP_ZSTD
+} dd_compression;
+
+#define DD_IMAGE_OPTS_VERSION 1
+typedef struct dd_image_opts {
+    unsigned version;
+    const char *platform;  /* "os/arch[/variant]"; NULL = this host's */
+    const char *tag;       /* wanted tag/ref name; NULL = the only one */
+    uint64_t max_json_size; /* cap for manifest/config/index; 0 = 16 MiB */
+} dd_image_opts;
+#define DD_IMAGE_OPTS_INIT {DD_IMAGE_OPTS_VERSION, NULL, NULL, 0}
+
+typedef struct dd_kv {
+    const char *key;
+    const char *value;
+} dd_kv;
+
+typedef struct dd_history_step {
+    const char *created;
+    const char *created_by;
+    const char *comment;
+    int empty_layer;
+    int layer; /* layer index this step produced, -1 for empty steps */
+} dd_history_step;
+
+typedef struct dd_layer_desc {
+    const char *digest;     /* blob digest as the manifest states it */
+    const char *diff_id;    /* from the config, NULL if absent */
+    const char *media_type; /* NULL for docker <= 24 archives */
+    uint64_t size;          /* blob size (stored bytes) */
+    int history;            /* history step that made it, -1 if unknown */
+} dd_layer_desc;
+
+typedef struct dd_image_info {
+    dd_source_kind source;
+    const char *path;            /* file or directory opened */
+    const char *name;            /* chosen tag/ref name, or NULL */
+    const char *manifest_digest; /* sha256 of the manifest bytes, or NULL */
+    const char *config_digest;
+    const char *os, *architecture, *variant;
+    const char *created, *author;
+    const char *user, *workdir;
+    const char *const *env;
+    size_t n_env;
+    const char *const *cmd;
+    size_t n_cmd;
+    const char *const *entrypoint;
+    size_t n_entrypoint;
+    const char *const *exposed_ports;
+    size_t n_exposed_ports;
+    const dd_kv *labels;
+    size_t n_labels;
+    const char *healthcheck; /* JSON text of Healthcheck.Test, or NULL */
+    const dd_history_step *history;
+    size_t n_history;
+    const dd_layer_desc *layers;
+    size_t n_layers;
+    const char *const *repo_tags; /* every name the archive offers */
+    size_t n_repo_tags;
+} dd_image_info;
+
+/*
+ * Open an image. `ref` is a path, or "docker-archive:PATH",
+ * "oci:PATH[:TAG]" to force a source kind.
+ *
+ * Returns 0; DD_ENOTFOUND (no such path, tag or platform: message lists
+ * the choices); DD_EAMBIGUOUS (several images and no tag/platform given:
+ * message lists them); DD_ECORRUPT (unreadable manifest/config, with the
+ * file named); DD_EUNSUPPORTED; DD_ELIMIT; DD_EIO; DD_ENOMEM.
+ * Integrity problems of metadata (config digest mismatch) are findings,
+ * see dd_image_findings().
+ */
+DD_API int dd_image_open(dd_image **out,
+                         const char *ref,
+                         const dd_image_opts *opts,
+                         dd_error *err);
+DD_API void dd_image_free(dd_image *img);
+DD_API const dd_image_info *dd_image_info_get(const dd_image *img);
+/* Findings raised while opening (borrowed, never NULL). */
+DD_API const dd_findings *dd_image_findings(const dd_image *img);
+DD_API const char *dd_source_kind_name(dd_source_kind k);
+DD_API const char *dd_compression_name(dd_compression c);
+
+DD_END_DECLS
+
+#endif

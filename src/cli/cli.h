@@ -1,0 +1,53 @@
+/*
+ * cli/cli.h - shared pieces of the drydock command line. The CLI uses only
+ * the public API (include/drydock).
+ */
+#ifndef DD_CLI_H
+#define DD_CLI_H
+
+#include <stdio.h>
+
+#include "drydock/drydock.h"
+
+/* Exit codes (README "Exit codes"). */
+enum {
+    EXIT_CLEAN = 0,      /* nothing at or above --fail-on */
+    EXIT_FINDINGS = 1,   /* findings at or above --fail-on */
+    EXIT_USAGE = 2,      /* bad command line */
+    EXIT_UNREADABLE = 3, /* image could not be opened or read */
+    EXIT_PARTIAL = 4     /* image read only in part (corrupt, limit hit) */
+};
+
+typedef struct cli_common {
+    const char *image;
+    const char *format; /* "table" | "json" */
+    const char *platform;
+    const char *tag;
+    int quiet;
+    int fail_on; /* dd_severity, DD_SEV_UNKNOWN = never */
+    dd_limits limits;
+    unsigned threads;
+} cli_common;
+
+/* Parse an option shared by the image commands. Returns 1 when consumed
+ * (advancing *i past any argument), 0 when not ours, -1 on error. */
+int cli_common_opt(cli_common *c, int argc, char **argv, int *i);
+void cli_common_init(cli_common *c);
+/* Open + walk with progress; prints one error line on failure and
+ * returns the exit code (EXIT_UNREADABLE) or 0. */
+int cli_open_walk(const cli_common *c,
+                  int hash_files,
+                  dd_image **img,
+                  dd_walk **walk);
+/* Exit code from findings and completeness. */
+int cli_exit_code(const cli_common *c, const dd_image *img, const dd_walk *w);
+/* One line per finding to `out`. */
+void cli_print_findings(FILE *out, const dd_findings *f);
+void cli_mode_string(const dd_fs_node *n, char out[11]);
+const char *cli_human(unsigned long long bytes, char *buf, size_t n);
+int cli_parse_severity(const char *s);
+
+int cmd_inspect(int argc, char **argv);
+int cmd_ls(int argc, char **argv);
+
+#endif

@@ -1,0 +1,282 @@
+/*
+ * cli/cmd_inspect.c - `drydock inspect IMAGE`: metadata, history mapped to
+ * layers, per-layer digests/sizes/file counts, integrity and archive
+ * findings.
+ */
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+
+static const char usage[] =
+    "usage: drydock inspect IMAGE [--format table|json] [options]\n"
+    "\n"
+    "Show an image's digest, platform, user, env, cmd/entrypoint, exposed\n"
+    "ports, labels, history mapped to layers, and each layer's digest,\n"
+    "compression, sizes and entry count. Every layer is read once and\n"
+    "verified (blob digest, diff_id); problems are listed as findings.\n"
+    "\n"
+    "IMAGE: a docker save tar, an OCI layout directory or tar;\n"
+    "       docker-archive:PATH[:TAG] or oci:PATH[:TAG] force the kind.\n"
+    "Options:\n"
+    "  --format table|json   output format (default table)\n"
+    "  --platform OS/ARCH[/VARIANT]  pick from a multi-platform index\n"
+    "  --tag NAME            pick an image from a multi-image archive\n"
+    "  --fail-on SEVERITY    exit 1 at this severity (default high; none)\n"
+    "  --threads N           layers read in parallel (default: all cores)\n"
+    "  --max-layer-bytes N, --max-file-size N, --max-entries N,\n"
+    "  --max-ratio N, --max-path-len N   resource limits (see README)\n"
+    "  -q, --quiet           no progress bar\n";
+
+static json_t *jstr_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+static json_t *str_list(const char *const *v, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_array_append_new(a, json_string(v[i]));
+    }
+    return a;
+}
+
+json_t *cli_findings_json(const dd_findings *fl, json_t *arr);
+json_t *cli_findings_json(const dd_findings *fl, json_t *arr)
+{
+    for (size_t i = 0; i < dd_findings_count(fl); i++) {
+        const dd_finding *f = dd_findings_get(fl, i);
+        json_t *o = json_object();
+        json_object_set_new(o, "kind", json_string(dd_kind_name(f->kind)));
+        json_object_set_new(o, "severity",
+                            json_string(dd_severity_name(f->severity)));
+        json_object_set_new(o, "rule", json_string(f->rule_id));
+        json_object_set_new(o, "title", json_string(f->title));
+        json_object_set_new(o, "layer", f->layer >= 0
+                                            ? json_integer(f->layer)
+                                            : json_null());
+        json_object_set_new(o, "layer_digest", jstr_or_null(f->layer_digest));
+        json_object_set_new(o, "history", f->history >= 0
+                                              ? json_integer(f->history)
+                                              : json_null());
+        json_object_set_new(o, "path", jstr_or_null(f->path));
+        json_object_set_new(o, "offset", f->has_offset
+                                             ? json_integer((json_int_t)f->offset)
+                                             : json_null());
+        json_object_set_new(o, "evidence", jstr_or_null(f->evidence));
+        json_object_set_new(o, "deleted_in_layer",
+                            f->deleted_in >= 0 ? json_integer(f->deleted_in)
+                                               : json_null());
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
+static void print_json(const dd_image *img, const dd_walk *w)
+{
+    const dd_image_info *in = dd_image_info_get(img);
+    json_t *o = json_object();
+    json_object_set_new(o, "source", json_string(dd_source_kind_name(in->source)));
+    json_object_set_new(o, "path", json_string(in->path));
+    json_object_set_new(o, "name", jstr_or_null(in->name));
+    json_object_set_new(o, "manifest_digest", jstr_or_null(in->manifest_digest));
+    json_object_set_new(o, "config_digest", jstr_or_null(in->config_digest));
+    json_t *pf = json_object();
+    json_object_set_new(pf, "os", jstr_or_null(in->os));
+    json_object_set_new(pf, "architecture", jstr_or_null(in->architecture));
+    json_object_set_new(pf, "variant", jstr_or_null(in->variant));
+    json_object_set_new(o, "platform", pf);
+    json_object_set_new(o, "created", jstr_or_null(in->created));
+    json_object_set_new(o, "author", jstr_or_null(in->author));
+    json_object_set_new(o, "user", jstr_or_null(in->user));
+    json_object_set_new(o, "workdir", jstr_or_null(in->workdir));
+    json_object_set_new(o, "env", str_list(in->env, in->n_env));
+    json_object_set_new(o, "cmd", str_list(in->cmd, in->n_cmd));
+    json_object_set_new(o, "entrypoint",
+                        str_list(in->entrypoint, in->n_entrypoint));
+    json_object_set_new(o, "exposed_ports",
+                        str_list(in->exposed_ports, in->n_exposed_ports));
+    json_t *labels = json_object();
+    for (size_t i = 0; i < in->n_labels; i++) {
+        json_object_set_new(labels, in->labels[i].key,
+                            json_string(in->labels[i].value));
+    }
+    json_object_set_new(o, "labels", labels);
+    json_object_set_new(o, "healthcheck", jstr_or_null(in->healthcheck));
+    json_object_set_new(o, "repo_tags",
+                        str_list(in->repo_tags, in->n_repo_tags));
+    json_t *hist = json_array();
+    for (size_t i = 0; i < in->n_history; i++) {
+        const dd_history_step *h = &in->history[i];
+        json_t *e = json_object();
+        json_object_set_new(e, "created", jstr_or_null(h->created));
+        json_object_set_new(e, "created_by", jstr_or_null(h->created_by));
+        json_object_set_new(e, "comment", jstr_or_null(h->comment));
+        json_object_set_new(e, "empty_layer", json_boolean(h->empty_layer));
+        json_object_set_new(e, "layer",
+                            h->layer >= 0 ? json_integer(h->layer)
+                                          : json_null());
+        json_array_append_new(hist, e);
+    }
+    json_object_set_new(o, "history", hist);
+    json_t *layers = json_array();
+    for (size_t i = 0; i < in->n_layers; i++) {
+        const dd_layer_desc *l = &in->layers[i];
+        const dd_layer_stats *s = dd_walk_layer_stats(w, i);
+        json_t *e = json_object();
+        json_object_set_new(e, "index", json_integer((json_int_t)i));
+        json_object_set_new(e, "digest", jstr_or_null(l->digest));
+        json_object_set_new(e, "diff_id", jstr_or_null(l->diff_id));
+        json_object_set_new(e, "media_type", jstr_or_null(l->media_type));
+        json_object_set_new(e, "compression",
+                            json_string(dd_compression_name(s->compression)));
+        json_object_set_new(e, "size", json_integer((json_int_t)s->stored_bytes));
+        json_object_set_new(e, "uncompressed_size",
+                            json_integer((json_int_t)s->tar_bytes));
+        json_object_set_new(e, "entries", json_integer((json_int_t)s->entries));
+        json_object_set_new(e, "complete", json_boolean(s->complete));
+        json_object_set_new(e, "history",
+                            l->history >= 0 ? json_integer(l->history)
+                                            : json_null());
+        json_object_set_new(e, "computed_digest", jstr_or_null(s->blob_sha256));
+        json_object_set_new(e, "computed_diff_id", jstr_or_null(s->diff_sha256));
+        json_array_append_new(layers, e);
+    }
+    json_object_set_new(o, "layers", layers);
+    json_object_set_new(o, "files", json_integer((json_int_t)dd_walk_file_count(w)));
+    json_object_set_new(o, "deleted_files",
+                        json_integer((json_int_t)dd_walk_deleted_count(w)));
+    json_object_set_new(o, "complete", json_boolean(dd_walk_complete(w)));
+    json_t *f = json_array();
+    cli_findings_json(dd_image_findings(img), f);
+    cli_findings_json(dd_walk_findings(w), f);
+    json_object_set_new(o, "findings", f);
+    json_dumpf(o, stdout, JSON_INDENT(2));
+    fputc('\n', stdout);
+    json_decref(o);
+}
+
+static void list_line(const char *label, const char *const *v, size_t n)
+{
+    printf("%-14s", label);
+    if (!n) {
+        printf("-");
+    }
+    for (size_t i = 0; i < n; i++) {
+        printf("%s%s", i ? " " : "", v[i]);
+    }
+    printf("\n");
+}
+
+static void print_table(const dd_image *img, const dd_walk *w)
+{
+    const dd_image_info *in = dd_image_info_get(img);
+    char a[32], b[32];
+    printf("%-14s%s (%s)\n", "Image", in->path,
+           dd_source_kind_name(in->source));
+    printf("%-14s%s\n", "Name", in->name ? in->name : "-");
+    printf("%-14s%s\n", "Manifest",
+           in->manifest_digest ? in->manifest_digest : "-");
+    printf("%-14s%s\n", "Config", in->config_digest ? in->config_digest : "-");
+    printf("%-14s%s/%s%s%s\n", "Platform", in->os ? in->os : "?",
+           in->architecture ? in->architecture : "?", in->variant ? "/" : "",
+           in->variant ? in->variant : "");
+    printf("%-14s%s\n", "Created", in->created ? in->created : "-");
+    printf("%-14s%s\n", "User",
+           in->user && in->user[0] ? in->user : "(none: runs as root)");
+    printf("%-14s%s\n", "Workdir", in->workdir && in->workdir[0] ? in->workdir : "-");
+    list_line("Entrypoint", in->entrypoint, in->n_entrypoint);
+    list_line("Cmd", in->cmd, in->n_cmd);
+    list_line("Exposed ports", in->exposed_ports, in->n_exposed_ports);
+    printf("%-14s%s\n", "Healthcheck", in->healthcheck ? in->healthcheck : "-");
+    printf("Env\n");
+    for (size_t i = 0; i < in->n_env; i++) {
+        printf("  %s\n", in->env[i]);
+    }
+    printf("Labels\n");
+    for (size_t i = 0; i < in->n_labels; i++) {
+        printf("  %s=%s\n", in->labels[i].key, in->labels[i].value);
+    }
+    printf("\nLayers\n");
+    printf("  %-3s %-20s %-5s %10s %10s %8s  %s\n", "#", "DIGEST", "COMP",
+           "SIZE", "TAR", "ENTRIES", "CREATED BY");
+    for (size_t i = 0; i < in->n_layers; i++) {
+        const dd_layer_desc *l = &in->layers[i];
+        const dd_layer_stats *s = dd_walk_layer_stats(w, i);
+        const char *by = l->history >= 0
+                             ? in->history[l->history].created_by
+                             : NULL;
+        printf("  %-3zu %-20.19s %-5s %10s %10s %8llu%s %.70s\n", i,
+               l->digest ? l->digest : "-",
+               dd_compression_name(s->compression),
+               cli_human(s->stored_bytes, a, sizeof a),
+               cli_human(s->tar_bytes, b, sizeof b),
+               (unsigned long long)s->entries, s->complete ? " " : "!",
+               by ? by : "");
+    }
+    printf("\nHistory\n");
+    for (size_t i = 0; i < in->n_history; i++) {
+        const dd_history_step *h = &in->history[i];
+        char lay[16];
+        if (h->layer >= 0) {
+            snprintf(lay, sizeof lay, "L%d", h->layer);
+        } else {
+            snprintf(lay, sizeof lay, "--");
+        }
+        printf("  %-3zu %-4s %.100s\n", i, lay,
+               h->created_by ? h->created_by : "");
+    }
+    printf("\nFiles         %zu visible, %zu deleted by later layers\n",
+           dd_walk_file_count(w), dd_walk_deleted_count(w));
+    size_t nf = dd_findings_count(dd_image_findings(img)) +
+                dd_findings_count(dd_walk_findings(w));
+    printf("\nFindings      %zu\n", nf);
+    cli_print_findings(stdout, dd_image_findings(img));
+    cli_print_findings(stdout, dd_walk_findings(w));
+}
+
+int cmd_inspect(int argc, char **argv)
+{
+    cli_common c;
+    cli_common_init(&c);
+    for (int i = 1; i < argc; i++) {
+        int r = cli_common_opt(&c, argc, argv, &i);
+        if (r < 0) {
+            return EXIT_USAGE;
+        }
+        if (r) {
+            continue;
+        }
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        }
+        if (argv[i][0] == '-' || c.image) {
+            fprintf(stderr, "drydock inspect: unexpected '%s'\n%s", argv[i],
+                    usage);
+            return EXIT_USAGE;
+        }
+        c.image = argv[i];
+    }
+    if (!c.image) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    dd_image *img = NULL;
+    dd_walk *w = NULL;
+    int rc = cli_open_walk(&c, 0, &img, &w);
+    if (rc) {
+        return rc;
+    }
+    if (strcmp(c.format, "json") == 0) {
+        print_json(img, w);
+    } else {
+        print_table(img, w);
+    }
+    rc = cli_exit_code(&c, img, w);
+    dd_walk_free(w);
+    dd_image_free(img);
+    return rc;
+}

@@ -1,0 +1,223 @@
+/*
+ * cli/cmd_ls.c - `drydock ls IMAGE [PATH]`: the merged filesystem, one
+ * layer's raw entries, or what later layers deleted.
+ */
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+
+json_t *cli_findings_json(const dd_findings *fl, json_t *arr);
+
+static const char usage[] =
+    "usage: drydock ls IMAGE [PATH] [--long] [--layers] [--deleted]\n"
+    "                  [--all-content] [--format table|json] [options]\n"
+    "\n"
+    "List the image's merged filesystem (whiteouts applied), optionally\n"
+    "only PATH and what is below it. Findings go to stderr.\n"
+    "  -l, --long       mode, owner, size, layer (and sha256 with\n"
+    "                   --all-content)\n"
+    "  --layers         every layer's raw entries, in archive order\n"
+    "  --deleted        entries deleted (or replaced) by a later layer;\n"
+    "                   their bytes still ship in the image\n"
+    "  --all-content    read and sha256 every file's content\n"
+    "  --format, --platform, --tag, --fail-on, --threads, --max-*, -q:\n"
+    "                   as for `drydock inspect --help`\n";
+
+static int under(const char *path, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    if (n == 0) {
+        return 1;
+    }
+    return strncmp(path, prefix, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+static const char *type_name(dd_entry_type t)
+{
+    static const char *const n[] = {"file",  "dir",  "symlink",
+                                    "hardlink", "char", "block",
+                                    "fifo",  "whiteout", "opaque-whiteout"};
+    return (unsigned)t < 9 ? n[t] : "?";
+}
+
+static void line(const dd_fs_node *n, int lng, int show_deleted)
+{
+    if (lng) {
+        char m[11];
+        cli_mode_string(n, m);
+        printf("%s %5llu/%-5llu %12llu L%-2d ", m, (unsigned long long)n->uid,
+               (unsigned long long)n->gid, (unsigned long long)n->size,
+               n->layer);
+        if (n->sha256) {
+            printf("%s ", n->sha256);
+        }
+    }
+    if (show_deleted) {
+        printf("[deleted in L%d] ", n->deleted_in);
+    }
+    if (n->type == DD_ENTRY_WHITEOUT) {
+        printf("(whiteout) ");
+    } else if (n->type == DD_ENTRY_OPAQUE_WHITEOUT) {
+        printf("(opaque whiteout) ");
+    }
+    printf("/%s", n->path);
+    if (n->type == DD_ENTRY_DIR && n->path[0]) {
+        printf("/");
+    }
+    if (lng && n->linkname) {
+        printf(" %s %s", n->type == DD_ENTRY_HARDLINK ? "link to" : "->",
+               n->linkname);
+    }
+    printf("\n");
+}
+
+static json_t *node_json(const dd_fs_node *n)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "path", json_string(n->path));
+    json_object_set_new(o, "type", json_string(type_name(n->type)));
+    json_object_set_new(o, "mode", json_integer(n->mode));
+    json_object_set_new(o, "uid", json_integer((json_int_t)n->uid));
+    json_object_set_new(o, "gid", json_integer((json_int_t)n->gid));
+    json_object_set_new(o, "size", json_integer((json_int_t)n->size));
+    json_object_set_new(o, "layer", json_integer(n->layer));
+    if (n->linkname) {
+        json_object_set_new(o, "link", json_string(n->linkname));
+    }
+    if (n->sha256) {
+        json_object_set_new(o, "sha256", json_string(n->sha256));
+    }
+    if (n->deleted_in >= 0) {
+        json_object_set_new(o, "deleted_in_layer", json_integer(n->deleted_in));
+    }
+    return o;
+}
+
+int cmd_ls(int argc, char **argv)
+{
+    cli_common c;
+    cli_common_init(&c);
+    const char *prefix = NULL;
+    int lng = 0, layers = 0, deleted = 0, all = 0;
+    for (int i = 1; i < argc; i++) {
+        int r = cli_common_opt(&c, argc, argv, &i);
+        if (r < 0) {
+            return EXIT_USAGE;
+        }
+        if (r) {
+            continue;
+        }
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        } else if (strcmp(a, "-l") == 0 || strcmp(a, "--long") == 0) {
+            lng = 1;
+        } else if (strcmp(a, "--layers") == 0) {
+            layers = 1;
+        } else if (strcmp(a, "--deleted") == 0) {
+            deleted = 1;
+        } else if (strcmp(a, "--all-content") == 0) {
+            all = 1;
+        } else if (a[0] == '-') {
+            fprintf(stderr, "drydock ls: unknown option '%s'\n%s", a, usage);
+            return EXIT_USAGE;
+        } else if (!c.image) {
+            c.image = a;
+        } else if (!prefix) {
+            prefix = a;
+        } else {
+            fprintf(stderr, "drydock ls: unexpected '%s'\n%s", a, usage);
+            return EXIT_USAGE;
+        }
+    }
+    if (!c.image) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    while (prefix && *prefix == '/') {
+        prefix++;
+    }
+    char pbuf[4096];
+    snprintf(pbuf, sizeof pbuf, "%s", prefix ? prefix : "");
+    size_t pl = strlen(pbuf);
+    while (pl && pbuf[pl - 1] == '/') {
+        pbuf[--pl] = '\0';
+    }
+    dd_image *img = NULL;
+    dd_walk *w = NULL;
+    int rc = cli_open_walk(&c, all, &img, &w);
+    if (rc) {
+        return rc;
+    }
+    int json = strcmp(c.format, "json") == 0;
+    json_t *out = json ? json_array() : NULL;
+    if (layers) {
+        size_t nl = dd_image_info_get(img)->n_layers;
+        for (size_t l = 0; l < nl; l++) {
+            if (!json) {
+                printf("# layer %zu %s\n", l,
+                       dd_image_info_get(img)->layers[l].digest
+                           ? dd_image_info_get(img)->layers[l].digest
+                           : "");
+            }
+            for (size_t i = 0; i < dd_walk_layer_entry_count(w, l); i++) {
+                const dd_fs_node *n = dd_walk_layer_entry(w, l, i);
+                if (!under(n->path, pbuf)) {
+                    continue;
+                }
+                if (json) {
+                    json_array_append_new(out, node_json(n));
+                } else {
+                    line(n, lng, 0);
+                }
+            }
+        }
+    } else if (deleted) {
+        for (size_t i = 0; i < dd_walk_deleted_count(w); i++) {
+            const dd_fs_node *n = dd_walk_deleted(w, i);
+            if (!under(n->path, pbuf)) {
+                continue;
+            }
+            if (json) {
+                json_array_append_new(out, node_json(n));
+            } else {
+                line(n, lng, 1);
+            }
+        }
+    } else {
+        for (size_t i = 0; i < dd_walk_file_count(w); i++) {
+            const dd_fs_node *n = dd_walk_file(w, i);
+            if (!under(n->path, pbuf)) {
+                continue;
+            }
+            if (json) {
+                json_array_append_new(out, node_json(n));
+            } else {
+                line(n, lng, 0);
+            }
+        }
+    }
+    if (json) {
+        json_t *doc = json_object();
+        json_object_set_new(doc, "entries", out);
+        json_t *f = json_array();
+        cli_findings_json(dd_image_findings(img), f);
+        cli_findings_json(dd_walk_findings(w), f);
+        json_object_set_new(doc, "findings", f);
+        json_object_set_new(doc, "complete", json_boolean(dd_walk_complete(w)));
+        json_dumpf(doc, stdout, JSON_INDENT(1));
+        fputc('\n', stdout);
+        json_decref(doc);
+    }
+    if (!c.quiet || !json) {
+        cli_print_findings(stderr, dd_image_findings(img));
+        cli_print_findings(stderr, dd_walk_findings(w));
+    }
+    rc = cli_exit_code(&c, img, w);
+    dd_walk_free(w);
+    dd_image_free(img);
+    return rc;
+}

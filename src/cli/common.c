@@ -1,0 +1,264 @@
+/*
+ * cli/common.c - options, progress bar, error and finding lines shared by
+ * the image commands.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+void cli_common_init(cli_common *c)
+{
+    memset(c, 0, sizeof *c);
+    c->format = "table";
+    c->fail_on = DD_SEV_HIGH;
+}
+
+int cli_parse_severity(const char *s)
+{
+    static const char *const names[] = {"none", "info",   "low",
+                                        "medium", "high", "critical"};
+    for (int i = 0; i < 6; i++) {
+        if (strcasecmp(s, names[i]) == 0) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+static int parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (end == s) {
+        return -1;
+    }
+    uint64_t mul = 1;
+    if (*end == 'k' || *end == 'K') {
+        mul = 1ULL << 10;
+    } else if (*end == 'm' || *end == 'M') {
+        mul = 1ULL << 20;
+    } else if (*end == 'g' || *end == 'G') {
+        mul = 1ULL << 30;
+    } else if (*end) {
+        return -1;
+    }
+    if (*end && end[1] && strcasecmp(end + 1, "iB") != 0 &&
+        strcasecmp(end + 1, "B") != 0) {
+        return -1;
+    }
+    if (v > UINT64_MAX / mul) {
+        return -1;
+    }
+    *out = v * mul;
+    return 0;
+}
+
+int cli_common_opt(cli_common *c, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    const char *val = NULL;
+    static const char *const with_arg[] = {
+        "--format",    "--platform",      "--tag",          "--fail-on",
+        "--threads",   "--max-layer-bytes", "--max-file-size",
+        "--max-entries", "--max-ratio",   "--max-path-len", NULL};
+    char name[64];
+    const char *eq = strchr(a, '=');
+    if (eq && eq - a < (long)sizeof name) {
+        memcpy(name, a, (size_t)(eq - a));
+        name[eq - a] = '\0';
+        val = eq + 1;
+    } else {
+        snprintf(name, sizeof name, "%s", a);
+    }
+    int takes = 0;
+    for (int k = 0; with_arg[k]; k++) {
+        if (strcmp(name, with_arg[k]) == 0) {
+            takes = 1;
+        }
+    }
+    if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+        c->quiet = 1;
+        return 1;
+    }
+    if (!takes) {
+        return 0;
+    }
+    if (!val) {
+        if (*i + 1 >= argc) {
+            fprintf(stderr, "drydock: %s needs a value\n", name);
+            return -1;
+        }
+        val = argv[++*i];
+    }
+    uint64_t v = 0;
+    if (strcmp(name, "--format") == 0) {
+        if (strcmp(val, "table") && strcmp(val, "json")) {
+            fprintf(stderr, "drydock: --format must be table or json\n");
+            return -1;
+        }
+        c->format = val;
+    } else if (strcmp(name, "--platform") == 0) {
+        c->platform = val;
+    } else if (strcmp(name, "--tag") == 0) {
+        c->tag = val;
+    } else if (strcmp(name, "--fail-on") == 0) {
+        int s = cli_parse_severity(val);
+        if (s < 0) {
+            fprintf(stderr, "drydock: --fail-on takes none, info, low, "
+                            "medium, high or critical\n");
+            return -1;
+        }
+        c->fail_on = s;
+    } else {
+        if (parse_size(val, &v) != 0 || v == 0) {
+            fprintf(stderr, "drydock: %s needs a positive number, not '%s'\n",
+                    name, val);
+            return -1;
+        }
+        if (strcmp(name, "--threads") == 0) {
+            c->threads = v > 256 ? 256 : (unsigned)v;
+        } else if (strcmp(name, "--max-layer-bytes") == 0) {
+            c->limits.max_layer_bytes = v;
+        } else if (strcmp(name, "--max-file-size") == 0) {
+            c->limits.max_file_size = v;
+        } else if (strcmp(name, "--max-entries") == 0) {
+            c->limits.max_entries = v;
+        } else if (strcmp(name, "--max-ratio") == 0) {
+            c->limits.max_ratio = v;
+        } else if (strcmp(name, "--max-path-len") == 0) {
+            c->limits.max_path_len = v;
+        }
+    }
+    return 1;
+}
+
+const char *cli_human(unsigned long long b, char *buf, size_t n)
+{
+    const char *u[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double v = (double)b;
+    int k = 0;
+    while (v >= 1024 && k < 4) {
+        v /= 1024;
+        k++;
+    }
+    if (k == 0) {
+        snprintf(buf, n, "%llu B", b);
+    } else {
+        snprintf(buf, n, "%.1f %s", v, u[k]);
+    }
+    return buf;
+}
+
+static void progress(uint64_t done, uint64_t total, void *payload)
+{
+    (void)payload;
+    char a[32], b[32];
+    int width = 30;
+    int fill = total ? (int)((double)done / (double)total * width) : width;
+    if (fill > width) {
+        fill = width;
+    }
+    fprintf(stderr, "\r[%.*s%*s] %3d%% %s / %s", fill,
+            "##############################", width - fill, "",
+            total ? (int)(done * 100 / total) : 100,
+            cli_human(done, a, sizeof a), cli_human(total, b, sizeof b));
+    fflush(stderr);
+}
+
+int cli_open_walk(const cli_common *c,
+                  int hash_files,
+                  dd_image **img,
+                  dd_walk **walk)
+{
+    dd_error err;
+    dd_image_opts io = DD_IMAGE_OPTS_INIT;
+    io.platform = c->platform;
+    io.tag = c->tag;
+    int rc = dd_image_open(img, c->image, &io, &err);
+    if (rc) {
+        fprintf(stderr, "drydock: %s\n", err.message);
+        return rc == DD_EINVALID ? EXIT_USAGE : EXIT_UNREADABLE;
+    }
+    dd_walk_opts wo = DD_WALK_OPTS_INIT;
+    wo.limits = c->limits;
+    wo.threads = c->threads;
+    wo.hash_files = hash_files;
+    int bar = !c->quiet && isatty(2);
+    if (bar) {
+        wo.progress = progress;
+    }
+    rc = dd_walk_run(walk, *img, &wo, &err);
+    if (bar) {
+        fprintf(stderr, "\r\033[K");
+    }
+    if (rc) {
+        fprintf(stderr, "drydock: %s\n", err.message);
+        dd_image_free(*img);
+        *img = NULL;
+        return EXIT_UNREADABLE;
+    }
+    return 0;
+}
+
+int cli_exit_code(const cli_common *c, const dd_image *img, const dd_walk *w)
+{
+    if (w && !dd_walk_complete(w)) {
+        return EXIT_PARTIAL;
+    }
+    if (c->fail_on == DD_SEV_UNKNOWN) {
+        return EXIT_CLEAN;
+    }
+    dd_severity m = dd_findings_max_severity(dd_image_findings(img));
+    if (w) {
+        dd_severity m2 = dd_findings_max_severity(dd_walk_findings(w));
+        m = m2 > m ? m2 : m;
+    }
+    return (int)m >= c->fail_on ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+void cli_print_findings(FILE *out, const dd_findings *fl)
+{
+    for (size_t i = 0; i < dd_findings_count(fl); i++) {
+        const dd_finding *f = dd_findings_get(fl, i);
+        fprintf(out, "%s %s", dd_severity_name(f->severity), f->rule_id);
+        if (f->layer >= 0) {
+            fprintf(out, " layer %d", f->layer);
+        }
+        if (f->layer_digest) {
+            fprintf(out, " (%.19s)", f->layer_digest);
+        }
+        if (f->has_offset) {
+            fprintf(out, " offset %llu", (unsigned long long)f->offset);
+        }
+        if (f->path) {
+            fprintf(out, " /%s", f->path[0] == '/' ? f->path + 1 : f->path);
+        }
+        if (f->deleted_in >= 0) {
+            fprintf(out, " [deleted in layer %d]", f->deleted_in);
+        }
+        fprintf(out, ": %s\n", f->title);
+    }
+}
+
+void cli_mode_string(const dd_fs_node *n, char out[11])
+{
+    static const char types[] = "-dlhcbpww";
+    out[0] = types[n->type];
+    const char *rwx = "rwxrwxrwx";
+    for (int i = 0; i < 9; i++) {
+        out[1 + i] = (n->mode & (1u << (8 - i))) ? rwx[i] : '-';
+    }
+    if (n->mode & 04000) {
+        out[3] = (n->mode & 0100) ? 's' : 'S';
+    }
+    if (n->mode & 02000) {
+        out[6] = (n->mode & 0010) ? 's' : 'S';
+    }
+    if (n->mode & 01000) {
+        out[9] = (n->mode & 0001) ? 't' : 'T';
+    }
+    out[10] = '\0';
+}

@@ -1,0 +1,47 @@
+/*
+ * cli/main.c - `drydock` entry point: dispatch to subcommands.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+    "drydock " DRYDOCK_VERSION " - container image security scanner\n"
+    "\n"
+    "usage: drydock COMMAND [options]\n"
+    "\n"
+    "Commands:\n"
+    "  inspect IMAGE     metadata, layers, history, integrity findings\n"
+    "  ls IMAGE [PATH]   list the merged filesystem (--layers, --deleted)\n"
+    "  version           print the version\n"
+    "\n"
+    "IMAGE is a docker save tar (Docker <= 24 or >= 25 layout), an OCI\n"
+    "layout directory or an OCI layout tar; prefix docker-archive: or oci:\n"
+    "to force the kind, and add :TAG to choose among several images.\n"
+    "Run 'drydock COMMAND --help' for a command's options.\n"
+    "\n"
+    "Exit codes: 0 clean, 1 findings at or above --fail-on (default high),\n"
+    "2 usage error, 3 image unreadable, 4 image read only in part.\n";
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+        fputs(usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_USAGE : 0;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "inspect") == 0) {
+        return cmd_inspect(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "ls") == 0) {
+        return cmd_ls(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("drydock %s\n", DRYDOCK_VERSION);
+        return 0;
+    }
+    fprintf(stderr, "drydock: unknown command '%s'\n\n%s", cmd, usage);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,42 @@
+/*
+ * lib/findings_int.h - building dd_findings lists inside the library.
+ * A list is not thread-safe: each layer worker fills its own and the
+ * walker appends them in layer order (dd__findings_move).
+ */
+#ifndef DD_FINDINGS_INT_H
+#define DD_FINDINGS_INT_H
+
+#include "drydock/finding.h"
+#include "../util/util.h"
+
+struct dd_findings {
+    dd_vec items; /* dd_finding, every string owned */
+};
+
+dd_findings *dd__findings_new(void);
+
+/* Describes one finding to add; strings are copied. */
+typedef struct dd_finding_spec {
+    dd_finding_kind kind;
+    dd_severity severity;
+    const char *rule_id;
+    const char *path;
+    const char *layer_digest;
+    const char *evidence;
+    int layer;
+    int history;
+    int has_offset;
+    uint64_t offset;
+} dd_finding_spec;
+
+/* Add a finding with a printf-style title. Returns 0 or DD_ENOMEM. */
+int dd__findings_add(dd_findings *list,
+                     const dd_finding_spec *spec,
+                     const char *fmt,
+                     ...) DD_PRINTF(3, 4);
+/* Move every finding of `from` to the end of `to` (from is emptied). */
+int dd__findings_move(dd_findings *to, dd_findings *from);
+/* Mutable access, for the walker to set deleted_in after merging. */
+dd_finding *dd__findings_at(dd_findings *list, size_t i);
+
+#endif

@@ -1,0 +1,748 @@
+/*
+ * lib/layer/walk.c - one streaming pass per layer, layers in parallel.
+ *
+ * Per layer (one worker thread): pread 1 MiB chunks of the blob -> sha256
+ * of the stored bytes -> decompressor (sniffed) -> sha256 of the tar
+ * stream (diff_id) -> hardened tar parser -> entry records (and optional
+ * per-file sha256). Limits are checked on every chunk. When the tar or the
+ * decompressor fails, the blob is still read to its end so that its digest
+ * can be verified; when decompression fails, the diff_id cannot be.
+ * Merging (whiteouts) happens afterwards in layer order: see merge.c.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "walk_int.h"
+#include "../formats/decompress.h"
+#include "../formats/tar.h"
+#include "../source/image_int.h"
+#include "../../util/path.h"
+#include "../../util/sha256.h"
+
+#define READ_CHUNK (1u << 20)
+
+dd_limits dd_limits_resolve(const dd_limits *in)
+{
+    dd_limits l = {0, 0, 0, 0, 0, 0, 0};
+    if (in) {
+        l = *in;
+    }
+    if (!l.max_layer_bytes) {
+        l.max_layer_bytes = 32ULL << 30;
+    }
+    if (!l.max_file_size) {
+        l.max_file_size = 16ULL << 30;
+    }
+    if (!l.max_entries) {
+        l.max_entries = 200000;
+    }
+    if (!l.max_ratio) {
+        l.max_ratio = 200;
+    }
+    if (!l.ratio_grace) {
+        l.ratio_grace = 64ULL << 20;
+    }
+    if (!l.max_path_len) {
+        l.max_path_len = 4096;
+    }
+    if (!l.max_pax_size) {
+        l.max_pax_size = 1u << 20;
+    }
+    return l;
+}
+
+typedef struct shared {
+    const dd_image *img;
+    const dd_walk_opts *opts;
+    dd_limits lim;
+    dd_walk *w;
+    size_t *order;
+    atomic_size_t next;
+    pthread_mutex_t progress_lock;
+    uint64_t progress_done, progress_total, progress_last;
+} shared;
+
+typedef struct layer_ctx {
+    shared *sh;
+    dd_layer_result *res;
+    const char *digest_label; /* for findings */
+    dd_sha256 *tar_hash;
+    dd_sha256 *file_hash;
+    dd_decomp *decomp;
+    dd_tar *tar;
+    int tar_failed;
+    int decomp_stopped; /* bomb/limit: stop feeding the decompressor */
+    int64_t cur;        /* index of the entry receiving data, -1 none */
+    dd_buf path, link;  /* scratch for normalisation */
+} layer_ctx;
+
+static void add_finding(layer_ctx *lc,
+                        dd_finding_kind kind,
+                        const char *rule,
+                        dd_severity sev,
+                        const char *path,
+                        int has_offset,
+                        uint64_t offset,
+                        const char *evidence,
+                        const char *msg)
+{
+    int layer = (int)lc->res->index;
+    const dd_layer_desc *ld = &dd_image_info_get(lc->sh->img)->layers[layer];
+    dd_finding_spec sp = {kind,     sev,   rule,       path,
+                          lc->digest_label, evidence, layer, ld->history,
+                          has_offset, offset};
+    dd__findings_add(lc->res->findings, &sp, "%s", msg);
+}
+
+static void on_anomaly(void *payload,
+                       const char *rule,
+                       dd_severity sev,
+                       uint64_t offset,
+                       const char *msg)
+{
+    layer_ctx *lc = payload;
+    add_finding(lc, DD_KIND_ARCHIVE, rule, sev, NULL, 1, offset, NULL, msg);
+    if (strcmp(rule, "archive.limit") == 0 ||
+        strcmp(rule, "archive.truncated") == 0 ||
+        strcmp(rule, "archive.corrupt-stream") == 0 ||
+        strcmp(rule, "archive.bad-header") == 0 ||
+        strcmp(rule, "archive.bad-size") == 0 ||
+        strcmp(rule, "archive.unsupported-compression") == 0) {
+        if (sev >= DD_SEV_HIGH ||
+            strcmp(rule, "archive.unsupported-compression") == 0) {
+            lc->res->stats.complete = 0;
+        }
+    }
+}
+
+static dd_entry_type map_type(char tf)
+{
+    switch (tf) {
+    case '1':
+        return DD_ENTRY_HARDLINK;
+    case '2':
+        return DD_ENTRY_SYMLINK;
+    case '3':
+        return DD_ENTRY_CHAR;
+    case '4':
+        return DD_ENTRY_BLOCK;
+    case '5':
+        return DD_ENTRY_DIR;
+    case '6':
+        return DD_ENTRY_FIFO;
+    default:
+        return DD_ENTRY_FILE;
+    }
+}
+
+static int record(layer_ctx *lc,
+                  const dd_tar_entry *e,
+                  dd_entry_type type,
+                  const char *path,
+                  size_t plen,
+                  const char *link)
+{
+    dd_layer_result *r = lc->res;
+    dd_fs_node *n = dd__vec_push(&r->entries);
+    if (!n) {
+        return DD_ENOMEM;
+    }
+    n->path = dd__arena_strndup(&r->strings, path, plen);
+    n->linkname = link ? dd__arena_strdup(&r->strings, link) : NULL;
+    if (!n->path || (link && !n->linkname)) {
+        return DD_ENOMEM;
+    }
+    n->type = type;
+    n->mode = e->mode;
+    n->uid = e->uid;
+    n->gid = e->gid;
+    n->size = e->size;
+    n->mtime = e->mtime;
+    n->layer = (int)r->index;
+    n->deleted_in = -1;
+    n->offset = e->offset;
+    lc->cur = (int64_t)r->entries.len - 1;
+    return 0;
+}
+
+static int on_entry(void *payload, const dd_tar_entry *e)
+{
+    layer_ctx *lc = payload;
+    char msg[512];
+    unsigned flags = 0;
+    lc->cur = -1;
+    int rc = dd__path_clean(e->name, e->name_len, &lc->path, &flags);
+    if (rc) {
+        return rc;
+    }
+    char *raw = dd__printable(e->name, 200);
+    const char *base = strrchr(lc->path.ptr, '/');
+    base = base ? base + 1 : lc->path.ptr;
+    int is_wh = strncmp(base, ".wh.", 4) == 0;
+    /* a whiteout of ".." or "." cleans away: look at the raw name too */
+    const char *rawbase = memrchr(e->name, '/', e->name_len);
+    rawbase = rawbase ? rawbase + 1 : e->name;
+    if (!is_wh && strncmp(rawbase, ".wh.", 4) == 0) {
+        is_wh = 1;
+    }
+    if (flags & DD_PATH_ESCAPES) {
+        snprintf(msg, sizeof msg,
+                 "%s '%s' climbs above the image root with '..' (extracting "
+                 "it would write outside the root); entry ignored",
+                 is_wh ? "whiteout" : "entry", raw);
+        add_finding(lc, DD_KIND_ARCHIVE,
+                    is_wh ? "archive.whiteout-traversal"
+                          : "archive.path-traversal",
+                    DD_SEV_HIGH, raw, 1, e->offset, raw, msg);
+        dd__free(raw);
+        return 0;
+    }
+    if (flags & DD_PATH_ABSOLUTE) {
+        snprintf(msg, sizeof msg,
+                 "absolute path '%s' in a layer (naive extractors write it "
+                 "on the host); treated as relative",
+                 raw);
+        add_finding(lc, DD_KIND_ARCHIVE, "archive.absolute-path", DD_SEV_HIGH,
+                    lc->path.ptr, 1, e->offset, raw, msg);
+    } else if (flags & DD_PATH_DOTDOT) {
+        snprintf(msg, sizeof msg, "non-canonical path '%s' contains '..'",
+                 raw);
+        add_finding(lc, DD_KIND_ARCHIVE, "archive.non-canonical-path",
+                    DD_SEV_LOW, lc->path.ptr, 1, e->offset, raw, msg);
+    }
+    if (flags & DD_PATH_NUL) {
+        snprintf(msg, sizeof msg,
+                 "path '%s' contains NUL or control characters", raw);
+        add_finding(lc, DD_KIND_ARCHIVE, "archive.bad-path", DD_SEV_MEDIUM,
+                    lc->path.ptr, 1, e->offset, raw, msg);
+    }
+    dd__free(raw);
+    dd_entry_type type = map_type(e->typeflag);
+    const char *path = lc->path.ptr;
+    size_t plen = lc->path.len;
+
+    if (is_wh) {
+        size_t dirlen = base > path ? (size_t)(base - path - 1) : 0;
+        const char *name = rawbase + 4;
+        size_t namelen = e->name_len - (size_t)(rawbase - e->name) - 4;
+        if (namelen == 8 && memcmp(name, ".wh..opq", 8) == 0) {
+            if (dirlen == 0) {
+                add_finding(lc, DD_KIND_ARCHIVE, "archive.whiteout-root",
+                            DD_SEV_MEDIUM, "/", 1, e->offset, NULL,
+                            "opaque whiteout of the root directory hides "
+                            "every lower layer");
+            }
+            return record(lc, e, DD_ENTRY_OPAQUE_WHITEOUT, path, dirlen, NULL);
+        }
+        if (namelen >= 4 && memcmp(name, ".wh.", 4) == 0) {
+            return 0; /* aufs bookkeeping (.wh..wh.plnk): no meaning here */
+        }
+        if (namelen == 0 || (namelen == 1 && name[0] == '.') ||
+            (namelen == 2 && name[0] == '.' && name[1] == '.') ||
+            memchr(name, '/', namelen) || memchr(name, '\0', namelen)) {
+            snprintf(msg, sizeof msg,
+                     "whiteout names '%.*s', which is not a file in its "
+                     "directory (traversal); ignored",
+                     (int)(namelen > 100 ? 100 : namelen), name);
+            add_finding(lc, DD_KIND_ARCHIVE, "archive.whiteout-traversal",
+                        DD_SEV_HIGH, path, 1, e->offset, NULL, msg);
+            return 0;
+        }
+        dd_buf t;
+        dd__buf_init(&t, 0);
+        if (dirlen) {
+            dd__buf_add(&t, path, dirlen);
+            dd__buf_add(&t, "/", 1);
+        }
+        dd__buf_add(&t, name, namelen);
+        rc = t.ptr ? record(lc, e, DD_ENTRY_WHITEOUT, t.ptr, t.len, NULL)
+                   : DD_ENOMEM;
+        dd__buf_free(&t);
+        return rc;
+    }
+    if (plen == 0) {
+        return 0; /* "./" - the root directory itself */
+    }
+    const char *link = NULL;
+    if (type == DD_ENTRY_SYMLINK) {
+        unsigned lf = 0;
+        if (e->linkname[0] != '/' &&
+            dd__path_resolve_link(path, e->linkname, &lc->link, &lf) == 0 &&
+            (lf & DD_PATH_ESCAPES)) {
+            char *t = dd__printable(e->linkname, 200);
+            snprintf(msg, sizeof msg,
+                     "symlink to '%s' climbs above the image root", t);
+            add_finding(lc, DD_KIND_ARCHIVE, "archive.symlink-escape",
+                        DD_SEV_MEDIUM, path, 1, e->offset, t, msg);
+            dd__free(t);
+        }
+        link = e->linkname;
+    } else if (type == DD_ENTRY_HARDLINK) {
+        unsigned lf = 0;
+        rc = dd__path_clean(e->linkname, strlen(e->linkname), &lc->link, &lf);
+        if (rc) {
+            return rc;
+        }
+        if (lf & (DD_PATH_ESCAPES | DD_PATH_ABSOLUTE)) {
+            char *t = dd__printable(e->linkname, 200);
+            snprintf(msg, sizeof msg,
+                     "hardlink to '%s' points %s (naive extractors link a "
+                     "host file such as /etc/shadow)%s",
+                     t, (lf & DD_PATH_ESCAPES) ? "above the image root"
+                                               : "to an absolute path",
+                     (lf & DD_PATH_ESCAPES) ? "; entry ignored" : "");
+            add_finding(lc, DD_KIND_ARCHIVE, "archive.hardlink-escape",
+                        DD_SEV_HIGH, path, 1, e->offset, t, msg);
+            dd__free(t);
+            if (lf & DD_PATH_ESCAPES) {
+                return 0;
+            }
+        }
+        link = lc->link.ptr;
+    } else if (type == DD_ENTRY_CHAR || type == DD_ENTRY_BLOCK) {
+        snprintf(msg, sizeof msg,
+                 "%s device node in a layer (images get /dev from the "
+                 "runtime)",
+                 type == DD_ENTRY_CHAR ? "character" : "block");
+        add_finding(lc, DD_KIND_ARCHIVE, "archive.device-node", DD_SEV_MEDIUM,
+                    path, 1, e->offset, NULL, msg);
+    }
+    rc = record(lc, e, type, path, plen, link);
+    if (!rc && lc->file_hash && type == DD_ENTRY_FILE) {
+        dd__sha256_reset(lc->file_hash);
+    }
+    return rc;
+}
+
+static int on_data(void *payload, const uint8_t *p, size_t n)
+{
+    layer_ctx *lc = payload;
+    if (lc->file_hash && lc->cur >= 0) {
+        dd__sha256_update(lc->file_hash, p, n);
+    }
+    return 0;
+}
+
+static int on_entry_end(void *payload)
+{
+    layer_ctx *lc = payload;
+    if (lc->file_hash && lc->cur >= 0) {
+        dd_fs_node *n =
+            DD_VEC_AT(&lc->res->entries, dd_fs_node, (size_t)lc->cur);
+        if (n->type == DD_ENTRY_FILE) {
+            char d[72];
+            dd__sha256_final_digest(lc->file_hash, d);
+            n->sha256 = dd__arena_strdup(&lc->res->strings, d + 7);
+            if (!n->sha256) {
+                return DD_ENOMEM;
+            }
+        }
+    }
+    lc->cur = -1;
+    return 0;
+}
+
+static int on_output(void *payload, const uint8_t *p, size_t n)
+{
+    layer_ctx *lc = payload;
+    dd_layer_result *r = lc->res;
+    const dd_limits *lim = &lc->sh->lim;
+    char msg[256];
+    dd__sha256_update(lc->tar_hash, p, n);
+    r->stats.tar_bytes += n;
+    if (r->stats.tar_bytes > lim->max_layer_bytes) {
+        snprintf(msg, sizeof msg,
+                 "layer expands past max-layer-bytes (%llu); reading "
+                 "stopped",
+                 (unsigned long long)lim->max_layer_bytes);
+        on_anomaly(lc, "archive.limit", DD_SEV_HIGH, r->stats.stored_bytes,
+                   msg);
+        return DD_ELIMIT;
+    }
+    if (r->stats.compression != DD_COMP_NONE &&
+        r->stats.tar_bytes > lim->ratio_grace &&
+        r->stats.tar_bytes / (r->stats.stored_bytes ? r->stats.stored_bytes
+                                                    : 1) >
+            lim->max_ratio) {
+        snprintf(msg, sizeof msg,
+                 "decompression bomb: %llu bytes expanded from %llu "
+                 "(ratio over %llu); reading stopped",
+                 (unsigned long long)r->stats.tar_bytes,
+                 (unsigned long long)r->stats.stored_bytes,
+                 (unsigned long long)lim->max_ratio);
+        add_finding(lc, DD_KIND_ARCHIVE, "archive.decompression-bomb",
+                    DD_SEV_HIGH, NULL, 1, r->stats.stored_bytes, NULL, msg);
+        r->stats.complete = 0;
+        return DD_ELIMIT;
+    }
+    if (!lc->tar_failed) {
+        int rc = dd__tar_feed(lc->tar, p, n);
+        if (rc == DD_ENOMEM) {
+            return rc;
+        }
+        if (rc) {
+            lc->tar_failed = 1;
+            r->stats.complete = 0;
+        }
+    }
+    return 0;
+}
+
+static void report_progress(layer_ctx *lc, uint64_t n)
+{
+    shared *sh = lc->sh;
+    if (!sh->opts->progress) {
+        return;
+    }
+    pthread_mutex_lock(&sh->progress_lock);
+    sh->progress_done += n;
+    if (sh->progress_done - sh->progress_last >= (8u << 20) ||
+        sh->progress_done == sh->progress_total) {
+        sh->progress_last = sh->progress_done;
+        sh->opts->progress(sh->progress_done, sh->progress_total,
+                           sh->opts->progress_payload);
+    }
+    pthread_mutex_unlock(&sh->progress_lock);
+}
+
+static void verify_digests(layer_ctx *lc, const dd_layer_src *src,
+                           int stream_done)
+{
+    dd_layer_result *r = lc->res;
+    char msg[400];
+    if (src->expect_digest && strcmp(src->expect_digest, r->blob_digest)) {
+        snprintf(msg, sizeof msg,
+                 "layer blob does not match its digest: expected %s, "
+                 "content hashes to %s (tampered or corrupted)",
+                 src->expect_digest, r->blob_digest);
+        add_finding(lc, DD_KIND_INTEGRITY, "integrity.blob-digest",
+                    DD_SEV_HIGH, NULL, 0, 0, NULL, msg);
+    }
+    if (src->expect_size >= 0 &&
+        (uint64_t)src->expect_size != r->stats.stored_bytes) {
+        snprintf(msg, sizeof msg,
+                 "layer blob is %llu bytes, descriptor says %lld",
+                 (unsigned long long)r->stats.stored_bytes,
+                 (long long)src->expect_size);
+        add_finding(lc, DD_KIND_INTEGRITY, "integrity.blob-size", DD_SEV_HIGH,
+                    NULL, 0, 0, NULL, msg);
+    }
+    if (!stream_done) {
+        return; /* the diff_id of a stream we could not finish is unknown */
+    }
+    if (!src->expect_diff_id) {
+        add_finding(lc, DD_KIND_INTEGRITY, "integrity.diff-id-missing",
+                    DD_SEV_MEDIUM, NULL, 0, 0, NULL,
+                    "config has no diff_id for this layer: its content "
+                    "cannot be verified");
+    } else if (strcmp(src->expect_diff_id, r->diff_digest) != 0) {
+        snprintf(msg, sizeof msg,
+                 "uncompressed layer does not match the config's diff_id: "
+                 "expected %s, content hashes to %s",
+                 src->expect_diff_id, r->diff_digest);
+        add_finding(lc, DD_KIND_INTEGRITY, "integrity.diff-id", DD_SEV_HIGH,
+                    NULL, 0, 0, NULL, msg);
+    }
+}
+
+static void process_layer(shared *sh, dd_layer_result *r, uint8_t *buf)
+{
+    const dd_layer_src *src = dd__image_layer_src(sh->img, r->index);
+    layer_ctx lc;
+    memset(&lc, 0, sizeof lc);
+    lc.sh = sh;
+    lc.res = r;
+    lc.cur = -1;
+    lc.digest_label = src->expect_digest ? src->expect_digest
+                                         : src->expect_diff_id;
+    dd__buf_init(&lc.path, (size_t)sh->lim.max_pax_size + 512);
+    dd__buf_init(&lc.link, (size_t)sh->lim.max_pax_size + 512);
+    r->stats.complete = 1;
+    dd_region reg;
+    dd_sha256 *blob_hash = dd__sha256_new();
+    lc.tar_hash = dd__sha256_new();
+    lc.file_hash = sh->opts->hash_files ? dd__sha256_new() : NULL;
+    dd_decomp_callbacks dcb = {on_output, on_anomaly, &lc};
+    dd_tar_callbacks tcb = {on_entry, on_data, on_entry_end, on_anomaly, &lc};
+    lc.decomp = dd__decomp_new(&dcb);
+    lc.tar = dd__tar_new(&sh->lim, &tcb);
+    if (!blob_hash || !lc.tar_hash || !lc.decomp || !lc.tar ||
+        (sh->opts->hash_files && !lc.file_hash)) {
+        dd__error_set(&r->err, DD_ENOMEM, "out of memory");
+        r->io_failed = 1;
+        goto out;
+    }
+    if (dd__image_layer_region(sh->img, r->index, &reg, &r->err) != 0) {
+        r->io_failed = 1;
+        goto out;
+    }
+    uint64_t off = 0;
+    int decomp_ok = 1;
+    for (;;) {
+        long long n = dd__region_read(&reg, off, buf, READ_CHUNK);
+        if (n < 0) {
+            dd__error_set(&r->err, DD_EIO,
+                          "layer %zu (%s): read error at offset %llu",
+                          r->index, src->path, (unsigned long long)off);
+            r->io_failed = 1;
+            break;
+        }
+        if (n == 0) {
+            break;
+        }
+        if (off == 0) {
+            r->stats.compression = dd__decomp_sniff(buf, (size_t)n);
+        }
+        dd__sha256_update(blob_hash, buf, (size_t)n);
+        off += (uint64_t)n;
+        r->stats.stored_bytes = off;
+        if (decomp_ok) {
+            int rc = dd__decomp_feed(lc.decomp, buf, (size_t)n);
+            if (rc) {
+                decomp_ok = 0;
+                r->stats.complete = 0;
+                if (rc == DD_ENOMEM) {
+                    dd__error_set(&r->err, DD_ENOMEM, "out of memory");
+                    r->io_failed = 1;
+                    break;
+                }
+            }
+        }
+        report_progress(&lc, (uint64_t)n);
+    }
+    dd__region_close(&reg);
+    if (decomp_ok && !r->io_failed && dd__decomp_finish(lc.decomp) != 0) {
+        decomp_ok = 0;
+        r->stats.complete = 0;
+    }
+    if (decomp_ok && !lc.tar_failed && dd__tar_finish(lc.tar) != 0) {
+        r->stats.complete = 0;
+    }
+    r->stats.entries = dd__tar_entries(lc.tar);
+    dd__sha256_final_digest(blob_hash, r->blob_digest);
+    dd__sha256_final_digest(lc.tar_hash, r->diff_digest);
+    r->stats.blob_sha256 = r->blob_digest;
+    r->stats.diff_sha256 = decomp_ok ? r->diff_digest : NULL;
+    if (!r->io_failed) {
+        verify_digests(&lc, src, decomp_ok);
+    }
+out:
+    if (r->io_failed) {
+        r->stats.complete = 0;
+    }
+    dd__sha256_free(blob_hash);
+    dd__sha256_free(lc.tar_hash);
+    dd__sha256_free(lc.file_hash);
+    dd__decomp_free(lc.decomp);
+    dd__tar_free(lc.tar);
+    dd__buf_free(&lc.path);
+    dd__buf_free(&lc.link);
+}
+
+static void *worker(void *arg)
+{
+    shared *sh = arg;
+    uint8_t *buf = dd__malloc(READ_CHUNK);
+    for (;;) {
+        size_t k = atomic_fetch_add(&sh->next, 1);
+        if (k >= sh->w->n_layers) {
+            break;
+        }
+        dd_layer_result *r = &sh->w->layers[sh->order[k]];
+        if (!buf) {
+            dd__error_set(&r->err, DD_ENOMEM, "out of memory");
+            r->io_failed = 1;
+            continue;
+        }
+        process_layer(sh, r, buf);
+    }
+    dd__free(buf);
+    return NULL;
+}
+
+
+static int by_size_desc(const void *a, const void *b, void *info)
+{
+    const dd_image_info *in = info;
+    uint64_t sa = in->layers[*(const size_t *)a].size;
+    uint64_t sb = in->layers[*(const size_t *)b].size;
+    return sa < sb ? 1 : sa > sb ? -1 : 0;
+}
+
+int dd_walk_run(dd_walk **out,
+                const dd_image *img,
+                const dd_walk_opts *opts,
+                dd_error *err)
+{
+    dd__error_clear(err);
+    if (!out || !img) {
+        return dd__error_set(err, DD_EINVALID, "dd_walk_run: NULL argument");
+    }
+    dd_walk_opts defaults = DD_WALK_OPTS_INIT;
+    if (!opts) {
+        opts = &defaults;
+    }
+    const dd_image_info *info = dd_image_info_get(img);
+    dd_walk *w = dd__calloc(1, sizeof *w);
+    if (!w) {
+        return dd__error_set(err, DD_ENOMEM, "out of memory");
+    }
+    dd__vec_init(&w->files, sizeof(dd_fs_node));
+    dd__vec_init(&w->deleted, sizeof(dd_fs_node));
+    w->n_layers = info->n_layers;
+    w->layers = dd__calloc(w->n_layers + 1, sizeof *w->layers);
+    w->findings = dd__findings_new();
+    shared sh;
+    memset(&sh, 0, sizeof sh);
+    sh.order = dd__calloc(w->n_layers + 1, sizeof *sh.order);
+    int rc = 0;
+    if (!w->layers || !w->findings || !sh.order) {
+        rc = dd__error_set(err, DD_ENOMEM, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < w->n_layers; i++) {
+        dd_layer_result *r = &w->layers[i];
+        r->index = i;
+        dd__vec_init(&r->entries, sizeof(dd_fs_node));
+        dd__arena_init(&r->strings);
+        r->findings = dd__findings_new();
+        if (!r->findings) {
+            rc = dd__error_set(err, DD_ENOMEM, "out of memory");
+            goto fail;
+        }
+        sh.order[i] = i;
+        sh.progress_total += info->layers[i].size;
+    }
+    /* biggest layers first: the slowest one starts at once */
+    qsort_r(sh.order, w->n_layers, sizeof *sh.order, by_size_desc,
+            (void *)info);
+    sh.img = img;
+    sh.opts = opts;
+    sh.lim = dd_limits_resolve(&opts->limits);
+    sh.w = w;
+    atomic_init(&sh.next, 0);
+    pthread_mutex_init(&sh.progress_lock, NULL);
+    unsigned nt = opts->threads;
+    if (!nt) {
+        long c = sysconf(_SC_NPROCESSORS_ONLN);
+        nt = c > 0 ? (unsigned)c : 1;
+    }
+    if (nt > w->n_layers) {
+        nt = (unsigned)w->n_layers;
+    }
+    if (nt > 64) {
+        nt = 64;
+    }
+    pthread_t tids[64];
+    unsigned started = 0;
+    for (unsigned t = 1; t < nt; t++) {
+        if (pthread_create(&tids[started], NULL, worker, &sh) == 0) {
+            started++;
+        }
+    }
+    worker(&sh); /* the calling thread works too */
+    for (unsigned t = 0; t < started; t++) {
+        pthread_join(tids[t], NULL);
+    }
+    pthread_mutex_destroy(&sh.progress_lock);
+    for (size_t i = 0; i < w->n_layers; i++) {
+        dd_layer_result *r = &w->layers[i];
+        if (r->io_failed) {
+            rc = dd__error_set(err, r->err.code ? r->err.code : DD_EIO, "%s",
+                               r->err.message);
+            goto fail;
+        }
+    }
+    if (dd__merge_layers(w) != 0) {
+        rc = dd__error_set(err, DD_ENOMEM, "out of memory");
+        goto fail;
+    }
+    w->complete = 1;
+    for (size_t i = 0; i < w->n_layers; i++) {
+        if (!w->layers[i].stats.complete) {
+            w->complete = 0;
+        }
+        if (dd__findings_move(w->findings, w->layers[i].findings) != 0) {
+            rc = dd__error_set(err, DD_ENOMEM, "out of memory");
+            goto fail;
+        }
+    }
+    dd__free(sh.order);
+    *out = w;
+    return 0;
+fail:
+    dd__free(sh.order);
+    dd_walk_free(w);
+    return rc;
+}
+
+void dd_walk_free(dd_walk *w)
+{
+    if (!w) {
+        return;
+    }
+    for (size_t i = 0; w->layers && i < w->n_layers; i++) {
+        dd__vec_free(&w->layers[i].entries);
+        dd__arena_free(&w->layers[i].strings);
+        dd_findings_free(w->layers[i].findings);
+    }
+    dd__free(w->layers);
+    dd__vec_free(&w->files);
+    dd__vec_free(&w->deleted);
+    dd_findings_free(w->findings);
+    dd__free(w);
+}
+
+size_t dd_walk_file_count(const dd_walk *w)
+{
+    return w->files.len;
+}
+
+const dd_fs_node *dd_walk_file(const dd_walk *w, size_t i)
+{
+    return i < w->files.len ? DD_VEC_AT(&w->files, dd_fs_node, i) : NULL;
+}
+
+size_t dd_walk_deleted_count(const dd_walk *w)
+{
+    return w->deleted.len;
+}
+
+const dd_fs_node *dd_walk_deleted(const dd_walk *w, size_t i)
+{
+    return i < w->deleted.len ? DD_VEC_AT(&w->deleted, dd_fs_node, i) : NULL;
+}
+
+size_t dd_walk_layer_entry_count(const dd_walk *w, size_t layer)
+{
+    return layer < w->n_layers ? w->layers[layer].entries.len : 0;
+}
+
+const dd_fs_node *dd_walk_layer_entry(const dd_walk *w,
+                                      size_t layer,
+                                      size_t i)
+{
+    if (layer >= w->n_layers || i >= w->layers[layer].entries.len) {
+        return NULL;
+    }
+    return DD_VEC_AT(&w->layers[layer].entries, dd_fs_node, i);
+}
+
+const dd_layer_stats *dd_walk_layer_stats(const dd_walk *w, size_t layer)
+{
+    return layer < w->n_layers ? &w->layers[layer].stats : NULL;
+}
+
+const dd_findings *dd_walk_findings(const dd_walk *w)
+{
+    return w->findings;
+}
+
+int dd_walk_complete(const dd_walk *w)
+{
+    return w->complete;
+}

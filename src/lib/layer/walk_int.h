@@ -1,0 +1,39 @@
+/*
+ * lib/layer/walk_int.h - state shared by the layer reader (walk.c) and the
+ * whiteout merge (merge.c).
+ */
+#ifndef DD_WALK_INT_H
+#define DD_WALK_INT_H
+
+#include "drydock/walk.h"
+#include "../findings_int.h"
+#include "../../util/arena.h"
+#include "../../util/util.h"
+
+/* Result of reading one layer (filled by one worker thread). */
+typedef struct dd_layer_result {
+    size_t index;
+    dd_vec entries;  /* dd_fs_node, archive order */
+    dd_arena strings; /* every string of `entries` */
+    dd_findings *findings;
+    dd_layer_stats stats;
+    char blob_digest[72], diff_digest[72];
+    int io_failed;
+    dd_error err;
+} dd_layer_result;
+
+struct dd_walk {
+    dd_layer_result *layers;
+    size_t n_layers;
+    dd_vec files;   /* dd_fs_node, visible, sorted by path */
+    dd_vec deleted; /* dd_fs_node with deleted_in set */
+    dd_findings *findings;
+    int complete;
+};
+
+/* Apply all layers in order into w->files / w->deleted and add the
+ * cross-layer findings (write through symlinks, missing hardlink targets)
+ * to each layer's findings. Returns 0 or DD_ENOMEM. */
+int dd__merge_layers(dd_walk *w);
+
+#endif

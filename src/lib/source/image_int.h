@@ -1,0 +1,26 @@
+/*
+ * lib/source/image_int.h - what the layer walker needs from an opened
+ * image: where each layer's bytes are and what they must hash to.
+ */
+#ifndef DD_IMAGE_INT_H
+#define DD_IMAGE_INT_H
+
+#include "drydock/image.h"
+#include "store.h"
+
+typedef struct dd_layer_src {
+    const char *path;          /* inside the store */
+    const char *expect_digest; /* blob digest to verify, NULL if none */
+    int64_t expect_size;       /* -1 when unknown */
+    const char *expect_diff_id;
+} dd_layer_src;
+
+size_t dd__image_layer_count(const dd_image *img);
+const dd_layer_src *dd__image_layer_src(const dd_image *img, size_t i);
+/* Open the bytes of layer i. Caller closes the region. */
+int dd__image_layer_region(const dd_image *img,
+                           size_t i,
+                           dd_region *out,
+                           dd_error *err);
+
+#endif

@@ -1,0 +1,108 @@
+/*
+ * util/str.c - error records and string helpers.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+int dd__error_set(dd_error *err, int code, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->message, sizeof err->message, fmt, ap);
+        va_end(ap);
+        /* one line: fold any newline an input smuggled into a message */
+        for (char *p = err->message; *p; p++) {
+            if (*p == '\n' || *p == '\r') {
+                *p = ' ';
+            }
+        }
+        err->code = code;
+    }
+    return code;
+}
+
+void dd__error_clear(dd_error *err)
+{
+    if (err) {
+        err->code = 0;
+        err->message[0] = '\0';
+    }
+}
+
+const char *dd_strerror(int code)
+{
+    switch (code) {
+    case DD_OK:
+        return "success";
+    case DD_ENOTFOUND:
+        return "not found";
+    case DD_EINVALID:
+        return "invalid argument";
+    case DD_ECORRUPT:
+        return "corrupt input";
+    case DD_ELIMIT:
+        return "limit exceeded";
+    case DD_EUNSUPPORTED:
+        return "unsupported";
+    case DD_ENOMEM:
+        return "out of memory";
+    case DD_EIO:
+        return "I/O error";
+    case DD_ENET:
+        return "network error";
+    case DD_EUSER:
+        return "stopped by callback";
+    case DD_EAMBIGUOUS:
+        return "ambiguous";
+    default:
+        return "error";
+    }
+}
+
+void dd__hex(const uint8_t *in, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[in[i] >> 4];
+        out[2 * i + 1] = digits[in[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+int dd__is_sha256_digest(const char *s)
+{
+    if (!s || strncmp(s, "sha256:", 7) != 0) {
+        return 0;
+    }
+    s += 7;
+    size_t i = 0;
+    for (; s[i]; i++) {
+        char c = s[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            return 0;
+        }
+    }
+    return i == 64;
+}
+
+char *dd__printable(const char *s, size_t max)
+{
+    dd_buf b;
+    dd__buf_init(&b, 0);
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+        if (n++ >= max) {
+            dd__buf_addstr(&b, "...");
+            break;
+        }
+        if (*p < 0x20 || *p == 0x7f) {
+            dd__buf_printf(&b, "\\x%02x", *p);
+        } else {
+            dd__buf_add(&b, p, 1);
+        }
+    }
+    return dd__buf_detach(&b);
+}

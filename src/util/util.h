@@ -1,0 +1,88 @@
+/*
+ * util/util.h - small helpers every module uses: allocation wrappers,
+ * checked arithmetic, error records, strings. Depends on nothing in
+ * drydock except the public error codes.
+ *
+ * All heap memory of the library goes through dd__malloc/dd__calloc/
+ * dd__realloc/dd__free so that an allocation-failure test hook can be
+ * installed (DD_UNITTEST builds) and raw malloc stays out of the code.
+ */
+#ifndef DD_UTIL_H
+#define DD_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "drydock/errors.h"
+
+#if defined(__GNUC__) || defined(__clang__)
+#define DD_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define DD_PRINTF(a, b)
+#endif
+
+void *dd__malloc(size_t n);
+void *dd__calloc(size_t n, size_t size);
+void *dd__realloc(void *p, size_t n);
+void dd__free(void *p);
+char *dd__strdup(const char *s);
+char *dd__strndup(const char *s, size_t n);
+/* Allocating printf. NULL on allocation failure. */
+char *dd__asprintf(const char *fmt, ...) DD_PRINTF(1, 2);
+
+#ifdef DD_UNITTEST
+/* Make the n-th allocation from now fail (0 disables). */
+void dd__alloc_fail_after(long n);
+#endif
+
+/* Checked arithmetic: return 1 on overflow. */
+static inline int dd__add_overflow(uint64_t a, uint64_t b, uint64_t *out)
+{
+    return __builtin_add_overflow(a, b, out);
+}
+static inline int dd__mul_overflow(uint64_t a, uint64_t b, uint64_t *out)
+{
+    return __builtin_mul_overflow(a, b, out);
+}
+
+/* Set an error record (err may be NULL). Returns `code` for tail calls. */
+int dd__error_set(dd_error *err, int code, const char *fmt, ...)
+    DD_PRINTF(3, 4);
+void dd__error_clear(dd_error *err);
+
+/* Growable byte buffer with a hard cap (curl dynbuf). */
+typedef struct dd_buf {
+    char *ptr;
+    size_t len, cap, max;
+} dd_buf;
+void dd__buf_init(dd_buf *b, size_t max);
+/* DD_ELIMIT when the cap would be exceeded, DD_ENOMEM. Always NUL-ends. */
+int dd__buf_add(dd_buf *b, const void *data, size_t len);
+int dd__buf_addstr(dd_buf *b, const char *s);
+int dd__buf_printf(dd_buf *b, const char *fmt, ...) DD_PRINTF(2, 3);
+void dd__buf_reset(dd_buf *b);
+void dd__buf_free(dd_buf *b);
+/* Hand the contents to the caller (NUL-terminated, never NULL unless
+ * allocation fails) and reset the buffer. */
+char *dd__buf_detach(dd_buf *b);
+
+/* Growable pointer-free vector of fixed-size items. */
+typedef struct dd_vec {
+    void *items;
+    size_t len, cap, item_size;
+} dd_vec;
+void dd__vec_init(dd_vec *v, size_t item_size);
+/* Returns a pointer to a zeroed new slot, NULL on ENOMEM. */
+void *dd__vec_push(dd_vec *v);
+void dd__vec_free(dd_vec *v);
+#define DD_VEC_AT(v, type, i) (&((type *)(v)->items)[i])
+
+/* Lowercase hex of `n` bytes into `out` (2n+1 bytes). */
+void dd__hex(const uint8_t *in, size_t n, char *out);
+/* 1 when s is "sha256:" followed by 64 lowercase hex digits. */
+int dd__is_sha256_digest(const char *s);
+/* Copy of s with control characters escaped, for one-line messages. */
+char *dd__printable(const char *s, size_t max);
+
+#endif
