@@ -34,16 +34,16 @@ typedef enum dd_severity {
 typedef struct dd_finding {
     dd_finding_kind kind;
     dd_severity severity;
-    const char *rule_id; /* stable id, e.g. "archive.path-traversal" */
-    const char *title;   /* one line for humans */
-    const char *path;    /* path inside the image, or NULL */
+    const char *rule_id;      /* stable id, e.g. "archive.path-traversal" */
+    const char *title;        /* one line for humans */
+    const char *path;         /* path inside the image, or NULL */
     const char *layer_digest; /* diff_id or blob digest, or NULL */
     const char *evidence;     /* short, already redacted, or NULL */
-    int layer;       /* 0-based layer index, -1 for image-level */
-    int history;     /* index into the config history, -1 if unknown */
-    int has_offset;  /* 1 when offset is meaningful */
-    uint64_t offset; /* byte offset in the layer's stream (see docs) */
-    int deleted_in;  /* layer that deleted `path`, -1 if still visible */
+    int layer;                /* 0-based layer index, -1 for image-level */
+    int history;              /* index into the config history, -1 if unknown */
+    int has_offset;           /* 1 when offset is meaningful */
+    uint64_t offset;          /* byte offset in the layer's stream (see docs) */
+    int deleted_in; /* layer that deleted `path`, -1 if still visible */
 } dd_finding;
 
 typedef struct dd_findings dd_findings;

@@ -37,11 +37,14 @@ typedef enum dd_compression {
 #define DD_IMAGE_OPTS_VERSION 1
 typedef struct dd_image_opts {
     unsigned version;
-    const char *platform;  /* "os/arch[/variant]"; NULL = this host's */
-    const char *tag;       /* wanted tag/ref name; NULL = the only one */
+    const char *platform;   /* "os/arch[/variant]"; NULL = this host's */
+    const char *tag;        /* wanted tag/ref name; NULL = the only one */
     uint64_t max_json_size; /* cap for manifest/config/index; 0 = 16 MiB */
 } dd_image_opts;
-#define DD_IMAGE_OPTS_INIT {DD_IMAGE_OPTS_VERSION, NULL, NULL, 0}
+#define DD_IMAGE_OPTS_INIT                   \
+    {                                        \
+        DD_IMAGE_OPTS_VERSION, NULL, NULL, 0 \
+    }
 
 typedef struct dd_kv {
     const char *key;

@@ -56,9 +56,9 @@ typedef struct dd_fs_node {
     uint64_t uid, gid;
     uint64_t size;
     int64_t mtime;
-    int layer;      /* layer that last wrote it */
-    int deleted_in; /* layer that deleted it, -1 while visible */
-    uint64_t offset; /* header offset in the layer's tar stream */
+    int layer;          /* layer that last wrote it */
+    int deleted_in;     /* layer that deleted it, -1 while visible */
+    uint64_t offset;    /* header offset in the layer's tar stream */
     const char *sha256; /* hex of the content, when hashing was asked */
 } dd_fs_node;
 
@@ -67,9 +67,9 @@ typedef struct dd_layer_stats {
     uint64_t stored_bytes;      /* blob bytes read */
     uint64_t tar_bytes;         /* decompressed bytes */
     uint64_t entries;
-    int complete;          /* 0 when the layer could not be read to its end */
-    const char *blob_sha256;  /* computed, "sha256:<hex>" */
-    const char *diff_sha256;  /* computed, NULL if stream incomplete */
+    int complete;            /* 0 when the layer could not be read to its end */
+    const char *blob_sha256; /* computed, "sha256:<hex>" */
+    const char *diff_sha256; /* computed, NULL if stream incomplete */
 } dd_layer_stats;
 
 typedef void (*dd_progress_fn)(uint64_t done, uint64_t total, void *payload);
@@ -78,12 +78,15 @@ typedef void (*dd_progress_fn)(uint64_t done, uint64_t total, void *payload);
 typedef struct dd_walk_opts {
     unsigned version;
     dd_limits limits;
-    unsigned threads;   /* 0 = number of online CPUs */
-    int hash_files;     /* 1: sha256 every regular file's content */
+    unsigned threads;        /* 0 = number of online CPUs */
+    int hash_files;          /* 1: sha256 every regular file's content */
     dd_progress_fn progress; /* called from worker threads, serialised */
     void *progress_payload;
 } dd_walk_opts;
-#define DD_WALK_OPTS_INIT {DD_WALK_OPTS_VERSION, {0, 0, 0, 0, 0, 0, 0}, 0, 0, NULL, NULL}
+#define DD_WALK_OPTS_INIT                                             \
+    {                                                                 \
+        DD_WALK_OPTS_VERSION, {0, 0, 0, 0, 0, 0, 0}, 0, 0, NULL, NULL \
+    }
 
 typedef struct dd_walk dd_walk;
 
@@ -108,9 +111,8 @@ DD_API size_t dd_walk_deleted_count(const dd_walk *w);
 DD_API const dd_fs_node *dd_walk_deleted(const dd_walk *w, size_t i);
 /* Raw entries of one layer in archive order (whiteouts included). */
 DD_API size_t dd_walk_layer_entry_count(const dd_walk *w, size_t layer);
-DD_API const dd_fs_node *dd_walk_layer_entry(const dd_walk *w,
-                                             size_t layer,
-                                             size_t i);
+DD_API const dd_fs_node *
+dd_walk_layer_entry(const dd_walk *w, size_t layer, size_t i);
 DD_API const dd_layer_stats *dd_walk_layer_stats(const dd_walk *w,
                                                  size_t layer);
 /* Archive and integrity findings of the walk, in layer order. */

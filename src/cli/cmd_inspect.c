@@ -54,17 +54,16 @@ json_t *cli_findings_json(const dd_findings *fl, json_t *arr)
                             json_string(dd_severity_name(f->severity)));
         json_object_set_new(o, "rule", json_string(f->rule_id));
         json_object_set_new(o, "title", json_string(f->title));
-        json_object_set_new(o, "layer", f->layer >= 0
-                                            ? json_integer(f->layer)
-                                            : json_null());
+        json_object_set_new(
+            o, "layer", f->layer >= 0 ? json_integer(f->layer) : json_null());
         json_object_set_new(o, "layer_digest", jstr_or_null(f->layer_digest));
-        json_object_set_new(o, "history", f->history >= 0
-                                              ? json_integer(f->history)
-                                              : json_null());
+        json_object_set_new(o, "history",
+                            f->history >= 0 ? json_integer(f->history)
+                                            : json_null());
         json_object_set_new(o, "path", jstr_or_null(f->path));
-        json_object_set_new(o, "offset", f->has_offset
-                                             ? json_integer((json_int_t)f->offset)
-                                             : json_null());
+        json_object_set_new(o, "offset",
+                            f->has_offset ? json_integer((json_int_t)f->offset)
+                                          : json_null());
         json_object_set_new(o, "evidence", jstr_or_null(f->evidence));
         json_object_set_new(o, "deleted_in_layer",
                             f->deleted_in >= 0 ? json_integer(f->deleted_in)
@@ -78,10 +77,12 @@ static void print_json(const dd_image *img, const dd_walk *w)
 {
     const dd_image_info *in = dd_image_info_get(img);
     json_t *o = json_object();
-    json_object_set_new(o, "source", json_string(dd_source_kind_name(in->source)));
+    json_object_set_new(o, "source",
+                        json_string(dd_source_kind_name(in->source)));
     json_object_set_new(o, "path", json_string(in->path));
     json_object_set_new(o, "name", jstr_or_null(in->name));
-    json_object_set_new(o, "manifest_digest", jstr_or_null(in->manifest_digest));
+    json_object_set_new(o, "manifest_digest",
+                        jstr_or_null(in->manifest_digest));
     json_object_set_new(o, "config_digest", jstr_or_null(in->config_digest));
     json_t *pf = json_object();
     json_object_set_new(pf, "os", jstr_or_null(in->os));
@@ -115,9 +116,8 @@ static void print_json(const dd_image *img, const dd_walk *w)
         json_object_set_new(e, "created_by", jstr_or_null(h->created_by));
         json_object_set_new(e, "comment", jstr_or_null(h->comment));
         json_object_set_new(e, "empty_layer", json_boolean(h->empty_layer));
-        json_object_set_new(e, "layer",
-                            h->layer >= 0 ? json_integer(h->layer)
-                                          : json_null());
+        json_object_set_new(
+            e, "layer", h->layer >= 0 ? json_integer(h->layer) : json_null());
         json_array_append_new(hist, e);
     }
     json_object_set_new(o, "history", hist);
@@ -132,7 +132,8 @@ static void print_json(const dd_image *img, const dd_walk *w)
         json_object_set_new(e, "media_type", jstr_or_null(l->media_type));
         json_object_set_new(e, "compression",
                             json_string(dd_compression_name(s->compression)));
-        json_object_set_new(e, "size", json_integer((json_int_t)s->stored_bytes));
+        json_object_set_new(e, "size",
+                            json_integer((json_int_t)s->stored_bytes));
         json_object_set_new(e, "uncompressed_size",
                             json_integer((json_int_t)s->tar_bytes));
         json_object_set_new(e, "entries", json_integer((json_int_t)s->entries));
@@ -141,11 +142,13 @@ static void print_json(const dd_image *img, const dd_walk *w)
                             l->history >= 0 ? json_integer(l->history)
                                             : json_null());
         json_object_set_new(e, "computed_digest", jstr_or_null(s->blob_sha256));
-        json_object_set_new(e, "computed_diff_id", jstr_or_null(s->diff_sha256));
+        json_object_set_new(e, "computed_diff_id",
+                            jstr_or_null(s->diff_sha256));
         json_array_append_new(layers, e);
     }
     json_object_set_new(o, "layers", layers);
-    json_object_set_new(o, "files", json_integer((json_int_t)dd_walk_file_count(w)));
+    json_object_set_new(o, "files",
+                        json_integer((json_int_t)dd_walk_file_count(w)));
     json_object_set_new(o, "deleted_files",
                         json_integer((json_int_t)dd_walk_deleted_count(w)));
     json_object_set_new(o, "complete", json_boolean(dd_walk_complete(w)));
@@ -186,7 +189,8 @@ static void print_table(const dd_image *img, const dd_walk *w)
     printf("%-14s%s\n", "Created", in->created ? in->created : "-");
     printf("%-14s%s\n", "User",
            in->user && in->user[0] ? in->user : "(none: runs as root)");
-    printf("%-14s%s\n", "Workdir", in->workdir && in->workdir[0] ? in->workdir : "-");
+    printf("%-14s%s\n", "Workdir",
+           in->workdir && in->workdir[0] ? in->workdir : "-");
     list_line("Entrypoint", in->entrypoint, in->n_entrypoint);
     list_line("Cmd", in->cmd, in->n_cmd);
     list_line("Exposed ports", in->exposed_ports, in->n_exposed_ports);
@@ -205,12 +209,10 @@ static void print_table(const dd_image *img, const dd_walk *w)
     for (size_t i = 0; i < in->n_layers; i++) {
         const dd_layer_desc *l = &in->layers[i];
         const dd_layer_stats *s = dd_walk_layer_stats(w, i);
-        const char *by = l->history >= 0
-                             ? in->history[l->history].created_by
-                             : NULL;
+        const char *by =
+            l->history >= 0 ? in->history[l->history].created_by : NULL;
         printf("  %-3zu %-20.19s %-5s %10s %10s %8llu%s %.70s\n", i,
-               l->digest ? l->digest : "-",
-               dd_compression_name(s->compression),
+               l->digest ? l->digest : "-", dd_compression_name(s->compression),
                cli_human(s->stored_bytes, a, sizeof a),
                cli_human(s->tar_bytes, b, sizeof b),
                (unsigned long long)s->entries, s->complete ? " " : "!",

@@ -36,9 +36,9 @@ static int under(const char *path, const char *prefix)
 
 static const char *type_name(dd_entry_type t)
 {
-    static const char *const n[] = {"file",  "dir",  "symlink",
-                                    "hardlink", "char", "block",
-                                    "fifo",  "whiteout", "opaque-whiteout"};
+    static const char *const n[] = {"file",     "dir",      "symlink",
+                                    "hardlink", "char",     "block",
+                                    "fifo",     "whiteout", "opaque-whiteout"};
     return (unsigned)t < 9 ? n[t] : "?";
 }
 

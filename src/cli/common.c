@@ -18,7 +18,7 @@ void cli_common_init(cli_common *c)
 
 int cli_parse_severity(const char *s)
 {
-    static const char *const names[] = {"none", "info",   "low",
+    static const char *const names[] = {"none",   "info", "low",
                                         "medium", "high", "critical"};
     for (int i = 0; i < 6; i++) {
         if (strcasecmp(s, names[i]) == 0) {
@@ -60,10 +60,17 @@ int cli_common_opt(cli_common *c, int argc, char **argv, int *i)
 {
     const char *a = argv[*i];
     const char *val = NULL;
-    static const char *const with_arg[] = {
-        "--format",    "--platform",      "--tag",          "--fail-on",
-        "--threads",   "--max-layer-bytes", "--max-file-size",
-        "--max-entries", "--max-ratio",   "--max-path-len", NULL};
+    static const char *const with_arg[] = {"--format",
+                                           "--platform",
+                                           "--tag",
+                                           "--fail-on",
+                                           "--threads",
+                                           "--max-layer-bytes",
+                                           "--max-file-size",
+                                           "--max-entries",
+                                           "--max-ratio",
+                                           "--max-path-len",
+                                           NULL};
     char name[64];
     const char *eq = strchr(a, '=');
     if (eq && eq - a < (long)sizeof name) {

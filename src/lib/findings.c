@@ -79,8 +79,7 @@ int dd__findings_move(dd_findings *to, dd_findings *from)
 
 dd_finding *dd__findings_at(dd_findings *list, size_t i)
 {
-    return i < list->items.len ? DD_VEC_AT(&list->items, dd_finding, i)
-                               : NULL;
+    return i < list->items.len ? DD_VEC_AT(&list->items, dd_finding, i) : NULL;
 }
 
 size_t dd_findings_count(const dd_findings *list)
@@ -124,15 +123,12 @@ const char *dd_severity_name(dd_severity s)
 {
     static const char *const names[] = {"UNKNOWN", "INFO", "LOW",
                                         "MEDIUM",  "HIGH", "CRITICAL"};
-    return (unsigned)s < sizeof names / sizeof names[0] ? names[s]
-                                                        : "UNKNOWN";
+    return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "UNKNOWN";
 }
 
 const char *dd_kind_name(dd_finding_kind k)
 {
-    static const char *const names[] = {"integrity", "archive", "vuln",
-                                        "secret",    "malware", "config",
-                                        "trust"};
-    return (unsigned)k < sizeof names / sizeof names[0] ? names[k]
-                                                        : "unknown";
+    static const char *const names[] = {
+        "integrity", "archive", "vuln", "secret", "malware", "config", "trust"};
+    return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "unknown";
 }

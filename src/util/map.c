@@ -45,11 +45,8 @@ int dd__map_init(dd_map *m)
     return m->slots ? 0 : DD_ENOMEM;
 }
 
-static dd_map_slot *find(dd_map_slot *slots,
-                         size_t cap,
-                         const char *key,
-                         size_t keylen,
-                         uint64_t h)
+static dd_map_slot *
+find(dd_map_slot *slots, size_t cap, const char *key, size_t keylen, uint64_t h)
 {
     size_t i = (size_t)h & (cap - 1);
     for (;;) {

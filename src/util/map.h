@@ -26,7 +26,10 @@ int dd__map_init(dd_map *m);
 /* Insert or replace. DD_ENOMEM on failure. */
 int dd__map_put(dd_map *m, const char *key, size_t keylen, int64_t value);
 /* 1 and *value when present, else 0. */
-int dd__map_get(const dd_map *m, const char *key, size_t keylen, int64_t *value);
+int dd__map_get(const dd_map *m,
+                const char *key,
+                size_t keylen,
+                int64_t *value);
 void dd__map_free(dd_map *m);
 
 #endif

@@ -21,10 +21,10 @@ struct dd_decomp {
     int sniffed;
     uint8_t head[8]; /* bytes held until the format can be sniffed */
     size_t head_len;
-    uint64_t in_pos;  /* compressed bytes consumed */
+    uint64_t in_pos; /* compressed bytes consumed */
     int failed, fail_code;
-    int member_done;  /* gzip: a member ended, waiting for the next */
-    int trailing;     /* trailing garbage seen: ignore the rest */
+    int member_done; /* gzip: a member ended, waiting for the next */
+    int trailing;    /* trailing garbage seen: ignore the rest */
     int any_output;
     struct inflate_state *gz;
     ZSTD_DCtx *zs;
@@ -100,8 +100,10 @@ dd_compression dd__decomp_sniff(const uint8_t *p, size_t n)
 
 static int unsupported_magic(const uint8_t *p, size_t n)
 {
-    return (n >= 3 && memcmp(p, "BZh", 3) == 0) ||
-           (n >= 6 && memcmp(p, "\xfd" "7zXZ\0", 6) == 0);
+    return (n >= 3 && memcmp(p, "BZh", 3) == 0) || (n >= 6 && memcmp(p,
+                                                                     "\xfd"
+                                                                     "7zXZ\0",
+                                                                     6) == 0);
 }
 
 static int emit(dd_decomp *d, const uint8_t *p, size_t n)

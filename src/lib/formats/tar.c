@@ -49,11 +49,8 @@ struct dd_tar {
     dd_buf name_buf; /* final name of the current entry */
 };
 
-static void anomaly(dd_tar *t,
-                    const char *rule,
-                    dd_severity sev,
-                    uint64_t off,
-                    const char *msg)
+static void anomaly(
+    dd_tar *t, const char *rule, dd_severity sev, uint64_t off, const char *msg)
 {
     if (t->cb.anomaly) {
         t->cb.anomaly(t->cb.payload, rule, sev, off, msg);
@@ -389,7 +386,7 @@ static int begin_entry(dd_tar *t, const dd_tar_header *h)
     }
     e.name = t->name_buf.ptr;
     e.name_len = t->name_buf.len;
-    e.linkname = t->has_pax_link   ? t->pax_link.ptr
+    e.linkname = t->has_pax_link    ? t->pax_link.ptr
                  : t->has_long_link ? t->long_link.ptr
                                     : h->linkname;
     if (!e.linkname) {
@@ -409,8 +406,7 @@ static int begin_entry(dd_tar *t, const dd_tar_header *h)
     }
     e.size = size;
     if (stored > t->lim.max_file_size) {
-        snprintf(msg, sizeof msg,
-                 "entry size %llu exceeds max-file-size %llu",
+        snprintf(msg, sizeof msg, "entry size %llu exceeds max-file-size %llu",
                  (unsigned long long)stored,
                  (unsigned long long)t->lim.max_file_size);
         anomaly(t, "archive.limit", DD_SEV_HIGH, off, msg);
@@ -599,8 +595,7 @@ int dd__tar_feed(dd_tar *t, const uint8_t *data, size_t len)
         case ST_END:
             for (size_t i = 0; i < len && !t->trailing_reported; i++) {
                 if (data[i]) {
-                    anomaly(t, "archive.trailing-data", DD_SEV_LOW,
-                            t->pos + i,
+                    anomaly(t, "archive.trailing-data", DD_SEV_LOW, t->pos + i,
                             "non-zero bytes after the tar end-of-archive "
                             "marker (hidden data is not analysed)");
                     t->trailing_reported = 1;
@@ -634,8 +629,7 @@ int dd__tar_finish(dd_tar *t)
         snprintf(msg, sizeof msg,
                  "stream ended inside a tar header (%zu of 512 bytes)",
                  t->hdr_fill);
-        anomaly(t, "archive.truncated", DD_SEV_HIGH, t->pos - t->hdr_fill,
-                msg);
+        anomaly(t, "archive.truncated", DD_SEV_HIGH, t->pos - t->hdr_fill, msg);
         return fail(t, DD_ECORRUPT);
     case ST_PAD:
         anomaly(t, "archive.truncated", DD_SEV_LOW, t->pos,

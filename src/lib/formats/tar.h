@@ -72,10 +72,10 @@ typedef struct dd_tar_header {
 
 enum {
     DD_TARH_OK = 0,
-    DD_TARH_ZERO = 1,      /* an all-zero block */
-    DD_TARH_BADSUM = -1,   /* checksum mismatch (not a tar header) */
-    DD_TARH_BADSIZE = -2,  /* size field garbage or negative */
-    DD_TARH_BADFIELD = -3  /* other numeric field garbage */
+    DD_TARH_ZERO = 1,     /* an all-zero block */
+    DD_TARH_BADSUM = -1,  /* checksum mismatch (not a tar header) */
+    DD_TARH_BADSIZE = -2, /* size field garbage or negative */
+    DD_TARH_BADFIELD = -3 /* other numeric field garbage */
 };
 int dd__tar_parse_header(const uint8_t block[512], dd_tar_header *h);
 /* Parse an octal or base-256 numeric field. 0 ok, -1 invalid/negative. */

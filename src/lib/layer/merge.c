@@ -27,8 +27,8 @@ typedef struct mnode {
 
 typedef struct merger {
     dd_walk *w;
-    dd_vec nodes; /* mnode */
-    dd_map map;   /* path -> node index (check .alive) */
+    dd_vec nodes;   /* mnode */
+    dd_map map;     /* path -> node index (check .alive) */
     dd_arena names; /* implicit directory paths */
     int rc;
 } merger;
@@ -61,8 +61,8 @@ static void unlink_node(merger *m, int64_t i)
     x->prev_sib = x->next_sib = NONE;
 }
 
-static int64_t add_node(merger *m, const dd_fs_node *src, int64_t parent,
-                        int implicit)
+static int64_t
+add_node(merger *m, const dd_fs_node *src, int64_t parent, int implicit)
 {
     mnode *x = dd__vec_push(&m->nodes);
     if (!x) {
@@ -245,12 +245,11 @@ static void apply_entry(merger *m, dd_fs_node *e)
         int64_t t = lookup(m, e->linkname, strlen(e->linkname));
         if (t == NONE || N(m, t)->n.type == DD_ENTRY_DIR) {
             char msg[400];
-            snprintf(msg, sizeof msg,
-                     "hardlink target '%.200s' %s", e->linkname,
+            snprintf(msg, sizeof msg, "hardlink target '%.200s' %s",
+                     e->linkname,
                      t == NONE ? "does not exist in the image at this point"
                                : "is a directory");
-            layer_finding(m, e, "archive.hardlink-missing", DD_SEV_MEDIUM,
-                          msg);
+            layer_finding(m, e, "archive.hardlink-missing", DD_SEV_MEDIUM, msg);
         } else {
             /* a hardlink is the same file: give it the target's size */
             e->size = N(m, t)->n.size;
@@ -264,8 +263,7 @@ static void apply_entry(merger *m, dd_fs_node *e)
 
 static int cmp_path(const void *a, const void *b)
 {
-    return strcmp(((const dd_fs_node *)a)->path,
-                  ((const dd_fs_node *)b)->path);
+    return strcmp(((const dd_fs_node *)a)->path, ((const dd_fs_node *)b)->path);
 }
 
 static int cmp_deleted(const void *a, const void *b)
@@ -344,19 +342,23 @@ int dd__merge_layers(dd_walk *w)
         *f = x->n;
         if (x->implicit) {
             /* implicit directory paths live in m.names, which dies here */
-            f->path = dd__arena_strdup(&w->layers[x->n.layer].strings,
-                                       x->n.path);
+            f->path =
+                dd__arena_strdup(&w->layers[x->n.layer].strings, x->n.path);
             if (!f->path) {
                 m.rc = DD_ENOMEM;
             }
         }
     }
     if (!m.rc) {
-        qsort(w->files.items, w->files.len, sizeof(dd_fs_node), cmp_path);
+        if (w->files.len > 1) {
+            qsort(w->files.items, w->files.len, sizeof(dd_fs_node), cmp_path);
+        }
         mark_deleted_findings(&m);
         /* implicit dirs never reach `deleted`, so no dangling names */
-        qsort(w->deleted.items, w->deleted.len, sizeof(dd_fs_node),
-              cmp_deleted);
+        if (w->deleted.len > 1) {
+            qsort(w->deleted.items, w->deleted.len, sizeof(dd_fs_node),
+                  cmp_deleted);
+        }
     }
     int rc = m.rc;
     dd__vec_free(&m.nodes);

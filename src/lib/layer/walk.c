@@ -92,9 +92,9 @@ static void add_finding(layer_ctx *lc,
 {
     int layer = (int)lc->res->index;
     const dd_layer_desc *ld = &dd_image_info_get(lc->sh->img)->layers[layer];
-    dd_finding_spec sp = {kind,     sev,   rule,       path,
-                          lc->digest_label, evidence, layer, ld->history,
-                          has_offset, offset};
+    dd_finding_spec sp = {
+        kind,     sev,   rule,        path,       lc->digest_label,
+        evidence, layer, ld->history, has_offset, offset};
     dd__findings_add(lc->res->findings, &sp, "%s", msg);
 }
 
@@ -209,8 +209,7 @@ static int on_entry(void *payload, const dd_tar_entry *e)
         add_finding(lc, DD_KIND_ARCHIVE, "archive.absolute-path", DD_SEV_HIGH,
                     lc->path.ptr, 1, e->offset, raw, msg);
     } else if (flags & DD_PATH_DOTDOT) {
-        snprintf(msg, sizeof msg, "non-canonical path '%s' contains '..'",
-                 raw);
+        snprintf(msg, sizeof msg, "non-canonical path '%s' contains '..'", raw);
         add_finding(lc, DD_KIND_ARCHIVE, "archive.non-canonical-path",
                     DD_SEV_LOW, lc->path.ptr, 1, e->offset, raw, msg);
     }
@@ -292,8 +291,9 @@ static int on_entry(void *payload, const dd_tar_entry *e)
             snprintf(msg, sizeof msg,
                      "hardlink to '%s' points %s (naive extractors link a "
                      "host file such as /etc/shadow)%s",
-                     t, (lf & DD_PATH_ESCAPES) ? "above the image root"
-                                               : "to an absolute path",
+                     t,
+                     (lf & DD_PATH_ESCAPES) ? "above the image root"
+                                            : "to an absolute path",
                      (lf & DD_PATH_ESCAPES) ? "; entry ignored" : "");
             add_finding(lc, DD_KIND_ARCHIVE, "archive.hardlink-escape",
                         DD_SEV_HIGH, path, 1, e->offset, t, msg);
@@ -365,8 +365,8 @@ static int on_output(void *payload, const uint8_t *p, size_t n)
     }
     if (r->stats.compression != DD_COMP_NONE &&
         r->stats.tar_bytes > lim->ratio_grace &&
-        r->stats.tar_bytes / (r->stats.stored_bytes ? r->stats.stored_bytes
-                                                    : 1) >
+        r->stats.tar_bytes /
+                (r->stats.stored_bytes ? r->stats.stored_bytes : 1) >
             lim->max_ratio) {
         snprintf(msg, sizeof msg,
                  "decompression bomb: %llu bytes expanded from %llu "
@@ -409,8 +409,8 @@ static void report_progress(layer_ctx *lc, uint64_t n)
     pthread_mutex_unlock(&sh->progress_lock);
 }
 
-static void verify_digests(layer_ctx *lc, const dd_layer_src *src,
-                           int stream_done)
+static void
+verify_digests(layer_ctx *lc, const dd_layer_src *src, int stream_done)
 {
     dd_layer_result *r = lc->res;
     char msg[400];
@@ -419,8 +419,8 @@ static void verify_digests(layer_ctx *lc, const dd_layer_src *src,
                  "layer blob does not match its digest: expected %s, "
                  "content hashes to %s (tampered or corrupted)",
                  src->expect_digest, r->blob_digest);
-        add_finding(lc, DD_KIND_INTEGRITY, "integrity.blob-digest",
-                    DD_SEV_HIGH, NULL, 0, 0, NULL, msg);
+        add_finding(lc, DD_KIND_INTEGRITY, "integrity.blob-digest", DD_SEV_HIGH,
+                    NULL, 0, 0, NULL, msg);
     }
     if (src->expect_size >= 0 &&
         (uint64_t)src->expect_size != r->stats.stored_bytes) {
@@ -457,8 +457,8 @@ static void process_layer(shared *sh, dd_layer_result *r, uint8_t *buf)
     lc.sh = sh;
     lc.res = r;
     lc.cur = -1;
-    lc.digest_label = src->expect_digest ? src->expect_digest
-                                         : src->expect_diff_id;
+    lc.digest_label =
+        src->expect_digest ? src->expect_digest : src->expect_diff_id;
     dd__buf_init(&lc.path, (size_t)sh->lim.max_pax_size + 512);
     dd__buf_init(&lc.link, (size_t)sh->lim.max_pax_size + 512);
     r->stats.complete = 1;
@@ -486,8 +486,8 @@ static void process_layer(shared *sh, dd_layer_result *r, uint8_t *buf)
         long long n = dd__region_read(&reg, off, buf, READ_CHUNK);
         if (n < 0) {
             dd__error_set(&r->err, DD_EIO,
-                          "layer %zu (%s): read error at offset %llu",
-                          r->index, src->path, (unsigned long long)off);
+                          "layer %zu (%s): read error at offset %llu", r->index,
+                          src->path, (unsigned long long)off);
             r->io_failed = 1;
             break;
         }
@@ -563,7 +563,6 @@ static void *worker(void *arg)
     dd__free(buf);
     return NULL;
 }
-
 
 static int by_size_desc(const void *a, const void *b, void *info)
 {
@@ -722,9 +721,7 @@ size_t dd_walk_layer_entry_count(const dd_walk *w, size_t layer)
     return layer < w->n_layers ? w->layers[layer].entries.len : 0;
 }
 
-const dd_fs_node *dd_walk_layer_entry(const dd_walk *w,
-                                      size_t layer,
-                                      size_t i)
+const dd_fs_node *dd_walk_layer_entry(const dd_walk *w, size_t layer, size_t i)
 {
     if (layer >= w->n_layers || i >= w->layers[layer].entries.len) {
         return NULL;

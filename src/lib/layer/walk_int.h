@@ -13,7 +13,7 @@
 /* Result of reading one layer (filled by one worker thread). */
 typedef struct dd_layer_result {
     size_t index;
-    dd_vec entries;  /* dd_fs_node, archive order */
+    dd_vec entries;   /* dd_fs_node, archive order */
     dd_arena strings; /* every string of `entries` */
     dd_findings *findings;
     dd_layer_stats stats;

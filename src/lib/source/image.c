@@ -20,8 +20,8 @@
 #include "../../util/sha256.h"
 #include "../../util/util.h"
 
-#define MAX_LAYERS     4096
-#define MAX_CANDIDATES 1024
+#define MAX_LAYERS      4096
+#define MAX_CANDIDATES  1024
 #define MAX_INDEX_DEPTH 4
 
 struct dd_image {
@@ -83,8 +83,16 @@ static int add_integrity(dd_image *img,
                          const char *a1,
                          const char *a2)
 {
-    dd_finding_spec sp = {DD_KIND_INTEGRITY, DD_SEV_HIGH, rule, path, digest,
-                          NULL, layer, -1, 0, 0};
+    dd_finding_spec sp = {DD_KIND_INTEGRITY,
+                          DD_SEV_HIGH,
+                          rule,
+                          path,
+                          digest,
+                          NULL,
+                          layer,
+                          -1,
+                          0,
+                          0};
     return dd__findings_add(img->findings, &sp, fmt, a1, a2);
 }
 
@@ -99,8 +107,8 @@ static int load_json(dd_image *img,
 {
     char *data = NULL;
     size_t len = 0;
-    int rc = dd__store_read_all(img->store, path, img->max_json, &data, &len,
-                                err);
+    int rc =
+        dd__store_read_all(img->store, path, img->max_json, &data, &len, err);
     if (rc) {
         return rc;
     }
@@ -110,8 +118,8 @@ static int load_json(dd_image *img,
         memcpy(digest_out, got, 72);
     }
     if (expect_digest && strcmp(expect_digest, got) != 0) {
-        add_integrity(img, "integrity.metadata-digest", path, expect_digest,
-                      -1, "%s does not match its digest (content hashes to %s)",
+        add_integrity(img, "integrity.metadata-digest", path, expect_digest, -1,
+                      "%s does not match its digest (content hashes to %s)",
                       path, got);
     } else if (expect_size >= 0 && (uint64_t)expect_size != len) {
         char n[32];
@@ -124,19 +132,16 @@ static int load_json(dd_image *img,
     json_t *j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
     dd__free(data);
     if (!j) {
-        return dd__error_set(err, DD_ECORRUPT,
-                             "%s: %s: invalid JSON at line %d column %d: %s",
-                             dd__store_path(img->store), path, je.line,
-                             je.column, je.text);
+        return dd__error_set(
+            err, DD_ECORRUPT, "%s: %s: invalid JSON at line %d column %d: %s",
+            dd__store_path(img->store), path, je.line, je.column, je.text);
     }
     *out = j;
     return 0;
 }
 
-static int str_array(dd_image *img,
-                     json_t *arr,
-                     const char *const **out,
-                     size_t *n)
+static int
+str_array(dd_image *img, json_t *arr, const char *const **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
@@ -161,8 +166,8 @@ static int str_array(dd_image *img,
     return 0;
 }
 
-static int obj_keys(dd_image *img, json_t *obj, const char *const **out,
-                    size_t *n)
+static int
+obj_keys(dd_image *img, json_t *obj, const char *const **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
@@ -192,8 +197,7 @@ static int parse_config(dd_image *img, json_t *cfg, dd_error *err)
     dd_image_info *in = &img->info;
     if (!json_is_object(cfg)) {
         return dd__error_set(err, DD_ECORRUPT,
-                             "%s: image config is not a JSON object",
-                             in->path);
+                             "%s: image config is not a JSON object", in->path);
     }
     in->os = jstr(img, cfg, "os");
     in->architecture = jstr(img, cfg, "architecture");
@@ -233,8 +237,8 @@ static int parse_config(dd_image *img, json_t *cfg, dd_error *err)
         }
         json_t *hc = json_object_get(c, "Healthcheck");
         if (json_is_object(hc) && json_object_get(hc, "Test")) {
-            char *t = json_dumps(json_object_get(hc, "Test"), JSON_COMPACT |
-                                                                  JSON_ENCODE_ANY);
+            char *t = json_dumps(json_object_get(hc, "Test"),
+                                 JSON_COMPACT | JSON_ENCODE_ANY);
             if (t) {
                 in->healthcheck = astr(img, t);
                 free(t); /* allocated by jansson */
@@ -244,8 +248,7 @@ static int parse_config(dd_image *img, json_t *cfg, dd_error *err)
     json_t *hist = json_object_get(cfg, "history");
     if (json_is_array(hist)) {
         size_t n = json_array_size(hist);
-        dd_history_step *h =
-            dd__arena_alloc(&img->a, (n + 1) * sizeof *h);
+        dd_history_step *h = dd__arena_alloc(&img->a, (n + 1) * sizeof *h);
         if (!h) {
             return dd__error_set(err, DD_ENOMEM, "out of memory");
         }
@@ -350,8 +353,9 @@ static int tag_matches(const char *want, const char *have)
         strcmp(have + hl - wl, want) == 0) {
         return 1;
     }
-    if (!strchr(want, ':') && hl == wl + 7 && strncmp(have, want, wl) == 0 &&
-        strcmp(have + wl, ":latest") == 0) {
+    /* "name" matches "name:anytag" (the first such image is taken) */
+    if (!strchr(want, ':') && hl > wl && strncmp(have, want, wl) == 0 &&
+        have[wl] == ':' && !strchr(have + wl + 1, '/')) {
         return 1;
     }
     return 0;
@@ -445,10 +449,9 @@ static int open_docker(dd_image *img, const char *tag, dd_error *err)
         chosen = json_array_get(man, 0);
         chosen_name = ntags ? tags[0] : NULL;
     } else if (!chosen) {
-        rc = dd__error_set(err, DD_ENOTFOUND,
-                           "%s: no image tagged '%s'; the archive has: %s",
-                           img->info.path, tag,
-                           names.ptr ? names.ptr : "(no tags)");
+        rc = dd__error_set(
+            err, DD_ENOTFOUND, "%s: no image tagged '%s'; the archive has: %s",
+            img->info.path, tag, names.ptr ? names.ptr : "(no tags)");
         dd__buf_free(&names);
         goto out;
     }
@@ -566,8 +569,8 @@ static int collect(dd_image *img,
             }
             json_t *sub;
             json_int_t sz = json_integer_value(json_object_get(d, "size"));
-            int rc = load_json(img, blob_path(img, dg), dg, sz, &sub, NULL,
-                               err);
+            int rc =
+                load_json(img, blob_path(img, dg), dg, sz, &sub, NULL, err);
             if (rc) {
                 return rc;
             }
@@ -648,13 +651,11 @@ static int select_candidate(dd_image *img,
     if (nk == 0) {
         for (size_t i = 0; i < cl->n; i++) {
             dd__buf_printf(&list, "%s%s", list.len ? ", " : "",
-                           cl->items[i].ref ? cl->items[i].ref
-                                            : "(no name)");
+                           cl->items[i].ref ? cl->items[i].ref : "(no name)");
         }
-        rc = dd__error_set(err, DD_ENOTFOUND,
-                           "%s: no image named '%s'; the index has: %s",
-                           img->info.path, tag ? tag : "",
-                           list.ptr ? list.ptr : "nothing");
+        rc = dd__error_set(
+            err, DD_ENOTFOUND, "%s: no image named '%s'; the index has: %s",
+            img->info.path, tag ? tag : "", list.ptr ? list.ptr : "nothing");
         goto out;
     }
     /* distinct names without a tag: the user must choose */
@@ -728,8 +729,8 @@ out:
     return rc;
 }
 
-static int parse_manifest(dd_image *img, json_t *m, json_t **cfg_out,
-                          dd_error *err)
+static int
+parse_manifest(dd_image *img, json_t *m, json_t **cfg_out, dd_error *err)
 {
     const char *mt = json_string_value(json_object_get(m, "mediaType"));
     json_int_t sv = json_integer_value(json_object_get(m, "schemaVersion"));
@@ -777,9 +778,9 @@ static int parse_manifest(dd_image *img, json_t *m, json_t **cfg_out,
             json_is_integer(sz) ? (int64_t)json_integer_value(sz) : -1;
         img->layers[i].digest = img->srcs[i].expect_digest;
         img->layers[i].media_type = jstr(img, d, "mediaType");
-        img->layers[i].size =
-            img->srcs[i].expect_size >= 0 ? (uint64_t)img->srcs[i].expect_size
-                                          : 0;
+        img->layers[i].size = img->srcs[i].expect_size >= 0
+                                  ? (uint64_t)img->srcs[i].expect_size
+                                  : 0;
         if (!dd__store_has(img->store, img->srcs[i].path)) {
             return dd__error_set(err, DD_ENOTFOUND,
                                  "%s: layer %zu blob %s is missing",
@@ -789,10 +790,8 @@ static int parse_manifest(dd_image *img, json_t *m, json_t **cfg_out,
     return 0;
 }
 
-static int open_oci(dd_image *img,
-                    const char *tag,
-                    const char *platform,
-                    dd_error *err)
+static int
+open_oci(dd_image *img, const char *tag, const char *platform, dd_error *err)
 {
     json_t *index = NULL, *m = NULL, *cfg = NULL;
     cand_list *cl = NULL;
@@ -812,8 +811,7 @@ static int open_oci(dd_image *img,
     if ((rc = select_candidate(img, cl, tag, platform, &c, err)) != 0) {
         goto out;
     }
-    const char **tags =
-        dd__arena_alloc(&img->a, (cl->n + 1) * sizeof *tags);
+    const char **tags = dd__arena_alloc(&img->a, (cl->n + 1) * sizeof *tags);
     if (tags) {
         size_t nt = 0;
         for (size_t i = 0; i < cl->n; i++) {
@@ -827,8 +825,8 @@ static int open_oci(dd_image *img,
     }
     img->info.name = c->ref;
     img->info.manifest_digest = c->digest;
-    if ((rc = load_json(img, blob_path(img, c->digest), c->digest, c->size,
-                        &m, NULL, err)) != 0) {
+    if ((rc = load_json(img, blob_path(img, c->digest), c->digest, c->size, &m,
+                        NULL, err)) != 0) {
         goto out;
     }
     if ((rc = parse_manifest(img, m, &cfg, err)) != 0) {
@@ -844,9 +842,8 @@ static int open_oci(dd_image *img,
         snprintf(want, sizeof want, "%s/%s", img->info.os ? img->info.os : "",
                  img->info.architecture);
         if (strncmp(platform, want, strlen(want)) != 0) {
-            rc = dd__error_set(err, DD_ENOTFOUND,
-                               "%s: image is %s, not %s", img->info.path,
-                               want, platform);
+            rc = dd__error_set(err, DD_ENOTFOUND, "%s: image is %s, not %s",
+                               img->info.path, want, platform);
         }
     }
 out:
@@ -881,8 +878,9 @@ static int split_ref(dd_image *img,
         *tag = NULL;
         return 0;
     }
-    const char *colon = strrchr(ref, ':');
-    if (colon && colon != ref) {
+    /* the first colon after which the prefix exists splits PATH:TAG */
+    for (const char *colon = strchr(ref + 1, ':'); colon;
+         colon = strchr(colon + 1, ':')) {
         char *p = dd__arena_strndup(&img->a, ref, (size_t)(colon - ref));
         if (p && path_exists(p, is_dir)) {
             *path = p;
@@ -912,8 +910,8 @@ int dd_image_open(dd_image **out,
     }
     dd__arena_init(&img->a);
     img->findings = dd__findings_new();
-    img->max_json = opts->max_json_size ? (size_t)opts->max_json_size
-                                        : 16u << 20;
+    img->max_json =
+        opts->max_json_size ? (size_t)opts->max_json_size : 16u << 20;
     int rc = 0;
     if (!img->findings) {
         rc = dd__error_set(err, DD_ENOMEM, "out of memory");
@@ -933,8 +931,8 @@ int dd_image_open(dd_image **out,
     const char *path, *tag;
     int is_dir = 0;
     if (split_ref(img, ref, &path, &tag, &is_dir) != 0) {
-        rc = dd__error_set(err, DD_ENOTFOUND,
-                           "%s: no such file or directory", ref);
+        rc = dd__error_set(err, DD_ENOTFOUND, "%s: no such file or directory",
+                           ref);
         goto fail;
     }
     if (opts->tag) {
@@ -950,8 +948,7 @@ int dd_image_open(dd_image **out,
     int has_index = dd__store_has(img->store, "index.json");
     if (force == 1 && !has_manifest) {
         rc = dd__error_set(err, DD_ECORRUPT,
-                           "%s: not a docker-archive (no manifest.json)",
-                           path);
+                           "%s: not a docker-archive (no manifest.json)", path);
         goto fail;
     }
     if ((force == 2 || !has_manifest) && !has_index) {
@@ -972,9 +969,8 @@ int dd_image_open(dd_image **out,
             snprintf(want, sizeof want, "%s/%s",
                      img->info.os ? img->info.os : "", img->info.architecture);
             if (strncmp(opts->platform, want, strlen(want)) != 0) {
-                rc = dd__error_set(err, DD_ENOTFOUND,
-                                   "%s: image is %s, not %s", path, want,
-                                   opts->platform);
+                rc = dd__error_set(err, DD_ENOTFOUND, "%s: image is %s, not %s",
+                                   path, want, opts->platform);
             }
         }
     }

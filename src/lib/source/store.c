@@ -24,10 +24,10 @@ typedef struct tar_item {
 struct dd_store {
     char *path;
     int is_dir;
-    int fd;        /* tar: the archive; dir: the directory */
+    int fd; /* tar: the archive; dir: the directory */
     uint64_t file_size;
-    dd_vec items;  /* tar_item */
-    dd_map index;  /* name -> item index */
+    dd_vec items; /* tar_item */
+    dd_map index; /* name -> item index */
     dd_arena strings;
 };
 
@@ -60,8 +60,8 @@ int dd__store_open_dir(dd_store **out, const char *dir, dd_error *err)
     if (s->fd < 0) {
         int e = errno;
         dd__store_free(s);
-        return dd__error_set(err, e == ENOENT ? DD_ENOTFOUND : DD_EIO,
-                             "%s: %s", dir, strerror(e));
+        return dd__error_set(err, e == ENOENT ? DD_ENOTFOUND : DD_EIO, "%s: %s",
+                             dir, strerror(e));
     }
     *out = s;
     return 0;
@@ -71,8 +71,7 @@ static long long pread_full(int fd, uint64_t off, void *buf, size_t n)
 {
     size_t got = 0;
     while (got < n) {
-        ssize_t r = pread(fd, (char *)buf + got, n - got,
-                          (off_t)(off + got));
+        ssize_t r = pread(fd, (char *)buf + got, n - got, (off_t)(off + got));
         if (r < 0) {
             if (errno == EINTR) {
                 continue;
@@ -88,11 +87,8 @@ static long long pread_full(int fd, uint64_t off, void *buf, size_t n)
 }
 
 /* Read a PAX/GNU record body that names the next entry. */
-static int read_meta(dd_store *s,
-                     uint64_t off,
-                     uint64_t size,
-                     dd_buf *out,
-                     dd_error *err)
+static int
+read_meta(dd_store *s, uint64_t off, uint64_t size, dd_buf *out, dd_error *err)
 {
     if (size > 65536) {
         return dd__error_set(err, DD_ECORRUPT,
@@ -169,8 +165,8 @@ static int index_tar(dd_store *s, dd_error *err)
         int hr = dd__tar_parse_header(block, &h);
         if (hr == DD_TARH_ZERO) {
             if (off == 0) {
-                rc = dd__error_set(err, DD_ECORRUPT,
-                                   "%s: empty tar archive", s->path);
+                rc = dd__error_set(err, DD_ECORRUPT, "%s: empty tar archive",
+                                   s->path);
                 break;
             }
             if (++zeros == 2) {
@@ -223,7 +219,7 @@ static int index_tar(dd_store *s, dd_error *err)
                     break;
                 }
                 it->name = dd__arena_strndup(&s->strings, clean.ptr, clean.len);
-                it->type = h.typeflag == '1' ? 'h'
+                it->type = h.typeflag == '1'   ? 'h'
                            : h.typeflag == '2' ? 's'
                                                : 'f';
                 it->link = it->type == 'f'
@@ -261,8 +257,8 @@ int dd__store_open_tar(dd_store **out, const char *file, dd_error *err)
     if (s->fd < 0 || fstat(s->fd, &st) != 0) {
         int e = errno;
         dd__store_free(s);
-        return dd__error_set(err, e == ENOENT ? DD_ENOTFOUND : DD_EIO,
-                             "%s: %s", file, strerror(e));
+        return dd__error_set(err, e == ENOENT ? DD_ENOTFOUND : DD_EIO, "%s: %s",
+                             file, strerror(e));
     }
     s->file_size = (uint64_t)st.st_size;
     int rc = index_tar(s, err);
@@ -307,8 +303,7 @@ static const tar_item *tar_lookup(dd_store *s, const char *path)
         }
         int rc = it->type == 's'
                      ? dd__path_resolve_link(it->name, it->link, &tmp, &flags)
-                     : dd__path_clean(it->link, strlen(it->link), &tmp,
-                                      &flags);
+                     : dd__path_clean(it->link, strlen(it->link), &tmp, &flags);
         if (rc || (flags & DD_PATH_ESCAPES)) {
             break;
         }
@@ -389,8 +384,7 @@ int dd__store_region(dd_store *s,
         int fd;
         if (dir_open(s, path, &fd) != 0) {
             return dd__error_set(err, DD_ENOTFOUND,
-                                 "%s: %s: no such regular file", s->path,
-                                 path);
+                                 "%s: %s: no such regular file", s->path, path);
         }
         struct stat st;
         fstat(fd, &st);
@@ -413,8 +407,7 @@ int dd__store_region(dd_store *s,
     return 0;
 }
 
-long long dd__region_read(const dd_region *r, uint64_t off, void *buf,
-                          size_t n)
+long long dd__region_read(const dd_region *r, uint64_t off, void *buf, size_t n)
 {
     if (off >= r->length) {
         return 0;
@@ -461,8 +454,7 @@ int dd__store_read_all(dd_store *s,
     dd__region_close(&r);
     if (got != (long long)r.length) {
         dd__free(buf);
-        return dd__error_set(err, DD_EIO, "%s: %s: read failed", s->path,
-                             path);
+        return dd__error_set(err, DD_EIO, "%s: %s: read failed", s->path, path);
     }
     buf[r.length] = '\0';
     *data = buf;

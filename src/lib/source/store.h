@@ -52,8 +52,8 @@ int dd__store_read_all(dd_store *s,
                        size_t *len,
                        dd_error *err);
 /* pread loop; returns bytes read (short only at the region's end) or -1. */
-long long dd__region_read(const dd_region *r, uint64_t off, void *buf,
-                          size_t n);
+long long
+dd__region_read(const dd_region *r, uint64_t off, void *buf, size_t n);
 void dd__region_close(dd_region *r);
 void dd__store_free(dd_store *s);
 

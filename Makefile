@@ -1,0 +1,76 @@
+# drydock - top-level convenience targets. The real build is Meson; this
+# file installs what a fresh Debian 12 machine lacks and drives it.
+#   make demo    build, make a small demo image from Debian packages, scan it
+#   make check   build (normal + ASan/UBSan), run unit, fuzz-replay and
+#                integration tests; last line "N passed, N failed"
+#   make fuzz    libFuzzer targets, FUZZ_SECONDS each (default 60)
+#   make bench   bench/walk.sh (needs root: builds bookworm-big)
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_SECONDS ?= 60
+
+# Debian packages needed to build and test (checked with dpkg-query, only
+# the missing ones are installed).
+BUILD_PKGS = gcc make meson ninja-build pkg-config libisal-dev libzstd-dev \
+             libssl-dev libjansson-dev
+TEST_PKGS  = clang libclang-rt-14-dev python3 zstd gzip jq git debootstrap \
+             openssh-client clang-format
+DEMO_PKGS  = debootstrap python3
+
+.PHONY: all deps deps-test build build-asan check demo fuzz bench format \
+        format-check clean
+
+all: build
+
+define install_missing
+	@missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "need root to apt-get install:$$missing" >&2; exit 1; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+endef
+
+deps:
+	$(call install_missing,$(BUILD_PKGS))
+
+deps-test: deps
+	$(call install_missing,$(TEST_PKGS))
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) --buildtype=release -Db_ndebug=true >/dev/null
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+$(ASAN_BUILD)/build.ninja:
+	CC=clang meson setup $(ASAN_BUILD) --buildtype=debug -Dc_args=-fno-sanitize-recover=all \
+	  -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+
+build-asan: deps-test $(ASAN_BUILD)/build.ninja
+	ninja -C $(ASAN_BUILD)
+
+check: deps-test build build-asan
+	@bash tests/run-all.sh $(BUILD) $(ASAN_BUILD)
+
+demo: build
+	$(call install_missing,$(DEMO_PKGS))
+	@bash demo/run-demo.sh $(BUILD)/drydock
+
+fuzz: deps-test
+	@bash tests/fuzz/run-fuzz.sh $(FUZZ_SECONDS)
+
+bench: build
+	@bash bench/walk.sh $(BUILD)/drydock
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+format-check:
+	clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) tests/fuzz/out
