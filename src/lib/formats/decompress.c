@@ -149,8 +149,9 @@ static int gz_feed(dd_decomp *d, const uint8_t *in, size_t len)
             uint32_t prev_avail = d->gz->avail_in;
             d->gz->next_out = d->out;
             d->gz->avail_out = DD_DECOMP_CHUNK;
-            uint64_t before = d->in_pos + (chunk - d->gz->avail_in);
             int r = isal_inflate(d->gz);
+            /* isa-l reads ahead: the error lies at or before this offset */
+            uint64_t before = d->in_pos + (chunk - d->gz->avail_in);
             size_t produced = DD_DECOMP_CHUNK - d->gz->avail_out;
             int rc = emit(d, d->out, produced);
             if (rc) {
@@ -166,7 +167,9 @@ static int gz_feed(dd_decomp *d, const uint8_t *in, size_t len)
                           d->gz->avail_in == prev_avail &&
                           d->gz->block_state != ISAL_BLOCK_FINISH)) {
                 snprintf(msg, sizeof msg,
-                         "invalid gzip/deflate data (isa-l error %d)", r);
+                         "invalid gzip/deflate data at or before this offset "
+                         "(isa-l error %d)",
+                         r);
                 anomaly(d, "archive.corrupt-stream", DD_SEV_HIGH, before, msg);
                 return fail(d, DD_ECORRUPT);
             }
