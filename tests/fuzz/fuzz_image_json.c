@@ -22,7 +22,7 @@ static char root[256];
 
 static void put(const char *rel, const char *p, size_t n)
 {
-    char path[512];
+    char path[1024];
     snprintf(path, sizeof path, "%s/%s", root, rel);
     FILE *f = fopen(path, "wb");
     if (f) {
