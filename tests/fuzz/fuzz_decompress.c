@@ -30,8 +30,8 @@ static int on_out(void *p, const uint8_t *d, size_t n)
     }
     return 0;
 }
-static void on_anom(void *p, const char *rule, dd_severity sev, uint64_t off,
-                    const char *msg)
+static void on_anom(
+    void *p, const char *rule, dd_severity sev, uint64_t off, const char *msg)
 {
     (void)p;
     (void)sev;
@@ -56,8 +56,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!rc) {
         rc = dd__decomp_finish(d);
     }
-    if (rc && rc != DD_ECORRUPT && rc != DD_ELIMIT &&
-        rc != DD_EUNSUPPORTED && rc != DD_ENOMEM) {
+    if (rc && rc != DD_ECORRUPT && rc != DD_ELIMIT && rc != DD_EUNSUPPORTED &&
+        rc != DD_ENOMEM) {
         abort();
     }
     if (!s.tar_failed) {

@@ -32,8 +32,8 @@ static void put(const char *rel, const char *p, size_t n)
 }
 
 /* Replace every "@X@" by `digest` into a fresh buffer. */
-static char *subst(const char *s, size_t n, const char *tok, const char *dg,
-                   size_t *outn)
+static char *
+subst(const char *s, size_t n, const char *tok, const char *dg, size_t *outn)
 {
     size_t cap = n * 80 + 1;
     char *o = malloc(cap);

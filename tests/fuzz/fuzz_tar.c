@@ -48,8 +48,8 @@ static int on_end(void *p)
     s->ends++;
     return 0;
 }
-static void on_anom(void *p, const char *rule, dd_severity sev, uint64_t off,
-                    const char *msg)
+static void on_anom(
+    void *p, const char *rule, dd_severity sev, uint64_t off, const char *msg)
 {
     (void)p;
     if (!rule || !msg || sev < DD_SEV_INFO || sev > DD_SEV_CRITICAL) {

@@ -69,7 +69,10 @@ static void header(fx_buf *b,
     if (link) {
         snprintf((char *)h + 157, 100, "%s", link);
     }
-    memcpy(h + 257, "ustar\0" "00", 8);
+    memcpy(h + 257,
+           "ustar\0"
+           "00",
+           8);
     unsigned sum = 0;
     for (int i = 0; i < 512; i++) {
         sum += h[i];
@@ -228,8 +231,8 @@ int fx_oci_layout(const char *dir,
                           platform_arch);
     for (size_t i = 0; i < n; i++) {
         dd__sha256_digest(tars[i].p, tars[i].len, dg);
-        o += (size_t)snprintf(cfg + o, sizeof cfg - o, "%s\"%s\"",
-                              i ? "," : "", dg);
+        o += (size_t)snprintf(cfg + o, sizeof cfg - o, "%s\"%s\"", i ? "," : "",
+                              dg);
     }
     o += (size_t)snprintf(cfg + o, sizeof cfg - o, "]}%s%s}",
                           config_extra[0] ? "," : "", config_extra);

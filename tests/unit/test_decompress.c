@@ -19,8 +19,8 @@ static int on_out(void *p, const uint8_t *d, size_t n)
     fx_add(&((out *)p)->data, d, n);
     return 0;
 }
-static void on_anom(void *p, const char *rule, dd_severity sev, uint64_t off,
-                    const char *msg)
+static void on_anom(
+    void *p, const char *rule, dd_severity sev, uint64_t off, const char *msg)
 {
     out *o = p;
     (void)sev;
@@ -238,10 +238,12 @@ static void test_decompress__sniff(void)
 
 TEST_LIST(T(test_decompress__gzip_roundtrip_chunked),
           T(test_decompress__gzip_multi_member),
-          T(test_decompress__gzip_truncated), T(test_decompress__gzip_bad_crc),
+          T(test_decompress__gzip_truncated),
+          T(test_decompress__gzip_bad_crc),
           T(test_decompress__gzip_trailing_garbage),
           T(test_decompress__gzip_garbage_body),
           T(test_decompress__zstd_roundtrip_and_frames),
           T(test_decompress__zstd_trailing_garbage),
           T(test_decompress__plain_and_tiny),
-          T(test_decompress__bzip2_unsupported), T(test_decompress__sniff))
+          T(test_decompress__bzip2_unsupported),
+          T(test_decompress__sniff))

@@ -198,7 +198,9 @@ static void test_image__hostile_index_json(void)
     static const char *bad[] = {
         "{\"manifests\":[{\"digest\":\"sha256:../../../etc/passwd\"}]}",
         "{\"manifests\":[],\"manifests\":[]}", /* duplicate key */
-        "{\"manifests\": [", "[1,2,3]", "",
+        "{\"manifests\": [",
+        "[1,2,3]",
+        "",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char *dir = fx_tempdir();
@@ -226,4 +228,5 @@ TEST_LIST(T(test_image__oci_walk_merges_whiteouts),
           T(test_image__single_thread_equals_parallel),
           T(test_image__tampered_config_and_blob),
           T(test_image__platform_and_tag_errors),
-          T(test_image__hostile_index_json), T(test_image__missing_path))
+          T(test_image__hostile_index_json),
+          T(test_image__missing_path))

@@ -47,8 +47,8 @@ static int on_end(void *p)
     ((seen *)p)->ends++;
     return 0;
 }
-static void on_anom(void *p, const char *rule, dd_severity sev, uint64_t off,
-                    const char *msg)
+static void on_anom(
+    void *p, const char *rule, dd_severity sev, uint64_t off, const char *msg)
 {
     seen *s = p;
     (void)sev;
@@ -220,8 +220,8 @@ static void test_tar__bogus_size_fields(void)
     const uint8_t garbage[12] = "zz9-\x01\xff abc\0";
     uint8_t negative[12];
     memset(negative, 0xff, 12);
-    uint8_t huge[12] = {0x80, 0, 0, 0, 0x7f, 0xff, 0xff, 0xff,
-                        0xff, 0xff, 0xff, 0xff};
+    uint8_t huge[12] = {0x80, 0,    0,    0,    0x7f, 0xff,
+                        0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
     const uint8_t *fields[] = {garbage, negative, huge};
     const char *rules[] = {"archive.bad-size", "archive.bad-size",
                            "archive.limit"};
@@ -335,8 +335,8 @@ static void test_tar__parse_number(void)
     const uint8_t neg[8] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
     CHECK(dd__tar_parse_number(neg, 8, &v) != 0);
     /* 22 octal digits overflow 64 bits */
-    CHECK(dd__tar_parse_number((const uint8_t *)"7777777777777777777777",
-                               22, &v) != 0);
+    CHECK(dd__tar_parse_number((const uint8_t *)"7777777777777777777777", 22,
+                               &v) != 0);
 }
 
 static void test_tar__callback_abort_propagates(void)
@@ -359,10 +359,12 @@ TEST_LIST(T(test_tar__basic_entries_any_chunking),
           T(test_tar__header_only_types_ignore_size),
           T(test_tar__truncated_data_is_reported),
           T(test_tar__truncated_header_is_reported),
-          T(test_tar__bad_checksum_stops), T(test_tar__bogus_size_fields),
+          T(test_tar__bad_checksum_stops),
+          T(test_tar__bogus_size_fields),
           T(test_tar__entry_limit),
           T(test_tar__oversized_pax_record_is_a_limit),
           T(test_tar__malformed_pax_record_reported),
           T(test_tar__trailing_data_after_end),
           T(test_tar__sparse_and_unknown_types_skipped),
-          T(test_tar__parse_number), T(test_tar__callback_abort_propagates))
+          T(test_tar__parse_number),
+          T(test_tar__callback_abort_propagates))

@@ -158,7 +158,11 @@ static void test_util__printable(void)
     CHECK_STR(dd_strerror(DD_ELIMIT), "limit exceeded");
 }
 
-TEST_LIST(T(test_util__path_clean_table), T(test_util__resolve_link),
-          T(test_util__buf_cap), T(test_util__map_many_keys),
-          T(test_util__sha256_vectors), T(test_util__arena),
-          T(test_util__alloc_failure_is_reported), T(test_util__printable))
+TEST_LIST(T(test_util__path_clean_table),
+          T(test_util__resolve_link),
+          T(test_util__buf_cap),
+          T(test_util__map_many_keys),
+          T(test_util__sha256_vectors),
+          T(test_util__arena),
+          T(test_util__alloc_failure_is_reported),
+          T(test_util__printable))
