@@ -95,6 +95,23 @@ static json_t *node_json(const dd_fs_node *n)
     return o;
 }
 
+/* One entry to the JSON array `out`, or a text line when out is NULL. */
+static void emit(const dd_fs_node *n,
+                 const char *prefix,
+                 json_t *out,
+                 int lng,
+                 int show_deleted)
+{
+    if (!under(n->path, prefix)) {
+        return;
+    }
+    if (out) {
+        json_array_append_new(out, node_json(n));
+    } else {
+        line(n, lng, show_deleted);
+    }
+}
+
 int cmd_ls(int argc, char **argv)
 {
     cli_common c;
@@ -155,49 +172,23 @@ int cmd_ls(int argc, char **argv)
     int json = strcmp(c.format, "json") == 0;
     json_t *out = json ? json_array() : NULL;
     if (layers) {
-        size_t nl = dd_image_info_get(img)->n_layers;
-        for (size_t l = 0; l < nl; l++) {
+        const dd_image_info *in = dd_image_info_get(img);
+        for (size_t l = 0; l < in->n_layers; l++) {
             if (!json) {
                 printf("# layer %zu %s\n", l,
-                       dd_image_info_get(img)->layers[l].digest
-                           ? dd_image_info_get(img)->layers[l].digest
-                           : "");
+                       in->layers[l].digest ? in->layers[l].digest : "");
             }
             for (size_t i = 0; i < dd_walk_layer_entry_count(w, l); i++) {
-                const dd_fs_node *n = dd_walk_layer_entry(w, l, i);
-                if (!under(n->path, pbuf)) {
-                    continue;
-                }
-                if (json) {
-                    json_array_append_new(out, node_json(n));
-                } else {
-                    line(n, lng, 0);
-                }
+                emit(dd_walk_layer_entry(w, l, i), pbuf, out, lng, 0);
             }
         }
     } else if (deleted) {
         for (size_t i = 0; i < dd_walk_deleted_count(w); i++) {
-            const dd_fs_node *n = dd_walk_deleted(w, i);
-            if (!under(n->path, pbuf)) {
-                continue;
-            }
-            if (json) {
-                json_array_append_new(out, node_json(n));
-            } else {
-                line(n, lng, 1);
-            }
+            emit(dd_walk_deleted(w, i), pbuf, out, lng, 1);
         }
     } else {
         for (size_t i = 0; i < dd_walk_file_count(w); i++) {
-            const dd_fs_node *n = dd_walk_file(w, i);
-            if (!under(n->path, pbuf)) {
-                continue;
-            }
-            if (json) {
-                json_array_append_new(out, node_json(n));
-            } else {
-                line(n, lng, 0);
-            }
+            emit(dd_walk_file(w, i), pbuf, out, lng, 0);
         }
     }
     if (json) {

@@ -224,9 +224,45 @@ static void test_image__missing_path(void)
     CHECK(dd_image_open(&img, "/etc/hostname", NULL, &err) == DD_ECORRUPT);
 }
 
+static void test_image__walk_reports_structure_findings(void)
+{
+    char *dir = fx_tempdir();
+    fx_buf t = {0};
+    fx_tar_entry(&t, "dev/null", '3', NULL, NULL, 0);
+    fx_tar_entry(&t, "a", '0', NULL, "v1", 2);
+    fx_tar_entry(&t, "a", '0', NULL, "v2!", 3); /* later duplicate wins */
+    fx_tar_entry(&t, "lnk", '2', "/etc", NULL, 0);
+    fx_tar_entry(&t, "lnk/passwd", '0', NULL, "x", 1);
+    fx_tar_entry(&t, "hl", '1', "missing/target", NULL, 0);
+    fx_tar_entry(&t, "/abs/file", '0', NULL, "y", 1);
+    fx_tar_end(&t);
+    fx_oci_layout(dir, "s", "amd64", &t, &t, 1, "");
+    dd_image *img = NULL;
+    dd_error err;
+    CHECK(dd_image_open(&img, dir, NULL, &err) == 0);
+    dd_walk *w = NULL;
+    CHECK(dd_walk_run(&w, img, NULL, &err) == 0);
+    const dd_findings *f = dd_walk_findings(w);
+    CHECK(has_rule(f, "archive.device-node"));
+    CHECK(has_rule(f, "archive.write-through-symlink"));
+    CHECK(has_rule(f, "archive.hardlink-missing"));
+    CHECK(has_rule(f, "archive.absolute-path"));
+    CHECK(find_file(w, "lnk/passwd") == NULL);
+    CHECK(find_file(w, "abs/file") != NULL);
+    const dd_fs_node *a = find_file(w, "a");
+    CHECK(a && a->size == 3);
+    CHECK(dd_walk_deleted_count(w) == 1 && dd_walk_deleted(w, 0)->size == 2);
+    CHECK(dd_walk_layer_entry_count(w, 0) == 7);
+    dd_walk_free(w);
+    dd_image_free(img);
+    fx_buf_free(&t);
+    fx_rmtree(dir);
+}
+
 TEST_LIST(T(test_image__oci_walk_merges_whiteouts),
           T(test_image__single_thread_equals_parallel),
           T(test_image__tampered_config_and_blob),
           T(test_image__platform_and_tag_errors),
           T(test_image__hostile_index_json),
-          T(test_image__missing_path))
+          T(test_image__missing_path),
+          T(test_image__walk_reports_structure_findings))

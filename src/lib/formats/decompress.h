@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "drydock/finding.h"
+#include "anomaly.h"
 #include "drydock/image.h"
 
 #define DD_DECOMP_CHUNK (1u << 20)
@@ -33,11 +34,7 @@ typedef struct dd_decomp dd_decomp;
 typedef struct dd_decomp_callbacks {
     /* non-zero return aborts and is passed back */
     int (*output)(void *payload, const uint8_t *p, size_t n);
-    void (*anomaly)(void *payload,
-                    const char *rule,
-                    dd_severity sev,
-                    uint64_t offset,
-                    const char *msg);
+    dd_anomaly_fn anomaly;
     void *payload;
 } dd_decomp_callbacks;
 

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "drydock/finding.h"
+#include "anomaly.h"
 #include "drydock/walk.h"
 
 typedef struct dd_tar_entry {
@@ -42,11 +43,7 @@ typedef struct dd_tar_callbacks {
     int (*entry)(void *payload, const dd_tar_entry *e);
     int (*data)(void *payload, const uint8_t *p, size_t n);
     int (*entry_end)(void *payload);
-    void (*anomaly)(void *payload,
-                    const char *rule,
-                    dd_severity sev,
-                    uint64_t offset,
-                    const char *msg);
+    dd_anomaly_fn anomaly;
     void *payload;
 } dd_tar_callbacks;
 
