@@ -250,39 +250,49 @@ static int set_buf(dd_buf *b, const char *s, size_t n)
     return dd__buf_add(b, s, n);
 }
 
+int dd__tar_pax_next(const char **cursor, size_t *left, dd_pax_record *out)
+{
+    const char *p = *cursor;
+    size_t n = *left;
+    if (n == 0 || p[0] == '\0') {
+        return 0; /* end, or NUL padding after the last record */
+    }
+    uint64_t reclen = 0;
+    size_t i = 0;
+    while (i < n && i < 20 && p[i] >= '0' && p[i] <= '9') {
+        reclen = reclen * 10 + (uint64_t)(p[i] - '0');
+        i++;
+    }
+    if (i == 0 || i >= n || p[i] != ' ' || reclen <= i + 1 || reclen > n ||
+        p[reclen - 1] != '\n') {
+        return -1;
+    }
+    const char *kv = p + i + 1;
+    size_t kvlen = (size_t)reclen - i - 2;
+    const char *eq = memchr(kv, '=', kvlen);
+    if (!eq) {
+        return -1;
+    }
+    out->key = kv;
+    out->key_len = (size_t)(eq - kv);
+    out->value = eq + 1;
+    out->value_len = kvlen - out->key_len - 1;
+    *cursor = p + reclen;
+    *left = n - (size_t)reclen;
+    return 1;
+}
+
 /* Parse "LEN key=value\n" records of a PAX extended header. */
 static int apply_pax(dd_tar *t, int global)
 {
     const char *p = t->meta.ptr ? t->meta.ptr : "";
     size_t left = t->meta.len;
     uint64_t off = t->entry_offset;
-    while (left) {
-        uint64_t reclen = 0;
-        size_t i = 0;
-        while (i < left && p[i] >= '0' && p[i] <= '9' && i < 20) {
-            reclen = reclen * 10 + (uint64_t)(p[i] - '0');
-            i++;
-        }
-        if (i == 0 || i >= left || p[i] != ' ' || reclen <= i + 1 ||
-            reclen > left || p[reclen - 1] != '\n') {
-            if (p[0] == '\0') {
-                break; /* NUL padding after the last record */
-            }
-            anomaly(t, "archive.bad-pax", DD_SEV_MEDIUM, off,
-                    "malformed PAX extended header record");
-            break;
-        }
-        const char *kv = p + i + 1;
-        size_t kvlen = (size_t)reclen - i - 2;
-        const char *eq = memchr(kv, '=', kvlen);
-        if (!eq) {
-            anomaly(t, "archive.bad-pax", DD_SEV_MEDIUM, off,
-                    "PAX record without '='");
-            break;
-        }
-        size_t klen = (size_t)(eq - kv);
-        const char *val = eq + 1;
-        size_t vlen = kvlen - klen - 1;
+    dd_pax_record r;
+    int more;
+    while ((more = dd__tar_pax_next(&p, &left, &r)) > 0) {
+        const char *kv = r.key, *val = r.value;
+        size_t klen = r.key_len, vlen = r.value_len;
         int rc = 0;
         if (global) {
             /* global records are legal but we apply none of them */
@@ -319,8 +329,10 @@ static int apply_pax(dd_tar *t, int global)
         } else if (rc) {
             return fail(t, rc);
         }
-        p += reclen;
-        left -= (size_t)reclen;
+    }
+    if (more < 0) {
+        anomaly(t, "archive.bad-pax", DD_SEV_MEDIUM, off,
+                "malformed PAX extended header record");
     }
     return 0;
 }

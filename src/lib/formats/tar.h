@@ -75,6 +75,14 @@ enum {
     DD_TARH_BADFIELD = -3 /* other numeric field garbage */
 };
 int dd__tar_parse_header(const uint8_t block[512], dd_tar_header *h);
+/* One "LEN key=value\n" record of a PAX extended header. */
+typedef struct dd_pax_record {
+    const char *key, *value; /* point into the input, not NUL-ended */
+    size_t key_len, value_len;
+} dd_pax_record;
+/* Take the next record at *cursor (advancing it): 1 record, 0 end of the
+ * records (or NUL padding), -1 malformed. */
+int dd__tar_pax_next(const char **cursor, size_t *left, dd_pax_record *out);
 /* Parse an octal or base-256 numeric field. 0 ok, -1 invalid/negative. */
 int dd__tar_parse_number(const uint8_t *f, size_t n, uint64_t *out);
 /* 1 for types that carry no data whatever the size field says. */

@@ -106,16 +106,11 @@ static void on_anomaly(void *payload,
 {
     layer_ctx *lc = payload;
     add_finding(lc, DD_KIND_ARCHIVE, rule, sev, NULL, 1, offset, NULL, msg);
+    /* stream-stopping problems already mark the layer through return
+     * codes; a limit can also skip a single entry without stopping */
     if (strcmp(rule, "archive.limit") == 0 ||
-        strcmp(rule, "archive.truncated") == 0 ||
-        strcmp(rule, "archive.corrupt-stream") == 0 ||
-        strcmp(rule, "archive.bad-header") == 0 ||
-        strcmp(rule, "archive.bad-size") == 0 ||
         strcmp(rule, "archive.unsupported-compression") == 0) {
-        if (sev >= DD_SEV_HIGH ||
-            strcmp(rule, "archive.unsupported-compression") == 0) {
-            lc->res->stats.complete = 0;
-        }
+        lc->res->stats.complete = 0;
     }
 }
 

@@ -597,9 +597,6 @@ static int collect(dd_image *img,
         c->arch = jstr(img, pf, "architecture");
         c->variant = jstr(img, pf, "variant");
         c->ref = astr(img, ref);
-        if (short_ref && ref != short_ref && tag_matches(short_ref, ref)) {
-            /* keep the full name for display */
-        }
     }
     return 0;
 }

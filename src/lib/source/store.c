@@ -116,26 +116,14 @@ read_meta(dd_store *s, uint64_t off, uint64_t size, dd_buf *out, dd_error *err)
 
 static int pax_path(dd_buf *meta, dd_buf *name)
 {
-    /* find a "path=" record; records are "LEN key=value\n" */
     const char *p = meta->ptr;
     size_t left = meta->len;
-    while (left) {
-        size_t i = 0;
-        uint64_t len = 0;
-        while (i < left && i < 20 && p[i] >= '0' && p[i] <= '9') {
-            len = len * 10 + (uint64_t)(p[i++] - '0');
-        }
-        if (!i || len <= i + 1 || len > left || p[len - 1] != '\n') {
-            return 0;
-        }
-        const char *kv = p + i + 1;
-        size_t kvlen = (size_t)len - i - 2;
-        if (kvlen > 5 && memcmp(kv, "path=", 5) == 0) {
+    dd_pax_record r;
+    while (dd__tar_pax_next(&p, &left, &r) > 0) {
+        if (r.key_len == 4 && memcmp(r.key, "path", 4) == 0) {
             dd__buf_reset(name);
-            return dd__buf_add(name, kv + 5, kvlen - 5) == 0;
+            return dd__buf_add(name, r.value, r.value_len) == 0;
         }
-        p += len;
-        left -= (size_t)len;
     }
     return 0;
 }
