@@ -9,6 +9,9 @@
 #include "errors.h"
 #include "finding.h"
 #include "image.h"
+#include "packages.h"
+#include "report.h"
+#include "scan.h"
 #include "walk.h"
 
 #endif

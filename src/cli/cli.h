@@ -39,6 +39,12 @@ int cli_open_walk(const cli_common *c,
                   int hash_files,
                   dd_image **img,
                   dd_walk **walk);
+/* Open + scan with the analyzers in `analyzers` (DD_ANALYZE_*). */
+int cli_open_scan(const cli_common *c,
+                  int hash_files,
+                  unsigned analyzers,
+                  dd_image **img,
+                  dd_scan **scan);
 /* Exit code from findings and completeness. */
 int cli_exit_code(const cli_common *c, const dd_image *img, const dd_walk *w);
 /* One line per finding to `out`. */
@@ -49,5 +55,6 @@ int cli_parse_severity(const char *s);
 
 int cmd_inspect(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
+int cmd_sbom(int argc, char **argv);
 
 #endif

@@ -175,6 +175,43 @@ static void progress(uint64_t done, uint64_t total, void *payload)
     fflush(stderr);
 }
 
+int cli_open_scan(const cli_common *c,
+                  int hash_files,
+                  unsigned analyzers,
+                  dd_image **img,
+                  dd_scan **scan)
+{
+    dd_error err;
+    dd_image_opts io = DD_IMAGE_OPTS_INIT;
+    io.platform = c->platform;
+    io.tag = c->tag;
+    int rc = dd_image_open(img, c->image, &io, &err);
+    if (rc) {
+        fprintf(stderr, "drydock: %s\n", err.message);
+        return rc == DD_EINVALID ? EXIT_USAGE : EXIT_UNREADABLE;
+    }
+    dd_scan_opts so = DD_SCAN_OPTS_INIT;
+    so.walk.limits = c->limits;
+    so.walk.threads = c->threads;
+    so.walk.hash_files = hash_files;
+    so.analyzers = analyzers;
+    int bar = !c->quiet && isatty(2);
+    if (bar) {
+        so.walk.progress = progress;
+    }
+    rc = dd_scan_run(scan, *img, &so, &err);
+    if (bar) {
+        fprintf(stderr, "\r\033[K");
+    }
+    if (rc) {
+        fprintf(stderr, "drydock: %s\n", err.message);
+        dd_image_free(*img);
+        *img = NULL;
+        return EXIT_UNREADABLE;
+    }
+    return 0;
+}
+
 int cli_open_walk(const cli_common *c,
                   int hash_files,
                   dd_image **img,

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "walk_int.h"
+#include "../analyze/analyzer.h"
 #include "../formats/decompress.h"
 #include "../formats/tar.h"
 #include "../source/image_int.h"
@@ -60,6 +61,8 @@ typedef struct shared {
     const dd_walk_opts *opts;
     dd_limits lim;
     dd_walk *w;
+    const dd__analyzer *const *analyzers;
+    size_t n_analyzers;
     size_t *order;
     atomic_size_t next;
     pthread_mutex_t progress_lock;
@@ -78,6 +81,10 @@ typedef struct layer_ctx {
     int decomp_stopped; /* bomb/limit: stop feeding the decompressor */
     int64_t cur;        /* index of the entry receiving data, -1 none */
     dd_buf path, link;  /* scratch for normalisation */
+    /* content dispatch to analyzers (see analyze/analyzer.h) */
+    uint64_t *want;    /* bytes each analyzer wants of the current entry */
+    uint64_t want_max; /* 0: nobody wants it */
+    dd_buf content;    /* bytes buffered for them */
 } layer_ctx;
 
 static void add_finding(layer_ctx *lc,
@@ -161,6 +168,54 @@ static int record(layer_ctx *lc,
     n->deleted_in = -1;
     n->offset = e->offset;
     lc->cur = (int64_t)r->entries.len - 1;
+    return 0;
+}
+
+/* Ask every analyzer whether it wants the entry just recorded. */
+static int dispatch_begin(layer_ctx *lc)
+{
+    const shared *sh = lc->sh;
+    const dd_fs_node *n =
+        DD_VEC_AT(&lc->res->entries, dd_fs_node, (size_t)lc->cur);
+    lc->want_max = 0;
+    for (size_t i = 0; i < sh->n_analyzers; i++) {
+        const dd__analyzer *a = sh->analyzers[i];
+        lc->want[i] = a->wants(a->self, n);
+        if (lc->want[i] > lc->want_max) {
+            lc->want_max = lc->want[i];
+        }
+    }
+    dd__buf_reset(&lc->content);
+    return 0;
+}
+
+/* Hand the buffered content to every analyzer that wanted it. */
+static int dispatch_end(layer_ctx *lc)
+{
+    const shared *sh = lc->sh;
+    const dd_fs_node *n =
+        DD_VEC_AT(&lc->res->entries, dd_fs_node, (size_t)lc->cur);
+    const uint8_t *data = (const uint8_t *)lc->content.ptr;
+    for (size_t i = 0; i < sh->n_analyzers; i++) {
+        if (!lc->want[i]) {
+            continue;
+        }
+        const dd__analyzer *a = sh->analyzers[i];
+        size_t len = lc->content.len < lc->want[i] ? lc->content.len
+                                                   : (size_t)lc->want[i];
+        int rc = a->file(a->self, lc->res->astate[i], n,
+                         data ? data : (const uint8_t *)"", len,
+                         n->size > lc->want[i]);
+        if (rc) {
+            return rc;
+        }
+    }
+    lc->want_max = 0;
+    /* do not keep a big database's buffer for the rest of the layer */
+    if (lc->content.cap > (4u << 20)) {
+        dd__buf_free(&lc->content);
+        dd__buf_init(&lc->content, 0);
+    }
     return 0;
 }
 
@@ -310,6 +365,9 @@ static int on_entry(void *payload, const dd_tar_entry *e)
     if (!rc && lc->file_hash && type == DD_ENTRY_FILE) {
         dd__sha256_reset(lc->file_hash);
     }
+    if (!rc && type == DD_ENTRY_FILE && lc->sh->n_analyzers) {
+        rc = dispatch_begin(lc);
+    }
     return rc;
 }
 
@@ -318,6 +376,12 @@ static int on_data(void *payload, const uint8_t *p, size_t n)
     layer_ctx *lc = payload;
     if (lc->file_hash && lc->cur >= 0) {
         dd__sha256_update(lc->file_hash, p, n);
+    }
+    if (lc->want_max && lc->content.len < lc->want_max) {
+        size_t room = (size_t)(lc->want_max - lc->content.len);
+        if (dd__buf_add(&lc->content, p, n < room ? n : room) != 0) {
+            return DD_ENOMEM;
+        }
     }
     return 0;
 }
@@ -335,6 +399,12 @@ static int on_entry_end(void *payload)
             if (!n->sha256) {
                 return DD_ENOMEM;
             }
+        }
+    }
+    if (lc->want_max && lc->cur >= 0) {
+        int rc = dispatch_end(lc);
+        if (rc) {
+            return rc;
         }
     }
     lc->cur = -1;
@@ -456,6 +526,7 @@ static void process_layer(shared *sh, dd_layer_result *r, uint8_t *buf)
         src->expect_digest ? src->expect_digest : src->expect_diff_id;
     dd__buf_init(&lc.path, (size_t)sh->lim.max_pax_size + 512);
     dd__buf_init(&lc.link, (size_t)sh->lim.max_pax_size + 512);
+    dd__buf_init(&lc.content, 0);
     r->stats.complete = 1;
     dd_region reg;
     dd_sha256 *blob_hash = dd__sha256_new();
@@ -470,6 +541,23 @@ static void process_layer(shared *sh, dd_layer_result *r, uint8_t *buf)
         dd__error_set(&r->err, DD_ENOMEM, "out of memory");
         r->io_failed = 1;
         goto out;
+    }
+    if (sh->n_analyzers) {
+        lc.want = dd__calloc(sh->n_analyzers, sizeof *lc.want);
+        if (!lc.want) {
+            dd__error_set(&r->err, DD_ENOMEM, "out of memory");
+            r->io_failed = 1;
+            goto out;
+        }
+        for (size_t i = 0; i < sh->n_analyzers; i++) {
+            const dd__analyzer *a = sh->analyzers[i];
+            r->astate[i] = a->layer_begin(a->self, r->index);
+            if (!r->astate[i]) {
+                dd__error_set(&r->err, DD_ENOMEM, "out of memory");
+                r->io_failed = 1;
+                goto out;
+            }
+        }
     }
     if (dd__image_layer_region(sh->img, r->index, &reg, &r->err) != 0) {
         r->io_failed = 1;
@@ -536,6 +624,8 @@ out:
     dd__tar_free(lc.tar);
     dd__buf_free(&lc.path);
     dd__buf_free(&lc.link);
+    dd__buf_free(&lc.content);
+    dd__free(lc.want);
 }
 
 static void *worker(void *arg)
@@ -572,6 +662,16 @@ int dd_walk_run(dd_walk **out,
                 const dd_walk_opts *opts,
                 dd_error *err)
 {
+    return dd__walk_run_with(out, img, opts, NULL, 0, err);
+}
+
+int dd__walk_run_with(dd_walk **out,
+                      const dd_image *img,
+                      const dd_walk_opts *opts,
+                      const dd__analyzer *const *analyzers,
+                      size_t n_analyzers,
+                      dd_error *err)
+{
     dd__error_clear(err);
     if (!out || !img) {
         return dd__error_set(err, DD_EINVALID, "dd_walk_run: NULL argument");
@@ -588,6 +688,8 @@ int dd_walk_run(dd_walk **out,
     dd__vec_init(&w->files, sizeof(dd_fs_node));
     dd__vec_init(&w->deleted, sizeof(dd_fs_node));
     w->n_layers = info->n_layers;
+    w->analyzers = analyzers;
+    w->n_analyzers = n_analyzers;
     w->layers = dd__calloc(w->n_layers + 1, sizeof *w->layers);
     w->findings = dd__findings_new();
     shared sh;
@@ -604,7 +706,9 @@ int dd_walk_run(dd_walk **out,
         dd__vec_init(&r->entries, sizeof(dd_fs_node));
         dd__arena_init(&r->strings);
         r->findings = dd__findings_new();
-        if (!r->findings) {
+        r->astate =
+            n_analyzers ? dd__calloc(n_analyzers, sizeof(void *)) : NULL;
+        if (!r->findings || (n_analyzers && !r->astate)) {
             rc = dd__error_set(err, DD_ENOMEM, "out of memory");
             goto fail;
         }
@@ -618,6 +722,8 @@ int dd_walk_run(dd_walk **out,
     sh.opts = opts;
     sh.lim = dd_limits_resolve(&opts->limits);
     sh.w = w;
+    sh.analyzers = analyzers;
+    sh.n_analyzers = n_analyzers;
     atomic_init(&sh.next, 0);
     pthread_mutex_init(&sh.progress_lock, NULL);
     unsigned nt = opts->threads;
@@ -683,6 +789,13 @@ void dd_walk_free(dd_walk *w)
         dd__vec_free(&w->layers[i].entries);
         dd__arena_free(&w->layers[i].strings);
         dd_findings_free(w->layers[i].findings);
+        for (size_t a = 0; w->layers[i].astate && a < w->n_analyzers; a++) {
+            if (w->layers[i].astate[a]) {
+                w->analyzers[a]->layer_free(w->analyzers[a]->self,
+                                            w->layers[i].astate[a]);
+            }
+        }
+        dd__free(w->layers[i].astate);
     }
     dd__free(w->layers);
     dd__vec_free(&w->files);
@@ -737,4 +850,32 @@ const dd_findings *dd_walk_findings(const dd_walk *w)
 int dd_walk_complete(const dd_walk *w)
 {
     return w->complete;
+}
+
+void *dd__walk_layer_state(const dd_walk *w, size_t ai, size_t layer)
+{
+    if (layer >= w->n_layers || ai >= w->n_analyzers ||
+        !w->layers[layer].astate) {
+        return NULL;
+    }
+    return w->layers[layer].astate[ai];
+}
+
+const dd_fs_node *dd__walk_find(const dd_walk *w, const char *path)
+{
+    size_t lo = 0, hi = w->files.len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const dd_fs_node *n = DD_VEC_AT(&w->files, dd_fs_node, mid);
+        int c = strcmp(n->path, path);
+        if (c == 0) {
+            return n;
+        }
+        if (c < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return NULL;
 }

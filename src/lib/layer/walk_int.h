@@ -20,9 +20,13 @@ typedef struct dd_layer_result {
     char blob_digest[72], diff_digest[72];
     int io_failed;
     dd_error err;
+    void **astate; /* per analyzer layer state (analyze/analyzer.h) */
 } dd_layer_result;
 
+struct dd__analyzer;
 struct dd_walk {
+    const struct dd__analyzer *const *analyzers; /* borrowed */
+    size_t n_analyzers;
     dd_layer_result *layers;
     size_t n_layers;
     dd_vec files;   /* dd_fs_node, visible, sorted by path */

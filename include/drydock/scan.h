@@ -1,0 +1,53 @@
+/*
+ * drydock/scan.h - one pass over an image with the analyzers.
+ *
+ * dd_scan_run() runs the layer walk (walk.h) and offers every file to the
+ * analyzers that asked for it while the layer streams past; their
+ * per-layer results are merged in layer order afterwards.
+ *
+ * Ownership: *out is owned by the caller and freed with dd_scan_free()
+ * (NULL is a no-op). Everything borrowed from a scan (walk, inventory,
+ * findings) lives as long as it. The image must outlive the scan.
+ */
+#ifndef DRYDOCK_SCAN_H
+#define DRYDOCK_SCAN_H
+
+#include "common.h"
+#include "errors.h"
+#include "finding.h"
+#include "image.h"
+#include "packages.h"
+#include "walk.h"
+
+DD_BEGIN_DECLS
+
+#define DD_ANALYZE_PACKAGES 0x1u
+
+#define DD_SCAN_OPTS_VERSION 1
+typedef struct dd_scan_opts {
+    unsigned version;
+    dd_walk_opts walk;
+    unsigned analyzers; /* DD_ANALYZE_* bits; 0 = all */
+} dd_scan_opts;
+#define DD_SCAN_OPTS_INIT {DD_SCAN_OPTS_VERSION, DD_WALK_OPTS_INIT, 0}
+
+typedef struct dd_scan dd_scan;
+
+/* Returns 0 when the scan ran (problems in the image are findings and
+ * warnings, see dd_walk_complete / dd_inventory_complete); DD_EIO,
+ * DD_ENOMEM, DD_EINVALID otherwise. */
+DD_API int dd_scan_run(dd_scan **out,
+                       const dd_image *img,
+                       const dd_scan_opts *opts,
+                       dd_error *err);
+DD_API void dd_scan_free(dd_scan *s);
+
+DD_API const dd_walk *dd_scan_walk(const dd_scan *s);
+/* NULL when DD_ANALYZE_PACKAGES was not asked for. */
+DD_API const dd_inventory *dd_scan_inventory(const dd_scan *s);
+/* Walk findings followed by the analyzers' findings. */
+DD_API const dd_findings *dd_scan_findings(const dd_scan *s);
+
+DD_END_DECLS
+
+#endif

@@ -1,0 +1,593 @@
+/*
+ * lib/pkg/inventory.c - the package analyzer and the image's inventory.
+ *
+ * While a layer streams, the analyzer asks for the package databases and
+ * release files (by path, before reading content), parses each database
+ * in the layer's worker thread, and keeps the parsed result in the layer's
+ * state. After the merge, the inventory takes each database path that is
+ * visible in the final filesystem from the layer that last wrote it, and
+ * attributes every package to the earliest layer of the uninterrupted run
+ * of layers whose copy of that database lists the same version: the layer
+ * that installed it or last changed it. Packages removed by a later layer
+ * are gone from the visible database and so are not reported.
+ *
+ * Limitation: a database deleted by a whiteout and recreated later with
+ * the same versions is attributed across the gap (whiteouts are not
+ * offered to analyzers).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "inventory.h"
+#include "pkgdb.h"
+#include "../analyze/analyzer.h"
+#include "../../util/map.h"
+
+enum kind {
+    K_OS_ETC,
+    K_OS_USR,
+    K_ALPINE,
+    K_DEBVER,
+    K_REDHAT,
+    K_DPKG,
+    K_DPKG_D,
+    K_DPKG_LIST,
+    K_APK,
+    K_RPM_BDB,
+    K_RPM_NDB,
+    K_RPM_SQLITE
+};
+
+static const struct {
+    const char *path;
+    enum kind kind;
+} FIXED[] = {
+    {"etc/os-release", K_OS_ETC},
+    {"usr/lib/os-release", K_OS_USR},
+    {"etc/alpine-release", K_ALPINE},
+    {"etc/debian_version", K_DEBVER},
+    {"etc/redhat-release", K_REDHAT},
+    {"var/lib/dpkg/status", K_DPKG},
+    {"lib/apk/db/installed", K_APK},
+    {"usr/lib/apk/db/installed", K_APK},
+    {"var/lib/rpm/Packages", K_RPM_BDB},
+    {"var/lib/rpm/Packages.db", K_RPM_NDB},
+    {"var/lib/rpm/rpmdb.sqlite", K_RPM_SQLITE},
+    {"usr/lib/sysimage/rpm/Packages", K_RPM_BDB},
+    {"usr/lib/sysimage/rpm/Packages.db", K_RPM_NDB},
+    {"usr/lib/sysimage/rpm/rpmdb.sqlite", K_RPM_SQLITE},
+};
+
+#define STATUS_D "var/lib/dpkg/status.d/"
+#define INFO_D "var/lib/dpkg/info/"
+
+static int classify(const char *p)
+{
+    for (size_t i = 0; i < sizeof FIXED / sizeof *FIXED; i++) {
+        if (!strcmp(p, FIXED[i].path)) {
+            return (int)FIXED[i].kind;
+        }
+    }
+    size_t n = strlen(p);
+    if (!strncmp(p, STATUS_D, sizeof STATUS_D - 1) &&
+        !strchr(p + sizeof STATUS_D - 1, '/') && n > sizeof STATUS_D - 1 &&
+        !(n > 8 && !strcmp(p + n - 8, ".md5sums"))) {
+        return K_DPKG_D;
+    }
+    if (!strncmp(p, INFO_D, sizeof INFO_D - 1) &&
+        !strchr(p + sizeof INFO_D - 1, '/') && n > sizeof INFO_D + 4 &&
+        !strcmp(p + n - 5, ".list")) {
+        return K_DPKG_LIST;
+    }
+    return -1;
+}
+
+static uint64_t limit_for(int k)
+{
+    switch (k) {
+    case K_OS_ETC:
+    case K_OS_USR:
+    case K_ALPINE:
+    case K_DEBVER:
+    case K_REDHAT:
+        return 64u << 10;
+    case K_DPKG_D:
+        return 16u << 20;
+    case K_DPKG_LIST:
+        return 64u << 20;
+    case K_DPKG:
+    case K_APK:
+        return 256u << 20;
+    default:
+        return 1024u << 20;
+    }
+}
+
+typedef struct cap {
+    const char *path;
+    int kind;
+    dd__pkgdb *db;    /* database kinds */
+    const char *text; /* release files and .list files */
+    size_t len;
+    int truncated;
+    uint64_t size;
+} cap;
+
+typedef struct lstate {
+    dd_arena a;
+    dd_vec caps; /* cap */
+    dd_map index;
+} lstate;
+
+static uint64_t wants(void *self, const dd_fs_node *n)
+{
+    (void)self;
+    int k = classify(n->path);
+    return k < 0 ? 0 : limit_for(k);
+}
+
+static void *layer_begin(void *self, size_t layer)
+{
+    (void)self;
+    (void)layer;
+    lstate *s = dd__calloc(1, sizeof *s);
+    if (!s) {
+        return NULL;
+    }
+    dd__arena_init(&s->a);
+    dd__vec_init(&s->caps, sizeof(cap));
+    if (dd__map_init(&s->index)) {
+        dd__free(s);
+        return NULL;
+    }
+    return s;
+}
+
+static void layer_free(void *self, void *st)
+{
+    (void)self;
+    lstate *s = st;
+    for (size_t i = 0; i < s->caps.len; i++) {
+        dd__pkgdb_free(DD_VEC_AT(&s->caps, cap, i)->db);
+    }
+    dd__vec_free(&s->caps);
+    dd__map_free(&s->index);
+    dd__arena_free(&s->a);
+    dd__free(s);
+}
+
+static int on_file(void *self,
+                   void *st,
+                   const dd_fs_node *n,
+                   const uint8_t *data,
+                   size_t len,
+                   int truncated)
+{
+    (void)self;
+    lstate *s = st;
+    int k = classify(n->path);
+    if (k < 0) {
+        return 0;
+    }
+    cap *c = dd__vec_push(&s->caps);
+    if (!c) {
+        return DD_ENOMEM;
+    }
+    c->kind = k;
+    c->truncated = truncated;
+    c->size = n->size;
+    c->path = dd__arena_strdup(&s->a, n->path);
+    if (!c->path ||
+        dd__map_put(&s->index, c->path, strlen(c->path),
+                    (int64_t)s->caps.len - 1)) {
+        return DD_ENOMEM;
+    }
+    if (k <= K_REDHAT || k == K_DPKG_LIST) {
+        char *t = dd__arena_alloc(&s->a, len + 1);
+        if (!t) {
+            return DD_ENOMEM;
+        }
+        memcpy(t, data, len);
+        t[len] = '\0';
+        c->text = t;
+        c->len = len;
+        return 0;
+    }
+    c->db = dd__pkgdb_new(n->path);
+    if (!c->db) {
+        return DD_ENOMEM;
+    }
+    if (truncated) {
+        dd__pkgdb_warn(c->db, "%llu bytes, over the %llu-byte limit: not read",
+                       (unsigned long long)n->size,
+                       (unsigned long long)limit_for(k));
+        c->db->complete = 0;
+        return 0;
+    }
+    int rc = 0;
+    switch (k) {
+    case K_DPKG:
+    case K_DPKG_D:
+        rc = dd__dpkg_parse(c->db, data, len, k == K_DPKG_D);
+        break;
+    case K_APK:
+        rc = dd__apk_parse(c->db, data, len);
+        break;
+    case K_RPM_BDB:
+        rc = dd__rpmdb_bdb(c->db, data, len);
+        break;
+    case K_RPM_NDB:
+        rc = dd__rpmdb_ndb(c->db, data, len);
+        break;
+    case K_RPM_SQLITE:
+        rc = dd__rpmdb_sqlite(c->db, data, len);
+        break;
+    default:
+        break;
+    }
+    return rc || c->db->oom ? DD_ENOMEM : 0;
+}
+
+void dd__pkg_analyzer_init(dd__analyzer *a)
+{
+    memset(a, 0, sizeof *a);
+    a->name = "packages";
+    a->version = 1;
+    a->wants = wants;
+    a->layer_begin = layer_begin;
+    a->file = on_file;
+    a->layer_free = layer_free;
+}
+
+/* ---- the inventory --------------------------------------------------- */
+
+struct dd_inventory {
+    dd_arena a;
+    dd_os_info os;
+    int has_os;
+    dd_vec pkgs;     /* dd_package */
+    dd_vec warnings; /* const char * */
+    int complete;
+};
+
+typedef struct builder {
+    dd_inventory *inv;
+    const dd_walk *w;
+    size_t ai;
+    const dd_image *img;
+} builder;
+
+static const cap *lookup(const builder *b, size_t layer, const char *path)
+{
+    lstate *s = dd__walk_layer_state(b->w, b->ai, layer);
+    int64_t i;
+    if (!s || !dd__map_get(&s->index, path, strlen(path), &i)) {
+        return NULL;
+    }
+    return DD_VEC_AT(&s->caps, cap, (size_t)i);
+}
+
+/* Visible regular file at `path` and its captured content. */
+static const cap *visible(const builder *b, const char *path, int *layer)
+{
+    const dd_fs_node *n = dd__walk_find(b->w, path);
+    if (!n || n->type != DD_ENTRY_FILE) {
+        return NULL;
+    }
+    *layer = n->layer;
+    return lookup(b, (size_t)n->layer, path);
+}
+
+static int warn(dd_inventory *inv, const char *msg, int layer)
+{
+    const char **slot = dd__vec_push(&inv->warnings);
+    if (!slot) {
+        return DD_ENOMEM;
+    }
+    char buf[640];
+    snprintf(buf, sizeof buf, "%s (layer %d)", msg, layer);
+    *slot = dd__arena_strdup(&inv->a, buf);
+    return *slot ? 0 : DD_ENOMEM;
+}
+
+static char *pkg_key(dd_arena *a, const dd_package *p)
+{
+    size_t n = strlen(p->name), m = p->arch ? strlen(p->arch) : 0;
+    char *k = dd__arena_alloc(a, n + m + 2);
+    if (k) {
+        memcpy(k, p->name, n);
+        k[n] = '\x01';
+        if (m) {
+            memcpy(k + n + 1, p->arch, m);
+        }
+        k[n + 1 + m] = '\0';
+    }
+    return k;
+}
+
+static const char *const *dpkg_files(builder *b, const dd_package *p,
+                                     size_t *count)
+{
+    char path[600];
+    const cap *c = NULL;
+    int layer;
+    *count = 0;
+    if (p->arch) {
+        snprintf(path, sizeof path, INFO_D "%s:%s.list", p->name, p->arch);
+        c = visible(b, path, &layer);
+    }
+    if (!c) {
+        snprintf(path, sizeof path, INFO_D "%s.list", p->name);
+        c = visible(b, path, &layer);
+    }
+    if (!c || !c->text) {
+        return NULL;
+    }
+    size_t lines = 0;
+    for (size_t i = 0; i < c->len; i++) {
+        lines += c->text[i] == '\n';
+    }
+    const char **v =
+        dd__arena_alloc(&b->inv->a, (lines + 1) * sizeof(const char *));
+    if (!v) {
+        return NULL;
+    }
+    const char *s = c->text, *end = c->text + c->len;
+    size_t n = 0;
+    while (s < end && n <= lines) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        const char *le = nl ? nl : end;
+        const char *q = s;
+        while (q < le && *q == '/') {
+            q++;
+        }
+        if (q < le && !(le - q == 1 && *q == '.')) {
+            v[n] = dd__arena_strndup(&b->inv->a, q, (size_t)(le - q));
+            if (!v[n]) {
+                return NULL;
+            }
+            n++;
+        }
+        s = nl ? nl + 1 : end;
+    }
+    *count = n;
+    return v;
+}
+
+/* Add the packages of the visible database `c` (from `layer`). */
+static int add_db(builder *b, const cap *c, int layer)
+{
+    dd_inventory *inv = b->inv;
+    const dd__pkgdb *db = c->db;
+    if (!db) {
+        return 0;
+    }
+    for (size_t i = 0; i < db->warnings.len; i++) {
+        if (warn(inv, *DD_VEC_AT(&db->warnings, const char *, i), layer)) {
+            return DD_ENOMEM;
+        }
+    }
+    if (db->warnings_dropped) {
+        char m[128];
+        snprintf(m, sizeof m, "%s: %zu more warnings", db->path,
+                 db->warnings_dropped);
+        if (warn(inv, m, layer)) {
+            return DD_ENOMEM;
+        }
+    }
+    if (!db->complete) {
+        inv->complete = 0;
+    }
+    size_t first = inv->pkgs.len, n = db->pkgs.len;
+    char *active = dd__calloc(n + 1, 1);
+    if (!active) {
+        return DD_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        dd_package *p = dd__vec_push(&inv->pkgs);
+        if (!p) {
+            dd__free(active);
+            return DD_ENOMEM;
+        }
+        *p = *DD_VEC_AT(&db->pkgs, dd_package, i);
+        p->layer = layer;
+        active[i] = 1;
+        if (p->type == DD_PKG_DPKG) {
+            p->files = dpkg_files(b, p, &p->n_files);
+        }
+    }
+    /* walk back through earlier copies of the same database */
+    size_t left = n;
+    for (int j = layer - 1; j >= 0 && left; j--) {
+        const cap *e = lookup(b, (size_t)j, c->path);
+        if (!e || !e->db) {
+            continue;
+        }
+        dd_map m;
+        if (dd__map_init(&m)) {
+            dd__free(active);
+            return DD_ENOMEM;
+        }
+        int rc = 0;
+        for (size_t k = 0; k < e->db->pkgs.len && !rc; k++) {
+            const dd_package *q = DD_VEC_AT(&e->db->pkgs, dd_package, k);
+            char *key = pkg_key(&inv->a, q);
+            rc = key ? dd__map_put(&m, key, strlen(key), (int64_t)k)
+                     : DD_ENOMEM;
+        }
+        for (size_t i = 0; i < n && !rc; i++) {
+            if (!active[i]) {
+                continue;
+            }
+            dd_package *p = DD_VEC_AT(&inv->pkgs, dd_package, first + i);
+            char *key = pkg_key(&inv->a, p);
+            int64_t k;
+            if (!key) {
+                rc = DD_ENOMEM;
+            } else if (dd__map_get(&m, key, strlen(key), &k) &&
+                       !strcmp(DD_VEC_AT(&e->db->pkgs, dd_package, (size_t)k)
+                                   ->version,
+                               p->version)) {
+                p->layer = j;
+            } else {
+                active[i] = 0;
+                left--;
+            }
+        }
+        dd__map_free(&m);
+        if (rc) {
+            dd__free(active);
+            return rc;
+        }
+    }
+    dd__free(active);
+    const dd_image_info *info = dd_image_info_get(b->img);
+    for (size_t i = first; i < inv->pkgs.len; i++) {
+        dd_package *p = DD_VEC_AT(&inv->pkgs, dd_package, i);
+        p->history = p->layer >= 0 && (size_t)p->layer < info->n_layers
+                         ? info->layers[p->layer].history
+                         : -1;
+    }
+    return 0;
+}
+
+static int cmp_pkg(const void *x, const void *y)
+{
+    const dd_package *a = x, *b = y;
+    if (a->type != b->type) {
+        return a->type < b->type ? -1 : 1;
+    }
+    int c = strcmp(a->name, b->name);
+    if (c) {
+        return c;
+    }
+    c = strcmp(a->arch ? a->arch : "", b->arch ? b->arch : "");
+    return c ? c : strcmp(a->version, b->version);
+}
+
+static void detect_os(builder *b)
+{
+    dd__os_files f;
+    memset(&f, 0, sizeof f);
+    int layer;
+    const cap *c = visible(b, "etc/os-release", &layer);
+    if (!c) {
+        c = visible(b, "usr/lib/os-release", &layer);
+    }
+    if (c && c->text) {
+        f.os_release = c->text;
+        f.os_release_len = c->len;
+        f.os_release_path = c->path;
+    }
+    if ((c = visible(b, "etc/alpine-release", &layer)) && c->text) {
+        f.alpine_release = c->text;
+        f.alpine_release_len = c->len;
+    }
+    if ((c = visible(b, "etc/debian_version", &layer)) && c->text) {
+        f.debian_version = c->text;
+        f.debian_version_len = c->len;
+    }
+    if ((c = visible(b, "etc/redhat-release", &layer)) && c->text) {
+        f.redhat_release = c->text;
+        f.redhat_release_len = c->len;
+    }
+    for (size_t i = 0; i < dd_walk_file_count(b->w); i++) {
+        const dd_fs_node *n = dd_walk_file(b->w, i);
+        if (classify(n->path) == K_DPKG_D) {
+            f.has_status_d = 1;
+            break;
+        }
+    }
+    b->inv->has_os = dd__os_detect(&f, &b->inv->a, &b->inv->os,
+                                   (int64_t)time(NULL)) == 0;
+}
+
+int dd__inventory_build(dd_inventory **out,
+                        const dd_walk *w,
+                        size_t ai,
+                        const dd_image *img)
+{
+    dd_inventory *inv = dd__calloc(1, sizeof *inv);
+    if (!inv) {
+        return DD_ENOMEM;
+    }
+    dd__arena_init(&inv->a);
+    dd__vec_init(&inv->pkgs, sizeof(dd_package));
+    dd__vec_init(&inv->warnings, sizeof(const char *));
+    inv->complete = 1;
+    builder b = {inv, w, ai, img};
+    detect_os(&b);
+    int rc = 0;
+    for (size_t i = 0; i < sizeof FIXED / sizeof *FIXED && !rc; i++) {
+        if (FIXED[i].kind < K_DPKG) {
+            continue;
+        }
+        int layer;
+        const cap *c = visible(&b, FIXED[i].path, &layer);
+        if (c) {
+            rc = add_db(&b, c, layer);
+        }
+    }
+    for (size_t i = 0; i < dd_walk_file_count(w) && !rc; i++) {
+        const dd_fs_node *n = dd_walk_file(w, i);
+        if (n->type == DD_ENTRY_FILE && classify(n->path) == K_DPKG_D) {
+            const cap *c = lookup(&b, (size_t)n->layer, n->path);
+            if (c) {
+                rc = add_db(&b, c, n->layer);
+            }
+        }
+    }
+    if (rc) {
+        dd__inventory_free(inv);
+        return rc;
+    }
+    qsort(inv->pkgs.items, inv->pkgs.len, sizeof(dd_package), cmp_pkg);
+    *out = inv;
+    return 0;
+}
+
+void dd__inventory_free(dd_inventory *inv)
+{
+    if (!inv) {
+        return;
+    }
+    dd__vec_free(&inv->pkgs);
+    dd__vec_free(&inv->warnings);
+    dd__arena_free(&inv->a);
+    dd__free(inv);
+}
+
+const dd_os_info *dd_inventory_os(const dd_inventory *inv)
+{
+    return inv && inv->has_os ? &inv->os : NULL;
+}
+
+size_t dd_inventory_count(const dd_inventory *inv)
+{
+    return inv ? inv->pkgs.len : 0;
+}
+
+const dd_package *dd_inventory_get(const dd_inventory *inv, size_t i)
+{
+    return inv && i < inv->pkgs.len ? DD_VEC_AT(&inv->pkgs, dd_package, i)
+                                    : NULL;
+}
+
+size_t dd_inventory_warning_count(const dd_inventory *inv)
+{
+    return inv ? inv->warnings.len : 0;
+}
+
+const char *dd_inventory_warning(const dd_inventory *inv, size_t i)
+{
+    return inv && i < inv->warnings.len
+               ? *DD_VEC_AT(&inv->warnings, const char *, i)
+               : NULL;
+}
+
+int dd_inventory_complete(const dd_inventory *inv)
+{
+    return inv ? inv->complete : 1;
+}

@@ -1,0 +1,24 @@
+/*
+ * lib/pkg/inventory.h - the package analyzer (plugs into the walk) and the
+ * inventory built from its per-layer results after the merge.
+ *
+ * Ownership: dd__inventory_build() returns an inventory owned by the
+ * caller (dd__inventory_free); it borrows strings from the walk's layer
+ * states, so the walk must outlive it.
+ */
+#ifndef DD_INVENTORY_H
+#define DD_INVENTORY_H
+
+#include "drydock/packages.h"
+#include "drydock/walk.h"
+
+struct dd__analyzer;
+void dd__pkg_analyzer_init(struct dd__analyzer *a);
+/* `ai` is the analyzer's index in the walk's analyzer list. */
+int dd__inventory_build(dd_inventory **out,
+                        const dd_walk *w,
+                        size_t ai,
+                        const dd_image *img);
+void dd__inventory_free(dd_inventory *inv);
+
+#endif

@@ -1,0 +1,135 @@
+/*
+ * lib/pkg/purl.c - package URLs (github.com/package-url/purl-spec).
+ *
+ *   pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-12
+ *   pkg:apk/alpine/musl@1.2.5-r0?arch=x86_64&distro=3.20.3
+ *   pkg:rpm/redhat/bash@5.1.8-6.el9?arch=x86_64&distro=redhat-9&epoch=1
+ *
+ * Name and version are percent-encoded (everything but the unreserved
+ * set); the dpkg epoch stays in the version ("1%3A2.0-1"), the rpm epoch
+ * is the "epoch" qualifier, as the purl type definitions say. Qualifiers
+ * are in lexicographic order.
+ */
+#include <string.h>
+
+#include "pkgdb.h"
+
+static int enc(dd_buf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+            (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' ||
+            c == '~') {
+            if (dd__buf_add(b, s, 1)) {
+                return DD_ENOMEM;
+            }
+        } else {
+            char t[3] = {'%', hex[c >> 4], hex[c & 15]};
+            if (dd__buf_add(b, t, 3)) {
+                return DD_ENOMEM;
+            }
+        }
+    }
+    return 0;
+}
+
+static const char *rpm_namespace(const char *family)
+{
+    if (!family) {
+        return "rpm";
+    }
+    if (!strcmp(family, "rhel")) {
+        return "redhat";
+    }
+    if (!strcmp(family, "amzn")) {
+        return "amazon";
+    }
+    if (!strncmp(family, "opensuse", 8) || !strncmp(family, "sle", 3)) {
+        return "suse";
+    }
+    if (!strcmp(family, "ol")) {
+        return "oracle";
+    }
+    return family;
+}
+
+char *dd_package_purl(const dd_package *p, const dd_os_info *os)
+{
+    dd_buf b;
+    dd__buf_init(&b, 0);
+    const char *fam = os ? os->family : NULL;
+    const char *ver = os ? os->version : NULL;
+    int rc = 0;
+    const char *vers = p->version;
+    switch (p->type) {
+    case DD_PKG_DPKG:
+        rc |= dd__buf_printf(&b, "pkg:deb/%s/",
+                             fam && !strcmp(fam, "ubuntu") ? "ubuntu"
+                                                           : "debian");
+        break;
+    case DD_PKG_APK:
+        rc |= dd__buf_printf(&b, "pkg:apk/%s/",
+                             fam && strcmp(fam, "debian") ? fam : "alpine");
+        break;
+    case DD_PKG_RPM:
+        rc |= dd__buf_printf(&b, "pkg:rpm/%s/", rpm_namespace(fam));
+        break;
+    }
+    rc |= enc(&b, p->name);
+    rc |= dd__buf_add(&b, "@", 1);
+    if (p->type == DD_PKG_RPM) {
+        rc |= enc(&b, p->upstream);
+        if (p->release) {
+            rc |= dd__buf_add(&b, "-", 1);
+            rc |= enc(&b, p->release);
+        }
+    } else {
+        rc |= enc(&b, vers);
+    }
+    char sep = '?';
+    if (p->arch) {
+        rc |= dd__buf_printf(&b, "%carch=", sep);
+        rc |= enc(&b, p->arch);
+        sep = '&';
+    }
+    if (fam && ver) {
+        rc |= dd__buf_printf(&b, "%cdistro=", sep);
+        if (p->type == DD_PKG_APK) {
+            rc |= enc(&b, ver);
+        } else {
+            rc |= enc(&b, p->type == DD_PKG_RPM ? rpm_namespace(fam) : fam);
+            rc |= dd__buf_add(&b, "-", 1);
+            rc |= enc(&b, ver);
+        }
+        sep = '&';
+    }
+    if (p->type == DD_PKG_RPM && p->epoch && strcmp(p->epoch, "0")) {
+        rc |= dd__buf_printf(&b, "%cepoch=", sep);
+        rc |= enc(&b, p->epoch);
+    }
+    if (rc) {
+        dd__buf_free(&b);
+        return NULL;
+    }
+    return b.ptr ? b.ptr : dd__strdup("");
+}
+
+void dd_string_free(char *s)
+{
+    dd__free(s);
+}
+
+const char *dd_pkg_type_name(dd_pkg_type t)
+{
+    switch (t) {
+    case DD_PKG_DPKG:
+        return "dpkg";
+    case DD_PKG_APK:
+        return "apk";
+    case DD_PKG_RPM:
+        return "rpm";
+    }
+    return "unknown";
+}
