@@ -15,7 +15,8 @@ FUZZ_SECONDS ?= 60
 BUILD_PKGS = gcc make meson ninja-build pkg-config libisal-dev libzstd-dev libsqlite3-dev \
              libssl-dev libjansson-dev
 TEST_PKGS  = clang libclang-rt-14-dev python3 zstd gzip jq git debootstrap \
-             openssh-client clang-format
+             openssh-client clang-format python3-jsonschema rpm db5.3-util \
+             sqlite3
 DEMO_PKGS  = debootstrap python3
 
 .PHONY: all deps deps-test build build-asan check demo fuzz bench format \

@@ -29,7 +29,10 @@ typedef struct dd_scan_opts {
     dd_walk_opts walk;
     unsigned analyzers; /* DD_ANALYZE_* bits; 0 = all */
 } dd_scan_opts;
-#define DD_SCAN_OPTS_INIT {DD_SCAN_OPTS_VERSION, DD_WALK_OPTS_INIT, 0}
+#define DD_SCAN_OPTS_INIT                          \
+    {                                              \
+        DD_SCAN_OPTS_VERSION, DD_WALK_OPTS_INIT, 0 \
+    }
 
 typedef struct dd_scan dd_scan;
 

@@ -71,8 +71,8 @@ static void table(FILE *out, const dd_image *img, const dd_inventory *inv)
                 dd_pkg_type_name(p->type), (int)wn, p->name, (int)wv,
                 p->version, (int)wa, p->arch ? p->arch : "-", p->layer, src);
     }
-    fprintf(out, "%zu packages (dpkg %zu, apk %zu, rpm %zu) in %zu layers\n",
-            n, counts[DD_PKG_DPKG], counts[DD_PKG_APK], counts[DD_PKG_RPM],
+    fprintf(out, "%zu packages (dpkg %zu, apk %zu, rpm %zu) in %zu layers\n", n,
+            counts[DD_PKG_DPKG], counts[DD_PKG_APK], counts[DD_PKG_RPM],
             info->n_layers);
 }
 
@@ -89,7 +89,8 @@ int cmd_sbom(int argc, char **argv)
             return 0;
         }
         if (!strcmp(a, "--format") || !strncmp(a, "--format=", 9)) {
-            const char *v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
+            const char *v =
+                a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
             if (!v || (strcmp(v, "table") && strcmp(v, "json") &&
                        strcmp(v, "cyclonedx") && strcmp(v, "spdx"))) {
                 fprintf(stderr, "drydock sbom: --format must be table, json, "

@@ -117,8 +117,8 @@ static int status_installed(field s)
     const char *st = s.v + i;
     size_t n = s.n - i;
     static const char *const present[] = {
-        "installed",        "unpacked",         "half-configured",
-        "half-installed",   "triggers-awaited", "triggers-pending"};
+        "installed",      "unpacked",         "half-configured",
+        "half-installed", "triggers-awaited", "triggers-pending"};
     for (size_t k = 0; k < sizeof present / sizeof *present; k++) {
         if (ieq(st, n, present[k])) {
             return 1;
@@ -145,8 +145,10 @@ static int finish(dd__pkgdb *db, stanza *s, int status_d)
         return DD_ENOMEM;
     }
     if (!s->version.n) {
-        dd__pkgdb_warn(db, "line %zu: package '%.100s' has no Version: "
-                           "skipped", s->first_line, name);
+        dd__pkgdb_warn(db,
+                       "line %zu: package '%.100s' has no Version: "
+                       "skipped",
+                       s->first_line, name);
         return 0;
     }
     char *ver = dd__pkgdb_strndup(db, s->version.v, s->version.n);
@@ -154,8 +156,9 @@ static int finish(dd__pkgdb *db, stanza *s, int status_d)
         return DD_ENOMEM;
     }
     if (!dd__dpkg_version_valid(ver)) {
-        dd__pkgdb_warn(db, "line %zu: package '%.100s' has an invalid "
-                           "version '%.100s': skipped",
+        dd__pkgdb_warn(db,
+                       "line %zu: package '%.100s' has an invalid "
+                       "version '%.100s': skipped",
                        s->first_line, name, ver);
         return 0;
     }
@@ -169,13 +172,13 @@ static int finish(dd__pkgdb *db, stanza *s, int status_d)
     const char *up = colon ? colon + 1 : ver;
     const char *dash = strrchr(up, '-');
     p->epoch = colon ? dd__pkgdb_strndup(db, ver, (size_t)(colon - ver)) : NULL;
-    p->upstream = dd__pkgdb_strndup(
-        db, up, dash ? (size_t)(dash - up) : strlen(up));
-    p->release = dash ? dd__pkgdb_strndup(db, dash + 1, strlen(dash + 1))
-                      : NULL;
+    p->upstream =
+        dd__pkgdb_strndup(db, up, dash ? (size_t)(dash - up) : strlen(up));
+    p->release =
+        dash ? dd__pkgdb_strndup(db, dash + 1, strlen(dash + 1)) : NULL;
     p->arch = s->arch.n ? dd__pkgdb_strndup(db, s->arch.v, s->arch.n) : NULL;
     p->maintainer = s->maintainer.n ? dd__pkgdb_strndup(db, s->maintainer.v,
-                                                         s->maintainer.n)
+                                                        s->maintainer.n)
                                     : NULL;
     if (s->source.n) {
         /* "Source: name" or "Source: name (version)" */

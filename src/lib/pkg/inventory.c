@@ -61,7 +61,7 @@ static const struct {
 };
 
 #define STATUS_D "var/lib/dpkg/status.d/"
-#define INFO_D "var/lib/dpkg/info/"
+#define INFO_D   "var/lib/dpkg/info/"
 
 static int classify(const char *p)
 {
@@ -179,9 +179,8 @@ static int on_file(void *self,
     c->truncated = truncated;
     c->size = n->size;
     c->path = dd__arena_strdup(&s->a, n->path);
-    if (!c->path ||
-        dd__map_put(&s->index, c->path, strlen(c->path),
-                    (int64_t)s->caps.len - 1)) {
+    if (!c->path || dd__map_put(&s->index, c->path, strlen(c->path),
+                                (int64_t)s->caps.len - 1)) {
         return DD_ENOMEM;
     }
     if (k <= K_REDHAT || k == K_DPKG_LIST) {
@@ -307,8 +306,8 @@ static char *pkg_key(dd_arena *a, const dd_package *p)
     return k;
 }
 
-static const char *const *dpkg_files(builder *b, const dd_package *p,
-                                     size_t *count)
+static const char *const *
+dpkg_files(builder *b, const dd_package *p, size_t *count)
 {
     char path[600];
     const cap *c = NULL;
@@ -414,8 +413,8 @@ static int add_db(builder *b, const cap *c, int layer)
         for (size_t k = 0; k < e->db->pkgs.len && !rc; k++) {
             const dd_package *q = DD_VEC_AT(&e->db->pkgs, dd_package, k);
             char *key = pkg_key(&inv->a, q);
-            rc = key ? dd__map_put(&m, key, strlen(key), (int64_t)k)
-                     : DD_ENOMEM;
+            rc =
+                key ? dd__map_put(&m, key, strlen(key), (int64_t)k) : DD_ENOMEM;
         }
         for (size_t i = 0; i < n && !rc; i++) {
             if (!active[i]) {
@@ -500,8 +499,8 @@ static void detect_os(builder *b)
             break;
         }
     }
-    b->inv->has_os = dd__os_detect(&f, &b->inv->a, &b->inv->os,
-                                   (int64_t)time(NULL)) == 0;
+    b->inv->has_os =
+        dd__os_detect(&f, &b->inv->a, &b->inv->os, (int64_t)time(NULL)) == 0;
 }
 
 int dd__inventory_build(dd_inventory **out,

@@ -27,37 +27,67 @@ typedef struct eol_row {
 } eol_row;
 
 static const eol_row EOL[] = {
-    {"debian", "7", "2018-05-31"},      {"debian", "8", "2020-06-30"},
-    {"debian", "9", "2022-06-30"},      {"debian", "10", "2024-06-30"},
-    {"debian", "11", "2026-08-31"},     {"debian", "12", "2028-06-30"},
-    {"debian", "13", "2030-06-30"},     {"ubuntu", "12.04", "2017-04-28"},
-    {"ubuntu", "14.04", "2019-04-30"},  {"ubuntu", "16.04", "2021-04-30"},
-    {"ubuntu", "18.04", "2023-05-31"},  {"ubuntu", "20.04", "2025-05-31"},
-    {"ubuntu", "22.04", "2027-06-01"},  {"ubuntu", "24.04", "2029-05-31"},
-    {"ubuntu", "20.10", "2021-07-22"},  {"ubuntu", "21.04", "2022-01-20"},
-    {"ubuntu", "21.10", "2022-07-14"},  {"ubuntu", "22.10", "2023-07-20"},
-    {"ubuntu", "23.04", "2024-01-25"},  {"ubuntu", "23.10", "2024-07-11"},
-    {"ubuntu", "24.10", "2025-07-10"},  {"ubuntu", "25.04", "2026-01-15"},
-    {"alpine", "3.10", "2021-05-01"},   {"alpine", "3.11", "2021-11-01"},
-    {"alpine", "3.12", "2022-05-01"},   {"alpine", "3.13", "2022-11-01"},
-    {"alpine", "3.14", "2023-05-01"},   {"alpine", "3.15", "2023-11-01"},
-    {"alpine", "3.16", "2024-05-23"},   {"alpine", "3.17", "2024-11-22"},
-    {"alpine", "3.18", "2025-05-09"},   {"alpine", "3.19", "2025-11-01"},
-    {"alpine", "3.20", "2026-04-01"},   {"alpine", "3.21", "2026-11-01"},
-    {"alpine", "3.22", "2027-05-01"},   {"centos", "6", "2020-11-30"},
-    {"centos", "7", "2024-06-30"},      {"centos", "8", "2021-12-31"},
-    {"rhel", "6", "2020-11-30"},        {"rhel", "7", "2024-06-30"},
-    {"rhel", "8", "2029-05-31"},        {"rhel", "9", "2032-05-31"},
-    {"rocky", "8", "2029-05-31"},       {"rocky", "9", "2032-05-31"},
-    {"almalinux", "8", "2029-03-01"},   {"almalinux", "9", "2032-05-31"},
-    {"ol", "7", "2024-12-31"},          {"ol", "8", "2029-07-31"},
-    {"ol", "9", "2032-06-30"},          {"fedora", "36", "2023-05-16"},
-    {"fedora", "37", "2023-12-05"},     {"fedora", "38", "2024-05-21"},
-    {"fedora", "39", "2024-11-26"},     {"fedora", "40", "2025-05-13"},
-    {"amzn", "2018.03", "2020-12-31"},  {"amzn", "2", "2026-06-30"},
-    {"amzn", "2023", "2029-06-30"},     {"opensuse-leap", "15.4", "2023-12-07"},
+    {"debian", "7", "2018-05-31"},
+    {"debian", "8", "2020-06-30"},
+    {"debian", "9", "2022-06-30"},
+    {"debian", "10", "2024-06-30"},
+    {"debian", "11", "2026-08-31"},
+    {"debian", "12", "2028-06-30"},
+    {"debian", "13", "2030-06-30"},
+    {"ubuntu", "12.04", "2017-04-28"},
+    {"ubuntu", "14.04", "2019-04-30"},
+    {"ubuntu", "16.04", "2021-04-30"},
+    {"ubuntu", "18.04", "2023-05-31"},
+    {"ubuntu", "20.04", "2025-05-31"},
+    {"ubuntu", "22.04", "2027-06-01"},
+    {"ubuntu", "24.04", "2029-05-31"},
+    {"ubuntu", "20.10", "2021-07-22"},
+    {"ubuntu", "21.04", "2022-01-20"},
+    {"ubuntu", "21.10", "2022-07-14"},
+    {"ubuntu", "22.10", "2023-07-20"},
+    {"ubuntu", "23.04", "2024-01-25"},
+    {"ubuntu", "23.10", "2024-07-11"},
+    {"ubuntu", "24.10", "2025-07-10"},
+    {"ubuntu", "25.04", "2026-01-15"},
+    {"alpine", "3.10", "2021-05-01"},
+    {"alpine", "3.11", "2021-11-01"},
+    {"alpine", "3.12", "2022-05-01"},
+    {"alpine", "3.13", "2022-11-01"},
+    {"alpine", "3.14", "2023-05-01"},
+    {"alpine", "3.15", "2023-11-01"},
+    {"alpine", "3.16", "2024-05-23"},
+    {"alpine", "3.17", "2024-11-22"},
+    {"alpine", "3.18", "2025-05-09"},
+    {"alpine", "3.19", "2025-11-01"},
+    {"alpine", "3.20", "2026-04-01"},
+    {"alpine", "3.21", "2026-11-01"},
+    {"alpine", "3.22", "2027-05-01"},
+    {"centos", "6", "2020-11-30"},
+    {"centos", "7", "2024-06-30"},
+    {"centos", "8", "2021-12-31"},
+    {"rhel", "6", "2020-11-30"},
+    {"rhel", "7", "2024-06-30"},
+    {"rhel", "8", "2029-05-31"},
+    {"rhel", "9", "2032-05-31"},
+    {"rocky", "8", "2029-05-31"},
+    {"rocky", "9", "2032-05-31"},
+    {"almalinux", "8", "2029-03-01"},
+    {"almalinux", "9", "2032-05-31"},
+    {"ol", "7", "2024-12-31"},
+    {"ol", "8", "2029-07-31"},
+    {"ol", "9", "2032-06-30"},
+    {"fedora", "36", "2023-05-16"},
+    {"fedora", "37", "2023-12-05"},
+    {"fedora", "38", "2024-05-21"},
+    {"fedora", "39", "2024-11-26"},
+    {"fedora", "40", "2025-05-13"},
+    {"amzn", "2018.03", "2020-12-31"},
+    {"amzn", "2", "2026-06-30"},
+    {"amzn", "2023", "2029-06-30"},
+    {"opensuse-leap", "15.4", "2023-12-07"},
     {"opensuse-leap", "15.5", "2024-12-31"},
-    {"mariner", "1.0", "2023-07-31"},   {"mariner", "2.0", "2025-07-31"},
+    {"mariner", "1.0", "2023-07-31"},
+    {"mariner", "2.0", "2025-07-31"},
 };
 
 /* The release key the table uses: "major" for most, "major.minor" for
@@ -91,7 +121,8 @@ static void eol_lookup(dd_os_info *os, int64_t now)
     char key[32];
     release_key(os->family, os->version, key, sizeof key);
     for (size_t i = 0; i < sizeof EOL / sizeof *EOL; i++) {
-        if (!strcmp(EOL[i].family, os->family) && !strcmp(EOL[i].release, key)) {
+        if (!strcmp(EOL[i].family, os->family) &&
+            !strcmp(EOL[i].release, key)) {
             os->eol_date = EOL[i].date;
             struct tm tm;
             memset(&tm, 0, sizeof tm);
@@ -188,14 +219,13 @@ int dd__os_detect(const dd__os_files *f,
         if (id && *id) {
             lower(id);
             os->family = id;
-            os->name = osr_get(a, f->os_release, f->os_release_len,
-                               "PRETTY_NAME");
+            os->name =
+                osr_get(a, f->os_release, f->os_release_len, "PRETTY_NAME");
             if (!os->name) {
-                os->name =
-                    osr_get(a, f->os_release, f->os_release_len, "NAME");
+                os->name = osr_get(a, f->os_release, f->os_release_len, "NAME");
             }
-            os->version = osr_get(a, f->os_release, f->os_release_len,
-                                  "VERSION_ID");
+            os->version =
+                osr_get(a, f->os_release, f->os_release_len, "VERSION_ID");
             os->codename = osr_get(a, f->os_release, f->os_release_len,
                                    "VERSION_CODENAME");
             os->source_file = f->os_release_path;

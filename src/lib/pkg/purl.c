@@ -65,9 +65,9 @@ char *dd_package_purl(const dd_package *p, const dd_os_info *os)
     const char *vers = p->version;
     switch (p->type) {
     case DD_PKG_DPKG:
-        rc |= dd__buf_printf(&b, "pkg:deb/%s/",
-                             fam && !strcmp(fam, "ubuntu") ? "ubuntu"
-                                                           : "debian");
+        rc |=
+            dd__buf_printf(&b, "pkg:deb/%s/",
+                           fam && !strcmp(fam, "ubuntu") ? "ubuntu" : "debian");
         break;
     case DD_PKG_APK:
         rc |= dd__buf_printf(&b, "pkg:apk/%s/",

@@ -44,8 +44,8 @@ enum {
     TAG_MODULARITYLABEL = 5096
 };
 
-#define HDR_MAX_TAGS 0xffffu
-#define HDR_MAX_DATA 0x0fffffffu
+#define HDR_MAX_TAGS  0xffffu
+#define HDR_MAX_DATA  0x0fffffffu
 #define HDR_MAX_FILES 1000000u
 
 typedef struct hdr {
@@ -253,8 +253,8 @@ int dd__rpm_header_parse(dd__pkgdb *db,
 {
     hdr h;
     if (len < 8) {
-        dd__pkgdb_warn(db, "%s: header blob of %zu bytes is truncated",
-                       where, len);
+        dd__pkgdb_warn(db, "%s: header blob of %zu bytes is truncated", where,
+                       len);
         db->complete = 0;
         return 0;
     }
@@ -262,8 +262,9 @@ int dd__rpm_header_parse(dd__pkgdb *db,
     h.dl = be32(blob + 4);
     if (h.il < 1 || h.il > HDR_MAX_TAGS || h.dl > HDR_MAX_DATA ||
         (uint64_t)8 + 16ull * h.il + h.dl > len) {
-        dd__pkgdb_warn(db, "%s: header claims %u tags and %u data bytes but "
-                           "the blob has %zu bytes",
+        dd__pkgdb_warn(db,
+                       "%s: header claims %u tags and %u data bytes but "
+                       "the blob has %zu bytes",
                        where, h.il, h.dl, len);
         db->complete = 0;
         return 0;
@@ -285,8 +286,9 @@ int dd__rpm_header_parse(dd__pkgdb *db,
               get_str(&h, TAG_MODULARITYLABEL, &mod) < 0;
     int has_epoch = bad ? 0 : get_i32(&h, TAG_EPOCH, &epoch);
     if (bad || has_epoch < 0) {
-        dd__pkgdb_warn(db, "%s: header lacks a name/version or has a "
-                           "malformed tag: skipped",
+        dd__pkgdb_warn(db,
+                       "%s: header lacks a name/version or has a "
+                       "malformed tag: skipped",
                        where);
         db->complete = 0;
         return 0;
@@ -332,8 +334,8 @@ int dd__rpm_header_parse(dd__pkgdb *db,
         p->source_version = p->version;
     }
     if (files(db, &h, p) < 0 && !db->oom) {
-        dd__pkgdb_warn(db, "%s: package '%.100s': malformed file list",
-                       where, p->name);
+        dd__pkgdb_warn(db, "%s: package '%.100s': malformed file list", where,
+                       p->name);
         db->complete = 0;
     }
     return db->oom ? DD_ENOMEM : 0;

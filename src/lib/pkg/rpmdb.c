@@ -26,14 +26,14 @@
 
 /* ---- Berkeley DB hash ------------------------------------------------ */
 
-#define BDB_HASH_MAGIC 0x061561u
+#define BDB_HASH_MAGIC  0x061561u
 #define P_HASH_UNSORTED 2
-#define P_OVERFLOW 7
-#define P_HASHMETA 8
-#define P_HASH 13
-#define H_KEYDATA 1
-#define H_OFFPAGE 3
-#define PAGE_HDR 26
+#define P_OVERFLOW      7
+#define P_HASHMETA      8
+#define P_HASH          13
+#define H_KEYDATA       1
+#define H_OFFPAGE       3
+#define PAGE_HDR        26
 
 typedef struct bdb {
     const uint8_t *d;
@@ -52,7 +52,8 @@ static uint32_t rd32(const bdb *b, const uint8_t *p)
 
 static uint16_t rd16(const bdb *b, const uint8_t *p)
 {
-    return b->swap ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
+    return b->swap ? (uint16_t)(p[0] << 8 | p[1])
+                   : (uint16_t)(p[1] << 8 | p[0]);
 }
 
 /* Assemble an overflow chain into *out (caller frees). 0 ok, -1 corrupt,
@@ -112,8 +113,9 @@ int dd__rpmdb_bdb(dd__pkgdb *db, const uint8_t *data, size_t len)
     if (b.pagesize < 512 || b.pagesize > 65536 ||
         (b.pagesize & (b.pagesize - 1)) || data[25] != P_HASHMETA ||
         data[24] != 0) {
-        dd__pkgdb_warn(db, "unsupported Berkeley DB metadata page (page size "
-                           "%u, type %u, encryption %u)",
+        dd__pkgdb_warn(db,
+                       "unsupported Berkeley DB metadata page (page size "
+                       "%u, type %u, encryption %u)",
                        b.pagesize, data[25], data[24]);
         db->complete = 0;
         return 0;
@@ -121,8 +123,9 @@ int dd__rpmdb_bdb(dd__pkgdb *db, const uint8_t *data, size_t len)
     uint64_t last = (uint64_t)rd32(&b, data + 32) + 1;
     uint64_t have = len / b.pagesize;
     if (last > have) {
-        dd__pkgdb_warn(db, "file holds %llu pages, metadata says %llu: "
-                           "truncated",
+        dd__pkgdb_warn(db,
+                       "file holds %llu pages, metadata says %llu: "
+                       "truncated",
                        (unsigned long long)have, (unsigned long long)last);
         db->complete = 0;
         last = have;
@@ -151,8 +154,8 @@ int dd__rpmdb_bdb(dd__pkgdb *db, const uint8_t *data, size_t len)
             uint32_t vo = rd16(&b, p + PAGE_HDR + 2 * (i + 1));
             /* items grow down from the page end: item i ends where item
              * i-1 starts */
-            uint32_t kend = i ? rd16(&b, p + PAGE_HDR + 2 * (i - 1))
-                              : b.pagesize;
+            uint32_t kend =
+                i ? rd16(&b, p + PAGE_HDR + 2 * (i - 1)) : b.pagesize;
             if (ko >= kend || vo >= ko || kend > b.pagesize) {
                 dd__pkgdb_warn(db, "page %u: item %u has a bad offset", pg, i);
                 db->complete = 0;
@@ -200,8 +203,9 @@ int dd__rpmdb_bdb(dd__pkgdb *db, const uint8_t *data, size_t len)
                 if (o == DD_ENOMEM) {
                     rc = o;
                 } else if (o) {
-                    dd__pkgdb_warn(db, "%s: broken overflow chain from page "
-                                       "%u (%u bytes)",
+                    dd__pkgdb_warn(db,
+                                   "%s: broken overflow chain from page "
+                                   "%u (%u bytes)",
                                    where, rd32(&b, val + 4), tlen);
                     db->complete = 0;
                 } else {
@@ -223,12 +227,12 @@ static uint32_t le32(const uint8_t *p)
            p[0];
 }
 
-#define NDB_MAGIC 0x506d7052u  /* "RpmP" */
+#define NDB_MAGIC  0x506d7052u /* "RpmP" */
 #define SLOT_MAGIC 0x746f6c53u /* "Slot" */
-#define BLOB_HEAD 0x53626c42u  /* "BlbS" */
-#define BLOB_TAIL 0x45626c42u  /* "BlbE" */
-#define NDB_PAGE 4096u
-#define NDB_BLK 16u
+#define BLOB_HEAD  0x53626c42u /* "BlbS" */
+#define BLOB_TAIL  0x45626c42u /* "BlbE" */
+#define NDB_PAGE   4096u
+#define NDB_BLK    16u
 
 int dd__rpmdb_ndb(dd__pkgdb *db, const uint8_t *data, size_t len)
 {
@@ -317,18 +321,16 @@ int dd__rpmdb_sqlite(dd__pkgdb *db, const uint8_t *data, size_t len)
     if (copy[18] == 2 && copy[19] == 2) {
         copy[18] = copy[19] = 1; /* WAL -> rollback journal, in our copy */
     }
-    int rc = sqlite3_deserialize(d, "main", copy, (sqlite3_int64)len,
-                                 (sqlite3_int64)len,
-                                 SQLITE_DESERIALIZE_FREEONCLOSE |
-                                     SQLITE_DESERIALIZE_READONLY);
+    int rc = sqlite3_deserialize(
+        d, "main", copy, (sqlite3_int64)len, (sqlite3_int64)len,
+        SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_READONLY);
     sqlite3_stmt *st = NULL;
     if (rc == SQLITE_OK) {
         rc = sqlite3_prepare_v2(d, "SELECT hnum, blob FROM Packages", -1, &st,
                                 NULL);
     }
     if (rc != SQLITE_OK) {
-        dd__pkgdb_warn(db, "cannot read table Packages: %s",
-                       sqlite3_errmsg(d));
+        dd__pkgdb_warn(db, "cannot read table Packages: %s", sqlite3_errmsg(d));
         db->complete = 0;
         sqlite3_finalize(st);
         sqlite3_close(d);

@@ -127,7 +127,8 @@ static char *purl_of(ctx *c, const dd_package *p)
 static json_t *cdx(ctx *c)
 {
     json_t *doc = json_object();
-    set(c, doc, "$schema", S(c, "http://cyclonedx.org/schema/bom-1.6.schema.json"));
+    set(c, doc, "$schema",
+        S(c, "http://cyclonedx.org/schema/bom-1.6.schema.json"));
     set(c, doc, "bomFormat", S(c, "CycloneDX"));
     set(c, doc, "specVersion", S(c, "1.6"));
     char serial[64];
@@ -136,7 +137,8 @@ static json_t *cdx(ctx *c)
     set(c, doc, "version", json_integer(1));
     json_t *meta = json_object();
     set(c, meta, "timestamp", S(c, c->created));
-    json_t *tools = json_object(), *tcomps = json_array(), *tool = json_object();
+    json_t *tools = json_object(), *tcomps = json_array(),
+           *tool = json_object();
     set(c, tool, "type", S(c, "application"));
     set(c, tool, "name", S(c, "drydock"));
     set(c, tool, "version", S(c, c->opts->tool_version));
@@ -180,7 +182,9 @@ static json_t *cdx(ctx *c)
         prop(c, op, "drydock:os:codename", c->os->codename);
         prop(c, op, "drydock:os:source_file", c->os->source_file);
         prop(c, op, "drydock:os:eol",
-             c->os->eol < 0 ? "unknown" : c->os->eol ? "true" : "false");
+             c->os->eol < 0 ? "unknown"
+             : c->os->eol   ? "true"
+                            : "false");
         prop(c, op, "drydock:os:eol_date", c->os->eol_date);
         set(c, o, "properties", op);
         push(c, comps, o);
@@ -344,8 +348,7 @@ static json_t *spdx(ctx *c)
     set(c, doc, "SPDXID", S(c, "SPDXRef-DOCUMENT"));
     set(c, doc, "name", S(c, c->image_name));
     char ns[600];
-    snprintf(ns, sizeof ns, "https://drydock.invalid/spdx/image/%s",
-             c->uuid);
+    snprintf(ns, sizeof ns, "https://drydock.invalid/spdx/image/%s", c->uuid);
     set(c, doc, "documentNamespace", S(c, ns));
     json_t *ci = json_object(), *creators = json_array();
     char tool[64];
@@ -393,8 +396,8 @@ static json_t *spdx(ctx *c)
             set(c, o, "description", S(c, c->os->name));
         }
         push(c, pkgs, o);
-        push(c, rels, rel(c, "SPDXRef-Image", "CONTAINS",
-                          "SPDXRef-OperatingSystem"));
+        push(c, rels,
+             rel(c, "SPDXRef-Image", "CONTAINS", "SPDXRef-OperatingSystem"));
         parent = "SPDXRef-OperatingSystem";
     }
     for (size_t i = 0; i < dd_inventory_count(c->inv) && !c->oom; i++) {
@@ -473,8 +476,8 @@ static json_t *own(ctx *c)
         set(c, o, "version", nstr(c, c->os->version));
         set(c, o, "codename", nstr(c, c->os->codename));
         set(c, o, "source_file", nstr(c, c->os->source_file));
-        set(c, o, "eol", c->os->eol < 0 ? json_null()
-                                         : json_boolean(c->os->eol));
+        set(c, o, "eol",
+            c->os->eol < 0 ? json_null() : json_boolean(c->os->eol));
         set(c, o, "eol_date", nstr(c, c->os->eol_date));
         set(c, doc, "os", o);
     } else {
