@@ -7,6 +7,9 @@
 #   3. drydock ls --all-content: reads every blob, hashes it, decompresses
 #      it, hashes the tar stream (diff_id), parses every entry and sha256s
 #      every file's content
+#   4. the package inventory's cost: `drydock inspect` (walk only) against
+#      `drydock sbom` (walk + package analyzer + inventory), 5 alternating
+#      runs each, medians compared
 # and prints the ratio drydock/gzip and drydock's peak RSS. Figures only:
 # nothing here passes or fails.
 set -eu
@@ -41,3 +44,18 @@ printf '%-22s %6.2f s\n' "sha256sum of blobs:" "$sha"
 printf '%-22s %6.2f s   peak RSS %d MiB\n' "drydock --all-content:" "$dd_s" $((dd_kb / 1024))
 printf '%-22s %6.2f s   peak RSS %d MiB\n' "drydock ls (walk):" "$walk_s" $((walk_kb / 1024))
 printf 'ratio drydock/%s:  %.3f (target <= 0.4)\n' "${base_name%% *}" "$(echo "$dd_s / $base" | bc -l)"
+median() { sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+: > /tmp/dd-bench.walk; : > /tmp/dd-bench.sbom
+for _ in 1 2 3 4 5; do
+  /usr/bin/time -f '%e %M' -o /tmp/dd-bench.time "$DD" inspect -q "$OCI" > /dev/null
+  cat /tmp/dd-bench.time >> /tmp/dd-bench.walk
+  /usr/bin/time -f '%e %M' -o /tmp/dd-bench.time "$DD" sbom -q "$OCI" > /tmp/dd-bench.out
+  cat /tmp/dd-bench.time >> /tmp/dd-bench.sbom
+done
+w_med=$(cut -d' ' -f1 /tmp/dd-bench.walk | median)
+s_med=$(cut -d' ' -f1 /tmp/dd-bench.sbom | median)
+s_kb=$(cut -d' ' -f2 /tmp/dd-bench.sbom | median)
+printf '%-22s %6.2f s   (median of 5)\n' "drydock inspect:" "$w_med"
+printf '%-22s %6.2f s   peak RSS %d MiB, %s\n' "drydock sbom:" "$s_med" $((s_kb / 1024)) \
+  "$(tail -1 /tmp/dd-bench.out)"
+printf 'inventory overhead:    %+.1f %% (target <= 5 %%)\n' "$(echo "($s_med - $w_med) * 100 / $w_med" | bc -l)"

@@ -75,6 +75,12 @@ echo "== drydock ls -l /tmp /app (the merged filesystem)"
 "$DD" ls -l "$IMG/drydock-demo-docker.tar" tmp 2>/dev/null || true
 "$DD" ls -l "$IMG/drydock-demo-docker.tar" app 2>/dev/null || true
 echo
+echo "== drydock sbom (OS packages, each with the layer that installed it)"
+"$DD" sbom -q "$IMG/oci" | sed -n '1,6p;$p' || true
+"$DD" sbom -q --format cyclonedx -o "$DIR/demo.cdx.json" "$IMG/oci" || true
+"$DD" sbom -q --format spdx -o "$DIR/demo.spdx.json" "$IMG/oci" || true
+echo "(CycloneDX 1.6 in $DIR/demo.cdx.json, SPDX 2.3 in $DIR/demo.spdx.json)"
+echo
 echo "== tamper with a layer blob and inspect again (integrity check)"
 T=$DIR/tampered; rm -rf "$T"; cp -r "$IMG/oci" "$T"
 blob=$(ls -S "$T/blobs/sha256" | head -1)
@@ -86,4 +92,4 @@ set -e
 rm -rf "$T"
 echo
 echo "demo done: the image is in $IMG (OCI layout and docker-archive)."
-echo "Vulnerability, secret, malware and configuration scanners arrive with later issues."
+echo "Vulnerability matching, secret, malware and configuration scanners arrive with later issues."

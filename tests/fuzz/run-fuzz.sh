@@ -1,21 +1,25 @@
 #!/usr/bin/env bash
-# tests/fuzz/run-fuzz.sh [SECONDS] - build every tests/fuzz/fuzz_*.c with
+# tests/fuzz/run-fuzz.sh [SECONDS [TARGET...]] - build every tests/fuzz/fuzz_*.c (or
+# only the named targets) with
 # clang -fsanitize=fuzzer,address,undefined and run each for SECONDS
 # (default 60) on a copy of its seed corpus; new inputs that raise
 # coverage are kept in tests/fuzz/out/<target>/ (merge worthwhile ones
 # into corpus/ by hand). A crash leaves its input in tests/fuzz/out/.
 set -euo pipefail
 SECS=${1:-60}
+shift || true
+ONLY=" $* "
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=$ROOT/tests/fuzz/out
 mkdir -p "$OUT"
-PKG="libisal libzstd libcrypto jansson"
+PKG="libisal libzstd libcrypto jansson sqlite3"
 CFLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -DDD_UNITTEST -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I$ROOT/include -I$ROOT/src $(pkg-config --cflags $PKG)"
 LIBS="$(pkg-config --libs $PKG) -lpthread"
 LIBSRC=$(ls "$ROOT"/src/util/*.c "$ROOT"/src/lib/*.c "$ROOT"/src/lib/*/*.c)
 status=0
 for f in "$ROOT"/tests/fuzz/fuzz_*.c; do
   t=$(basename "$f" .c)
+  if [ "$ONLY" != "  " ] && [[ "$ONLY" != *" $t "* ]]; then continue; fi
   echo "== $t: building"
   clang $CFLAGS -o "$OUT/$t" "$f" $LIBSRC $LIBS
   mkdir -p "$OUT/$t.corpus"

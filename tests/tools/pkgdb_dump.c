@@ -78,8 +78,8 @@ int main(int argc, char **argv)
         json_array_append_new(pk, o);
     }
     for (size_t i = 0; i < db->warnings.len; i++) {
-        json_array_append_new(w,
-                              json_string(*DD_VEC_AT(&db->warnings, char *, i)));
+        json_array_append_new(
+            w, json_string(*DD_VEC_AT(&db->warnings, char *, i)));
     }
     json_object_set_new(doc, "packages", pk);
     json_object_set_new(doc, "warnings", w);

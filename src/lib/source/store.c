@@ -313,7 +313,7 @@ static int dir_open(dd_store *s, const char *path, int *fd_out)
     int rc = dd__path_clean(path, strlen(path), &clean, &flags);
     if (rc || (flags & (DD_PATH_DOTDOT | DD_PATH_ABSOLUTE)) || !clean.len) {
         dd__buf_free(&clean);
-        return -1;
+        return rc == DD_ENOMEM ? DD_ENOMEM : -1;
     }
     int dfd = s->fd;
     char *p = clean.ptr;
@@ -370,7 +370,11 @@ int dd__store_region(dd_store *s,
     out->fd = -1;
     if (s->is_dir) {
         int fd;
-        if (dir_open(s, path, &fd) != 0) {
+        int rc = dir_open(s, path, &fd);
+        if (rc == DD_ENOMEM) {
+            return dd__error_set(err, DD_ENOMEM, "out of memory");
+        }
+        if (rc != 0) {
             return dd__error_set(err, DD_ENOTFOUND,
                                  "%s: %s: no such regular file", s->path, path);
         }
