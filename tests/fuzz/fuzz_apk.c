@@ -1,5 +1,6 @@
 /*
- * tests/fuzz/fuzz_apk.c - libFuzzer target for the apk installed-database parser.
+ * tests/fuzz/fuzz_apk.c - libFuzzer target for the apk installed-database
+ * parser.
  */
 #include "fuzz_pkg_common.h"
 

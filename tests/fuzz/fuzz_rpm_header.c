@@ -1,5 +1,6 @@
 /*
- * tests/fuzz/fuzz_rpm_header.c - libFuzzer target for the rpm header blob parser.
+ * tests/fuzz/fuzz_rpm_header.c - libFuzzer target for the rpm header blob
+ * parser.
  */
 #include "fuzz_pkg_common.h"
 

@@ -1,5 +1,6 @@
 /*
- * tests/fuzz/fuzz_rpmdb_bdb.c - libFuzzer target for the Berkeley DB hash rpmdb reader.
+ * tests/fuzz/fuzz_rpmdb_bdb.c - libFuzzer target for the Berkeley DB hash rpmdb
+ * reader.
  */
 #include "fuzz_pkg_common.h"
 

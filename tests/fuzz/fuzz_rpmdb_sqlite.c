@@ -1,5 +1,6 @@
 /*
- * tests/fuzz/fuzz_rpmdb_sqlite.c - libFuzzer target for the SQLite rpmdb reader (sqlite3_deserialize, defensive mode).
+ * tests/fuzz/fuzz_rpmdb_sqlite.c - libFuzzer target for the SQLite rpmdb reader
+ * (sqlite3_deserialize, defensive mode).
  */
 #include "fuzz_pkg_common.h"
 

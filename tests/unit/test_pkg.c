@@ -97,10 +97,10 @@ static void test_pkg__dpkg_states_sources_versions(void)
 
 static void test_pkg__dpkg_version_rules(void)
 {
-    static const char *const ok[] = {"1.0", "1:1.0-1", "0:1-2-3", "2.0~rc1",
-                                     "1.0+dfsg-1ubuntu0.1", "a1"};
-    static const char *const bad[] = {"", ":1", "a:1", "1:", "1.0-", "1_0",
-                                      "1.0-1_2", "1 0", "1234567890:1"};
+    static const char *const ok[] = {
+        "1.0", "1:1.0-1", "0:1-2-3", "2.0~rc1", "1.0+dfsg-1ubuntu0.1", "a1"};
+    static const char *const bad[] = {
+        "", ":1", "a:1", "1:", "1.0-", "1_0", "1.0-1_2", "1 0", "1234567890:1"};
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
         CHECK(dd__dpkg_version_valid(ok[i]));
     }
@@ -148,8 +148,8 @@ static void be32put(fx_buf *b, uint32_t v)
     fx_add(b, x, 4);
 }
 
-static void hb_tag(hb *h, uint32_t tag, uint32_t type, const void *p,
-                   size_t n, uint32_t count)
+static void hb_tag(
+    hb *h, uint32_t tag, uint32_t type, const void *p, size_t n, uint32_t count)
 {
     if (type == 4) {
         while (h->data.len % 4) {
@@ -192,8 +192,13 @@ static void make_header(fx_buf *out, const char *name, uint32_t dirindex1)
     hb_tag(&h, 1003, 4, ep, 4, 1);
     hb_tag(&h, 1117, 8, "bash\0sh\0", 8, 2);
     hb_tag(&h, 1118, 8, "/usr/bin/\0", 10, 1);
-    uint8_t di[8] = {0, 0, 0, 0, (uint8_t)(dirindex1 >> 24),
-                     (uint8_t)(dirindex1 >> 16), (uint8_t)(dirindex1 >> 8),
+    uint8_t di[8] = {0,
+                     0,
+                     0,
+                     0,
+                     (uint8_t)(dirindex1 >> 24),
+                     (uint8_t)(dirindex1 >> 16),
+                     (uint8_t)(dirindex1 >> 8),
                      (uint8_t)dirindex1};
     hb_tag(&h, 1116, 4, di, 8, 2);
     hb_finish(&h, out);
@@ -510,13 +515,18 @@ static char *pkg_image(int delete_status)
     fx_tar_end(&t[0]);
     fx_tar_entry(&t[1], "./var/lib/dpkg/status", '0', NULL, s1, sizeof s1 - 1);
     fx_tar_end(&t[1]);
-    fx_tar_entry(&t[2], "var/lib/dpkg/status.d/c", '0', NULL, sd, sizeof sd - 1);
-    fx_tar_entry(&t[2], "var/lib/dpkg/status.d/c.md5sums", '0', NULL, "x", 1);
+    fx_tar_entry(&t[2], "var/lib/dpkg/status.d/c", '0', NULL, sd,
+                 sizeof sd - 1);
+    static const char md5[] = "0123456789abcdef0123456789abcdef  usr/bin/c\n"
+                              "fedcba9876543210fedcba9876543210  etc/c.conf\n";
+    fx_tar_entry(&t[2], "var/lib/dpkg/status.d/c.md5sums", '0', NULL, md5,
+                 sizeof md5 - 1);
     fx_tar_end(&t[2]);
     if (delete_status) {
         fx_tar_entry(&t[3], "var/lib/dpkg/.wh.status", '0', NULL, NULL, 0);
     } else {
-        fx_tar_entry(&t[3], "var/lib/dpkg/status", '0', NULL, s3, sizeof s3 - 1);
+        fx_tar_entry(&t[3], "var/lib/dpkg/status", '0', NULL, s3,
+                     sizeof s3 - 1);
     }
     fx_tar_end(&t[3]);
     for (int i = 0; i < 4; i++) {
@@ -561,6 +571,8 @@ static void test_pkg__inventory_attribution(void)
         CHECK(!inv_pkg(inv, "b")); /* removed by layer 3 */
         CHECK(c && c->layer == 2 && c->history == 3);
         CHECK_STR(c->db_path, "var/lib/dpkg/status.d/c");
+        CHECK(c->n_files == 2);
+        CHECK_STR(c->files[1], "etc/c.conf");
         if (del) {
             CHECK(!a && dd_inventory_count(inv) == 1);
         } else {
@@ -573,10 +585,12 @@ static void test_pkg__inventory_attribution(void)
             CHECK(dd_sbom_render(&doc, s, img, DD_SBOM_CYCLONEDX, NULL, &err) ==
                   0);
             CHECK(strstr(doc, "\"specVersion\": \"1.6\"") &&
-                  strstr(doc, "pkg:deb/debian/a@1.1?arch=amd64&distro=debian-12"));
+                  strstr(doc,
+                         "pkg:deb/debian/a@1.1?arch=amd64&distro=debian-12"));
             dd_string_free(doc);
             CHECK(dd_sbom_render(&doc, s, img, DD_SBOM_SPDX, NULL, &err) == 0);
-            CHECK(strstr(doc, "\"SPDX-2.3\"") && strstr(doc, "SPDXRef-Package-"));
+            CHECK(strstr(doc, "\"SPDX-2.3\"") &&
+                  strstr(doc, "SPDXRef-Package-"));
             dd_string_free(doc);
         }
         dd_scan_free(s);

@@ -34,6 +34,7 @@ enum kind {
     K_DPKG,
     K_DPKG_D,
     K_DPKG_LIST,
+    K_DPKG_MD5, /* status.d/<pkg>.md5sums of distroless images */
     K_APK,
     K_RPM_BDB,
     K_RPM_NDB,
@@ -72,9 +73,10 @@ static int classify(const char *p)
     }
     size_t n = strlen(p);
     if (!strncmp(p, STATUS_D, sizeof STATUS_D - 1) &&
-        !strchr(p + sizeof STATUS_D - 1, '/') && n > sizeof STATUS_D - 1 &&
-        !(n > 8 && !strcmp(p + n - 8, ".md5sums"))) {
-        return K_DPKG_D;
+        !strchr(p + sizeof STATUS_D - 1, '/') && n > sizeof STATUS_D - 1) {
+        return n > sizeof STATUS_D + 7 && !strcmp(p + n - 8, ".md5sums")
+                   ? K_DPKG_MD5
+                   : K_DPKG_D;
     }
     if (!strncmp(p, INFO_D, sizeof INFO_D - 1) &&
         !strchr(p + sizeof INFO_D - 1, '/') && n > sizeof INFO_D + 4 &&
@@ -96,6 +98,7 @@ static uint64_t limit_for(int k)
     case K_DPKG_D:
         return 16u << 20;
     case K_DPKG_LIST:
+    case K_DPKG_MD5:
         return 64u << 20;
     case K_DPKG:
     case K_APK:
@@ -183,7 +186,7 @@ static int on_file(void *self,
                                 (int64_t)s->caps.len - 1)) {
         return DD_ENOMEM;
     }
-    if (k <= K_REDHAT || k == K_DPKG_LIST) {
+    if (k <= K_REDHAT || k == K_DPKG_LIST || k == K_DPKG_MD5) {
         char *t = dd__arena_alloc(&s->a, len + 1);
         if (!t) {
             return DD_ENOMEM;
@@ -306,6 +309,8 @@ static char *pkg_key(dd_arena *a, const dd_package *p)
     return k;
 }
 
+/* Files of a dpkg package: info/<pkg>[:<arch>].list, or for distroless
+ * images status.d/<pkg>.md5sums ("<md5>  <path>" lines). */
 static const char *const *
 dpkg_files(builder *b, const dd_package *p, size_t *count)
 {
@@ -321,9 +326,14 @@ dpkg_files(builder *b, const dd_package *p, size_t *count)
         snprintf(path, sizeof path, INFO_D "%s.list", p->name);
         c = visible(b, path, &layer);
     }
+    if (!c) {
+        snprintf(path, sizeof path, STATUS_D "%s.md5sums", p->name);
+        c = visible(b, path, &layer);
+    }
     if (!c || !c->text) {
         return NULL;
     }
+    int md5 = c->kind == K_DPKG_MD5;
     size_t lines = 0;
     for (size_t i = 0; i < c->len; i++) {
         lines += c->text[i] == '\n';
@@ -339,6 +349,13 @@ dpkg_files(builder *b, const dd_package *p, size_t *count)
         const char *nl = memchr(s, '\n', (size_t)(end - s));
         const char *le = nl ? nl : end;
         const char *q = s;
+        if (md5) {
+            const char *sp = memchr(s, ' ', (size_t)(le - s));
+            q = sp ? sp : le;
+            while (q < le && *q == ' ') {
+                q++;
+            }
+        }
         while (q < le && *q == '/') {
             q++;
         }
