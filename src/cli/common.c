@@ -175,11 +175,8 @@ static void progress(uint64_t done, uint64_t total, void *payload)
     fflush(stderr);
 }
 
-int cli_open_scan(const cli_common *c,
-                  int hash_files,
-                  unsigned analyzers,
-                  dd_image **img,
-                  dd_scan **scan)
+/* Open the image named on the command line; one error line on failure. */
+static int open_image(const cli_common *c, dd_image **img)
 {
     dd_error err;
     dd_image_opts io = DD_IMAGE_OPTS_INIT;
@@ -190,21 +187,30 @@ int cli_open_scan(const cli_common *c,
         fprintf(stderr, "drydock: %s\n", err.message);
         return rc == DD_EINVALID ? EXIT_USAGE : EXIT_UNREADABLE;
     }
-    dd_scan_opts so = DD_SCAN_OPTS_INIT;
-    so.walk.limits = c->limits;
-    so.walk.threads = c->threads;
-    so.walk.hash_files = hash_files;
-    so.analyzers = analyzers;
-    int bar = !c->quiet && isatty(2);
-    if (bar) {
-        so.walk.progress = progress;
+    return 0;
+}
+
+static dd_walk_opts walk_opts(const cli_common *c, int hash_files, int *bar)
+{
+    dd_walk_opts wo = DD_WALK_OPTS_INIT;
+    wo.limits = c->limits;
+    wo.threads = c->threads;
+    wo.hash_files = hash_files;
+    *bar = !c->quiet && isatty(2);
+    if (*bar) {
+        wo.progress = progress;
     }
-    rc = dd_scan_run(scan, *img, &so, &err);
+    return wo;
+}
+
+/* After a walk or scan: clear the bar, report a failure. */
+static int walk_done(int rc, int bar, const dd_error *err, dd_image **img)
+{
     if (bar) {
         fprintf(stderr, "\r\033[K");
     }
     if (rc) {
-        fprintf(stderr, "drydock: %s\n", err.message);
+        fprintf(stderr, "drydock: %s\n", err->message);
         dd_image_free(*img);
         *img = NULL;
         return EXIT_UNREADABLE;
@@ -212,39 +218,37 @@ int cli_open_scan(const cli_common *c,
     return 0;
 }
 
+int cli_open_scan(const cli_common *c,
+                  int hash_files,
+                  unsigned analyzers,
+                  dd_image **img,
+                  dd_scan **scan)
+{
+    int rc = open_image(c, img);
+    if (rc) {
+        return rc;
+    }
+    dd_error err;
+    dd_scan_opts so = DD_SCAN_OPTS_INIT;
+    int bar;
+    so.walk = walk_opts(c, hash_files, &bar);
+    so.analyzers = analyzers;
+    return walk_done(dd_scan_run(scan, *img, &so, &err), bar, &err, img);
+}
+
 int cli_open_walk(const cli_common *c,
                   int hash_files,
                   dd_image **img,
                   dd_walk **walk)
 {
+    int rc = open_image(c, img);
+    if (rc) {
+        return rc;
+    }
     dd_error err;
-    dd_image_opts io = DD_IMAGE_OPTS_INIT;
-    io.platform = c->platform;
-    io.tag = c->tag;
-    int rc = dd_image_open(img, c->image, &io, &err);
-    if (rc) {
-        fprintf(stderr, "drydock: %s\n", err.message);
-        return rc == DD_EINVALID ? EXIT_USAGE : EXIT_UNREADABLE;
-    }
-    dd_walk_opts wo = DD_WALK_OPTS_INIT;
-    wo.limits = c->limits;
-    wo.threads = c->threads;
-    wo.hash_files = hash_files;
-    int bar = !c->quiet && isatty(2);
-    if (bar) {
-        wo.progress = progress;
-    }
-    rc = dd_walk_run(walk, *img, &wo, &err);
-    if (bar) {
-        fprintf(stderr, "\r\033[K");
-    }
-    if (rc) {
-        fprintf(stderr, "drydock: %s\n", err.message);
-        dd_image_free(*img);
-        *img = NULL;
-        return EXIT_UNREADABLE;
-    }
-    return 0;
+    int bar;
+    dd_walk_opts wo = walk_opts(c, hash_files, &bar);
+    return walk_done(dd_walk_run(walk, *img, &wo, &err), bar, &err, img);
 }
 
 int cli_exit_code(const cli_common *c, const dd_image *img, const dd_walk *w)

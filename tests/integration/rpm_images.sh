@@ -67,9 +67,10 @@ else
   fail "rpmdb.sqlite built by rpm: $(diff "$W/out/want" "$W/out/got" | tr '\n' ' ')"
 fi
 
-# Berkeley DB copies of the same headers
-if command -v db5.3_load >/dev/null; then
-  python3 - "$db2/rpmdb.sqlite" "$W/out/load.txt" <<'PY'
+# db_load "print" input holding the header blobs of an SQLite rpmdb, keyed
+# by header number in rpm's native (little-endian) order
+load_text() { # rpmdb.sqlite out.txt
+  python3 - "$1" "$2" <<'PY'
 import sqlite3, struct, sys
 rows = sqlite3.connect(sys.argv[1]).execute("SELECT hnum, blob FROM Packages").fetchall()
 esc = lambda b: "".join("\\%02x" % c for c in b)
@@ -79,6 +80,11 @@ with open(sys.argv[2], "w") as f:
         f.write(" " + esc(struct.pack("<I", hnum)) + "\n " + esc(blob) + "\n")
     f.write("DATA=END\n")
 PY
+}
+
+# Berkeley DB copies of the same headers
+if command -v db5.3_load >/dev/null; then
+  load_text "$db2/rpmdb.sqlite" "$W/out/load.txt"
   for order in 1234 4321; do
     bd=$W/bdb-$order; mkdir -p "$bd"
     # keys in rpm's native (little-endian) order; db_lorder sets the file's
@@ -134,16 +140,7 @@ else
 fi
 if [ -f "$W/bdbimg-Packages" ]; then
   # layer 1 gets the old state as BDB too
-  python3 - "$db1/rpmdb.sqlite" "$W/out/load1.txt" <<'PY'
-import sqlite3, struct, sys
-rows = sqlite3.connect(sys.argv[1]).execute("SELECT hnum, blob FROM Packages").fetchall()
-esc = lambda b: "".join("\\%02x" % c for c in b)
-with open(sys.argv[2], "w") as f:
-    f.write("VERSION=3\nformat=print\ntype=hash\nHEADER=END\n")
-    for hnum, blob in rows:
-        f.write(" " + esc(struct.pack("<I", hnum)) + "\n " + esc(blob) + "\n")
-    f.write("DATA=END\n")
-PY
+  load_text "$db1/rpmdb.sqlite" "$W/out/load1.txt"
   db5.3_load -f "$W/out/load1.txt" "$W/bdbimg-Packages-1"
   rc=$(mkimg centos $'ID="centos"\nVERSION_ID="7"\nPRETTY_NAME="CentOS Linux 7 (Core)"\n' \
     "$W/bdbimg-Packages-1" "$W/bdbimg-Packages" Packages)
