@@ -12,6 +12,7 @@
 #include "packages.h"
 #include "report.h"
 #include "scan.h"
+#include "version.h"
 #include "walk.h"
 
 #endif

@@ -56,5 +56,6 @@ int cli_parse_severity(const char *s);
 int cmd_inspect(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
 int cmd_sbom(int argc, char **argv);
+int cmd_vercmp(int argc, char **argv);
 
 #endif

@@ -41,6 +41,9 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "sbom") == 0) {
         return cmd_sbom(argc - 1, argv + 1);
     }
+    if (strcmp(cmd, "vercmp") == 0) {
+        return cmd_vercmp(argc - 1, argv + 1);
+    }
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("drydock %s\n", DRYDOCK_VERSION);
         return 0;

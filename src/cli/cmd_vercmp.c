@@ -1,0 +1,146 @@
+/*
+ * cli/cmd_vercmp.c - `drydock vercmp TYPE A B` and `drydock vercmp TYPE -`.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+    "usage: drydock vercmp TYPE [--loose] [--include-prerelease] A B\n"
+    "       drydock vercmp TYPE [...] -      (lines \"A<TAB>B\" on stdin)\n"
+    "\n"
+    "Compare two versions the way the ecosystem does; prints -1, 0 or 1\n"
+    "(\"invalid\" when a version is not valid in TYPE).\n"
+    "  TYPE: dpkg, rpm, apk, semver, pep440, maven, and\n"
+    "    semver-range   A is a node-semver range, B a version: true/false\n"
+    "    apk-match      A OP B (three fields: OP is <, <=, =, >=, >, ~, <~,\n"
+    "                   >~, optionally negated with !): true/false\n"
+    "    apk-valid      one field: valid/invalid\n"
+    "  --loose, --include-prerelease: node-semver options (semver types)\n"
+    "Exit status: 0, 1 when any line was invalid, 2 on usage errors.\n";
+
+typedef struct opts {
+    int kind; /* 0..5 schemes, 6 range, 7 apk-match, 8 apk-valid */
+    unsigned flags;
+} opts;
+
+/* Print one result; returns 0, or 1 when the input was invalid. */
+static int one(const opts *o, char **f, size_t nf)
+{
+    size_t need = o->kind == 8 ? 1 : o->kind == 7 ? 3 : 2;
+    if (nf != need) {
+        puts("invalid");
+        return 1;
+    }
+    int r;
+    if (o->kind == 8) {
+        puts(dd_apk_version_valid(f[0]) ? "valid" : "invalid");
+        return 0;
+    }
+    if (o->kind == 7) {
+        r = dd_apk_version_match(f[0], f[1], f[2]);
+    } else if (o->kind == 6) {
+        r = dd_semver_satisfies(f[0], f[1], o->flags);
+        if (r == DD_EINVALID) {
+            r = 0; /* node-semver: an invalid range satisfies nothing */
+        }
+    } else {
+        int c = 0;
+        r = o->kind == DD_VER_SEMVER
+                ? dd_semver_compare(f[0], f[1], o->flags, &c)
+                : dd_version_compare((dd_version_scheme)o->kind, f[0], f[1],
+                                     &c);
+        if (r == 0) {
+            printf("%d\n", c);
+            return 0;
+        }
+    }
+    if (r < 0) {
+        puts("invalid");
+        return 1;
+    }
+    puts(r ? "true" : "false");
+    return 0;
+}
+
+int cmd_vercmp(int argc, char **argv)
+{
+    opts o = {-1, 0};
+    char *pos[4];
+    size_t np = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(usage, stdout);
+            return 0;
+        }
+        if (!strcmp(a, "--loose")) {
+            o.flags |= DD_SEMVER_LOOSE;
+        } else if (!strcmp(a, "--include-prerelease")) {
+            o.flags |= DD_SEMVER_INCLUDE_PRERELEASE;
+        } else if (a[0] == '-' && a[1] == '-') {
+            fprintf(stderr, "drydock vercmp: unknown option '%s'\n%s", a, usage);
+            return EXIT_USAGE;
+        } else if (np < 4) {
+            pos[np++] = argv[i];
+        } else {
+            fputs(usage, stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (np < 2) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    dd_version_scheme s;
+    if (!dd_version_scheme_parse(pos[0], &s)) {
+        o.kind = (int)s;
+    } else if (!strcmp(pos[0], "semver-range")) {
+        o.kind = 6;
+    } else if (!strcmp(pos[0], "apk-match")) {
+        o.kind = 7;
+    } else if (!strcmp(pos[0], "apk-valid")) {
+        o.kind = 8;
+    } else {
+        fprintf(stderr, "drydock vercmp: unknown TYPE '%s'\n%s", pos[0], usage);
+        return EXIT_USAGE;
+    }
+    if (np == 2 && !strcmp(pos[1], "-")) {
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t n;
+        int bad = 0;
+        while ((n = getline(&line, &cap, stdin)) >= 0) {
+            while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) {
+                line[--n] = '\0';
+            }
+            char *f[4];
+            size_t nf = 0;
+            char *p = line;
+            for (;;) {
+                char *tab = strchr(p, '\t');
+                if (nf < 4) {
+                    f[nf++] = p;
+                }
+                if (!tab) {
+                    break;
+                }
+                *tab = '\0';
+                p = tab + 1;
+            }
+            if (o.kind == 6 && nf > 2) {
+                /* a range may itself hold tabs: the version is last */
+                for (size_t k = 1; k + 1 < nf; k++) {
+                    f[k][-1] = '\t';
+                }
+                f[1] = f[nf - 1];
+                nf = 2;
+            }
+            bad |= one(&o, f, nf);
+        }
+        free(line); /* getline's buffer */
+        return bad;
+    }
+    return one(&o, pos + 1, np - 1);
+}
