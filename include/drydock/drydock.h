@@ -13,6 +13,7 @@
 #include "report.h"
 #include "scan.h"
 #include "version.h"
+#include "vulndb.h"
 #include "walk.h"
 
 #endif

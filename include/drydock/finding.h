@@ -31,6 +31,8 @@ typedef enum dd_severity {
     DD_SEV_CRITICAL
 } dd_severity;
 
+struct dd_vuln_info; /* vulndb.h */
+
 typedef struct dd_finding {
     dd_finding_kind kind;
     dd_severity severity;
@@ -44,6 +46,8 @@ typedef struct dd_finding {
     int has_offset;           /* 1 when offset is meaningful */
     uint64_t offset;          /* byte offset in the layer's stream (see docs) */
     int deleted_in; /* layer that deleted `path`, -1 if still visible */
+    /* DD_KIND_VULN: package, versions, status (vulndb.h); else NULL */
+    const struct dd_vuln_info *vuln;
 } dd_finding;
 
 typedef struct dd_findings dd_findings;

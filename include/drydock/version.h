@@ -33,10 +33,8 @@ DD_API const char *dd_version_scheme_name(dd_version_scheme s);
  * version is not valid in the scheme (dpkg, rpm, apk and maven order any
  * string, as their tools do - see dd_apk_version_valid(); semver and
  * pep440 reject what their grammars do not accept). */
-DD_API int dd_version_compare(dd_version_scheme s,
-                              const char *a,
-                              const char *b,
-                              int *cmp);
+DD_API int
+dd_version_compare(dd_version_scheme s, const char *a, const char *b, int *cmp);
 
 /* 1 when `v` is a valid apk version. */
 DD_API int dd_apk_version_valid(const char *v);
@@ -45,19 +43,16 @@ DD_API int dd_apk_version_valid(const char *v);
  * of them to negate. 1 match, 0 no match, DD_EINVALID bad operator. */
 DD_API int dd_apk_version_match(const char *a, const char *op, const char *b);
 
-#define DD_SEMVER_LOOSE 0x1u
+#define DD_SEMVER_LOOSE              0x1u
 #define DD_SEMVER_INCLUDE_PRERELEASE 0x2u
 /* node-semver range satisfaction ("^1.2", "1.x || >=2.5.0 <3", "1 - 2").
  * 1 satisfied, 0 not, DD_EINVALID when the range or version is invalid
  * (node-semver answers false then too). */
-DD_API int dd_semver_satisfies(const char *range,
-                               const char *version,
-                               unsigned flags);
+DD_API int
+dd_semver_satisfies(const char *range, const char *version, unsigned flags);
 /* Compare two semver versions with options (loose parsing). */
-DD_API int dd_semver_compare(const char *a,
-                             const char *b,
-                             unsigned flags,
-                             int *cmp);
+DD_API int
+dd_semver_compare(const char *a, const char *b, unsigned flags, int *cmp);
 
 DD_END_DECLS
 

@@ -57,5 +57,11 @@ int cmd_inspect(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
 int cmd_sbom(int argc, char **argv);
 int cmd_vercmp(int argc, char **argv);
+int cmd_db(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
+/* `drydock db update`: download the feeds and import them. */
+int cli_db_update(const char *db, const char *feeds, int quiet);
+/* --db or the default path (into buf); NULL when it cannot be formed. */
+const char *cli_db_path(const char *opt, char *buf, size_t n);
 
 #endif

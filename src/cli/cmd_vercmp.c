@@ -80,7 +80,8 @@ int cmd_vercmp(int argc, char **argv)
         } else if (!strcmp(a, "--include-prerelease")) {
             o.flags |= DD_SEMVER_INCLUDE_PRERELEASE;
         } else if (a[0] == '-' && a[1] == '-') {
-            fprintf(stderr, "drydock vercmp: unknown option '%s'\n%s", a, usage);
+            fprintf(stderr, "drydock vercmp: unknown option '%s'\n%s", a,
+                    usage);
             return EXIT_USAGE;
         } else if (np < 4) {
             pos[np++] = argv[i];

@@ -41,6 +41,12 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "sbom") == 0) {
         return cmd_sbom(argc - 1, argv + 1);
     }
+    if (strcmp(cmd, "db") == 0) {
+        return cmd_db(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "scan") == 0) {
+        return cmd_scan(argc - 1, argv + 1);
+    }
     if (strcmp(cmd, "vercmp") == 0) {
         return cmd_vercmp(argc - 1, argv + 1);
     }

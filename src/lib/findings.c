@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "findings_int.h"
+#include "drydock/vulndb.h"
 
 dd_findings *dd__findings_new(void)
 {
@@ -15,8 +16,27 @@ dd_findings *dd__findings_new(void)
     return l;
 }
 
+static void vuln_free(dd_vuln_info *v)
+{
+    if (!v) {
+        return;
+    }
+    dd__free((char *)v->package);
+    dd__free((char *)v->source_package);
+    dd__free((char *)v->installed_version);
+    dd__free((char *)v->fixed_version);
+    dd__free((char *)v->pkg_type);
+    dd__free((char *)v->namespace_);
+    dd__free((char *)v->references);
+    dd__free((char *)v->cvss_vector);
+    dd__free((char *)v->purl);
+    dd__free(v);
+}
+
 static void finding_clear(dd_finding *f)
 {
+    vuln_free((dd_vuln_info *)f->vuln);
+    f->vuln = NULL;
     dd__free((char *)f->rule_id);
     dd__free((char *)f->title);
     dd__free((char *)f->path);
@@ -45,6 +65,7 @@ int dd__findings_add(dd_findings *list,
     f->has_offset = spec->has_offset;
     f->offset = spec->offset;
     f->deleted_in = -1;
+    f->vuln = NULL;
     f->rule_id = dd__strdup(spec->rule_id);
     f->title = dd__printable(title, sizeof title);
     f->path = spec->path ? dd__printable(spec->path, 4096) : NULL;
@@ -131,4 +152,41 @@ const char *dd_kind_name(dd_finding_kind k)
     static const char *const names[] = {
         "integrity", "archive", "vuln", "secret", "malware", "config", "trust"};
     return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "unknown";
+}
+
+#define DUP(field)                       \
+    do {                                 \
+        c->field = dd__strdup(v->field); \
+        if (v->field && !c->field) {     \
+            ok = 0;                      \
+        }                                \
+    } while (0)
+
+int dd__findings_set_vuln(dd_findings *list, const dd_vuln_info *v)
+{
+    if (!list->items.len) {
+        return DD_EINVALID;
+    }
+    dd_vuln_info *c = dd__calloc(1, sizeof *c);
+    if (!c) {
+        return DD_ENOMEM;
+    }
+    int ok = 1;
+    c->status = v->status;
+    c->cvss_score = v->cvss_score;
+    DUP(package);
+    DUP(source_package);
+    DUP(installed_version);
+    DUP(fixed_version);
+    DUP(pkg_type);
+    DUP(namespace_);
+    DUP(references);
+    DUP(cvss_vector);
+    DUP(purl);
+    dd_finding *f = DD_VEC_AT(&list->items, dd_finding, list->items.len - 1);
+    f->vuln = c;
+    if (!ok) {
+        return DD_ENOMEM; /* freed with the finding */
+    }
+    return 0;
 }

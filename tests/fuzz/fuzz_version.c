@@ -25,9 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(buf, data + 1, size - 1);
     buf[size - 1] = '\0';
     const char *a = buf;
-    const char *b = buf + strlen(buf) + 1 <= buf + size - 1
-                        ? buf + strlen(buf) + 1
-                        : "";
+    const char *b =
+        buf + strlen(buf) + 1 <= buf + size - 1 ? buf + strlen(buf) + 1 : "";
     if (b > buf + size - 1) {
         b = "";
     }

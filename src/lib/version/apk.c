@@ -25,7 +25,18 @@ enum tok {
 };
 
 /* alpha beta pre rc NONE cvs svn git hg p */
-enum { S_ALPHA = 1, S_BETA, S_PRE, S_RC, S_NONE, S_CVS, S_SVN, S_GIT, S_HG, S_P };
+enum {
+    S_ALPHA = 1,
+    S_BETA,
+    S_PRE,
+    S_RC,
+    S_NONE,
+    S_CVS,
+    S_SVN,
+    S_GIT,
+    S_HG,
+    S_P
+};
 
 typedef struct tstate {
     enum tok t;

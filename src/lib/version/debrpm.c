@@ -35,8 +35,8 @@ static int is_digit(char c)
 }
 
 /* verrevcmp over [a, ae) and [b, be) */
-static int verrevcmp(const char *a, const char *ae, const char *b,
-                     const char *be)
+static int
+verrevcmp(const char *a, const char *ae, const char *b, const char *be)
 {
     while (a < ae || b < be) {
         int first_diff = 0;

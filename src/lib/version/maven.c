@@ -83,7 +83,11 @@ static void alias(const char **s, size_t *n, int followed_by_digit)
     }
 }
 
-static int add_item(tree *t, int list, int digit, const char *s, size_t n,
+static int add_item(tree *t,
+                    int list,
+                    int digit,
+                    const char *s,
+                    size_t n,
                     int followed_by_digit)
 {
     int x;
@@ -241,8 +245,8 @@ static int build(tree *t, const char *v)
     return 0;
 }
 
-static const char *const QUAL[] = {"alpha", "beta", "milestone", "rc",
-                                   "snapshot", "", "sp"};
+static const char *const QUAL[] = {"alpha",    "beta", "milestone", "rc",
+                                   "snapshot", "",     "sp"};
 
 /* rank of a qualifier: index, or 7 for unknown ones */
 static int qrank(const char *s, size_t n)

@@ -25,7 +25,7 @@ typedef struct pv {
     num epoch;
     num rel[P_MAX_REL];
     size_t nrel;
-    int pre;      /* 0 none, 1 a, 2 b, 3 rc */
+    int pre; /* 0 none, 1 a, 2 b, 3 rc */
     num pre_n;
     int has_post;
     num post_n;
@@ -126,7 +126,7 @@ static int parse(const char *s, pv *v)
     static const struct {
         const char *w;
         int k;
-    } pres[] = {{"alpha", 1}, {"a", 1},    {"beta", 2}, {"b", 2},
+    } pres[] = {{"alpha", 1},   {"a", 1},   {"beta", 2}, {"b", 2},
                 {"preview", 3}, {"pre", 3}, {"rc", 3},   {"c", 3}};
     for (size_t i = 0; i < sizeof pres / sizeof *pres; i++) {
         const char *r = q;
@@ -288,7 +288,8 @@ int dd__vercmp_pep440(const char *a, const char *b, int *cmp)
         size_t n = x.nrel > y.nrel ? x.nrel : y.nrel;
         num zero = {"", 0};
         for (size_t i = 0; i < n && !c; i++) {
-            c = ncmp(i < x.nrel ? x.rel[i] : zero, i < y.nrel ? y.rel[i] : zero);
+            c = ncmp(i < x.nrel ? x.rel[i] : zero,
+                     i < y.nrel ? y.rel[i] : zero);
         }
     }
     if (!c) {

@@ -25,7 +25,7 @@
 #include "version_int.h"
 
 #define SV_MAX_LEN 256
-#define SAFE_INT 9007199254740991ULL
+#define SAFE_INT   9007199254740991ULL
 
 typedef struct sv {
     uint64_t n[3];
@@ -252,8 +252,8 @@ typedef struct cset {
 
 /* x-range identifiers: a number or an X (x, X or star) */
 typedef struct xr {
-    int count;        /* identifiers present (1..3) */
-    int isx[3];       /* missing, x, X or star */
+    int count;  /* identifiers present (1..3) */
+    int isx[3]; /* missing, x, X or star */
     uint64_t n[3];
     char pre[SV_MAX_LEN + 1];
 } xr;
@@ -312,8 +312,8 @@ static int parse_xr(const char *s, const char *e, unsigned flags, xr *x)
     return s == e ? 0 : -1;
 }
 
-static int add(cset *cs, enum op op, uint64_t M, uint64_t m, uint64_t p,
-               const char *pre)
+static int
+add(cset *cs, enum op op, uint64_t M, uint64_t m, uint64_t p, const char *pre)
 {
     if (cs->n >= MAX_COMPS || M > SAFE_INT || m > SAFE_INT || p > SAFE_INT) {
         cs->invalid = 1;
@@ -532,7 +532,8 @@ static void token(cset *cs, const char *s, const char *e, unsigned flags)
     while (q < e && isblank_(*q)) {
         q++;
     }
-    if (q < e && !parse_xr(q, e, flags, &x) && xrange(cs, gtlt, &x, flags) == 0) {
+    if (q < e && !parse_xr(q, e, flags, &x) &&
+        xrange(cs, gtlt, &x, flags) == 0) {
         return;
     }
     plain(cs, s, e, flags);
@@ -542,8 +543,8 @@ static void token(cset *cs, const char *s, const char *e, unsigned flags)
 static const char *token_end(const char *s, const char *e)
 {
     const char *p = s;
-    while (p < e && (*p == '<' || *p == '>' || *p == '=' || *p == '~' ||
-                     *p == '^')) {
+    while (p < e &&
+           (*p == '<' || *p == '>' || *p == '=' || *p == '~' || *p == '^')) {
         p++;
     }
     if (p > s) {
@@ -557,8 +558,12 @@ static const char *token_end(const char *s, const char *e)
     return p;
 }
 
-static void hyphen(cset *cs, const char *fs, const char *fe, const char *ts,
-                   const char *te, unsigned flags)
+static void hyphen(cset *cs,
+                   const char *fs,
+                   const char *fe,
+                   const char *ts,
+                   const char *te,
+                   unsigned flags)
 {
     xr f, t;
     int inc = flags & DD_SEMVER_INCLUDE_PRERELEASE;
@@ -574,7 +579,9 @@ static void hyphen(cset *cs, const char *fs, const char *fe, const char *ts,
         add(cs, OP_GE, f.n[0], f.n[1], 0, inc ? "0" : NULL);
     } else {
         add(cs, OP_GE, f.n[0], f.n[1], f.n[2],
-            f.pre[0] ? f.pre : inc ? "0" : NULL);
+            f.pre[0] ? f.pre
+            : inc    ? "0"
+                     : NULL);
     }
     if (t.isx[0]) {
         /* nothing */

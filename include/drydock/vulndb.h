@@ -1,0 +1,121 @@
+/*
+ * drydock/vulndb.h - the local vulnerability database and matching.
+ *
+ * The database is one SQLite file built from public feeds by
+ * dd_vulndb_import(): OSV JSON (files, directories, osv.dev all.zip
+ * archives), Alpine secdb (JSON and the older YAML), Debian security
+ * tracker (JSON export, DSA/list and DLA/list). Scans open it read-only,
+ * so any number of them can share it. Distro packages are matched by
+ * source package on the distro's own advisories (namespace "debian:12",
+ * "alpine:3.20", ...) with the distro's version order and status model.
+ *
+ * Ownership: a dd_vulndb is owned by the caller (dd_vulndb_close). Report
+ * structures filled by these functions own their strings until the
+ * matching _free call.
+ */
+#ifndef DRYDOCK_VULNDB_H
+#define DRYDOCK_VULNDB_H
+
+#include "common.h"
+#include "errors.h"
+#include "finding.h"
+#include "packages.h"
+#include "scan.h"
+#include "version.h"
+
+DD_BEGIN_DECLS
+
+typedef struct dd_vulndb dd_vulndb;
+
+/* $XDG_CACHE_HOME/drydock/db/drydock.db (or ~/.cache/...). 0 or
+ * DD_ELIMIT when buf is too small. */
+DD_API int dd_vulndb_default_path(char *buf, size_t n);
+
+/* Result of an import: totals and the first problems seen. */
+typedef struct dd_import_report {
+    size_t feeds, records, affected, malformed;
+    char *messages; /* newline-separated lines, owned */
+} dd_import_report;
+DD_API void dd_import_report_free(dd_import_report *r);
+
+/* Import feeds into the database at db_path (created when missing).
+ * Atomic: the new database is written beside the old one and renamed
+ * over it only when every input was read; on any error the previous
+ * database is untouched. Malformed records are counted, not fatal.
+ * Returns 0; DD_ENOTFOUND / DD_EUNSUPPORTED (an input is not a feed we
+ * know), DD_EIO, DD_ENOMEM. */
+DD_API int dd_vulndb_import(const char *db_path,
+                            const char *const *inputs,
+                            size_t n_inputs,
+                            dd_import_report *rep,
+                            dd_error *err);
+
+/* Open read-only. DD_ENOTFOUND when there is no database. */
+DD_API int dd_vulndb_open(dd_vulndb **out, const char *path, dd_error *err);
+DD_API void dd_vulndb_close(dd_vulndb *db);
+
+typedef struct dd_feed_info {
+    char *name, *kind, *source;
+    int64_t imported_at; /* unix seconds */
+    char *newest;        /* newest record's modified/published date */
+    uint64_t records, affected, malformed;
+    char *namespaces; /* comma-separated */
+} dd_feed_info;
+DD_API int dd_vulndb_feeds(dd_vulndb *db,
+                           dd_feed_info **out,
+                           size_t *n,
+                           dd_error *err);
+DD_API void dd_feed_info_free(dd_feed_info *f, size_t n);
+/* Seconds since the last import (-1 unknown). */
+DD_API int64_t dd_vulndb_age(dd_vulndb *db);
+
+typedef enum dd_vuln_status {
+    DD_VULN_FIXED = 0,   /* a fixed version exists */
+    DD_VULN_AFFECTED,    /* no fix yet (unfixed) */
+    DD_VULN_WILL_NOT_FIX,
+    DD_VULN_DEFERRED,
+    DD_VULN_END_OF_LIFE,
+    DD_VULN_UNKNOWN
+} dd_vuln_status;
+DD_API const char *dd_vuln_status_name(dd_vuln_status s);
+
+/* Vulnerability details of a DD_KIND_VULN finding (dd_finding.vuln). */
+typedef struct dd_vuln_info {
+    const char *package;           /* binary package name */
+    const char *source_package;    /* matched name */
+    const char *installed_version;
+    const char *fixed_version;     /* NULL when unfixed */
+    dd_vuln_status status;
+    const char *pkg_type;          /* "dpkg", "apk", "rpm" */
+    const char *namespace_;        /* "debian:12" */
+    const char *references;        /* other ids: aliases and advisories,
+                                      comma-separated, or NULL */
+    double cvss_score;             /* < 0 when none */
+    const char *cvss_vector;
+    const char *purl;
+} dd_vuln_info;
+
+typedef struct dd_vuln_opts {
+    int64_t max_age; /* warn when the DB is older (seconds); 0 = 7 days */
+} dd_vuln_opts;
+
+typedef struct dd_vuln_report {
+    char *warnings; /* newline-separated lines, owned, or NULL */
+    char *ns;       /* namespace used, owned, or NULL */
+    size_t packages_checked;
+} dd_vuln_report;
+DD_API void dd_vuln_report_free(dd_vuln_report *r);
+
+/* Match the scan's package inventory against the database; findings of
+ * kind DD_KIND_VULN go to *out (owned by the caller, dd_findings_free). */
+DD_API int dd_vuln_match(dd_vulndb *db,
+                         const dd_scan *scan,
+                         const dd_image *img,
+                         const dd_vuln_opts *opts,
+                         dd_findings **out,
+                         dd_vuln_report *rep,
+                         dd_error *err);
+
+DD_END_DECLS
+
+#endif

@@ -1,0 +1,249 @@
+/*
+ * lib/vuln/feed_osv.c - OSV records (https://ossf.github.io/osv-schema).
+ *
+ * One JSON object per record: id, aliases (+ Debian's "upstream"),
+ * summary/details, severity[] (CVSS vectors; v3 scored here),
+ * database_specific.severity (GHSA words), published/modified, and
+ * affected[] with package {ecosystem, name}, ranges[] (ECOSYSTEM and
+ * SEMVER events; GIT ranges carry no version and are skipped) and
+ * versions[]. The ranges and versions are stored as JSON and evaluated
+ * at match time with the ecosystem's comparator.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vuln_int.h"
+
+static const struct {
+    const char *eco; /* prefix before ':' (or whole) */
+    const char *ns, *scheme;
+    int release; /* namespace takes the part after ':' */
+} ECO[] = {
+    {"Debian", "debian", "dpkg", 1},       {"Ubuntu", "ubuntu", "dpkg", 1},
+    {"Alpine", "alpine", "apk", 1},        {"Wolfi", "wolfi", "apk", 0},
+    {"Chainguard", "chainguard", "apk", 0}, {"Rocky Linux", "rocky", "rpm", 1},
+    {"AlmaLinux", "almalinux", "rpm", 1},  {"Red Hat", "redhat", "rpm", 1},
+    {"openSUSE", "opensuse", "rpm", 1},    {"SUSE", "suse", "rpm", 1},
+    {"Mageia", "mageia", "rpm", 1},        {"Photon OS", "photon", "rpm", 1},
+    {"Azure Linux", "azurelinux", "rpm", 1},
+    {"npm", "npm", "semver", 0},           {"PyPI", "pypi", "pep440", 0},
+    {"Maven", "maven", "maven", 0},        {"Go", "go", "semver", 0},
+    {"crates.io", "cargo", "semver", 0},   {"NuGet", "nuget", "semver", 0},
+    {"Hex", "hex", "semver", 0},           {"Pub", "pub", "semver", 0},
+    {"RubyGems", "rubygems", NULL, 0},     {"Packagist", "composer", NULL, 0},
+};
+
+int dd__osv_namespace(const char *ecosystem, char *ns, size_t n,
+                      const char **scheme)
+{
+    const char *colon = strchr(ecosystem, ':');
+    size_t pl = colon ? (size_t)(colon - ecosystem) : strlen(ecosystem);
+    for (size_t i = 0; i < sizeof ECO / sizeof *ECO; i++) {
+        if (strlen(ECO[i].eco) != pl || strncmp(ECO[i].eco, ecosystem, pl)) {
+            continue;
+        }
+        *scheme = ECO[i].scheme;
+        if (!ECO[i].release || !colon) {
+            snprintf(ns, n, "%s", ECO[i].ns);
+            return 0;
+        }
+        /* "Alpine:v3.20" -> 3.20; "Ubuntu:22.04:LTS" -> 22.04 */
+        const char *r = colon + 1;
+        if (*r == 'v') {
+            r++;
+        }
+        size_t rl = strcspn(r, ":");
+        snprintf(ns, n, "%s:%.*s", ECO[i].ns, (int)rl, r);
+        return 0;
+    }
+    return -1;
+}
+
+static const char *str(json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static const char *urgency_severity(const char *u)
+{
+    if (!u) {
+        return NULL;
+    }
+    if (!strncmp(u, "unimportant", 11) || !strncmp(u, "low", 3)) {
+        return "LOW";
+    }
+    if (!strncmp(u, "medium", 6)) {
+        return "MEDIUM";
+    }
+    if (!strncmp(u, "high", 4)) {
+        return "HIGH";
+    }
+    return NULL;
+}
+
+static const char *ghsa_severity(const char *s)
+{
+    if (!s) {
+        return NULL;
+    }
+    if (!strcasecmp(s, "moderate") || !strcasecmp(s, "medium")) {
+        return "MEDIUM";
+    }
+    if (!strcasecmp(s, "low")) {
+        return "LOW";
+    }
+    if (!strcasecmp(s, "high") || !strcasecmp(s, "important")) {
+        return "HIGH";
+    }
+    if (!strcasecmp(s, "critical")) {
+        return "CRITICAL";
+    }
+    return NULL;
+}
+
+int dd__feed_osv_json(dd__importer *im, const char *where, const char *data,
+                      size_t len)
+{
+    json_error_t e;
+    json_t *r = json_loadb(data, len, JSON_REJECT_DUPLICATES, &e);
+    if (!json_is_object(r)) {
+        dd__imp_malformed(im, "%s: not an OSV JSON object (%s, line %d)",
+                          where, r ? "wrong type" : e.text, e.line);
+        json_decref(r);
+        return 0;
+    }
+    int rc = 0;
+    const char *id = str(r, "id");
+    json_t *aff = json_object_get(r, "affected");
+    if (!id || !*id || strlen(id) > 200 || (aff && !json_is_array(aff))) {
+        dd__imp_malformed(im, "%s: OSV record without a usable id/affected",
+                          where);
+        json_decref(r);
+        return 0;
+    }
+    const char *aliases[64];
+    size_t na = 0;
+    static const char *const akeys[] = {"aliases", "upstream"};
+    for (int k = 0; k < 2; k++) {
+        json_t *arr = json_object_get(r, akeys[k]);
+        size_t i;
+        json_t *x;
+        json_array_foreach(arr, i, x)
+        {
+            if (json_is_string(x) && na < 64) {
+                aliases[na++] = json_string_value(x);
+            }
+        }
+    }
+    char summary[320] = "";
+    const char *s = str(r, "summary");
+    if (!s || !*s) {
+        s = str(r, "details");
+    }
+    if (s) {
+        snprintf(summary, sizeof summary, "%.*s", (int)strcspn(s, "\n"), s);
+    }
+    dd__vrec v = {id, summary[0] ? summary : NULL, NULL, NULL, -1,
+                  str(r, "published"), str(r, "modified"), aliases, na};
+    json_t *sev = json_object_get(r, "severity");
+    size_t i;
+    json_t *x;
+    json_array_foreach(sev, i, x)
+    {
+        const char *t = str(x, "type"), *sc = str(x, "score");
+        if (t && sc && !strncmp(t, "CVSS_V3", 7)) {
+            v.cvss_vector = sc;
+            v.cvss_score = dd__cvss3_score(sc);
+        } else if (t && sc && !v.cvss_vector) {
+            v.cvss_vector = sc;
+        }
+    }
+    v.severity = ghsa_severity(str(json_object_get(r, "database_specific"),
+                                   "severity"));
+    if (!v.severity) {
+        v.severity = dd__cvss_severity(v.cvss_score);
+    }
+    int64_t row;
+    if ((rc = dd__imp_vuln(im, &v, &row))) {
+        json_decref(r);
+        return rc;
+    }
+    json_array_foreach(aff, i, x)
+    {
+        json_t *pkg = json_object_get(x, "package");
+        const char *eco = str(pkg, "ecosystem"), *name = str(pkg, "name");
+        if (!eco || !name || !*name) {
+            dd__imp_malformed(im, "%s: affected[%zu] has no package", where,
+                              i);
+            continue;
+        }
+        char ns[128];
+        const char *scheme = NULL;
+        if (dd__osv_namespace(eco, ns, sizeof ns, &scheme)) {
+            snprintf(ns, sizeof ns, "%s", eco);
+            for (char *p = ns; *p; p++) {
+                *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+            }
+        }
+        json_t *ranges = json_object_get(x, "ranges");
+        json_t *versions = json_object_get(x, "versions");
+        json_t *keep = json_array();
+        const char *fixed = NULL;
+        int open_ended = 0, any = 0;
+        size_t j;
+        json_t *rg;
+        json_array_foreach(ranges, j, rg)
+        {
+            const char *type = str(rg, "type");
+            json_t *ev = json_object_get(rg, "events");
+            if (!type || !json_is_array(ev) || !strcmp(type, "GIT")) {
+                continue;
+            }
+            json_array_append(keep, rg);
+            any = 1;
+            int intro = 0;
+            size_t k;
+            json_t *e1;
+            json_array_foreach(ev, k, e1)
+            {
+                if (str(e1, "introduced")) {
+                    intro = 1;
+                } else if (str(e1, "fixed") || str(e1, "last_affected") ||
+                           str(e1, "limit")) {
+                    if (str(e1, "fixed") && !fixed) {
+                        fixed = str(e1, "fixed");
+                    }
+                    intro = 0;
+                }
+            }
+            open_ended |= intro;
+        }
+        if (!any && !json_is_array(versions)) {
+            json_decref(keep);
+            continue; /* GIT-only: nothing to match a version against */
+        }
+        json_t *doc = json_object();
+        json_object_set_new(doc, "ranges", keep);
+        if (json_is_array(versions)) {
+            json_object_set(doc, "versions", versions);
+        }
+        char *rj = json_dumps(doc, JSON_COMPACT);
+        json_decref(doc);
+        json_t *es = json_object_get(x, "ecosystem_specific");
+        const char *urg = str(es, "urgency");
+        dd__vaff a = {ns, name, scheme,
+                      urg && !strcmp(urg, "end-of-life")
+                          ? "end-of-life"
+                          : (fixed && !open_ended) ? "fixed" : "affected",
+                      fixed, rj, urgency_severity(urg)};
+        rc = rj ? dd__imp_affected(im, row, &a) : DD_ENOMEM;
+        free(rj); /* json_dumps() result: jansson allocator */
+        if (rc) {
+            break;
+        }
+    }
+    json_decref(r);
+    return rc;
+}

@@ -1,0 +1,544 @@
+/*
+ * lib/vuln/match.c - package inventory x vulnerability database.
+ *
+ * Namespace from the detected OS ("debian:12", "ubuntu:22.04",
+ * "alpine:3.20"); distro packages are looked up by source package (dpkg
+ * Source:, apk origin) and compared with the distro's version order. Per
+ * database row:
+ *   not-affected                 -> nothing
+ *   OSV ranges / versions        -> affected when the installed version is
+ *                                   in a range (introduced <= v < fixed,
+ *                                   <= last_affected, or open-ended) or
+ *                                   listed; fixed version = the range's fix
+ *   fixed (with version)         -> affected when installed < fixed
+ *   affected / will-not-fix / deferred / end-of-life
+ *                                -> reported with that status, no fix
+ * The same issue from several feeds or records is reported once per
+ * package: a DEBIAN-CVE-x record is reported as CVE-x, DSA/DLA advisories
+ * fold into the CVEs they fix (listed as references) and stand alone only
+ * when none of their CVEs matched.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vuln_int.h"
+#include "../findings_int.h"
+
+sqlite3_stmt *dd__vulndb_lookup(dd_vulndb *db);
+sqlite3 *dd__vulndb_handle(dd_vulndb *db);
+
+typedef struct hit {
+    char id[128];
+    char *refs; /* comma-separated */
+    char *summary;
+    char fixed[160];
+    int has_fixed;
+    dd_vuln_status status;
+    dd_severity sev;
+    double score;
+    char vector[160];
+    int advisory; /* DSA/DLA/DTSA */
+} hit;
+
+const char *dd_vuln_status_name(dd_vuln_status s)
+{
+    static const char *const n[] = {"fixed",       "affected", "will_not_fix",
+                                    "deferred",    "end_of_life", "unknown"};
+    return (unsigned)s < 6 ? n[s] : "unknown";
+}
+
+void dd_vuln_report_free(dd_vuln_report *r)
+{
+    if (r) {
+        dd__free(r->warnings);
+        dd__free(r->ns);
+        memset(r, 0, sizeof *r);
+    }
+}
+
+static dd_severity sev_of(const char *s)
+{
+    if (!s) {
+        return DD_SEV_UNKNOWN;
+    }
+    if (!strcmp(s, "CRITICAL")) {
+        return DD_SEV_CRITICAL;
+    }
+    if (!strcmp(s, "HIGH")) {
+        return DD_SEV_HIGH;
+    }
+    if (!strcmp(s, "MEDIUM")) {
+        return DD_SEV_MEDIUM;
+    }
+    if (!strcmp(s, "LOW")) {
+        return DD_SEV_LOW;
+    }
+    return DD_SEV_UNKNOWN;
+}
+
+static int vcmp(dd_version_scheme s, const char *a, const char *b, int *c)
+{
+    return dd_version_compare(s, a, b, c);
+}
+
+/* 1 affected (fixed_out set when a fix exists), 0 not, -1 unreadable */
+static int in_ranges(const char *json, dd_version_scheme sch, const char *ver,
+                     char *fixed_out, size_t fn)
+{
+    json_t *doc = json_loads(json, 0, NULL);
+    if (!doc) {
+        return -1;
+    }
+    int found = 0;
+    fixed_out[0] = '\0';
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(doc, "versions"), i, v)
+    {
+        int c;
+        if (json_is_string(v) &&
+            vcmp(sch, ver, json_string_value(v), &c) == 0 && c == 0) {
+            found = 1;
+        }
+    }
+    json_t *rg;
+    json_array_foreach(json_object_get(doc, "ranges"), i, rg)
+    {
+        const char *intro = NULL;
+        int open = 0;
+        size_t k;
+        json_t *e;
+        json_array_foreach(json_object_get(rg, "events"), k, e)
+        {
+            const char *x;
+            int c;
+            if ((x = json_string_value(json_object_get(e, "introduced")))) {
+                intro = x;
+                open = !strcmp(x, "0") ||
+                       (vcmp(sch, ver, x, &c) == 0 && c >= 0);
+            } else if ((x = json_string_value(json_object_get(e, "fixed")))) {
+                if (open && vcmp(sch, ver, x, &c) == 0 && c < 0) {
+                    found = 1;
+                    if (!fixed_out[0]) {
+                        snprintf(fixed_out, fn, "%s", x);
+                    }
+                }
+                open = 0;
+                intro = NULL;
+            } else if ((x = json_string_value(
+                            json_object_get(e, "last_affected")))) {
+                if (open && vcmp(sch, ver, x, &c) == 0 && c <= 0) {
+                    found = 1;
+                }
+                open = 0;
+                intro = NULL;
+            } else if ((x = json_string_value(json_object_get(e, "limit")))) {
+                if (open && (!strcmp(x, "*") ||
+                             (vcmp(sch, ver, x, &c) == 0 && c < 0))) {
+                    found = 1;
+                }
+                open = 0;
+                intro = NULL;
+            }
+        }
+        (void)intro;
+        if (open) {
+            found = 1; /* introduced and never fixed */
+        }
+    }
+    json_decref(doc);
+    return found;
+}
+
+static int ci_prefix(const char *s, const char *p)
+{
+    return !strncmp(s, p, strlen(p));
+}
+
+/* Canonical id: DEBIAN-CVE-x -> CVE-x (also via aliases). */
+static void canonical(const char *id, const char *aliases, char *out, size_t n)
+{
+    if (ci_prefix(id, "DEBIAN-CVE-")) {
+        snprintf(out, n, "%s", id + 7);
+        return;
+    }
+    if (ci_prefix(id, "DEBIAN-") && aliases && ci_prefix(aliases, "CVE-")) {
+        snprintf(out, n, "%.*s", (int)strcspn(aliases, ","), aliases);
+        return;
+    }
+    snprintf(out, n, "%s", id);
+}
+
+static int add_ref(char **refs, const char *r)
+{
+    if (!r || !*r) {
+        return 0;
+    }
+    /* already there? */
+    if (*refs) {
+        size_t rl = strlen(r);
+        for (const char *p = *refs; p && *p;) {
+            size_t n = strcspn(p, ",");
+            if (n == rl && !strncmp(p, r, n)) {
+                return 0;
+            }
+            p += n + (p[n] == ',');
+        }
+    }
+    char *s = *refs ? dd__asprintf("%s,%s", *refs, r) : dd__strdup(r);
+    if (!s) {
+        return DD_ENOMEM;
+    }
+    dd__free(*refs);
+    *refs = s;
+    return 0;
+}
+
+static const char *ns_for(const dd_package *p, const dd_os_info *os, char *buf,
+                          size_t n, dd_version_scheme *sch)
+{
+    if (!os || !os->family) {
+        return NULL;
+    }
+    const char *v = os->version ? os->version : "";
+    switch (p->type) {
+    case DD_PKG_DPKG:
+        *sch = DD_VER_DPKG;
+        if (!strcmp(os->family, "debian")) {
+            if (*v >= '0' && *v <= '9') {
+                snprintf(buf, n, "debian:%.*s", (int)strcspn(v, "."), v);
+            } else if (os->codename && dd__debian_release(os->codename)) {
+                snprintf(buf, n, "debian:%s", dd__debian_release(os->codename));
+            } else {
+                snprintf(buf, n, "debian:unstable");
+            }
+            return buf;
+        }
+        if (!strcmp(os->family, "ubuntu")) {
+            snprintf(buf, n, "ubuntu:%s", v);
+            return buf;
+        }
+        return NULL;
+    case DD_PKG_APK:
+        *sch = DD_VER_APK;
+        if (!strcmp(os->family, "alpine")) {
+            const char *d1 = strchr(v, '.');
+            const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+            snprintf(buf, n, "alpine:%.*s",
+                     (int)(d2 ? (size_t)(d2 - v) : strlen(v)), v);
+            return buf;
+        }
+        snprintf(buf, n, "%s", os->family);
+        return buf;
+    case DD_PKG_RPM:
+        *sch = DD_VER_RPM;
+        snprintf(buf, n, "%s:%.*s", os->family, (int)strcspn(v, "."), v);
+        return buf;
+    }
+    return NULL;
+}
+
+static int collect(dd_vulndb *db, const char *ns, const char *name,
+                   dd_version_scheme sch, const char *ver, dd_vec *hits)
+{
+    sqlite3_stmt *st = dd__vulndb_lookup(db);
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, ns, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+    int rc = 0;
+    while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+        const char *scheme = (const char *)sqlite3_column_text(st, 0);
+        const char *status = (const char *)sqlite3_column_text(st, 1);
+        const char *fixed = (const char *)sqlite3_column_text(st, 2);
+        const char *ranges = (const char *)sqlite3_column_text(st, 3);
+        const char *asev = (const char *)sqlite3_column_text(st, 4);
+        const char *id = (const char *)sqlite3_column_text(st, 5);
+        const char *summary = (const char *)sqlite3_column_text(st, 6);
+        const char *vsev = (const char *)sqlite3_column_text(st, 7);
+        double score = sqlite3_column_type(st, 8) == SQLITE_NULL
+                           ? -1
+                           : sqlite3_column_double(st, 8);
+        const char *vector = (const char *)sqlite3_column_text(st, 9);
+        const char *aliases = (const char *)sqlite3_column_text(st, 10);
+        dd_version_scheme rs = sch;
+        if (!status || !id || !strcmp(status, "not-affected") ||
+            (scheme && dd_version_scheme_parse(scheme, &rs))) {
+            continue;
+        }
+        hit h;
+        memset(&h, 0, sizeof h);
+        h.score = score;
+        if (ranges) {
+            int r = in_ranges(ranges, rs, ver, h.fixed, sizeof h.fixed);
+            if (r <= 0) {
+                continue;
+            }
+            h.has_fixed = h.fixed[0] != 0;
+            h.status = h.has_fixed ? DD_VULN_FIXED : DD_VULN_AFFECTED;
+        } else if (!strcmp(status, "fixed")) {
+            int c;
+            if (!fixed || vcmp(rs, ver, fixed, &c) || c >= 0) {
+                continue;
+            }
+            snprintf(h.fixed, sizeof h.fixed, "%s", fixed);
+            h.has_fixed = 1;
+            h.status = DD_VULN_FIXED;
+        } else {
+            h.status = DD_VULN_AFFECTED;
+        }
+        if (!strcmp(status, "will-not-fix")) {
+            h.status = DD_VULN_WILL_NOT_FIX;
+        } else if (!strcmp(status, "deferred")) {
+            h.status = DD_VULN_DEFERRED;
+        } else if (!strcmp(status, "end-of-life")) {
+            h.status = DD_VULN_END_OF_LIFE;
+        }
+        canonical(id, aliases, h.id, sizeof h.id);
+        h.advisory = ci_prefix(id, "DSA-") || ci_prefix(id, "DLA-") ||
+                     ci_prefix(id, "DTSA-");
+        h.sev = sev_of(asev);
+        if (h.sev == DD_SEV_UNKNOWN) {
+            h.sev = sev_of(vsev);
+        }
+        if (h.sev == DD_SEV_UNKNOWN && score >= 0) {
+            h.sev = sev_of(dd__cvss_severity(score));
+        }
+        if (vector) {
+            snprintf(h.vector, sizeof h.vector, "%s", vector);
+        }
+        h.summary = summary ? dd__strdup(summary) : NULL;
+        if (strcmp(h.id, id)) {
+            rc = add_ref(&h.refs, id);
+        }
+        for (const char *p = aliases; !rc && p && *p;) {
+            size_t n = strcspn(p, ",");
+            char a[160];
+            snprintf(a, sizeof a, "%.*s", (int)(n < 159 ? n : 159), p);
+            if (strcmp(a, h.id)) {
+                rc = add_ref(&h.refs, a);
+            }
+            p += n + (p[n] == ',');
+        }
+        hit *slot = rc ? NULL : dd__vec_push(hits);
+        if (!slot) {
+            dd__free(h.refs);
+            dd__free(h.summary);
+            return DD_ENOMEM;
+        }
+        *slot = h;
+    }
+    return rc;
+}
+
+static hit *find_hit(dd_vec *v, const char *id)
+{
+    for (size_t i = 0; i < v->len; i++) {
+        hit *h = DD_VEC_AT(v, hit, i);
+        if (!h->advisory && !strcmp(h->id, id)) {
+            return h;
+        }
+    }
+    return NULL;
+}
+
+/* merge b into a (same issue) */
+static int merge(hit *a, hit *b)
+{
+    if (!a->has_fixed && b->has_fixed) {
+        snprintf(a->fixed, sizeof a->fixed, "%s", b->fixed);
+        a->has_fixed = 1;
+        a->status = DD_VULN_FIXED;
+    }
+    if (b->sev > a->sev) {
+        a->sev = b->sev;
+    }
+    if (a->score < 0 && b->score >= 0) {
+        a->score = b->score;
+        snprintf(a->vector, sizeof a->vector, "%s", b->vector);
+    }
+    if (!a->summary && b->summary) {
+        a->summary = b->summary;
+        b->summary = NULL;
+    }
+    int rc = add_ref(&a->refs, b->refs);
+    return rc;
+}
+
+static void free_hits(dd_vec *v)
+{
+    for (size_t i = 0; i < v->len; i++) {
+        hit *h = DD_VEC_AT(v, hit, i);
+        dd__free(h->refs);
+        dd__free(h->summary);
+    }
+    v->len = 0;
+}
+
+static int emit(dd_findings *out, const dd_package *p, const hit *h,
+                const char *ns, const dd_image_info *info, const dd_os_info *os)
+{
+    const char *diff = NULL;
+    if (p->layer >= 0 && (size_t)p->layer < info->n_layers) {
+        diff = info->layers[p->layer].diff_id ? info->layers[p->layer].diff_id
+                                              : info->layers[p->layer].digest;
+    }
+    dd_finding_spec sp = {DD_KIND_VULN, h->sev,    h->id,      p->db_path,
+                          diff,         NULL,      p->layer,   p->history,
+                          0,            0};
+    int rc = dd__findings_add(out, &sp, "%s", h->summary ? h->summary : h->id);
+    if (rc) {
+        return rc;
+    }
+    char *purl = dd_package_purl(p, os);
+    dd_vuln_info vi = {p->name,
+                       p->source_name ? p->source_name : p->name,
+                       p->version,
+                       h->has_fixed ? h->fixed : NULL,
+                       h->status,
+                       dd_pkg_type_name(p->type),
+                       ns,
+                       h->refs,
+                       h->score,
+                       h->vector[0] ? h->vector : NULL,
+                       purl};
+    rc = dd__findings_set_vuln(out, &vi);
+    dd__free(purl);
+    return rc;
+}
+
+static int warn(dd_buf *w, const char *fmt, ...) DD_PRINTF(2, 3);
+static int warn(dd_buf *w, const char *fmt, ...)
+{
+    char m[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(m, sizeof m, fmt, ap);
+    va_end(ap);
+    return dd__buf_printf(w, "%s\n", m);
+}
+
+int dd_vuln_match(dd_vulndb *db, const dd_scan *scan, const dd_image *img,
+                  const dd_vuln_opts *opts, dd_findings **out,
+                  dd_vuln_report *rep, dd_error *err)
+{
+    dd__error_clear(err);
+    memset(rep, 0, sizeof *rep);
+    const dd_inventory *inv = dd_scan_inventory(scan);
+    if (!inv) {
+        return dd__error_set(err, DD_EINVALID,
+                             "the scan ran without the package analyzer");
+    }
+    const dd_os_info *os = dd_inventory_os(inv);
+    const dd_image_info *info = dd_image_info_get(img);
+    dd_findings *f = dd__findings_new();
+    dd_buf w;
+    dd__buf_init(&w, 1u << 20);
+    dd_vec hits;
+    dd__vec_init(&hits, sizeof(hit));
+    int rc = f ? 0 : DD_ENOMEM;
+    int64_t max_age = opts && opts->max_age ? opts->max_age : 7 * 86400;
+    int64_t age = dd_vulndb_age(db);
+    if (age > max_age) {
+        warn(&w, "the vulnerability database is %lld days old (over %lld): "
+                 "run `drydock db update`",
+             (long long)(age / 86400), (long long)(max_age / 86400));
+    }
+    if (os && os->eol > 0) {
+        warn(&w, "%s %s reached its end of life on %s: its vendor publishes "
+                 "no more fixes, so new vulnerabilities go unreported",
+             os->family, os->version ? os->version : "", os->eol_date);
+    }
+    if (!os && dd_inventory_count(inv)) {
+        warn(&w, "the OS was not detected: OS packages cannot be matched");
+    }
+    char covered_ns[64] = "";
+    for (size_t i = 0; !rc && i < dd_inventory_count(inv); i++) {
+        const dd_package *p = dd_inventory_get(inv, i);
+        char nsbuf[64];
+        dd_version_scheme sch = DD_VER_DPKG;
+        const char *ns = ns_for(p, os, nsbuf, sizeof nsbuf, &sch);
+        if (!ns) {
+            continue;
+        }
+        if (strcmp(covered_ns, ns)) {
+            snprintf(covered_ns, sizeof covered_ns, "%s", ns);
+            dd__free(rep->ns);
+            rep->ns = dd__strdup(ns);
+            sqlite3_stmt *q = NULL;
+            int have = sqlite3_prepare_v2(dd__vulndb_handle(db),
+                                          "SELECT 1 FROM affected WHERE ns = "
+                                          "? LIMIT 1",
+                                          -1, &q, NULL) == SQLITE_OK &&
+                       sqlite3_bind_text(q, 1, ns, -1, SQLITE_STATIC) ==
+                           SQLITE_OK &&
+                       sqlite3_step(q) == SQLITE_ROW;
+            sqlite3_finalize(q);
+            if (!have) {
+                warn(&w, "no imported feed covers %s: its packages were not "
+                         "checked (import one with `drydock db import` or "
+                         "`drydock db update`)",
+                     ns);
+            }
+        }
+        rep->packages_checked++;
+        const char *name = p->source_name ? p->source_name : p->name;
+        rc = collect(db, ns, name, sch, p->version, &hits);
+        if (!rc && p->source_name && strcmp(p->source_name, p->name)) {
+            rc = collect(db, ns, p->name, sch, p->version, &hits);
+        }
+        /* fold duplicates and advisories, then emit */
+        for (size_t a = 0; !rc && a < hits.len; a++) {
+            hit *h = DD_VEC_AT(&hits, hit, a);
+            if (h->advisory || !h->id[0]) {
+                continue;
+            }
+            for (size_t b = a + 1; !rc && b < hits.len; b++) {
+                hit *o = DD_VEC_AT(&hits, hit, b);
+                if (!o->advisory && o->id[0] && !strcmp(o->id, h->id)) {
+                    rc = merge(h, o);
+                    o->id[0] = '\0';
+                }
+            }
+        }
+        for (size_t a = 0; !rc && a < hits.len; a++) {
+            hit *h = DD_VEC_AT(&hits, hit, a);
+            if (!h->advisory || !h->id[0]) {
+                continue;
+            }
+            int folded = 0;
+            for (const char *r = h->refs; !rc && r && *r;) {
+                size_t n = strcspn(r, ",");
+                char id[160];
+                snprintf(id, sizeof id, "%.*s", (int)(n < 159 ? n : 159), r);
+                hit *t = find_hit(&hits, id);
+                if (t && t->id[0]) {
+                    rc = add_ref(&t->refs, h->id);
+                    folded = 1;
+                }
+                r += n + (r[n] == ',');
+            }
+            if (folded) {
+                h->id[0] = '\0';
+            }
+        }
+        for (size_t a = 0; !rc && a < hits.len; a++) {
+            hit *h = DD_VEC_AT(&hits, hit, a);
+            if (h->id[0]) {
+                rc = emit(f, p, h, ns, info, os);
+            }
+        }
+        free_hits(&hits);
+    }
+    dd__vec_free(&hits);
+    if (rc) {
+        dd_findings_free(f);
+        dd__buf_free(&w);
+        dd_vuln_report_free(rep);
+        return dd__error_set(err, rc, "matching: %s", dd_strerror(rc));
+    }
+    rep->warnings = w.len ? dd__buf_detach(&w) : NULL;
+    dd__buf_free(&w);
+    *out = f;
+    return 0;
+}
