@@ -483,7 +483,13 @@ int dd_vuln_match(dd_vulndb *db, const dd_scan *scan, const dd_image *img,
         }
         rep->packages_checked++;
         const char *name = p->source_name ? p->source_name : p->name;
-        rc = collect(db, ns, name, sch, p->version, &hits);
+        /* Debian advisories name source versions: a binNMU (+b13) or a
+         * binary with its own numbering (cpp 4:12.2.0-3 from gcc-defaults)
+         * must be compared by the version of its source */
+        const char *ver = p->type == DD_PKG_DPKG && p->source_version
+                              ? p->source_version
+                              : p->version;
+        rc = collect(db, ns, name, sch, ver, &hits);
         if (!rc && p->source_name && strcmp(p->source_name, p->name)) {
             rc = collect(db, ns, p->name, sch, p->version, &hits);
         }
