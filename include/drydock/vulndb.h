@@ -61,17 +61,15 @@ typedef struct dd_feed_info {
     uint64_t records, affected, malformed;
     char *namespaces; /* comma-separated */
 } dd_feed_info;
-DD_API int dd_vulndb_feeds(dd_vulndb *db,
-                           dd_feed_info **out,
-                           size_t *n,
-                           dd_error *err);
+DD_API int
+dd_vulndb_feeds(dd_vulndb *db, dd_feed_info **out, size_t *n, dd_error *err);
 DD_API void dd_feed_info_free(dd_feed_info *f, size_t n);
 /* Seconds since the last import (-1 unknown). */
 DD_API int64_t dd_vulndb_age(dd_vulndb *db);
 
 typedef enum dd_vuln_status {
-    DD_VULN_FIXED = 0,   /* a fixed version exists */
-    DD_VULN_AFFECTED,    /* no fix yet (unfixed) */
+    DD_VULN_FIXED = 0, /* a fixed version exists */
+    DD_VULN_AFFECTED,  /* no fix yet (unfixed) */
     DD_VULN_WILL_NOT_FIX,
     DD_VULN_DEFERRED,
     DD_VULN_END_OF_LIFE,
@@ -81,16 +79,16 @@ DD_API const char *dd_vuln_status_name(dd_vuln_status s);
 
 /* Vulnerability details of a DD_KIND_VULN finding (dd_finding.vuln). */
 typedef struct dd_vuln_info {
-    const char *package;           /* binary package name */
-    const char *source_package;    /* matched name */
+    const char *package;        /* binary package name */
+    const char *source_package; /* matched name */
     const char *installed_version;
-    const char *fixed_version;     /* NULL when unfixed */
+    const char *fixed_version; /* NULL when unfixed */
     dd_vuln_status status;
-    const char *pkg_type;          /* "dpkg", "apk", "rpm" */
-    const char *namespace_;        /* "debian:12" */
-    const char *references;        /* other ids: aliases and advisories,
-                                      comma-separated, or NULL */
-    double cvss_score;             /* < 0 when none */
+    const char *pkg_type;   /* "dpkg", "apk", "rpm" */
+    const char *namespace_; /* "debian:12" */
+    const char *references; /* other ids: aliases and advisories,
+                               comma-separated, or NULL */
+    double cvss_score;      /* < 0 when none */
     const char *cvss_vector;
     const char *purl;
 } dd_vuln_info;

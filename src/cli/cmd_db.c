@@ -21,8 +21,8 @@ static const char usage[] =
     "        tracker JSON, DSA/list and DLA/list.\n"
     "update  download the official feeds (see `drydock db update --help`)\n"
     "info    per feed: source, age, record count, namespaces\n"
-    "--db PATH  database file (default $XDG_CACHE_HOME/drydock/db/drydock.db)\n";
-
+    "--db PATH  database file (default "
+    "$XDG_CACHE_HOME/drydock/db/drydock.db)\n";
 
 const char *cli_db_path(const char *opt, char *buf, size_t n)
 {
@@ -173,8 +173,9 @@ int cmd_db(int argc, char **argv)
             if (r) {
                 fprintf(stderr, "drydock: %s (the database was not changed)\n",
                         err.message);
-                rc = r == DD_EUNSUPPORTED || r == DD_ENOTFOUND ? EXIT_USAGE
-                                                               : EXIT_UNREADABLE;
+                rc = r == DD_EUNSUPPORTED || r == DD_ENOTFOUND
+                         ? EXIT_USAGE
+                         : EXIT_UNREADABLE;
             } else {
                 printf("imported %zu records (%zu affected entries) from %zu "
                        "feeds into %s in %.2f s",

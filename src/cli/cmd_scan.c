@@ -97,8 +97,9 @@ static int load_ignores(ctx *c, const char *path)
         }
         if (g->exp[0] && strcmp(today, g->exp) > 0) {
             g->expired = 1;
-            fprintf(stderr, "warning: %s:%zu: ignore of %s expired on %s; it "
-                            "no longer applies\n",
+            fprintf(stderr,
+                    "warning: %s:%zu: ignore of %s expired on %s; it "
+                    "no longer applies\n",
                     path, ln, g->id, g->exp);
         }
     }
@@ -137,8 +138,9 @@ static void consider(ctx *c, const dd_finding *f)
             g->used++;
             json_t *o = json_object();
             json_object_set_new(o, "id", json_string(f->rule_id));
-            json_object_set_new(o, "package", f->vuln ? json_string(f->vuln->package)
-                                                      : json_null());
+            json_object_set_new(o, "package",
+                                f->vuln ? json_string(f->vuln->package)
+                                        : json_null());
             json_object_set_new(o, "rule", json_string(g->id));
             json_object_set_new(o, "expires",
                                 g->exp[0] ? json_string(g->exp) : json_null());
@@ -161,8 +163,8 @@ static void consider(ctx *c, const dd_finding *f)
 
 static int sev_from(const char *s)
 {
-    static const char *const n[] = {"UNKNOWN", "INFO", "LOW", "MEDIUM", "HIGH",
-                                    "CRITICAL"};
+    static const char *const n[] = {"UNKNOWN", "INFO", "LOW",
+                                    "MEDIUM",  "HIGH", "CRITICAL"};
     for (int i = 0; i < 6; i++) {
         if (!strcasecmp(s, n[i])) {
             return i;
@@ -198,19 +200,20 @@ static json_t *finding_json(const dd_finding *f, const dd_image_info *in)
     json_t *o = json_object();
     json_object_set_new(o, "kind", json_string(dd_kind_name(f->kind)));
     json_object_set_new(o, "id", json_string(f->rule_id));
-    json_object_set_new(o, "severity", json_string(dd_severity_name(f->severity)));
+    json_object_set_new(o, "severity",
+                        json_string(dd_severity_name(f->severity)));
     json_object_set_new(o, "title", json_string(f->title));
     json_object_set_new(o, "path", js(f->path));
-    json_object_set_new(o, "layer", f->layer >= 0 ? json_integer(f->layer)
-                                                  : json_null());
+    json_object_set_new(o, "layer",
+                        f->layer >= 0 ? json_integer(f->layer) : json_null());
     json_object_set_new(o, "layer_digest", js(f->layer_digest));
     const char *step = f->history >= 0 && (size_t)f->history < in->n_history
                            ? in->history[f->history].created_by
                            : NULL;
     json_object_set_new(o, "created_by", js(step));
-    json_object_set_new(o, "offset", f->has_offset
-                                         ? json_integer((json_int_t)f->offset)
-                                         : json_null());
+    json_object_set_new(o, "offset",
+                        f->has_offset ? json_integer((json_int_t)f->offset)
+                                      : json_null());
     json_object_set_new(o, "deleted_in_layer",
                         f->deleted_in >= 0 ? json_integer(f->deleted_in)
                                            : json_null());
@@ -221,7 +224,8 @@ static json_t *finding_json(const dd_finding *f, const dd_image_info *in)
         json_object_set_new(x, "source_package", js(v->source_package));
         json_object_set_new(x, "installed_version", js(v->installed_version));
         json_object_set_new(x, "fixed_version", js(v->fixed_version));
-        json_object_set_new(x, "status", json_string(dd_vuln_status_name(v->status)));
+        json_object_set_new(x, "status",
+                            json_string(dd_vuln_status_name(v->status)));
         json_object_set_new(x, "package_type", js(v->pkg_type));
         json_object_set_new(x, "namespace", js(v->namespace_));
         json_object_set_new(x, "purl", js(v->purl));
@@ -232,9 +236,9 @@ static json_t *finding_json(const dd_finding *f, const dd_image_info *in)
             p += k + (p[k] == ',');
         }
         json_object_set_new(x, "references", refs);
-        json_object_set_new(x, "cvss_score", v->cvss_score >= 0
-                                                 ? json_real(v->cvss_score)
-                                                 : json_null());
+        json_object_set_new(x, "cvss_score",
+                            v->cvss_score >= 0 ? json_real(v->cvss_score)
+                                               : json_null());
         json_object_set_new(x, "cvss_vector", js(v->cvss_vector));
         json_object_set_new(o, "vulnerability", x);
     } else {
@@ -260,14 +264,16 @@ static double sec_score(const dd_finding *f)
 static json_t *sarif(const ctx *c, const dd_image_info *in, const char *name)
 {
     json_t *doc = json_object(), *runs = json_array(), *run = json_object();
-    json_object_set_new(doc, "$schema",
-                        json_string("https://json.schemastore.org/sarif-2.1.0.json"));
+    json_object_set_new(
+        doc, "$schema",
+        json_string("https://json.schemastore.org/sarif-2.1.0.json"));
     json_object_set_new(doc, "version", json_string("2.1.0"));
     json_t *tool = json_object(), *drv = json_object(), *rules = json_array();
     json_object_set_new(drv, "name", json_string("drydock"));
     json_object_set_new(drv, "version", json_string(DRYDOCK_VERSION));
-    json_object_set_new(drv, "informationUri",
-                        json_string("https://github.com/drydock-scanner/drydock"));
+    json_object_set_new(
+        drv, "informationUri",
+        json_string("https://github.com/drydock-scanner/drydock"));
     json_t *results = json_array(), *seen = json_object();
     for (size_t i = 0; i < c->n; i++) {
         const dd_finding *f = c->f[i];
@@ -286,56 +292,60 @@ static json_t *sarif(const ctx *c, const dd_image_info *in, const char *name)
                          f->rule_id);
                 json_object_set_new(r, "helpUri", json_string(u));
             }
-            json_object_set_new(r, "help", json_pack("{s:s}", "text", f->title));
+            json_object_set_new(r, "help",
+                                json_pack("{s:s}", "text", f->title));
             char score[16];
             snprintf(score, sizeof score, "%.1f", sec_score(f));
             json_object_set_new(pr, "security-severity", json_string(score));
-            json_object_set_new(pr, "tags",
-                                json_pack("[s,s]", "security",
-                                          dd_kind_name(f->kind)));
+            json_object_set_new(
+                pr, "tags",
+                json_pack("[s,s]", "security", dd_kind_name(f->kind)));
             json_object_set_new(r, "properties", pr);
-            json_object_set_new(r, "defaultConfiguration",
-                                json_pack("{s:s}", "level",
-                                          sarif_level(f->severity)));
+            json_object_set_new(
+                r, "defaultConfiguration",
+                json_pack("{s:s}", "level", sarif_level(f->severity)));
             idx = json_integer((json_int_t)json_array_size(rules));
             json_object_set_new(seen, f->rule_id, idx);
             json_array_append_new(rules, r);
         }
         char msg[1024];
         if (f->vuln) {
-            snprintf(msg, sizeof msg,
-                     "%s %s: %s %s in %s (%s); fixed version: %s. Image: %s",
-                     f->rule_id, dd_severity_name(f->severity), f->vuln->package,
-                     f->vuln->installed_version, f->vuln->source_package,
-                     dd_vuln_status_name(f->vuln->status),
-                     f->vuln->fixed_version ? f->vuln->fixed_version : "none",
-                     name);
+            snprintf(
+                msg, sizeof msg,
+                "%s %s: %s %s in %s (%s); fixed version: %s. Image: %s",
+                f->rule_id, dd_severity_name(f->severity), f->vuln->package,
+                f->vuln->installed_version, f->vuln->source_package,
+                dd_vuln_status_name(f->vuln->status),
+                f->vuln->fixed_version ? f->vuln->fixed_version : "none", name);
         } else {
             snprintf(msg, sizeof msg, "%s: %s. Image: %s", f->rule_id, f->title,
                      name);
         }
         json_t *res = json_object();
         json_object_set_new(res, "ruleId", json_string(f->rule_id));
-        json_object_set_new(res, "ruleIndex", json_integer(json_integer_value(idx)));
-        json_object_set_new(res, "level", json_string(sarif_level(f->severity)));
+        json_object_set_new(res, "ruleIndex",
+                            json_integer(json_integer_value(idx)));
+        json_object_set_new(res, "level",
+                            json_string(sarif_level(f->severity)));
         json_object_set_new(res, "message", json_pack("{s:s}", "text", msg));
         char uri[1024];
         snprintf(uri, sizeof uri, "%s", f->path ? f->path : "image");
-        json_t *loc = json_pack("[{s:{s:{s:s,s:s},s:{s:i,s:i,s:i,s:i}}}]",
-                                "physicalLocation", "artifactLocation", "uri",
-                                uri, "uriBaseId", "ROOTPATH", "region",
-                                "startLine", 1, "startColumn", 1, "endLine", 1,
-                                "endColumn", 1);
+        json_t *loc = json_pack(
+            "[{s:{s:{s:s,s:s},s:{s:i,s:i,s:i,s:i}}}]", "physicalLocation",
+            "artifactLocation", "uri", uri, "uriBaseId", "ROOTPATH", "region",
+            "startLine", 1, "startColumn", 1, "endLine", 1, "endColumn", 1);
         json_object_set_new(res, "locations", loc);
         json_t *props = json_object();
         if (f->vuln) {
-            json_object_set_new(props, "package", json_string(f->vuln->package));
+            json_object_set_new(props, "package",
+                                json_string(f->vuln->package));
             json_object_set_new(props, "installedVersion",
                                 json_string(f->vuln->installed_version));
             json_object_set_new(props, "fixedVersion",
                                 js(f->vuln->fixed_version));
-            json_object_set_new(props, "status",
-                                json_string(dd_vuln_status_name(f->vuln->status)));
+            json_object_set_new(
+                props, "status",
+                json_string(dd_vuln_status_name(f->vuln->status)));
         }
         json_object_set_new(props, "layer", json_integer(f->layer));
         json_object_set_new(res, "properties", props);
@@ -355,14 +365,17 @@ static json_t *sarif(const ctx *c, const dd_image_info *in, const char *name)
     return doc;
 }
 
-static void table(FILE *out, const ctx *c, const dd_image_info *in,
-                  const dd_inventory *inv, const dd_vuln_report *rep)
+static void table(FILE *out,
+                  const ctx *c,
+                  const dd_image_info *in,
+                  const dd_inventory *inv,
+                  const dd_vuln_report *rep)
 {
     const dd_os_info *os = dd_inventory_os(inv);
     fprintf(out, "%s (%s %s) - %zu packages checked against %s\n",
-             in->name ? in->name : in->path, os ? os->family : "unknown OS",
-             os && os->version ? os->version : "",
-             rep->packages_checked, rep->ns ? rep->ns : "no namespace");
+            in->name ? in->name : in->path, os ? os->family : "unknown OS",
+            os && os->version ? os->version : "", rep->packages_checked,
+            rep->ns ? rep->ns : "no namespace");
     size_t counts[6] = {0};
     const char *last = NULL;
     for (size_t i = 0; i < c->n; i++) {
@@ -373,10 +386,10 @@ static void table(FILE *out, const ctx *c, const dd_image_info *in,
         }
         if (!last || strcmp(last, f->vuln->package)) {
             last = f->vuln->package;
-            const char *step = f->history >= 0 &&
-                                       (size_t)f->history < in->n_history
-                                   ? in->history[f->history].created_by
-                                   : NULL;
+            const char *step =
+                f->history >= 0 && (size_t)f->history < in->n_history
+                    ? in->history[f->history].created_by
+                    : NULL;
             fprintf(out, "\n%s %s (source %s, layer %d%s%.60s)\n",
                     f->vuln->package, f->vuln->installed_version,
                     f->vuln->source_package, f->layer, step ? ": " : "",
@@ -384,10 +397,10 @@ static void table(FILE *out, const ctx *c, const dd_image_info *in,
             fprintf(out, "  %-18s %-8s %-12s %-24s %s\n", "ID", "SEVERITY",
                     "STATUS", "FIXED", "TITLE");
         }
-        fprintf(out, "  %-18s %-8s %-12s %-24s %.70s\n", f->rule_id,
-                dd_severity_name(f->severity),
-                dd_vuln_status_name(f->vuln->status),
-                f->vuln->fixed_version ? f->vuln->fixed_version : "-", f->title);
+        fprintf(
+            out, "  %-18s %-8s %-12s %-24s %.70s\n", f->rule_id,
+            dd_severity_name(f->severity), dd_vuln_status_name(f->vuln->status),
+            f->vuln->fixed_version ? f->vuln->fixed_version : "-", f->title);
     }
     int other = 0;
     for (size_t i = 0; i < c->n; i++) {
@@ -401,8 +414,9 @@ static void table(FILE *out, const ctx *c, const dd_image_info *in,
                     f->path ? "/" : "", f->path ? f->path : "", f->title);
         }
     }
-    fprintf(out, "\nTotal: %zu (CRITICAL %zu, HIGH %zu, MEDIUM %zu, LOW %zu, "
-                 "UNKNOWN %zu)\n",
+    fprintf(out,
+            "\nTotal: %zu (CRITICAL %zu, HIGH %zu, MEDIUM %zu, LOW %zu, "
+            "UNKNOWN %zu)\n",
             c->n, counts[DD_SEV_CRITICAL], counts[DD_SEV_HIGH],
             counts[DD_SEV_MEDIUM], counts[DD_SEV_LOW],
             counts[DD_SEV_UNKNOWN] + counts[DD_SEV_INFO]);
@@ -497,14 +511,16 @@ int cmd_scan(int argc, char **argv)
     char sc[256];
     snprintf(sc, sizeof sc, "%s", scanners);
     char *save = NULL;
-    for (char *t = strtok_r(sc, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+    for (char *t = strtok_r(sc, ",", &save); t;
+         t = strtok_r(NULL, ",", &save)) {
         if (!strcmp(t, "vuln")) {
             want_vuln = 1;
         } else if (!strcmp(t, "secret") || !strcmp(t, "malware") ||
                    !strcmp(t, "config")) {
             if (strcmp(scanners, "vuln,secret,malware,config")) {
-                fprintf(stderr, "warning: the %s scanner is not in this "
-                                "release yet; skipped\n",
+                fprintf(stderr,
+                        "warning: the %s scanner is not in this "
+                        "release yet; skipped\n",
                         t);
             }
         } else {
@@ -521,7 +537,8 @@ int cmd_scan(int argc, char **argv)
     dd_vulndb *db = NULL;
     dd_error err;
     if (want_vuln && (!dbpath || dd_vulndb_open(&db, dbpath, &err))) {
-        fprintf(stderr, "drydock: %s\n", dbpath ? err.message : "no database path");
+        fprintf(stderr, "drydock: %s\n",
+                dbpath ? err.message : "no database path");
         return EXIT_UNREADABLE;
     }
     dd_image *img = NULL;
@@ -580,25 +597,28 @@ int cmd_scan(int argc, char **argv)
         } else {
             doc = json_object();
             json_object_set_new(doc, "schema", json_string("drydock-scan/1"));
-            json_object_set_new(doc, "drydock_version", json_string(DRYDOCK_VERSION));
+            json_object_set_new(doc, "drydock_version",
+                                json_string(DRYDOCK_VERSION));
             const dd_os_info *os = dd_inventory_os(inv);
             json_object_set_new(
                 doc, "image",
-                json_pack("{s:s,s:o,s:o,s:o,s:o}", "name", name, "manifest_digest",
-                          js(in->manifest_digest), "os_family",
-                          js(os ? os->family : NULL), "os_version",
+                json_pack("{s:s,s:o,s:o,s:o,s:o}", "name", name,
+                          "manifest_digest", js(in->manifest_digest),
+                          "os_family", js(os ? os->family : NULL), "os_version",
                           js(os ? os->version : NULL), "os_eol",
-                          os && os->eol >= 0 ? json_boolean(os->eol) : json_null()));
-            json_object_set_new(doc, "database",
-                                json_pack("{s:o,s:I,s:o}", "path", js(dbpath),
-                                          "age_seconds",
-                                          (json_int_t)(db ? dd_vulndb_age(db) : -1),
-                                          "namespace", js(rep.ns)));
+                          os && os->eol >= 0 ? json_boolean(os->eol)
+                                             : json_null()));
+            json_object_set_new(
+                doc, "database",
+                json_pack("{s:o,s:I,s:o}", "path", js(dbpath), "age_seconds",
+                          (json_int_t)(db ? dd_vulndb_age(db) : -1),
+                          "namespace", js(rep.ns)));
             json_object_set_new(doc, "packages_checked",
                                 json_integer((json_int_t)rep.packages_checked));
-            json_object_set_new(doc, "complete",
-                                json_boolean(dd_walk_complete(dd_scan_walk(scan)) &&
-                                             dd_inventory_complete(inv)));
+            json_object_set_new(
+                doc, "complete",
+                json_boolean(dd_walk_complete(dd_scan_walk(scan)) &&
+                             dd_inventory_complete(inv)));
             json_t *warns = json_array();
             for (char *p = rep.warnings; p && *p;) {
                 size_t k = strcspn(p, "\n");
@@ -606,8 +626,8 @@ int cmd_scan(int argc, char **argv)
                 p += k + (p[k] == '\n');
             }
             for (size_t i = 0; i < dd_inventory_warning_count(inv); i++) {
-                json_array_append_new(warns,
-                                      json_string(dd_inventory_warning(inv, i)));
+                json_array_append_new(
+                    warns, json_string(dd_inventory_warning(inv, i)));
             }
             json_object_set_new(doc, "warnings", warns);
             json_t *arr = json_array();
@@ -620,12 +640,14 @@ int cmd_scan(int argc, char **argv)
             json_object_set_new(doc, "ignored", json_incref(cx.ignored));
             json_object_set_new(
                 doc, "summary",
-                json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "total", (json_int_t)cx.n,
-                          "critical", (json_int_t)counts[DD_SEV_CRITICAL], "high",
+                json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "total",
+                          (json_int_t)cx.n, "critical",
+                          (json_int_t)counts[DD_SEV_CRITICAL], "high",
                           (json_int_t)counts[DD_SEV_HIGH], "medium",
                           (json_int_t)counts[DD_SEV_MEDIUM], "low",
                           (json_int_t)counts[DD_SEV_LOW], "unknown",
-                          (json_int_t)(counts[DD_SEV_UNKNOWN] + counts[DD_SEV_INFO])));
+                          (json_int_t)(counts[DD_SEV_UNKNOWN] +
+                                       counts[DD_SEV_INFO])));
         }
         json_dumpf(doc, out, JSON_INDENT(2));
         fputc('\n', out);

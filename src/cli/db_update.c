@@ -24,7 +24,7 @@ typedef struct feed {
     const char *name, *url, *file;
 } feed;
 
-#define OSV "https://osv-vulnerabilities.storage.googleapis.com/"
+#define OSV   "https://osv-vulnerabilities.storage.googleapis.com/"
 #define SECDB "https://secdb.alpinelinux.org/"
 static const feed FEEDS[] = {
     {"debian", OSV "Debian/all.zip", "osv-Debian.zip"},
@@ -58,8 +58,8 @@ static size_t write_cb(char *p, size_t s, size_t n, void *u)
     return fwrite(p, s, n, ((dl *)u)->out);
 }
 
-static int progress_cb(void *u, curl_off_t total, curl_off_t now,
-                       curl_off_t ut, curl_off_t un)
+static int progress_cb(
+    void *u, curl_off_t total, curl_off_t now, curl_off_t ut, curl_off_t un)
 {
     (void)ut;
     (void)un;
@@ -88,8 +88,8 @@ static int in_list(const char *list, const char *name)
 }
 
 /* Read "etag\nlast-modified\n" kept beside a cached feed. */
-static void read_meta(const char *path, char *etag, size_t en, char *lm,
-                      size_t ln)
+static void
+read_meta(const char *path, char *etag, size_t en, char *lm, size_t ln)
 {
     etag[0] = lm[0] = '\0';
     FILE *f = fopen(path, "r");
@@ -250,13 +250,14 @@ int cli_db_update(const char *db, const char *feeds, int quiet)
         size_t k = strcspn(p, ",");
         int known = 0;
         for (size_t i = 0; i < sizeof FEEDS / sizeof *FEEDS; i++) {
-            known |= strlen(FEEDS[i].name) == k &&
-                     !strncmp(FEEDS[i].name, p, k);
+            known |=
+                strlen(FEEDS[i].name) == k && !strncmp(FEEDS[i].name, p, k);
         }
         if (!known) {
-            fprintf(stderr, "drydock db update: unknown feed '%.*s' (known: "
-                            "debian, alpine, ubuntu, npm, pypi, go, maven, "
-                            "cargo, debian-tracker)\n",
+            fprintf(stderr,
+                    "drydock db update: unknown feed '%.*s' (known: "
+                    "debian, alpine, ubuntu, npm, pypi, go, maven, "
+                    "cargo, debian-tracker)\n",
                     (int)k, p);
             return EXIT_USAGE;
         }
@@ -276,9 +277,10 @@ int cli_db_update(const char *db, const char *feeds, int quiet)
         }
         int r = fetch(c, &FEEDS[i], dir, bar);
         if (r == -2) {
-            fprintf(stderr, "drydock: cannot reach %s (offline?): the database "
-                            "was not updated; import feeds you have with "
-                            "`drydock db import PATH...`\n",
+            fprintf(stderr,
+                    "drydock: cannot reach %s (offline?): the database "
+                    "was not updated; import feeds you have with "
+                    "`drydock db import PATH...`\n",
                     FEEDS[i].url);
             status = EXIT_UNREADABLE;
             break;

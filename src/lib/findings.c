@@ -16,32 +16,53 @@ dd_findings *dd__findings_new(void)
     return l;
 }
 
+/* a dd_vuln_info and all its strings are one allocation */
 static void vuln_free(dd_vuln_info *v)
 {
-    if (!v) {
-        return;
-    }
-    dd__free((char *)v->package);
-    dd__free((char *)v->source_package);
-    dd__free((char *)v->installed_version);
-    dd__free((char *)v->fixed_version);
-    dd__free((char *)v->pkg_type);
-    dd__free((char *)v->namespace_);
-    dd__free((char *)v->references);
-    dd__free((char *)v->cvss_vector);
-    dd__free((char *)v->purl);
     dd__free(v);
 }
 
+/* a finding's strings (rule_id, title, path, layer_digest, evidence)
+ * share one allocation that starts at rule_id */
 static void finding_clear(dd_finding *f)
 {
     vuln_free((dd_vuln_info *)f->vuln);
     f->vuln = NULL;
     dd__free((char *)f->rule_id);
-    dd__free((char *)f->title);
-    dd__free((char *)f->path);
-    dd__free((char *)f->layer_digest);
-    dd__free((char *)f->evidence);
+}
+
+/* Append s (escaped, at most max bytes of input) at *o; returns start. */
+static char *put_printable(char **o, const char *s, size_t max)
+{
+    static const char hex[] = "0123456789abcdef";
+    char *start = *o;
+    size_t i = 0;
+    for (; s[i] && i < max; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f) {
+            *(*o)++ = '\\';
+            *(*o)++ = 'x';
+            *(*o)++ = hex[c >> 4];
+            *(*o)++ = hex[c & 15];
+        } else {
+            *(*o)++ = (char)c;
+        }
+    }
+    if (s[i]) {
+        memcpy(*o, "...", 3);
+        *o += 3;
+    }
+    *(*o)++ = '\0';
+    return start;
+}
+
+static size_t bound(const char *s, size_t max)
+{
+    size_t n = 0;
+    while (s && s[n] && n < max) {
+        n++;
+    }
+    return s ? n * 4 + 4 : 0;
 }
 
 int dd__findings_add(dd_findings *list,
@@ -54,8 +75,21 @@ int dd__findings_add(dd_findings *list,
     va_start(ap, fmt);
     vsnprintf(title, sizeof title, fmt, ap);
     va_end(ap);
-    dd_finding *f = dd__vec_push(&list->items);
+    return dd__findings_add_text(list, spec, title);
+}
+
+int dd__findings_add_text(dd_findings *list,
+                          const dd_finding_spec *spec,
+                          const char *title)
+{
+    size_t need = strlen(spec->rule_id) + 1 + bound(title, 1023) +
+                  bound(spec->path, 4096) +
+                  (spec->layer_digest ? strlen(spec->layer_digest) + 1 : 0) +
+                  bound(spec->evidence, 256);
+    char *blk = dd__malloc(need);
+    dd_finding *f = blk ? dd__vec_push(&list->items) : NULL;
     if (!f) {
+        dd__free(blk);
         return DD_ENOMEM;
     }
     f->kind = spec->kind;
@@ -66,18 +100,23 @@ int dd__findings_add(dd_findings *list,
     f->offset = spec->offset;
     f->deleted_in = -1;
     f->vuln = NULL;
-    f->rule_id = dd__strdup(spec->rule_id);
-    f->title = dd__printable(title, sizeof title);
-    f->path = spec->path ? dd__printable(spec->path, 4096) : NULL;
-    f->layer_digest = dd__strdup(spec->layer_digest);
-    f->evidence = spec->evidence ? dd__printable(spec->evidence, 256) : NULL;
-    if (!f->rule_id || !f->title || (spec->path && !f->path) ||
-        (spec->layer_digest && !f->layer_digest) ||
-        (spec->evidence && !f->evidence)) {
-        finding_clear(f);
-        list->items.len--;
-        return DD_ENOMEM;
+    char *o = blk;
+    size_t rl = strlen(spec->rule_id) + 1;
+    memcpy(o, spec->rule_id, rl);
+    f->rule_id = o;
+    o += rl;
+    f->title = put_printable(&o, title, 1023);
+    f->path = spec->path ? put_printable(&o, spec->path, 4096) : NULL;
+    if (spec->layer_digest) {
+        size_t dl = strlen(spec->layer_digest) + 1;
+        memcpy(o, spec->layer_digest, dl);
+        f->layer_digest = o;
+        o += dl;
+    } else {
+        f->layer_digest = NULL;
     }
+    f->evidence =
+        spec->evidence ? put_printable(&o, spec->evidence, 256) : NULL;
     return 0;
 }
 
@@ -154,39 +193,49 @@ const char *dd_kind_name(dd_finding_kind k)
     return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "unknown";
 }
 
-#define DUP(field)                       \
-    do {                                 \
-        c->field = dd__strdup(v->field); \
-        if (v->field && !c->field) {     \
-            ok = 0;                      \
-        }                                \
-    } while (0)
+static size_t slen(const char *s)
+{
+    return s ? strlen(s) + 1 : 0;
+}
+
+static const char *pack(char **o, const char *s)
+{
+    if (!s) {
+        return NULL;
+    }
+    size_t n = strlen(s) + 1;
+    memcpy(*o, s, n);
+    char *r = *o;
+    *o += n;
+    return r;
+}
 
 int dd__findings_set_vuln(dd_findings *list, const dd_vuln_info *v)
 {
     if (!list->items.len) {
         return DD_EINVALID;
     }
-    dd_vuln_info *c = dd__calloc(1, sizeof *c);
+    size_t need = sizeof(dd_vuln_info) + slen(v->package) +
+                  slen(v->source_package) + slen(v->installed_version) +
+                  slen(v->fixed_version) + slen(v->pkg_type) +
+                  slen(v->namespace_) + slen(v->references) +
+                  slen(v->cvss_vector) + slen(v->purl);
+    dd_vuln_info *c = dd__malloc(need);
     if (!c) {
         return DD_ENOMEM;
     }
-    int ok = 1;
+    char *o = (char *)(c + 1);
     c->status = v->status;
     c->cvss_score = v->cvss_score;
-    DUP(package);
-    DUP(source_package);
-    DUP(installed_version);
-    DUP(fixed_version);
-    DUP(pkg_type);
-    DUP(namespace_);
-    DUP(references);
-    DUP(cvss_vector);
-    DUP(purl);
-    dd_finding *f = DD_VEC_AT(&list->items, dd_finding, list->items.len - 1);
-    f->vuln = c;
-    if (!ok) {
-        return DD_ENOMEM; /* freed with the finding */
-    }
+    c->package = pack(&o, v->package);
+    c->source_package = pack(&o, v->source_package);
+    c->installed_version = pack(&o, v->installed_version);
+    c->fixed_version = pack(&o, v->fixed_version);
+    c->pkg_type = pack(&o, v->pkg_type);
+    c->namespace_ = pack(&o, v->namespace_);
+    c->references = pack(&o, v->references);
+    c->cvss_vector = pack(&o, v->cvss_vector);
+    c->purl = pack(&o, v->purl);
+    DD_VEC_AT(&list->items, dd_finding, list->items.len - 1)->vuln = c;
     return 0;
 }

@@ -37,6 +37,10 @@ int dd__findings_add(dd_findings *list,
 /* Attach a copy of `v` to the last finding added (DD_KIND_VULN). */
 struct dd_vuln_info;
 int dd__findings_set_vuln(dd_findings *list, const struct dd_vuln_info *v);
+/* The same with a ready title (no formatting). */
+int dd__findings_add_text(dd_findings *list,
+                          const dd_finding_spec *spec,
+                          const char *title);
 /* Move every finding of `from` to the end of `to` (from is emptied). */
 int dd__findings_move(dd_findings *to, dd_findings *from);
 /* Mutable access, for the walker to set deleted_in after merging. */

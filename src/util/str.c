@@ -90,19 +90,33 @@ int dd__is_sha256_digest(const char *s)
 
 char *dd__printable(const char *s, size_t max)
 {
-    dd_buf b;
-    dd__buf_init(&b, 0);
+    /* one pass, one allocation: at most 4 output bytes per input byte */
     size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-        if (n++ >= max) {
-            dd__buf_addstr(&b, "...");
-            break;
-        }
-        if (*p < 0x20 || *p == 0x7f) {
-            dd__buf_printf(&b, "\\x%02x", *p);
+    while (s && s[n] && n < max + 1) {
+        n++;
+    }
+    size_t take = n > max ? max : n;
+    char *out = dd__malloc(take * 4 + 4);
+    if (!out) {
+        return NULL;
+    }
+    static const char hex[] = "0123456789abcdef";
+    char *o = out;
+    for (size_t i = 0; i < take; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f) {
+            *o++ = '\\';
+            *o++ = 'x';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
         } else {
-            dd__buf_add(&b, p, 1);
+            *o++ = (char)c;
         }
     }
-    return dd__buf_detach(&b);
+    if (n > max) {
+        memcpy(o, "...", 3);
+        o += 3;
+    }
+    *o = '\0';
+    return out;
 }

@@ -38,15 +38,20 @@ double dd__cvss3_score(const char *v)
     char av = metric(v, "AV"), ac = metric(v, "AC"), pr = metric(v, "PR"),
          ui = metric(v, "UI"), s = metric(v, "S"), c = metric(v, "C"),
          in = metric(v, "I"), a = metric(v, "A");
-    double AV = av == 'N' ? 0.85 : av == 'A' ? 0.62 : av == 'L' ? 0.55
-              : av == 'P' ? 0.2 : -1;
+    double AV = av == 'N'   ? 0.85
+                : av == 'A' ? 0.62
+                : av == 'L' ? 0.55
+                : av == 'P' ? 0.2
+                            : -1;
     double AC = ac == 'L' ? 0.77 : ac == 'H' ? 0.44 : -1;
     int changed = s == 'C';
     if (s != 'C' && s != 'U') {
         return -1;
     }
-    double PR = pr == 'N' ? 0.85 : pr == 'L' ? (changed ? 0.68 : 0.62)
-              : pr == 'H' ? (changed ? 0.5 : 0.27) : -1;
+    double PR = pr == 'N'   ? 0.85
+                : pr == 'L' ? (changed ? 0.68 : 0.62)
+                : pr == 'H' ? (changed ? 0.5 : 0.27)
+                            : -1;
     double UI = ui == 'N' ? 0.85 : ui == 'R' ? 0.62 : -1;
     double cia[3];
     const char k[3] = {c, in, a};

@@ -2,13 +2,16 @@
  * lib/vuln/db.c - the SQLite vulnerability database: schema, atomic
  * import, read-only open, feed information.
  *
- * Schema (version 1):
+ * Schema (version 2):
  *   feeds(id, name UNIQUE, kind, source, imported_at, newest, records,
  *         affected, malformed)
  *   vulns(id, feed, vuln_id, summary, severity, cvss_score, cvss_vector,
  *         published, modified, aliases)       -- aliases comma-separated
- *   affected(vuln, feed, ns, package, scheme, status, fixed, ranges,
- *            severity)                         -- index (ns, package)
+ *   affected(ns, package, vuln, seq, feed, scheme, status, fixed,
+ *            ranges, severity, vuln_id, vuln_severity, cvss_score,
+ *            summary, cvss_vector, aliases)
+ *            WITHOUT ROWID, clustered by (ns, package); the advisory's
+ *            fields are copied in so a lookup is one range scan
  * Re-importing a feed (same name) replaces its rows.
  *
  * Atomicity: the import works on a copy (<db>.tmp.<pid>) with the
@@ -30,10 +33,10 @@
 
 #include "vuln_int.h"
 
-#define SCHEMA_VERSION "1"
-#define MAX_FEED_FILE (1024ull << 20)
-#define MAX_ZIP_ENTRY (64u << 20)
-#define MAX_MESSAGES 20
+#define SCHEMA_VERSION "2"
+#define MAX_FEED_FILE  (1024ull << 20)
+#define MAX_ZIP_ENTRY  (64u << 20)
+#define MAX_MESSAGES   20
 
 static const char SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
@@ -45,10 +48,15 @@ static const char SCHEMA[] =
     "cvss_score REAL, cvss_vector TEXT, published TEXT, modified TEXT, "
     "aliases TEXT);"
     "CREATE INDEX IF NOT EXISTS vulns_feed ON vulns(feed);"
-    "CREATE TABLE IF NOT EXISTS affected(vuln INTEGER NOT NULL, feed INTEGER "
-    "NOT NULL, ns TEXT NOT NULL, package TEXT NOT NULL, scheme TEXT, status "
-    "TEXT NOT NULL, fixed TEXT, ranges TEXT, severity TEXT);"
-    "CREATE INDEX IF NOT EXISTS affected_lookup ON affected(ns, package);"
+    /* clustered by (ns, package): a lookup is one range scan; the
+     * advisory's id, severity and score are copied in so that rows that
+     * do not match never touch `vulns` */
+    "CREATE TABLE IF NOT EXISTS affected(ns TEXT NOT NULL, package TEXT NOT "
+    "NULL, vuln INTEGER NOT NULL, seq INTEGER NOT NULL, feed INTEGER NOT "
+    "NULL, scheme TEXT, status TEXT NOT NULL, fixed TEXT, ranges TEXT, "
+    "severity TEXT, vuln_id TEXT, vuln_severity TEXT, cvss_score REAL, "
+    "summary TEXT, cvss_vector TEXT, aliases TEXT, "
+    "PRIMARY KEY(ns, package, vuln, seq)) WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS affected_feed ON affected(feed);"
     "INSERT OR REPLACE INTO meta VALUES('schema_version', '" SCHEMA_VERSION
     "');";
@@ -57,12 +65,16 @@ struct dd__importer {
     sqlite3 *db; /* NULL: dry run (parsers only) */
     sqlite3_stmt *ins_vuln, *ins_aff;
     int64_t feed;
+    int64_t cur_vuln, seq; /* rowid of the record being added */
+    char cur_id[256], cur_sev[16];
+    double cur_score;
+    dd_buf cur_summary, cur_vector, cur_aliases;
     char newest[40];
     size_t f_records, f_affected, f_malformed;
     size_t records, affected, malformed, feeds;
     size_t n_messages;
     dd_buf messages;
-    const char *where; /* current input */
+    const char *where;  /* current input */
     char osv_feed[800]; /* directory feed currently open, "" none */
 };
 
@@ -74,7 +86,9 @@ static int sql_err(dd__importer *im)
     return DD_EIO;
 }
 
-int dd__imp_feed(dd__importer *im, const char *name, const char *kind,
+int dd__imp_feed(dd__importer *im,
+                 const char *name,
+                 const char *kind,
                  const char *source)
 {
     im->f_records = im->f_affected = im->f_malformed = 0;
@@ -84,9 +98,8 @@ int dd__imp_feed(dd__importer *im, const char *name, const char *kind,
         return 0;
     }
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(im->db,
-                                "SELECT id FROM feeds WHERE name = ?", -1,
-                                &st, NULL);
+    int rc = sqlite3_prepare_v2(im->db, "SELECT id FROM feeds WHERE name = ?",
+                                -1, &st, NULL);
     if (rc != SQLITE_OK) {
         return sql_err(im);
     }
@@ -106,8 +119,8 @@ int dd__imp_feed(dd__importer *im, const char *name, const char *kind,
             return sql_err(im);
         }
     } else {
-        if (sqlite3_prepare_v2(im->db, "INSERT INTO feeds(name) VALUES(?)",
-                               -1, &st, NULL) != SQLITE_OK) {
+        if (sqlite3_prepare_v2(im->db, "INSERT INTO feeds(name) VALUES(?)", -1,
+                               &st, NULL) != SQLITE_OK) {
             return sql_err(im);
         }
         sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
@@ -179,13 +192,19 @@ int dd__imp_vuln(dd__importer *im, const dd__vrec *r, int64_t *rowid)
         *rowid = (int64_t)im->records;
         return 0;
     }
-    dd_buf al;
-    dd__buf_init(&al, 1u << 20);
+    dd_buf *al = &im->cur_aliases;
+    dd__buf_reset(al);
+    dd__buf_reset(&im->cur_summary);
+    dd__buf_reset(&im->cur_vector);
     for (size_t i = 0; i < r->n_aliases; i++) {
-        if ((i && dd__buf_add(&al, ",", 1)) ||
-            dd__buf_addstr(&al, r->aliases[i])) {
+        if ((i && dd__buf_add(al, ",", 1)) ||
+            dd__buf_addstr(al, r->aliases[i])) {
             break;
         }
+    }
+    if ((r->summary && dd__buf_addstr(&im->cur_summary, r->summary)) ||
+        (r->cvss_vector && dd__buf_addstr(&im->cur_vector, r->cvss_vector))) {
+        return DD_ENOMEM;
     }
     sqlite3_stmt *st = im->ins_vuln;
     sqlite3_reset(st);
@@ -200,13 +219,18 @@ int dd__imp_vuln(dd__importer *im, const dd__vrec *r, int64_t *rowid)
     bind_opt(st, 6, r->cvss_vector);
     bind_opt(st, 7, r->published);
     bind_opt(st, 8, r->modified);
-    bind_opt(st, 9, al.len ? al.ptr : NULL);
+    bind_opt(st, 9, al->len ? al->ptr : NULL);
     int rc = sqlite3_step(st);
-    dd__buf_free(&al);
     if (rc != SQLITE_DONE) {
         return sql_err(im);
     }
     *rowid = sqlite3_last_insert_rowid(im->db);
+    im->cur_vuln = *rowid;
+    im->seq = 0;
+    snprintf(im->cur_id, sizeof im->cur_id, "%s", r->id ? r->id : "");
+    snprintf(im->cur_sev, sizeof im->cur_sev, "%s",
+             r->severity ? r->severity : "");
+    im->cur_score = r->cvss_score;
     return 0;
 }
 
@@ -220,15 +244,25 @@ int dd__imp_affected(dd__importer *im, int64_t vuln, const dd__vaff *a)
     sqlite3_stmt *st = im->ins_aff;
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
-    sqlite3_bind_int64(st, 1, vuln);
-    sqlite3_bind_int64(st, 2, im->feed);
-    bind_opt(st, 3, a->ns);
-    bind_opt(st, 4, a->package);
-    bind_opt(st, 5, a->scheme);
-    bind_opt(st, 6, a->status);
-    bind_opt(st, 7, a->fixed);
-    bind_opt(st, 8, a->ranges);
-    bind_opt(st, 9, a->severity);
+    int same = vuln == im->cur_vuln;
+    bind_opt(st, 1, a->ns);
+    bind_opt(st, 2, a->package);
+    sqlite3_bind_int64(st, 3, vuln);
+    sqlite3_bind_int64(st, 4, im->seq++);
+    sqlite3_bind_int64(st, 5, im->feed);
+    bind_opt(st, 6, a->scheme);
+    bind_opt(st, 7, a->status);
+    bind_opt(st, 8, a->fixed);
+    bind_opt(st, 9, a->ranges);
+    bind_opt(st, 10, a->severity);
+    bind_opt(st, 11, same ? im->cur_id : NULL);
+    bind_opt(st, 12, same && im->cur_sev[0] ? im->cur_sev : NULL);
+    if (same && im->cur_score >= 0) {
+        sqlite3_bind_double(st, 13, im->cur_score);
+    }
+    bind_opt(st, 14, same && im->cur_summary.len ? im->cur_summary.ptr : NULL);
+    bind_opt(st, 15, same && im->cur_vector.len ? im->cur_vector.ptr : NULL);
+    bind_opt(st, 16, same && im->cur_aliases.len ? im->cur_aliases.ptr : NULL);
     return sqlite3_step(st) == SQLITE_DONE ? 0 : sql_err(im);
 }
 
@@ -250,8 +284,7 @@ void dd__imp_malformed(dd__importer *im, const char *fmt, ...)
             *p = ' ';
         }
     }
-    dd__buf_printf(&im->messages, "%s: %s\n", im->where ? im->where : "?",
-                   msg);
+    dd__buf_printf(&im->messages, "%s: %s\n", im->where ? im->where : "?", msg);
 }
 
 dd__importer *dd__importer_dry(void)
@@ -263,8 +296,7 @@ dd__importer *dd__importer_dry(void)
     return im;
 }
 
-void dd__importer_dry_free(dd__importer *im, size_t *records,
-                           size_t *malformed)
+void dd__importer_dry_free(dd__importer *im, size_t *records, size_t *malformed)
 {
     if (!im) {
         return;
@@ -294,8 +326,10 @@ static int read_file(const char *path, char **out, size_t *len, dd_error *err)
     }
     if ((uint64_t)st.st_size > MAX_FEED_FILE) {
         close(fd);
-        return dd__error_set(err, DD_ELIMIT, "%s: %lld bytes, over the 1 GiB "
-                             "feed limit", path, (long long)st.st_size);
+        return dd__error_set(err, DD_ELIMIT,
+                             "%s: %lld bytes, over the 1 GiB "
+                             "feed limit",
+                             path, (long long)st.st_size);
     }
     char *buf = dd__malloc((size_t)st.st_size + 1);
     if (!buf) {
@@ -321,8 +355,15 @@ static int read_file(const char *path, char **out, size_t *len, dd_error *err)
     return 0;
 }
 
-enum fkind { F_UNKNOWN, F_OSV, F_ALPINE_JSON, F_ALPINE_YAML, F_DEB_JSON,
-             F_DEB_LIST, F_ZIP };
+enum fkind {
+    F_UNKNOWN,
+    F_OSV,
+    F_ALPINE_JSON,
+    F_ALPINE_YAML,
+    F_DEB_JSON,
+    F_DEB_LIST,
+    F_ZIP
+};
 
 static enum fkind sniff(const char *d, size_t n)
 {
@@ -330,8 +371,8 @@ static enum fkind sniff(const char *d, size_t n)
         return F_ZIP;
     }
     size_t i = 0;
-    while (i < n && (d[i] == ' ' || d[i] == '\n' || d[i] == '\r' ||
-                     d[i] == '\t')) {
+    while (i < n &&
+           (d[i] == ' ' || d[i] == '\n' || d[i] == '\r' || d[i] == '\t')) {
         i++;
     }
     size_t head = n - i < 65536 ? n - i : 65536;
@@ -369,8 +410,10 @@ static int import_zip(dd__importer *im, const char *path, dd_error *err)
     int zerr = 0;
     zip_t *z = zip_open(path, ZIP_RDONLY, &zerr);
     if (!z) {
-        return dd__error_set(err, DD_ECORRUPT, "%s: not a readable zip "
-                             "archive (libzip error %d)", path, zerr);
+        return dd__error_set(err, DD_ECORRUPT,
+                             "%s: not a readable zip "
+                             "archive (libzip error %d)",
+                             path, zerr);
     }
     char name[600];
     snprintf(name, sizeof name, "osv:%s", base_name(path));
@@ -417,8 +460,8 @@ static int import_zip(dd__importer *im, const char *path, dd_error *err)
     return rc;
 }
 
-static int import_file(dd__importer *im, const char *path, const char *dir,
-                       dd_error *err)
+static int
+import_file(dd__importer *im, const char *path, const char *dir, dd_error *err)
 {
     char *d = NULL;
     size_t n = 0;
@@ -504,8 +547,11 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int import_path(dd__importer *im, const char *path, const char *dir,
-                       int depth, dd_error *err)
+static int import_path(dd__importer *im,
+                       const char *path,
+                       const char *dir,
+                       int depth,
+                       dd_error *err)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
@@ -541,8 +587,9 @@ static int import_path(dd__importer *im, const char *path, const char *dir,
         rc = import_path(im, *DD_VEC_AT(&names, char *, i), path, depth + 1,
                          err);
     }
-    if (!rc && im->osv_feed[0] && !strncmp(im->osv_feed + 4, base_name(path),
-                                           strlen(base_name(path)) + 1)) {
+    if (!rc && im->osv_feed[0] &&
+        !strncmp(im->osv_feed + 4, base_name(path),
+                 strlen(base_name(path)) + 1)) {
         rc = dd__imp_end_feed(im);
         im->osv_feed[0] = '\0';
     }
@@ -635,6 +682,9 @@ int dd_vulndb_import(const char *db_path,
     dd__importer im;
     memset(&im, 0, sizeof im);
     dd__buf_init(&im.messages, 1u << 20);
+    dd__buf_init(&im.cur_summary, 1u << 20);
+    dd__buf_init(&im.cur_vector, 1u << 16);
+    dd__buf_init(&im.cur_aliases, 1u << 20);
     int rc = 0;
     if (sqlite3_open_v2(tmp, &im.db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
@@ -655,9 +705,11 @@ int dd_vulndb_import(const char *db_path,
                            "modified, aliases) VALUES(?,?,?,?,?,?,?,?,?)",
                            -1, &im.ins_vuln, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(im.db,
-                           "INSERT INTO affected(vuln, feed, ns, package, "
-                           "scheme, status, fixed, ranges, severity) "
-                           "VALUES(?,?,?,?,?,?,?,?,?)",
+                           "INSERT INTO affected(ns, package, vuln, seq, "
+                           "feed, scheme, status, fixed, ranges, severity, "
+                           "vuln_id, vuln_severity, cvss_score, summary, "
+                           "cvss_vector, aliases) "
+                           "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                            -1, &im.ins_aff, NULL) != SQLITE_OK ||
         sqlite3_exec(im.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
         rc = dd__error_set(err, DD_EIO, "%s: %s", tmp, sqlite3_errmsg(im.db));
@@ -682,8 +734,7 @@ out:
     if (!rc) {
         int fd = open(tmp, O_RDONLY | O_CLOEXEC);
         if (fd < 0 || fsync(fd) != 0 || rename(tmp, db_path) != 0) {
-            rc = dd__error_set(err, DD_EIO, "%s: %s", db_path,
-                               strerror(errno));
+            rc = dd__error_set(err, DD_EIO, "%s: %s", db_path, strerror(errno));
         }
         if (fd >= 0) {
             close(fd);
@@ -700,6 +751,9 @@ out:
         rep->messages = im.messages.len ? dd__buf_detach(&im.messages) : NULL;
     }
     dd__buf_free(&im.messages);
+    dd__buf_free(&im.cur_summary);
+    dd__buf_free(&im.cur_vector);
+    dd__buf_free(&im.cur_aliases);
     dd__free(tmp);
     return rc;
 }
@@ -747,18 +801,22 @@ int dd_vulndb_open(dd_vulndb **out, const char *path, dd_error *err)
                                 "SELECT value FROM meta WHERE key = "
                                 "'schema_version'",
                                 -1, &q, NULL) == SQLITE_OK &&
-             sqlite3_step(q) == SQLITE_ROW &&
-             sqlite3_column_text(q, 0) &&
+             sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0) &&
              !strcmp((const char *)sqlite3_column_text(q, 0), SCHEMA_VERSION);
         sqlite3_finalize(q);
     }
     if (ok) {
+        /* read through the page cache without copying: the lookups jump
+         * between the affected index and the vulns table */
+        sqlite3_exec(v->db,
+                     "PRAGMA mmap_size=1073741824; PRAGMA "
+                     "cache_size=-32768;",
+                     NULL, NULL, NULL);
         ok = sqlite3_prepare_v2(
                  v->db,
-                 "SELECT a.scheme, a.status, a.fixed, a.ranges, a.severity, "
-                 "v.vuln_id, v.summary, v.severity, v.cvss_score, "
-                 "v.cvss_vector, v.aliases FROM affected a JOIN vulns v ON "
-                 "v.id = a.vuln WHERE a.ns = ? AND a.package = ?",
+                 "SELECT scheme, status, fixed, ranges, severity, vuln_id, "
+                 "summary, vuln_severity, cvss_score, cvss_vector, aliases "
+                 "FROM affected WHERE ns = ? AND package = ?",
                  -1, &v->lookup, NULL) == SQLITE_OK;
     }
     if (!ok) {
@@ -802,8 +860,7 @@ static char *col(sqlite3_stmt *st, int i)
     return dd__strdup(t ? (const char *)t : "");
 }
 
-int dd_vulndb_feeds(dd_vulndb *db, dd_feed_info **out, size_t *n,
-                    dd_error *err)
+int dd_vulndb_feeds(dd_vulndb *db, dd_feed_info **out, size_t *n, dd_error *err)
 {
     *out = NULL;
     *n = 0;

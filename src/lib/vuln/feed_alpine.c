@@ -32,8 +32,8 @@ static json_t *to_json(yaml_document_t *doc, yaml_node_t *n, int depth)
         json_t *a = json_array();
         for (yaml_node_item_t *it = n->data.sequence.items.start;
              a && it < n->data.sequence.items.top; it++) {
-            json_t *c = to_json(doc, yaml_document_get_node(doc, *it),
-                                depth + 1);
+            json_t *c =
+                to_json(doc, yaml_document_get_node(doc, *it), depth + 1);
             if (c) {
                 json_array_append_new(a, c);
             }
@@ -48,8 +48,8 @@ static json_t *to_json(yaml_document_t *doc, yaml_node_t *n, int depth)
             if (!k || k->type != YAML_SCALAR_NODE) {
                 continue;
             }
-            json_t *c = to_json(doc, yaml_document_get_node(doc, p->value),
-                                depth + 1);
+            json_t *c =
+                to_json(doc, yaml_document_get_node(doc, p->value), depth + 1);
             char *key = dd__strndup((const char *)k->data.scalar.value,
                                     k->data.scalar.length);
             if (c && key) {
@@ -90,7 +90,8 @@ static json_t *load_yaml(const char *data, size_t len, char *why, size_t n)
 static int id_like(const char *s, size_t n)
 {
     size_t i = 0;
-    while (i < n && ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z'))) {
+    while (i < n &&
+           ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z'))) {
         i++;
     }
     if (i < 2 || i >= n || s[i] != '-') {
@@ -106,8 +107,8 @@ static int id_like(const char *s, size_t n)
     return 1;
 }
 
-int dd__feed_alpine(dd__importer *im, const char *where, const char *data,
-                    size_t len, int yaml)
+int dd__feed_alpine(
+    dd__importer *im, const char *where, const char *data, size_t len, int yaml)
 {
     char why[300] = "";
     json_error_t e;
@@ -122,9 +123,8 @@ int dd__feed_alpine(dd__importer *im, const char *where, const char *data,
     char name[256], ns[64];
     snprintf(name, sizeof name, "alpine-secdb:%s/%s", dv ? dv : "?",
              repo ? repo : "?");
-    int rc = dd__imp_feed(im, name, yaml ? "alpine-secdb-yaml"
-                                         : "alpine-secdb-json",
-                          where);
+    int rc = dd__imp_feed(
+        im, name, yaml ? "alpine-secdb-yaml" : "alpine-secdb-json", where);
     if (rc) {
         json_decref(r);
         return rc;
@@ -166,8 +166,9 @@ int dd__feed_alpine(dd__importer *im, const char *where, const char *data,
             /* versions apk itself calls invalid ("2.7.16-33") are kept:
              * apk still orders them, token by token */
             if (!json_is_array(ids) || !*ver || strlen(ver) > 100) {
-                dd__imp_malformed(im, "%s: secfixes '%.60s' is not a version "
-                                      "with a list of ids",
+                dd__imp_malformed(im,
+                                  "%s: secfixes '%.60s' is not a version "
+                                  "with a list of ids",
                                   pname, ver);
                 continue;
             }
@@ -178,8 +179,9 @@ int dd__feed_alpine(dd__importer *im, const char *where, const char *data,
                 const char *s = json_string_value(idv);
                 size_t n = s ? strcspn(s, " \t") : 0;
                 if (!s || !id_like(s, n) || n > 100) {
-                    dd__imp_malformed(im, "%s %s: '%.60s' is not an advisory "
-                                          "id",
+                    dd__imp_malformed(im,
+                                      "%s %s: '%.60s' is not an advisory "
+                                      "id",
                                       pname, ver, s ? s : "(not a string)");
                     continue;
                 }

@@ -25,13 +25,13 @@
 
 static const struct {
     const char *codename, *release;
-} REL[] = {{"buzz", "1.1"},    {"rex", "1.2"},       {"bo", "1.3"},
-           {"hamm", "2.0"},    {"slink", "2.1"},     {"potato", "2.2"},
-           {"woody", "3.0"},   {"sarge", "3.1"},     {"etch", "4"},
-           {"lenny", "5"},     {"squeeze", "6"},     {"wheezy", "7"},
-           {"jessie", "8"},    {"stretch", "9"},     {"buster", "10"},
-           {"bullseye", "11"}, {"bookworm", "12"},   {"trixie", "13"},
-           {"forky", "14"},    {"duke", "15"},       {"sid", "unstable"}};
+} REL[] = {{"buzz", "1.1"},    {"rex", "1.2"},     {"bo", "1.3"},
+           {"hamm", "2.0"},    {"slink", "2.1"},   {"potato", "2.2"},
+           {"woody", "3.0"},   {"sarge", "3.1"},   {"etch", "4"},
+           {"lenny", "5"},     {"squeeze", "6"},   {"wheezy", "7"},
+           {"jessie", "8"},    {"stretch", "9"},   {"buster", "10"},
+           {"bullseye", "11"}, {"bookworm", "12"}, {"trixie", "13"},
+           {"forky", "14"},    {"duke", "15"},     {"sid", "unstable"}};
 
 const char *dd__debian_release(const char *codename)
 {
@@ -60,8 +60,10 @@ static const char *urgency(const char *u)
     return NULL;
 }
 
-int dd__feed_debian_json(dd__importer *im, const char *where,
-                         const char *data, size_t len)
+int dd__feed_debian_json(dd__importer *im,
+                         const char *where,
+                         const char *data,
+                         size_t len)
 {
     json_error_t e;
     json_t *r = json_loadb(data, len, 0, &e);
@@ -91,13 +93,17 @@ int dd__feed_debian_json(dd__importer *im, const char *where,
                 continue;
             }
             char summary[320] = "";
-            const char *d = json_string_value(json_object_get(c, "description"));
+            const char *d =
+                json_string_value(json_object_get(c, "description"));
             if (d) {
                 snprintf(summary, sizeof summary, "%.*s", (int)strcspn(d, "\n"),
                          d);
             }
-            dd__vrec v = {id,   summary[0] ? summary : NULL, NULL, NULL, -1,
-                          NULL, NULL, NULL, 0};
+            dd__vrec v = {id,   summary[0] ? summary : NULL,
+                          NULL, NULL,
+                          -1,   NULL,
+                          NULL, NULL,
+                          0};
             int64_t row;
             if ((rc = dd__imp_vuln(im, &v, &row))) {
                 json_decref(r);
@@ -108,10 +114,12 @@ int dd__feed_debian_json(dd__importer *im, const char *where,
             json_object_foreach(rels, code, rl)
             {
                 const char *relno = dd__debian_release(code);
-                const char *st = json_string_value(json_object_get(rl, "status"));
+                const char *st =
+                    json_string_value(json_object_get(rl, "status"));
                 const char *fv =
                     json_string_value(json_object_get(rl, "fixed_version"));
-                const char *ug = json_string_value(json_object_get(rl, "urgency"));
+                const char *ug =
+                    json_string_value(json_object_get(rl, "urgency"));
                 const char *nd =
                     json_string_value(json_object_get(rl, "nodsa_reason"));
                 if (!relno || !st) {
@@ -129,8 +137,12 @@ int dd__feed_debian_json(dd__importer *im, const char *where,
                 } else if (nd && !strcmp(nd, "postponed")) {
                     status = "deferred";
                 }
-                dd__vaff a = {ns,   pkg,  "dpkg", status,
-                              !strcmp(status, "fixed") ? fv : NULL, NULL,
+                dd__vaff a = {ns,
+                              pkg,
+                              "dpkg",
+                              status,
+                              !strcmp(status, "fixed") ? fv : NULL,
+                              NULL,
                               urgency(ug)};
                 if ((rc = dd__imp_affected(im, row, &a))) {
                     json_decref(r);
@@ -169,18 +181,21 @@ static int flush(dd__importer *im, entry *e)
     if (!e->open) {
         return 0;
     }
-    dd__vrec v = {e->id,   e->summary[0] ? e->summary : NULL,
-                  NULL,    NULL,
-                  -1,      e->date[0] ? e->date : NULL,
-                  NULL,    (const char *const *)e->aliases,
+    dd__vrec v = {e->id,       e->summary[0] ? e->summary : NULL,
+                  NULL,        NULL,
+                  -1,          e->date[0] ? e->date : NULL,
+                  NULL,        (const char *const *)e->aliases,
                   e->n_aliases};
     int64_t row;
     int rc = dd__imp_vuln(im, &v, &row);
     for (size_t i = 0; i < e->n_aff && !rc; i++) {
-        dd__vaff a = {e->aff[i].ns,     e->aff[i].pkg,
-                      "dpkg",           e->aff[i].status,
+        dd__vaff a = {e->aff[i].ns,
+                      e->aff[i].pkg,
+                      "dpkg",
+                      e->aff[i].status,
                       e->aff[i].fixed[0] ? e->aff[i].fixed : NULL,
-                      NULL,             NULL};
+                      NULL,
+                      NULL};
         rc = dd__imp_affected(im, row, &a);
     }
     entry_reset(e);
@@ -300,12 +315,11 @@ static int parse_affected(const char *p, entry *e)
     snprintf(e->aff[e->n_aff].ns, sizeof e->aff[0].ns, "debian:%s", rel);
     const char *status = "fixed";
     if (*p == '<') {
-        status = !strncmp(p, "<not-affected>", 14)   ? "not-affected"
-                 : !strncmp(p, "<end-of-life>", 13)  ? "end-of-life"
-                 : !strncmp(p, "<unfixed>", 9)       ? "affected"
-                 : !strncmp(p, "<postponed>", 11)    ? "deferred"
-                 : !strncmp(p, "<no-dsa>", 8) ||
-                           !strncmp(p, "<ignored>", 9)
+        status = !strncmp(p, "<not-affected>", 14)  ? "not-affected"
+                 : !strncmp(p, "<end-of-life>", 13) ? "end-of-life"
+                 : !strncmp(p, "<unfixed>", 9)      ? "affected"
+                 : !strncmp(p, "<postponed>", 11)   ? "deferred"
+                 : !strncmp(p, "<no-dsa>", 8) || !strncmp(p, "<ignored>", 9)
                      ? "will-not-fix"
                      : NULL;
         if (!status) {
@@ -316,16 +330,18 @@ static int parse_affected(const char *p, entry *e)
         if (!n || n >= sizeof e->aff[0].fixed) {
             return -1;
         }
-        snprintf(e->aff[e->n_aff].fixed, sizeof e->aff[0].fixed, "%.*s",
-                 (int)n, p);
+        snprintf(e->aff[e->n_aff].fixed, sizeof e->aff[0].fixed, "%.*s", (int)n,
+                 p);
     }
     snprintf(e->aff[e->n_aff].status, sizeof e->aff[0].status, "%s", status);
     e->n_aff++;
     return 0;
 }
 
-int dd__feed_debian_list(dd__importer *im, const char *where,
-                         const char *data, size_t len)
+int dd__feed_debian_list(dd__importer *im,
+                         const char *where,
+                         const char *data,
+                         size_t len)
 {
     (void)where;
     entry *e = dd__calloc(1, sizeof *e);
@@ -363,10 +379,11 @@ int dd__feed_debian_list(dd__importer *im, const char *where,
             while (*t == '\t' || *t == ' ') {
                 t++;
             }
-            if (!e->open || !strncmp(t, "NOTE:", 5) || !strncmp(t, "TODO:", 5)) {
+            if (!e->open || !strncmp(t, "NOTE:", 5) ||
+                !strncmp(t, "TODO:", 5)) {
                 continue;
             }
-            int r = *t == '{' ? parse_aliases(t, e)
+            int r = *t == '{'   ? parse_aliases(t, e)
                     : *t == '[' ? parse_affected(t, e)
                                 : 0;
             if (r == DD_ENOMEM) {
@@ -378,8 +395,9 @@ int dd__feed_debian_list(dd__importer *im, const char *where,
             bad = 1;
         }
         if (bad) {
-            dd__imp_malformed(im, "line %zu: '%.80s' is not a DSA/DLA list "
-                                  "line",
+            dd__imp_malformed(im,
+                              "line %zu: '%.80s' is not a DSA/DLA list "
+                              "line",
                               line, buf);
         }
     }

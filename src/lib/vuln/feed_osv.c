@@ -20,21 +20,34 @@ static const struct {
     const char *ns, *scheme;
     int release; /* namespace takes the part after ':' */
 } ECO[] = {
-    {"Debian", "debian", "dpkg", 1},       {"Ubuntu", "ubuntu", "dpkg", 1},
-    {"Alpine", "alpine", "apk", 1},        {"Wolfi", "wolfi", "apk", 0},
-    {"Chainguard", "chainguard", "apk", 0}, {"Rocky Linux", "rocky", "rpm", 1},
-    {"AlmaLinux", "almalinux", "rpm", 1},  {"Red Hat", "redhat", "rpm", 1},
-    {"openSUSE", "opensuse", "rpm", 1},    {"SUSE", "suse", "rpm", 1},
-    {"Mageia", "mageia", "rpm", 1},        {"Photon OS", "photon", "rpm", 1},
+    {"Debian", "debian", "dpkg", 1},
+    {"Ubuntu", "ubuntu", "dpkg", 1},
+    {"Alpine", "alpine", "apk", 1},
+    {"Wolfi", "wolfi", "apk", 0},
+    {"Chainguard", "chainguard", "apk", 0},
+    {"Rocky Linux", "rocky", "rpm", 1},
+    {"AlmaLinux", "almalinux", "rpm", 1},
+    {"Red Hat", "redhat", "rpm", 1},
+    {"openSUSE", "opensuse", "rpm", 1},
+    {"SUSE", "suse", "rpm", 1},
+    {"Mageia", "mageia", "rpm", 1},
+    {"Photon OS", "photon", "rpm", 1},
     {"Azure Linux", "azurelinux", "rpm", 1},
-    {"npm", "npm", "semver", 0},           {"PyPI", "pypi", "pep440", 0},
-    {"Maven", "maven", "maven", 0},        {"Go", "go", "semver", 0},
-    {"crates.io", "cargo", "semver", 0},   {"NuGet", "nuget", "semver", 0},
-    {"Hex", "hex", "semver", 0},           {"Pub", "pub", "semver", 0},
-    {"RubyGems", "rubygems", NULL, 0},     {"Packagist", "composer", NULL, 0},
+    {"npm", "npm", "semver", 0},
+    {"PyPI", "pypi", "pep440", 0},
+    {"Maven", "maven", "maven", 0},
+    {"Go", "go", "semver", 0},
+    {"crates.io", "cargo", "semver", 0},
+    {"NuGet", "nuget", "semver", 0},
+    {"Hex", "hex", "semver", 0},
+    {"Pub", "pub", "semver", 0},
+    {"RubyGems", "rubygems", NULL, 0},
+    {"Packagist", "composer", NULL, 0},
 };
 
-int dd__osv_namespace(const char *ecosystem, char *ns, size_t n,
+int dd__osv_namespace(const char *ecosystem,
+                      char *ns,
+                      size_t n,
                       const char **scheme)
 {
     const char *colon = strchr(ecosystem, ':');
@@ -103,14 +116,16 @@ static const char *ghsa_severity(const char *s)
     return NULL;
 }
 
-int dd__feed_osv_json(dd__importer *im, const char *where, const char *data,
+int dd__feed_osv_json(dd__importer *im,
+                      const char *where,
+                      const char *data,
                       size_t len)
 {
     json_error_t e;
     json_t *r = json_loadb(data, len, JSON_REJECT_DUPLICATES, &e);
     if (!json_is_object(r)) {
-        dd__imp_malformed(im, "%s: not an OSV JSON object (%s, line %d)",
-                          where, r ? "wrong type" : e.text, e.line);
+        dd__imp_malformed(im, "%s: not an OSV JSON object (%s, line %d)", where,
+                          r ? "wrong type" : e.text, e.line);
         json_decref(r);
         return 0;
     }
@@ -145,8 +160,15 @@ int dd__feed_osv_json(dd__importer *im, const char *where, const char *data,
     if (s) {
         snprintf(summary, sizeof summary, "%.*s", (int)strcspn(s, "\n"), s);
     }
-    dd__vrec v = {id, summary[0] ? summary : NULL, NULL, NULL, -1,
-                  str(r, "published"), str(r, "modified"), aliases, na};
+    dd__vrec v = {id,
+                  summary[0] ? summary : NULL,
+                  NULL,
+                  NULL,
+                  -1,
+                  str(r, "published"),
+                  str(r, "modified"),
+                  aliases,
+                  na};
     json_t *sev = json_object_get(r, "severity");
     size_t i;
     json_t *x;
@@ -160,8 +182,8 @@ int dd__feed_osv_json(dd__importer *im, const char *where, const char *data,
             v.cvss_vector = sc;
         }
     }
-    v.severity = ghsa_severity(str(json_object_get(r, "database_specific"),
-                                   "severity"));
+    v.severity =
+        ghsa_severity(str(json_object_get(r, "database_specific"), "severity"));
     if (!v.severity) {
         v.severity = dd__cvss_severity(v.cvss_score);
     }
@@ -175,8 +197,7 @@ int dd__feed_osv_json(dd__importer *im, const char *where, const char *data,
         json_t *pkg = json_object_get(x, "package");
         const char *eco = str(pkg, "ecosystem"), *name = str(pkg, "name");
         if (!eco || !name || !*name) {
-            dd__imp_malformed(im, "%s: affected[%zu] has no package", where,
-                              i);
+            dd__imp_malformed(im, "%s: affected[%zu] has no package", where, i);
             continue;
         }
         char ns[128];
@@ -224,21 +245,49 @@ int dd__feed_osv_json(dd__importer *im, const char *where, const char *data,
             json_decref(keep);
             continue; /* GIT-only: nothing to match a version against */
         }
-        json_t *doc = json_object();
-        json_object_set_new(doc, "ranges", keep);
-        if (json_is_array(versions)) {
-            json_object_set(doc, "versions", versions);
+        /* The common shapes need no JSON at match time: one range
+         * "introduced 0 [, fixed X]" and no version list. */
+        char *rj = NULL;
+        const char *simple = NULL;
+        if (json_array_size(keep) == 1 && !json_is_array(versions)) {
+            json_t *ev = json_object_get(json_array_get(keep, 0), "events");
+            const char *i0 = str(json_array_get(ev, 0), "introduced");
+            const char *f1 = str(json_array_get(ev, 1), "fixed");
+            if (i0 && !strcmp(i0, "0") &&
+                (json_array_size(ev) == 1 ||
+                 (json_array_size(ev) == 2 && f1))) {
+                simple = f1 ? "fixed" : "affected";
+                fixed = f1;
+            }
         }
-        char *rj = json_dumps(doc, JSON_COMPACT);
-        json_decref(doc);
+        if (!simple) {
+            json_t *doc = json_object();
+            json_object_set_new(doc, "ranges", keep);
+            keep = NULL;
+            if (json_is_array(versions)) {
+                json_object_set(doc, "versions", versions);
+            }
+            rj = json_dumps(doc, JSON_COMPACT);
+            json_decref(doc);
+            if (!rj) {
+                rc = DD_ENOMEM;
+                break;
+            }
+        }
+        json_decref(keep);
         json_t *es = json_object_get(x, "ecosystem_specific");
         const char *urg = str(es, "urgency");
-        dd__vaff a = {ns, name, scheme,
-                      urg && !strcmp(urg, "end-of-life")
-                          ? "end-of-life"
-                          : (fixed && !open_ended) ? "fixed" : "affected",
-                      fixed, rj, urgency_severity(urg)};
-        rc = rj ? dd__imp_affected(im, row, &a) : DD_ENOMEM;
+        dd__vaff a = {ns,
+                      name,
+                      scheme,
+                      urg && !strcmp(urg, "end-of-life") ? "end-of-life"
+                      : simple                           ? simple
+                      : (fixed && !open_ended)           ? "fixed"
+                                                         : "affected",
+                      fixed,
+                      rj,
+                      urgency_severity(urg)};
+        rc = dd__imp_affected(im, row, &a);
         free(rj); /* json_dumps() result: jansson allocator */
         if (rc) {
             break;

@@ -29,22 +29,33 @@ sqlite3_stmt *dd__vulndb_lookup(dd_vulndb *db);
 sqlite3 *dd__vulndb_handle(dd_vulndb *db);
 
 typedef struct hit {
-    char id[128];
+    char id[96];
     char *refs; /* comma-separated */
     char *summary;
-    char fixed[160];
+    char fixed[128];
     int has_fixed;
     dd_vuln_status status;
     dd_severity sev;
     double score;
-    char vector[160];
+    char vector[128];
     int advisory; /* DSA/DLA/DTSA */
 } hit;
 
+/* bounded copy without printf */
+static void copy(char *dst, size_t n, const char *src)
+{
+    size_t l = strlen(src);
+    if (l >= n) {
+        l = n - 1;
+    }
+    memcpy(dst, src, l);
+    dst[l] = '\0';
+}
+
 const char *dd_vuln_status_name(dd_vuln_status s)
 {
-    static const char *const n[] = {"fixed",       "affected", "will_not_fix",
-                                    "deferred",    "end_of_life", "unknown"};
+    static const char *const n[] = {"fixed",    "affected",    "will_not_fix",
+                                    "deferred", "end_of_life", "unknown"};
     return (unsigned)s < 6 ? n[s] : "unknown";
 }
 
@@ -83,8 +94,11 @@ static int vcmp(dd_version_scheme s, const char *a, const char *b, int *c)
 }
 
 /* 1 affected (fixed_out set when a fix exists), 0 not, -1 unreadable */
-static int in_ranges(const char *json, dd_version_scheme sch, const char *ver,
-                     char *fixed_out, size_t fn)
+static int in_ranges(const char *json,
+                     dd_version_scheme sch,
+                     const char *ver,
+                     char *fixed_out,
+                     size_t fn)
 {
     json_t *doc = json_loads(json, 0, NULL);
     if (!doc) {
@@ -115,8 +129,8 @@ static int in_ranges(const char *json, dd_version_scheme sch, const char *ver,
             int c;
             if ((x = json_string_value(json_object_get(e, "introduced")))) {
                 intro = x;
-                open = !strcmp(x, "0") ||
-                       (vcmp(sch, ver, x, &c) == 0 && c >= 0);
+                open =
+                    !strcmp(x, "0") || (vcmp(sch, ver, x, &c) == 0 && c >= 0);
             } else if ((x = json_string_value(json_object_get(e, "fixed")))) {
                 if (open && vcmp(sch, ver, x, &c) == 0 && c < 0) {
                     found = 1;
@@ -160,14 +174,17 @@ static int ci_prefix(const char *s, const char *p)
 static void canonical(const char *id, const char *aliases, char *out, size_t n)
 {
     if (ci_prefix(id, "DEBIAN-CVE-")) {
-        snprintf(out, n, "%s", id + 7);
+        copy(out, n, id + 7);
         return;
     }
     if (ci_prefix(id, "DEBIAN-") && aliases && ci_prefix(aliases, "CVE-")) {
-        snprintf(out, n, "%.*s", (int)strcspn(aliases, ","), aliases);
+        size_t l = strcspn(aliases, ",");
+        l = l < n ? l : n - 1;
+        memcpy(out, aliases, l);
+        out[l] = '\0';
         return;
     }
-    snprintf(out, n, "%s", id);
+    copy(out, n, id);
 }
 
 static int add_ref(char **refs, const char *r)
@@ -195,8 +212,11 @@ static int add_ref(char **refs, const char *r)
     return 0;
 }
 
-static const char *ns_for(const dd_package *p, const dd_os_info *os, char *buf,
-                          size_t n, dd_version_scheme *sch)
+static const char *ns_for(const dd_package *p,
+                          const dd_os_info *os,
+                          char *buf,
+                          size_t n,
+                          dd_version_scheme *sch)
 {
     if (!os || !os->family) {
         return NULL;
@@ -239,8 +259,12 @@ static const char *ns_for(const dd_package *p, const dd_os_info *os, char *buf,
     return NULL;
 }
 
-static int collect(dd_vulndb *db, const char *ns, const char *name,
-                   dd_version_scheme sch, const char *ver, dd_vec *hits)
+static int collect(dd_vulndb *db,
+                   const char *ns,
+                   const char *name,
+                   dd_version_scheme sch,
+                   const char *ver,
+                   dd_vec *hits)
 {
     sqlite3_stmt *st = dd__vulndb_lookup(db);
     sqlite3_reset(st);
@@ -259,15 +283,15 @@ static int collect(dd_vulndb *db, const char *ns, const char *name,
         double score = sqlite3_column_type(st, 8) == SQLITE_NULL
                            ? -1
                            : sqlite3_column_double(st, 8);
-        const char *vector = (const char *)sqlite3_column_text(st, 9);
-        const char *aliases = (const char *)sqlite3_column_text(st, 10);
         dd_version_scheme rs = sch;
         if (!status || !id || !strcmp(status, "not-affected") ||
             (scheme && dd_version_scheme_parse(scheme, &rs))) {
             continue;
         }
         hit h;
-        memset(&h, 0, sizeof h);
+        h.id[0] = h.fixed[0] = h.vector[0] = '\0';
+        h.refs = h.summary = NULL;
+        h.has_fixed = h.advisory = 0;
         h.score = score;
         if (ranges) {
             int r = in_ranges(ranges, rs, ver, h.fixed, sizeof h.fixed);
@@ -281,7 +305,7 @@ static int collect(dd_vulndb *db, const char *ns, const char *name,
             if (!fixed || vcmp(rs, ver, fixed, &c) || c >= 0) {
                 continue;
             }
-            snprintf(h.fixed, sizeof h.fixed, "%s", fixed);
+            copy(h.fixed, sizeof h.fixed, fixed);
             h.has_fixed = 1;
             h.status = DD_VULN_FIXED;
         } else {
@@ -294,6 +318,8 @@ static int collect(dd_vulndb *db, const char *ns, const char *name,
         } else if (!strcmp(status, "end-of-life")) {
             h.status = DD_VULN_END_OF_LIFE;
         }
+        const char *vector = (const char *)sqlite3_column_text(st, 9);
+        const char *aliases = (const char *)sqlite3_column_text(st, 10);
         canonical(id, aliases, h.id, sizeof h.id);
         h.advisory = ci_prefix(id, "DSA-") || ci_prefix(id, "DLA-") ||
                      ci_prefix(id, "DTSA-");
@@ -305,7 +331,7 @@ static int collect(dd_vulndb *db, const char *ns, const char *name,
             h.sev = sev_of(dd__cvss_severity(score));
         }
         if (vector) {
-            snprintf(h.vector, sizeof h.vector, "%s", vector);
+            copy(h.vector, sizeof h.vector, vector);
         }
         h.summary = summary ? dd__strdup(summary) : NULL;
         if (strcmp(h.id, id)) {
@@ -375,36 +401,31 @@ static void free_hits(dd_vec *v)
     v->len = 0;
 }
 
-static int emit(dd_findings *out, const dd_package *p, const hit *h,
-                const char *ns, const dd_image_info *info, const dd_os_info *os)
+static int emit(dd_findings *out,
+                const dd_package *p,
+                const hit *h,
+                const char *ns,
+                const dd_image_info *info,
+                const char *purl)
 {
     const char *diff = NULL;
     if (p->layer >= 0 && (size_t)p->layer < info->n_layers) {
         diff = info->layers[p->layer].diff_id ? info->layers[p->layer].diff_id
                                               : info->layers[p->layer].digest;
     }
-    dd_finding_spec sp = {DD_KIND_VULN, h->sev,    h->id,      p->db_path,
-                          diff,         NULL,      p->layer,   p->history,
-                          0,            0};
-    int rc = dd__findings_add(out, &sp, "%s", h->summary ? h->summary : h->id);
+    dd_finding_spec sp = {DD_KIND_VULN, h->sev,   h->id,      p->db_path, diff,
+                          NULL,         p->layer, p->history, 0,          0};
+    int rc = dd__findings_add_text(out, &sp, h->summary ? h->summary : h->id);
     if (rc) {
         return rc;
     }
-    char *purl = dd_package_purl(p, os);
-    dd_vuln_info vi = {p->name,
-                       p->source_name ? p->source_name : p->name,
-                       p->version,
-                       h->has_fixed ? h->fixed : NULL,
-                       h->status,
-                       dd_pkg_type_name(p->type),
-                       ns,
-                       h->refs,
-                       h->score,
-                       h->vector[0] ? h->vector : NULL,
+    dd_vuln_info vi = {p->name,    p->source_name ? p->source_name : p->name,
+                       p->version, h->has_fixed ? h->fixed : NULL,
+                       h->status,  dd_pkg_type_name(p->type),
+                       ns,         h->refs,
+                       h->score,   h->vector[0] ? h->vector : NULL,
                        purl};
-    rc = dd__findings_set_vuln(out, &vi);
-    dd__free(purl);
-    return rc;
+    return dd__findings_set_vuln(out, &vi);
 }
 
 static int warn(dd_buf *w, const char *fmt, ...) DD_PRINTF(2, 3);
@@ -418,9 +439,13 @@ static int warn(dd_buf *w, const char *fmt, ...)
     return dd__buf_printf(w, "%s\n", m);
 }
 
-int dd_vuln_match(dd_vulndb *db, const dd_scan *scan, const dd_image *img,
-                  const dd_vuln_opts *opts, dd_findings **out,
-                  dd_vuln_report *rep, dd_error *err)
+int dd_vuln_match(dd_vulndb *db,
+                  const dd_scan *scan,
+                  const dd_image *img,
+                  const dd_vuln_opts *opts,
+                  dd_findings **out,
+                  dd_vuln_report *rep,
+                  dd_error *err)
 {
     dd__error_clear(err);
     memset(rep, 0, sizeof *rep);
@@ -440,13 +465,15 @@ int dd_vuln_match(dd_vulndb *db, const dd_scan *scan, const dd_image *img,
     int64_t max_age = opts && opts->max_age ? opts->max_age : 7 * 86400;
     int64_t age = dd_vulndb_age(db);
     if (age > max_age) {
-        warn(&w, "the vulnerability database is %lld days old (over %lld): "
-                 "run `drydock db update`",
+        warn(&w,
+             "the vulnerability database is %lld days old (over %lld): "
+             "run `drydock db update`",
              (long long)(age / 86400), (long long)(max_age / 86400));
     }
     if (os && os->eol > 0) {
-        warn(&w, "%s %s reached its end of life on %s: its vendor publishes "
-                 "no more fixes, so new vulnerabilities go unreported",
+        warn(&w,
+             "%s %s reached its end of life on %s: its vendor publishes "
+             "no more fixes, so new vulnerabilities go unreported",
              os->family, os->version ? os->version : "", os->eol_date);
     }
     if (!os && dd_inventory_count(inv)) {
@@ -466,18 +493,19 @@ int dd_vuln_match(dd_vulndb *db, const dd_scan *scan, const dd_image *img,
             dd__free(rep->ns);
             rep->ns = dd__strdup(ns);
             sqlite3_stmt *q = NULL;
-            int have = sqlite3_prepare_v2(dd__vulndb_handle(db),
-                                          "SELECT 1 FROM affected WHERE ns = "
-                                          "? LIMIT 1",
-                                          -1, &q, NULL) == SQLITE_OK &&
-                       sqlite3_bind_text(q, 1, ns, -1, SQLITE_STATIC) ==
-                           SQLITE_OK &&
-                       sqlite3_step(q) == SQLITE_ROW;
+            int have =
+                sqlite3_prepare_v2(dd__vulndb_handle(db),
+                                   "SELECT 1 FROM affected WHERE ns = "
+                                   "? LIMIT 1",
+                                   -1, &q, NULL) == SQLITE_OK &&
+                sqlite3_bind_text(q, 1, ns, -1, SQLITE_STATIC) == SQLITE_OK &&
+                sqlite3_step(q) == SQLITE_ROW;
             sqlite3_finalize(q);
             if (!have) {
-                warn(&w, "no imported feed covers %s: its packages were not "
-                         "checked (import one with `drydock db import` or "
-                         "`drydock db update`)",
+                warn(&w,
+                     "no imported feed covers %s: its packages were not "
+                     "checked (import one with `drydock db import` or "
+                     "`drydock db update`)",
                      ns);
             }
         }
@@ -528,12 +556,18 @@ int dd_vuln_match(dd_vulndb *db, const dd_scan *scan, const dd_image *img,
                 h->id[0] = '\0';
             }
         }
+        char *purl = NULL;
         for (size_t a = 0; !rc && a < hits.len; a++) {
             hit *h = DD_VEC_AT(&hits, hit, a);
             if (h->id[0]) {
-                rc = emit(f, p, h, ns, info, os);
+                if (!purl && !(purl = dd_package_purl(p, os))) {
+                    rc = DD_ENOMEM;
+                    break;
+                }
+                rc = emit(f, p, h, ns, info, purl);
             }
         }
+        dd__free(purl);
         free_hits(&hits);
     }
     dd__vec_free(&hits);

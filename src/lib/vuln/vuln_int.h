@@ -45,28 +45,40 @@ typedef struct dd__importer dd__importer;
 
 /* Parser side: begin a feed (replacing an earlier import of the same
  * name), add records, count malformed ones. */
-int dd__imp_feed(dd__importer *im, const char *name, const char *kind,
+int dd__imp_feed(dd__importer *im,
+                 const char *name,
+                 const char *kind,
                  const char *source);
 int dd__imp_vuln(dd__importer *im, const dd__vrec *r, int64_t *rowid);
 int dd__imp_affected(dd__importer *im, int64_t vuln, const dd__vaff *a);
-void dd__imp_malformed(dd__importer *im, const char *fmt, ...)
-    DD_PRINTF(2, 3);
+void dd__imp_malformed(dd__importer *im, const char *fmt, ...) DD_PRINTF(2, 3);
 int dd__imp_end_feed(dd__importer *im);
 
 /* Feed parsers (0 or DD_ENOMEM / DD_EIO from the database). `where`
  * names the input in messages. */
-int dd__feed_osv_json(dd__importer *im, const char *where, const char *data,
+int dd__feed_osv_json(dd__importer *im,
+                      const char *where,
+                      const char *data,
                       size_t len);
-int dd__feed_alpine(dd__importer *im, const char *where, const char *data,
-                    size_t len, int yaml);
-int dd__feed_debian_json(dd__importer *im, const char *where,
-                         const char *data, size_t len);
-int dd__feed_debian_list(dd__importer *im, const char *where,
-                         const char *data, size_t len);
+int dd__feed_alpine(dd__importer *im,
+                    const char *where,
+                    const char *data,
+                    size_t len,
+                    int yaml);
+int dd__feed_debian_json(dd__importer *im,
+                         const char *where,
+                         const char *data,
+                         size_t len);
+int dd__feed_debian_list(dd__importer *im,
+                         const char *where,
+                         const char *data,
+                         size_t len);
 
 /* OSV ecosystem -> namespace + scheme ("Debian:12" -> "debian:12",
  * "dpkg"); 0 or -1 when unknown. */
-int dd__osv_namespace(const char *ecosystem, char *ns, size_t n,
+int dd__osv_namespace(const char *ecosystem,
+                      char *ns,
+                      size_t n,
                       const char **scheme);
 /* Debian codename -> release number ("bookworm" -> "12"), NULL. */
 const char *dd__debian_release(const char *codename);
@@ -77,7 +89,8 @@ const char *dd__cvss_severity(double score);
 
 /* An importer that does not write (fuzzing, parsing only). */
 dd__importer *dd__importer_dry(void);
-void dd__importer_dry_free(dd__importer *im, size_t *records,
+void dd__importer_dry_free(dd__importer *im,
+                           size_t *records,
                            size_t *malformed);
 
 #endif
