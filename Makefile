@@ -17,7 +17,7 @@ BUILD_PKGS = gcc make meson ninja-build pkg-config libisal-dev libzstd-dev libsq
              libssl-dev libjansson-dev
 TEST_PKGS  = clang libclang-rt-14-dev python3 zstd gzip jq git debootstrap \
              openssh-client clang-format python3-jsonschema rpm db5.3-util \
-             sqlite3
+             sqlite3 openssl
 DEMO_PKGS  = debootstrap python3
 
 .PHONY: all deps deps-test build build-asan check demo fuzz bench format \

@@ -60,7 +60,11 @@ int cmd_vercmp(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 /* `drydock db update`: download the feeds and import them. */
-int cli_db_update(const char *db, const char *feeds, int quiet);
+int cli_db_update(const char *db,
+                  const char *feeds,
+                  const char *mirror,
+                  const char *ca,
+                  int quiet);
 /* --db or the default path (into buf); NULL when it cannot be formed. */
 const char *cli_db_path(const char *opt, char *buf, size_t n);
 

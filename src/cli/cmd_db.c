@@ -12,14 +12,19 @@
 
 static const char usage[] =
     "usage: drydock db import [--db PATH] FEED...\n"
-    "       drydock db update [--db PATH] [--feeds LIST]\n"
+    "       drydock db update [--db PATH] [--feeds LIST] [--mirror URL]\n"
+    "                         [--ca-file PATH]\n"
     "       drydock db info   [--db PATH] [--format table|json]\n"
     "\n"
     "import  read feeds into the database (atomic: on failure the old\n"
     "        database stays): OSV JSON files or directories, osv.dev\n"
     "        all.zip archives, Alpine secdb JSON/YAML, Debian security\n"
     "        tracker JSON, DSA/list and DLA/list.\n"
-    "update  download the official feeds (see `drydock db update --help`)\n"
+    "update  download the official feeds over https and import them:\n"
+    "        --feeds debian,alpine (default) or ubuntu, npm, pypi, go,\n"
+    "        maven, cargo, debian-tracker; --mirror URL fetches the same\n"
+    "        paths from an https mirror (or DRYDOCK_FEED_MIRROR);\n"
+    "        --ca-file PATH trusts a CA bundle (or DRYDOCK_CA_FILE)\n"
     "info    per feed: source, age, record count, namespaces\n"
     "--db PATH  database file (default "
     "$XDG_CACHE_HOME/drydock/db/drydock.db)\n";
@@ -116,7 +121,8 @@ int cmd_db(int argc, char **argv)
         fputs(usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : 0;
     }
-    const char *sub = argv[1], *dbopt = NULL, *feeds = NULL;
+    const char *sub = argv[1], *dbopt = NULL, *feeds = NULL, *mirror = NULL,
+               *ca = NULL;
     int json = 0, quiet = 0;
     const char **inputs = calloc((size_t)argc, sizeof *inputs);
     size_t n = 0;
@@ -129,6 +135,10 @@ int cmd_db(int argc, char **argv)
             dbopt = argv[++i];
         } else if (!strcmp(a, "--feeds") && i + 1 < argc) {
             feeds = argv[++i];
+        } else if (!strcmp(a, "--mirror") && i + 1 < argc) {
+            mirror = argv[++i];
+        } else if (!strcmp(a, "--ca-file") && i + 1 < argc) {
+            ca = argv[++i];
         } else if (!strcmp(a, "--format") && i + 1 < argc) {
             json = !strcmp(argv[++i], "json");
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
@@ -153,7 +163,7 @@ int cmd_db(int argc, char **argv)
     } else if (!strcmp(sub, "info")) {
         rc = info(path, json);
     } else if (!strcmp(sub, "update")) {
-        rc = cli_db_update(path, feeds, quiet);
+        rc = cli_db_update(path, feeds, mirror, ca, quiet);
     } else if (!strcmp(sub, "import")) {
         if (!n) {
             fprintf(stderr, "drydock db import: name at least one feed\n%s",

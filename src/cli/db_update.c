@@ -9,6 +9,10 @@
  * the server announced) before it replaces the cached copy; the import
  * that follows is atomic. When the network is unreachable, one line says
  * so and suggests `drydock db import`.
+ *
+ * --mirror URL (or DRYDOCK_FEED_MIRROR) fetches the same paths from an
+ * https mirror instead (air-gapped sites; the tests' local server), and
+ * --ca-file PATH (or DRYDOCK_CA_FILE) trusts that CA bundle.
  */
 #include <curl/curl.h>
 #include <errno.h>
@@ -131,9 +135,28 @@ static size_t header_cb(char *p, size_t s, size_t n, void *u)
     return len;
 }
 
+/* The URL to fetch: the official one, or the same path on the mirror. */
+static void feed_url(const feed *f, const char *mirror, char *out, size_t n)
+{
+    if (!mirror || !*mirror) {
+        snprintf(out, n, "%s", f->url);
+        return;
+    }
+    const char *path = strstr(f->url, "://");
+    path = path ? strchr(path + 3, '/') : NULL;
+    size_t ml = strlen(mirror);
+    snprintf(out, n, "%s%s", mirror,
+             path ? path + (ml && mirror[ml - 1] == '/') : "/");
+}
+
 /* 0 fresh download, 1 not modified (cached copy), -1 error (printed),
  * -2 unreachable */
-static int fetch(CURL *c, const feed *f, const char *dir, int bar)
+static int fetch(CURL *c,
+                 const feed *f,
+                 const char *url,
+                 const char *ca,
+                 const char *dir,
+                 int bar)
 {
     char path[4096], tmp[4200], meta[4200];
     snprintf(path, sizeof path, "%s/%s", dir, f->file);
@@ -159,7 +182,10 @@ static int fetch(CURL *c, const feed *f, const char *dir, int bar)
     hdrs got;
     memset(&got, 0, sizeof got);
     curl_easy_reset(c);
-    curl_easy_setopt(c, CURLOPT_URL, f->url);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    if (ca && *ca) {
+        curl_easy_setopt(c, CURLOPT_CAINFO, ca);
+    }
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &d);
@@ -195,7 +221,7 @@ static int fetch(CURL *c, const feed *f, const char *dir, int bar)
         return -2;
     }
     if (rc != CURLE_OK || werr) {
-        fprintf(stderr, "drydock: %s: %s\n", f->url,
+        fprintf(stderr, "drydock: %s: %s\n", url,
                 werr ? "cannot write the download" : curl_easy_strerror(rc));
         unlink(tmp);
         return -1;
@@ -206,7 +232,7 @@ static int fetch(CURL *c, const feed *f, const char *dir, int bar)
     }
     if (code != 200 || (cl >= 0 && cl != size)) {
         fprintf(stderr, "drydock: %s: HTTP %ld, %lld of %lld bytes: not used\n",
-                f->url, code, (long long)size, (long long)cl);
+                url, code, (long long)size, (long long)cl);
         unlink(tmp);
         return -1;
     }
@@ -223,8 +249,23 @@ static int fetch(CURL *c, const feed *f, const char *dir, int bar)
     return 0;
 }
 
-int cli_db_update(const char *db, const char *feeds, int quiet)
+int cli_db_update(const char *db,
+                  const char *feeds,
+                  const char *mirror,
+                  const char *ca,
+                  int quiet)
 {
+    if (!mirror) {
+        mirror = getenv("DRYDOCK_FEED_MIRROR");
+    }
+    if (!ca) {
+        ca = getenv("DRYDOCK_CA_FILE");
+    }
+    if (mirror && *mirror && strncmp(mirror, "https://", 8)) {
+        fprintf(stderr, "drydock db update: the mirror must be an https:// "
+                        "URL\n");
+        return EXIT_USAGE;
+    }
     if (!feeds) {
         feeds = DEFAULT_FEEDS;
     }
@@ -275,13 +316,15 @@ int cli_db_update(const char *db, const char *feeds, int quiet)
         if (!in_list(feeds, FEEDS[i].name)) {
             continue;
         }
-        int r = fetch(c, &FEEDS[i], dir, bar);
+        char url[2048];
+        feed_url(&FEEDS[i], mirror, url, sizeof url);
+        int r = fetch(c, &FEEDS[i], url, ca, dir, bar);
         if (r == -2) {
             fprintf(stderr,
                     "drydock: cannot reach %s (offline?): the database "
                     "was not updated; import feeds you have with "
                     "`drydock db import PATH...`\n",
-                    FEEDS[i].url);
+                    url);
             status = EXIT_UNREADABLE;
             break;
         }

@@ -1,6 +1,7 @@
 /*
- * tests/fuzz/fuzz_feed_alpine.c - libFuzzer target for the Alpine secdb parser (first byte: 0 JSON, else YAML), run
- * against an importer that counts records without writing a database.
+ * tests/fuzz/fuzz_feed_alpine.c - libFuzzer target for the Alpine secdb parser
+ * (first byte: 0 JSON, else YAML), run against an importer that counts records
+ * without writing a database.
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,6 +1,7 @@
 /*
- * tests/fuzz/fuzz_feed_debian.c - libFuzzer target for the Debian tracker parsers (first byte: 0 JSON export, else DSA/DLA list), run
- * against an importer that counts records without writing a database.
+ * tests/fuzz/fuzz_feed_debian.c - libFuzzer target for the Debian tracker
+ * parsers (first byte: 0 JSON export, else DSA/DLA list), run against an
+ * importer that counts records without writing a database.
  */
 #include <stdint.h>
 #include <stdlib.h>

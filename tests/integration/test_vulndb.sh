@@ -205,6 +205,44 @@ else
   skip "real feeds: $FEEDS is absent"
 fi
 
+# ---- db update from a local https mirror (TLS with our own CA)
+if command -v openssl >/dev/null; then
+  M=$T/mirror; mkdir -p "$M/www/v3.22" "$M/www/v3.21" "$M/www/v3.20" "$M/www/v3.19" "$M/www/v3.18"
+  for r in v3.22 v3.21 v3.20 v3.19 v3.18; do
+    for repo in main community; do
+      printf '{"distroversion": "%s", "reponame": "%s", "packages": [{"pkg": {"name": "zlib", "secfixes": {"1.3.1-r9": ["CVE-2099-0001"]}}}]}' \
+        "$r" "$repo" > "$M/www/$r/$repo.json"
+    done
+  done
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 -keyout "$M/key.pem" -out "$M/cert.pem" 2>/dev/null
+  python3 "$HERE/https_server.py" "$M/www" "$M/cert.pem" "$M/key.pem" "$M/port" "$M/log" &
+  SRV=$!
+  for _ in $(seq 50); do [ -s "$M/port" ] && break; sleep 0.1; done
+  PORT=$(cat "$M/port" 2>/dev/null)
+  UDB=$T/upd/drydock.db
+  out=$("$DD" db update -q --db "$UDB" --feeds alpine --mirror "https://127.0.0.1:$PORT/" --ca-file "$M/cert.pem" 2>&1); rc=$?
+  if [ $rc = 0 ] && [[ "$out" == *"8 records from 8 feeds"* ]] && [ "$(grep -c '^GET' "$M/log")" = 8 ]; then
+    pass "db update via an https mirror: 8 secdb files downloaded and imported ($out)"
+  else
+    fail "db update mirror: rc=$rc $out"
+  fi
+  out=$("$DD" db update --db "$UDB" --feeds alpine --mirror "https://127.0.0.1:$PORT/" --ca-file "$M/cert.pem" 2>&1); rc=$?
+  if [ $rc = 0 ] && [ "$(grep -c 'not modified' <<< "$out")" = 8 ] && [ "$(grep -c '^conditional' "$M/log")" = 8 ]; then
+    pass "db update again: conditional requests, 8 x 304 not modified, cached copies re-imported"
+  else
+    fail "db update conditional: rc=$rc $(echo "$out" | head -3)"
+  fi
+  "$DD" db update -q --db "$T/upd2/drydock.db" --feeds alpine --mirror "https://127.0.0.1:$PORT/" > /dev/null 2> "$T/tls.err"; rc=$?
+  [ $rc = 3 ] && grep -qi 'certificate' "$T/tls.err" && pass "db update refuses a server whose certificate it cannot verify" ||
+    fail "db update TLS verification: rc=$rc $(head -c 200 "$T/tls.err")"
+  "$DD" db update -q --db "$T/upd3/drydock.db" --mirror "http://127.0.0.1:$PORT/" > /dev/null 2>&1; rc=$?
+  [ $rc = 2 ] && pass "db update refuses a plain-http mirror" || fail "db update http mirror: rc=$rc"
+  kill "$SRV" 2>/dev/null; wait "$SRV" 2>/dev/null
+else
+  skip "db update mirror test: openssl not installed"
+fi
+
 # ---- no database / offline update
 "$DD" scan --db "$T/none.db" "$MB" > /dev/null 2> "$T/none.err"; rc=$?
 [ $rc = 3 ] && grep -q 'db update' "$T/none.err" && pass "scan without a database: one line pointing at db update/import, exit 3" ||

@@ -81,7 +81,8 @@ static void test_vuln__parsers_count_and_survive(void)
     size_t r, b;
     static const char osv[] =
         "{\"id\":\"GHSA-1\",\"aliases\":[\"CVE-1\"],\"affected\":[{\"package\":"
-        "{\"ecosystem\":\"npm\",\"name\":\"x\"},\"ranges\":[{\"type\":\"SEMVER\","
+        "{\"ecosystem\":\"npm\",\"name\":\"x\"},\"ranges\":[{\"type\":"
+        "\"SEMVER\","
         "\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1.2.3\"}]}]},"
         "{\"package\":{}}]}";
     dry("osv", osv, &r, &b);
@@ -130,7 +131,8 @@ static void test_vuln__db_import_replace_and_atomic(void)
         "{\"id\":\"OSV-1\",\"affected\":[{\"package\":{\"ecosystem\":"
         "\"Debian:12\",\"name\":\"p\"},\"ranges\":[{\"type\":\"ECOSYSTEM\","
         "\"events\":[{\"introduced\":\"0\"}]}]}]}";
-    static const char l[] = "[01 Jan 2020] DSA-1-1 p - x\n\t[bookworm] - p 1.0\n";
+    static const char l[] =
+        "[01 Jan 2020] DSA-1-1 p - x\n\t[bookworm] - p 1.0\n";
     fx_write_file(dir, "a.json", a, sizeof a - 1);
     fx_write_file(dir, "b.list", l, sizeof l - 1);
     fx_write_file(dir, "bad.txt", "hello", 5);
@@ -169,6 +171,7 @@ static void test_vuln__db_import_replace_and_atomic(void)
     fx_rmtree(dir);
 }
 
-TEST_LIST(T(test_vuln__cvss3_scores), T(test_vuln__namespaces),
+TEST_LIST(T(test_vuln__cvss3_scores),
+          T(test_vuln__namespaces),
           T(test_vuln__parsers_count_and_survive),
           T(test_vuln__db_import_replace_and_atomic))
