@@ -528,40 +528,40 @@ int cmd_scan(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    cx.ignored = json_array();
-    if (ignfile && load_ignores(&cx, ignfile)) {
-        return EXIT_USAGE;
-    }
-    char dbbuf[4096];
-    const char *dbpath = cli_db_path(dbopt, dbbuf, sizeof dbbuf);
-    dd_vulndb *db = NULL;
-    dd_error err;
-    if (want_vuln && (!dbpath || dd_vulndb_open(&db, dbpath, &err))) {
-        fprintf(stderr, "drydock: %s\n",
-                dbpath ? err.message : "no database path");
-        return EXIT_UNREADABLE;
-    }
     dd_image *img = NULL;
     dd_scan *scan = NULL;
-    int rc = cli_open_scan(&c, 0, DD_ANALYZE_PACKAGES, &img, &scan);
-    if (rc) {
-        dd_vulndb_close(db);
-        return rc;
-    }
-    const dd_image_info *in = dd_image_info_get(img);
     dd_findings *vf = NULL;
     dd_vuln_report rep;
     memset(&rep, 0, sizeof rep);
+    dd_vulndb *db = NULL;
+    dd_error err;
+    int rc = 0;
+    const char *dbpath = NULL;
+    char dbbuf[4096];
+    cx.ignored = json_array();
+    if (ignfile && load_ignores(&cx, ignfile)) {
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    dbpath = cli_db_path(dbopt, dbbuf, sizeof dbbuf);
+    if (want_vuln && (!dbpath || dd_vulndb_open(&db, dbpath, &err))) {
+        fprintf(stderr, "drydock: %s\n",
+                dbpath ? err.message : "no database path");
+        rc = EXIT_UNREADABLE;
+        goto done;
+    }
+    if ((rc = cli_open_scan(&c, 0, DD_ANALYZE_PACKAGES, &img, &scan))) {
+        goto done;
+    }
     if (want_vuln) {
         dd_vuln_opts vo = {(int64_t)(max_age_days * 86400)};
         if (dd_vuln_match(db, scan, img, &vo, &vf, &rep, &err)) {
             fprintf(stderr, "drydock: %s\n", err.message);
-            dd_scan_free(scan);
-            dd_image_free(img);
-            dd_vulndb_close(db);
-            return EXIT_UNREADABLE;
+            rc = EXIT_UNREADABLE;
+            goto done;
         }
     }
+    const dd_image_info *in = dd_image_info_get(img);
     const dd_findings *lists[3] = {dd_image_findings(img),
                                    dd_scan_findings(scan), vf};
     for (int l = 0; l < 3; l++) {
@@ -569,7 +569,9 @@ int cmd_scan(int argc, char **argv)
             consider(&cx, dd_findings_get(lists[l], i));
         }
     }
-    qsort(cx.f, cx.n, sizeof *cx.f, by_pkg);
+    if (cx.n) {
+        qsort(cx.f, cx.n, sizeof *cx.f, by_pkg);
+    }
     const dd_inventory *inv = dd_scan_inventory(scan);
     if (rep.warnings && !c.quiet) {
         for (char *p = rep.warnings; *p;) {
