@@ -114,6 +114,17 @@ DD_API int dd_vuln_match(dd_vulndb *db,
                          dd_vuln_report *rep,
                          dd_error *err);
 
+/* Match any (namespace, package, version) triple - "debian:12" + source
+ * package, "npm" + name, "maven" + "group:artifact", ... - compared with
+ * `scheme`. Findings (layer -1) go to *out (caller frees). */
+DD_API int dd_vuln_match_package(dd_vulndb *db,
+                                 const char *ns,
+                                 dd_version_scheme scheme,
+                                 const char *name,
+                                 const char *version,
+                                 dd_findings **out,
+                                 dd_error *err);
+
 DD_END_DECLS
 
 #endif

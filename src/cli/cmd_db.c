@@ -15,6 +15,8 @@ static const char usage[] =
     "       drydock db update [--db PATH] [--feeds LIST] [--mirror URL]\n"
     "                         [--ca-file PATH]\n"
     "       drydock db info   [--db PATH] [--format table|json]\n"
+    "       drydock db match  [--db PATH] [--scheme S] NAMESPACE PACKAGE "
+    "VERSION\n"
     "\n"
     "import  read feeds into the database (atomic: on failure the old\n"
     "        database stays): OSV JSON files or directories, osv.dev\n"
@@ -26,6 +28,9 @@ static const char usage[] =
     "        paths from an https mirror (or DRYDOCK_FEED_MIRROR);\n"
     "        --ca-file PATH trusts a CA bundle (or DRYDOCK_CA_FILE)\n"
     "info    per feed: source, age, record count, namespaces\n"
+    "match   advisories for one package: NAMESPACE is e.g. debian:12,\n"
+    "        alpine:3.20, npm, pypi, maven (PACKAGE group:artifact), go;\n"
+    "        the version scheme follows from it unless --scheme is given\n"
     "--db PATH  database file (default "
     "$XDG_CACHE_HOME/drydock/db/drydock.db)\n";
 
@@ -51,6 +56,63 @@ static void age(int64_t secs, char *out, size_t n)
     } else {
         snprintf(out, n, "%lldd", (long long)(secs / 86400));
     }
+}
+
+static const char *scheme_for(const char *ns)
+{
+    static const struct {
+        const char *prefix, *scheme;
+    } T[] = {{"debian", "dpkg"}, {"ubuntu", "dpkg"},    {"alpine", "apk"},
+             {"wolfi", "apk"},   {"chainguard", "apk"}, {"npm", "semver"},
+             {"go", "semver"},   {"cargo", "semver"},   {"nuget", "semver"},
+             {"hex", "semver"},  {"pub", "semver"},     {"pypi", "pep440"},
+             {"maven", "maven"}};
+    for (size_t i = 0; i < sizeof T / sizeof *T; i++) {
+        if (!strncmp(ns, T[i].prefix, strlen(T[i].prefix))) {
+            return T[i].scheme;
+        }
+    }
+    return "rpm";
+}
+
+static int
+match_one(const char *path, const char *scheme_opt, const char **args, size_t n)
+{
+    if (n != 3) {
+        fprintf(stderr, "drydock db match: NAMESPACE PACKAGE VERSION\n");
+        return EXIT_USAGE;
+    }
+    dd_version_scheme sch;
+    if (dd_version_scheme_parse(scheme_opt ? scheme_opt : scheme_for(args[0]),
+                                &sch)) {
+        fprintf(stderr, "drydock db match: unknown --scheme\n");
+        return EXIT_USAGE;
+    }
+    dd_vulndb *db = NULL;
+    dd_error err;
+    if (dd_vulndb_open(&db, path, &err)) {
+        fprintf(stderr, "drydock: %s\n", err.message);
+        return EXIT_UNREADABLE;
+    }
+    dd_findings *f = NULL;
+    if (dd_vuln_match_package(db, args[0], sch, args[1], args[2], &f, &err)) {
+        fprintf(stderr, "drydock: %s\n", err.message);
+        dd_vulndb_close(db);
+        return EXIT_UNREADABLE;
+    }
+    printf("%s %s %s (%s order): %zu advisories\n", args[0], args[1], args[2],
+           dd_version_scheme_name(sch), dd_findings_count(f));
+    for (size_t i = 0; i < dd_findings_count(f); i++) {
+        const dd_finding *x = dd_findings_get(f, i);
+        printf("  %-22s %-8s %-12s %-20s %.60s\n", x->rule_id,
+               dd_severity_name(x->severity),
+               dd_vuln_status_name(x->vuln->status),
+               x->vuln->fixed_version ? x->vuln->fixed_version : "-", x->title);
+    }
+    int rc = dd_findings_count(f) ? EXIT_FINDINGS : 0;
+    dd_findings_free(f);
+    dd_vulndb_close(db);
+    return rc;
 }
 
 static int info(const char *path, int json)
@@ -122,7 +184,7 @@ int cmd_db(int argc, char **argv)
         return argc < 2 ? EXIT_USAGE : 0;
     }
     const char *sub = argv[1], *dbopt = NULL, *feeds = NULL, *mirror = NULL,
-               *ca = NULL;
+               *ca = NULL, *scheme = NULL;
     int json = 0, quiet = 0;
     const char **inputs = calloc((size_t)argc, sizeof *inputs);
     size_t n = 0;
@@ -135,6 +197,8 @@ int cmd_db(int argc, char **argv)
             dbopt = argv[++i];
         } else if (!strcmp(a, "--feeds") && i + 1 < argc) {
             feeds = argv[++i];
+        } else if (!strcmp(a, "--scheme") && i + 1 < argc) {
+            scheme = argv[++i];
         } else if (!strcmp(a, "--mirror") && i + 1 < argc) {
             mirror = argv[++i];
         } else if (!strcmp(a, "--ca-file") && i + 1 < argc) {
@@ -162,6 +226,8 @@ int cmd_db(int argc, char **argv)
         fprintf(stderr, "drydock db: cannot form the default database path\n");
     } else if (!strcmp(sub, "info")) {
         rc = info(path, json);
+    } else if (!strcmp(sub, "match")) {
+        rc = match_one(path, scheme, inputs, n);
     } else if (!strcmp(sub, "update")) {
         rc = cli_db_update(path, feeds, mirror, ca, quiet);
     } else if (!strcmp(sub, "import")) {

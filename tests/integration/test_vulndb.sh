@@ -93,6 +93,24 @@ if [ -d "$MB" ]; then
 else
   skip "crafted-feed matching: bookworm-minbase image not built"
 fi
+# osv.dev all.zip archives: the crafted records zipped, plus a broken entry
+python3 - "$T/osv" "$T/all.zip" <<'PY'
+import os, sys, zipfile
+with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as z:
+    for f in sorted(os.listdir(sys.argv[1])):
+        z.write(os.path.join(sys.argv[1], f), f)
+    z.writestr("notes.txt", "not a record")
+PY
+out=$("$DD" db import --db "$T/zip/drydock.db" "$T/all.zip" 2>"$T/zip.err"); rc=$?
+if [ $rc = 0 ] && [[ "$out" == *"imported 7 records"*"1 malformed"* ]] && grep -q 'broken.json' "$T/zip.err"; then
+  pass "db import of an osv.dev-style all.zip: 7 records, the broken entry counted ($out)"
+else
+  fail "db import zip: rc=$rc $out $(head -c 200 "$T/zip.err")"
+fi
+out=$("$DD" db match --db "$T/zip/drydock.db" debian:12 bash 5.2.15-2); rc=$?
+[ $rc = 1 ] && [[ "$out" == *"TEST-FIXED"*"5.2.15-2+deb12u1"* ]] && [[ "$out" != *TEST-EQUAL* ]] &&
+  pass "db match: any (namespace, package, version) triple" || fail "db match: rc=$rc $out"
+
 # atomicity: a failed import leaves the database as it was
 sum=$(sha256sum "$DB" | cut -d' ' -f1)
 echo 'not a feed' > "$T/junk.txt"
@@ -115,6 +133,10 @@ if [ -d "$FEEDS" ]; then
   else
     fail "db import real feeds: rc=$rc $out"
   fi
+  out=$("$DD" db match --db "$RDB" npm lodash 4.17.20); rc=$?
+  [ $rc = 1 ] && [[ "$out" == *GHSA-35jh-r3h4-6jhm*4.17.21* ]] && [[ "$out" == *"2 advisories"* ]] &&
+    pass "db match npm lodash 4.17.20: the GHSA records of the npm sample (semver ranges)" ||
+    fail "db match npm: rc=$rc $out"
   "$DD" db info --db "$RDB" --format json > "$T/info.json"
   nf=$(jq '.feeds | length' "$T/info.json")
   deb=$(jq -r '.feeds[] | select(.name=="osv:osv-debian-sample") | "\(.records) \(.namespaces)"' "$T/info.json")

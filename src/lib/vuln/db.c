@@ -602,6 +602,28 @@ static int import_path(dd__importer *im,
 
 /* ---- import: the atomic copy ------------------------------------------- */
 
+/* schema_version of an existing database file into out ("" when none). */
+static void file_schema(const char *path, char *out, size_t n)
+{
+    out[0] = '\0';
+    char *uri = dd__asprintf("file:%s?mode=ro", path);
+    sqlite3 *d = NULL;
+    sqlite3_stmt *q = NULL;
+    if (uri &&
+        sqlite3_open_v2(uri, &d, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+                        NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(d,
+                           "SELECT value FROM meta WHERE key = "
+                           "'schema_version'",
+                           -1, &q, NULL) == SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0)) {
+        snprintf(out, n, "%s", (const char *)sqlite3_column_text(q, 0));
+    }
+    sqlite3_finalize(q);
+    sqlite3_close(d);
+    dd__free(uri);
+}
+
 static int mkdirs(const char *path)
 {
     char *p = dd__strdup(path);
@@ -672,7 +694,14 @@ int dd_vulndb_import(const char *db_path,
     if (!tmp) {
         return dd__error_set(err, DD_ENOMEM, "out of memory");
     }
-    if (copy_file(db_path, tmp) < 0) {
+    char old_schema[32] = "";
+    struct stat dbst;
+    int exists = stat(db_path, &dbst) == 0;
+    if (exists) {
+        file_schema(db_path, old_schema, sizeof old_schema);
+    }
+    int fresh = exists && strcmp(old_schema, SCHEMA_VERSION) != 0;
+    if (!fresh && copy_file(db_path, tmp) < 0) {
         int rc = dd__error_set(err, DD_EIO, "%s: cannot copy to %s: %s",
                                db_path, tmp, strerror(errno));
         unlink(tmp);
@@ -686,6 +715,13 @@ int dd_vulndb_import(const char *db_path,
     dd__buf_init(&im.cur_vector, 1u << 16);
     dd__buf_init(&im.cur_aliases, 1u << 20);
     int rc = 0;
+    if (fresh) {
+        unlink(tmp);
+        dd__buf_printf(&im.messages,
+                       "%s: built by another drydock (schema '%s', this one "
+                       "writes %s): rebuilt from these inputs only\n",
+                       db_path, old_schema, SCHEMA_VERSION);
+    }
     if (sqlite3_open_v2(tmp, &im.db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                             SQLITE_OPEN_NOMUTEX,
@@ -820,11 +856,19 @@ int dd_vulndb_open(dd_vulndb **out, const char *path, dd_error *err)
                  -1, &v->lookup, NULL) == SQLITE_OK;
     }
     if (!ok) {
-        int rc = dd__error_set(err, DD_ECORRUPT,
-                               "%s: not a drydock vulnerability database "
-                               "(schema %s): %s",
-                               path, SCHEMA_VERSION,
-                               v->db ? sqlite3_errmsg(v->db) : "?");
+        char sv[32];
+        file_schema(path, sv, sizeof sv);
+        int rc = sv[0] && strcmp(sv, SCHEMA_VERSION)
+                     ? dd__error_set(err, DD_ECORRUPT,
+                                     "%s: built by another drydock (database "
+                                     "schema %s, this one reads %s): run "
+                                     "`drydock db update` or `db import` "
+                                     "again",
+                                     path, sv, SCHEMA_VERSION)
+                     : dd__error_set(err, DD_ECORRUPT,
+                                     "%s: not a drydock vulnerability "
+                                     "database",
+                                     path);
         dd_vulndb_close(v);
         return rc;
     }

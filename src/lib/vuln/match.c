@@ -428,6 +428,48 @@ static int emit(dd_findings *out,
     return dd__findings_set_vuln(out, &vi);
 }
 
+/* Fold duplicates (same id from several feeds) and DSA/DLA advisories
+ * into the CVEs they fix; folded entries get an empty id. */
+static int fold(dd_vec *hits)
+{
+    int rc = 0;
+    for (size_t a = 0; !rc && a < hits->len; a++) {
+        hit *h = DD_VEC_AT(hits, hit, a);
+        if (h->advisory || !h->id[0]) {
+            continue;
+        }
+        for (size_t b = a + 1; !rc && b < hits->len; b++) {
+            hit *o = DD_VEC_AT(hits, hit, b);
+            if (!o->advisory && o->id[0] && !strcmp(o->id, h->id)) {
+                rc = merge(h, o);
+                o->id[0] = '\0';
+            }
+        }
+    }
+    for (size_t a = 0; !rc && a < hits->len; a++) {
+        hit *h = DD_VEC_AT(hits, hit, a);
+        if (!h->advisory || !h->id[0]) {
+            continue;
+        }
+        int folded = 0;
+        for (const char *r = h->refs; !rc && r && *r;) {
+            size_t n = strcspn(r, ",");
+            char id[160];
+            snprintf(id, sizeof id, "%.*s", (int)(n < 159 ? n : 159), r);
+            hit *t = find_hit(hits, id);
+            if (t && t->id[0]) {
+                rc = add_ref(&t->refs, h->id);
+                folded = 1;
+            }
+            r += n + (r[n] == ',');
+        }
+        if (folded) {
+            h->id[0] = '\0';
+        }
+    }
+    return rc;
+}
+
 static int warn(dd_buf *w, const char *fmt, ...) DD_PRINTF(2, 3);
 static int warn(dd_buf *w, const char *fmt, ...)
 {
@@ -521,40 +563,8 @@ int dd_vuln_match(dd_vulndb *db,
         if (!rc && p->source_name && strcmp(p->source_name, p->name)) {
             rc = collect(db, ns, p->name, sch, p->version, &hits);
         }
-        /* fold duplicates and advisories, then emit */
-        for (size_t a = 0; !rc && a < hits.len; a++) {
-            hit *h = DD_VEC_AT(&hits, hit, a);
-            if (h->advisory || !h->id[0]) {
-                continue;
-            }
-            for (size_t b = a + 1; !rc && b < hits.len; b++) {
-                hit *o = DD_VEC_AT(&hits, hit, b);
-                if (!o->advisory && o->id[0] && !strcmp(o->id, h->id)) {
-                    rc = merge(h, o);
-                    o->id[0] = '\0';
-                }
-            }
-        }
-        for (size_t a = 0; !rc && a < hits.len; a++) {
-            hit *h = DD_VEC_AT(&hits, hit, a);
-            if (!h->advisory || !h->id[0]) {
-                continue;
-            }
-            int folded = 0;
-            for (const char *r = h->refs; !rc && r && *r;) {
-                size_t n = strcspn(r, ",");
-                char id[160];
-                snprintf(id, sizeof id, "%.*s", (int)(n < 159 ? n : 159), r);
-                hit *t = find_hit(&hits, id);
-                if (t && t->id[0]) {
-                    rc = add_ref(&t->refs, h->id);
-                    folded = 1;
-                }
-                r += n + (r[n] == ',');
-            }
-            if (folded) {
-                h->id[0] = '\0';
-            }
+        if (!rc) {
+            rc = fold(&hits);
         }
         char *purl = NULL;
         for (size_t a = 0; !rc && a < hits.len; a++) {
@@ -579,6 +589,74 @@ int dd_vuln_match(dd_vulndb *db,
     }
     rep->warnings = w.len ? dd__buf_detach(&w) : NULL;
     dd__buf_free(&w);
+    *out = f;
+    return 0;
+}
+
+/* OSV-style purl for language ecosystems, NULL for others */
+static char *lang_purl(const char *ns, const char *name, const char *ver)
+{
+    static const struct {
+        const char *ns, *type;
+    } T[] = {{"npm", "npm"},     {"pypi", "pypi"},    {"go", "golang"},
+             {"cargo", "cargo"}, {"nuget", "nuget"},  {"hex", "hex"},
+             {"pub", "pub"},     {"rubygems", "gem"}, {"composer", "composer"}};
+    for (size_t i = 0; i < sizeof T / sizeof *T; i++) {
+        if (!strcmp(T[i].ns, ns)) {
+            return dd__asprintf("pkg:%s/%s@%s", T[i].type, name, ver);
+        }
+    }
+    if (!strcmp(ns, "maven")) {
+        const char *c = strchr(name, ':');
+        return c ? dd__asprintf("pkg:maven/%.*s/%s@%s", (int)(c - name), name,
+                                c + 1, ver)
+                 : NULL;
+    }
+    return NULL;
+}
+
+int dd_vuln_match_package(dd_vulndb *db,
+                          const char *ns,
+                          dd_version_scheme scheme,
+                          const char *name,
+                          const char *version,
+                          dd_findings **out,
+                          dd_error *err)
+{
+    dd__error_clear(err);
+    dd_findings *f = dd__findings_new();
+    dd_vec hits;
+    dd__vec_init(&hits, sizeof(hit));
+    int rc = f ? collect(db, ns, name, scheme, version, &hits) : DD_ENOMEM;
+    if (!rc) {
+        rc = fold(&hits);
+    }
+    char *purl = rc ? NULL : lang_purl(ns, name, version);
+    for (size_t a = 0; !rc && a < hits.len; a++) {
+        hit *h = DD_VEC_AT(&hits, hit, a);
+        if (!h->id[0]) {
+            continue;
+        }
+        dd_finding_spec sp = {DD_KIND_VULN, h->sev, h->id, NULL, NULL,
+                              NULL,         -1,     -1,    0,    0};
+        rc = dd__findings_add_text(f, &sp, h->summary ? h->summary : h->id);
+        dd_vuln_info vi = {name,      name,
+                           version,   h->has_fixed ? h->fixed : NULL,
+                           h->status, dd_version_scheme_name(scheme),
+                           ns,        h->refs,
+                           h->score,  h->vector[0] ? h->vector : NULL,
+                           purl};
+        if (!rc) {
+            rc = dd__findings_set_vuln(f, &vi);
+        }
+    }
+    dd__free(purl);
+    free_hits(&hits);
+    dd__vec_free(&hits);
+    if (rc) {
+        dd_findings_free(f);
+        return dd__error_set(err, rc, "matching: %s", dd_strerror(rc));
+    }
     *out = f;
     return 0;
 }
