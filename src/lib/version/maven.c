@@ -142,6 +142,20 @@ static void normalize(tree *t, int list)
     }
 }
 
+#define MAX_DEPTH 1024
+
+/* Append a new sub-list to *list and descend into it. */
+static int open_list(tree *t, int *list, int *stack, size_t *sp)
+{
+    int nl = node(t, K_LIST, NULL, 0);
+    if (nl < 0 || *sp >= MAX_DEPTH) {
+        return -1;
+    }
+    append(t, *list, nl);
+    *list = stack[(*sp)++] = nl;
+    return 0;
+}
+
 static int build(tree *t, const char *v)
 {
     size_t len = strlen(v);
@@ -160,7 +174,7 @@ static int build(tree *t, const char *v)
     }
     t->low[len] = '\0';
     const char *s = t->low;
-    int stack[1024];
+    int stack[MAX_DEPTH];
     size_t sp = 0;
     int list = node(t, K_LIST, NULL, 0);
     stack[sp++] = list;
@@ -180,34 +194,25 @@ static int build(tree *t, const char *v)
             }
             start = i + 1;
             if (c == '-') {
-                int nl = node(t, K_LIST, NULL, 0);
-                if (nl < 0 || sp >= sizeof stack / sizeof *stack) {
+                if (open_list(t, &list, stack, &sp)) {
                     return DD_ENOMEM;
                 }
-                append(t, list, nl);
-                list = stack[sp++] = nl;
             }
         } else if (isdig(c)) {
             if (!digit && i > start) {
                 /* "X1": the qualifier, then a sub-list for the number */
                 if (t->it[list].first >= 0) {
-                    int nl = node(t, K_LIST, NULL, 0);
-                    if (nl < 0 || sp >= sizeof stack / sizeof *stack) {
+                    if (open_list(t, &list, stack, &sp)) {
                         return DD_ENOMEM;
                     }
-                    append(t, list, nl);
-                    list = stack[sp++] = nl;
                 }
                 if (add_item(t, list, 0, s + start, i - start, 1)) {
                     return DD_ENOMEM;
                 }
                 start = i;
-                int nl = node(t, K_LIST, NULL, 0);
-                if (nl < 0 || sp >= sizeof stack / sizeof *stack) {
+                if (open_list(t, &list, stack, &sp)) {
                     return DD_ENOMEM;
                 }
-                append(t, list, nl);
-                list = stack[sp++] = nl;
             }
             digit = 1;
         } else {
@@ -216,24 +221,18 @@ static int build(tree *t, const char *v)
                     return DD_ENOMEM;
                 }
                 start = i;
-                int nl = node(t, K_LIST, NULL, 0);
-                if (nl < 0 || sp >= sizeof stack / sizeof *stack) {
+                if (open_list(t, &list, stack, &sp)) {
                     return DD_ENOMEM;
                 }
-                append(t, list, nl);
-                list = stack[sp++] = nl;
             }
             digit = 0;
         }
     }
     if (len > start) {
         if (!digit && t->it[list].first >= 0) {
-            int nl = node(t, K_LIST, NULL, 0);
-            if (nl < 0 || sp >= sizeof stack / sizeof *stack) {
+            if (open_list(t, &list, stack, &sp)) {
                 return DD_ENOMEM;
             }
-            append(t, list, nl);
-            list = stack[sp++] = nl;
         }
         if (add_item(t, list, digit, s + start, len - start, 0)) {
             return DD_ENOMEM;

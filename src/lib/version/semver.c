@@ -117,6 +117,27 @@ static int build(const char **p, const char *e)
     }
 }
 
+/* What may follow MAJOR.MINOR.PATCH: [-]prerelease (the '-' optional in
+ * loose mode), +build, then the end. */
+static int tail(const char *s, const char *e, int loose, char *pre)
+{
+    if (s < e && (*s == '-' || (loose && *s != '+'))) {
+        if (*s == '-') {
+            s++;
+        }
+        if (prerelease(&s, e, loose, pre)) {
+            return -1;
+        }
+    }
+    if (s < e && *s == '+') {
+        s++;
+        if (build(&s, e)) {
+            return -1;
+        }
+    }
+    return s == e ? 0 : -1;
+}
+
 /* Parse a whole version [s, e). */
 static int parse_sv(const char *s, const char *e, unsigned flags, sv *v)
 {
@@ -146,21 +167,7 @@ static int parse_sv(const char *s, const char *e, unsigned flags, sv *v)
         }
     }
     v->pre[0] = '\0';
-    if (s < e && (*s == '-' || (loose && *s != '+'))) {
-        if (*s == '-') {
-            s++;
-        }
-        if (prerelease(&s, e, loose, v->pre)) {
-            return -1;
-        }
-    }
-    if (s < e && *s == '+') {
-        s++;
-        if (build(&s, e)) {
-            return -1;
-        }
-    }
-    return s == e ? 0 : -1;
+    return tail(s, e, loose, v->pre);
 }
 
 static int cmp_ident(const char *a, size_t an, const char *b, size_t bn)
@@ -293,23 +300,7 @@ static int parse_xr(const char *s, const char *e, unsigned flags, xr *x)
         }
         x->count = i + 1;
     }
-    if (x->count == 3) {
-        if (s < e && (*s == '-' || (loose && *s != '+'))) {
-            if (*s == '-') {
-                s++;
-            }
-            if (prerelease(&s, e, loose, x->pre)) {
-                return -1;
-            }
-        }
-        if (s < e && *s == '+') {
-            s++;
-            if (build(&s, e)) {
-                return -1;
-            }
-        }
-    }
-    return s == e ? 0 : -1;
+    return x->count == 3 ? tail(s, e, loose, x->pre) : (s == e ? 0 : -1);
 }
 
 static int

@@ -43,7 +43,8 @@ const char *dd__debian_release(const char *codename)
     return NULL;
 }
 
-static const char *urgency(const char *u)
+/* Debian urgency -> severity ("not yet assigned" and unknown: NULL) */
+const char *dd__urgency_severity(const char *u)
 {
     if (!u) {
         return NULL;
@@ -143,7 +144,7 @@ int dd__feed_debian_json(dd__importer *im,
                               status,
                               !strcmp(status, "fixed") ? fv : NULL,
                               NULL,
-                              urgency(ug)};
+                              dd__urgency_severity(ug)};
                 if ((rc = dd__imp_affected(im, row, &a))) {
                     json_decref(r);
                     return rc;

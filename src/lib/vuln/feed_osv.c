@@ -79,23 +79,6 @@ static const char *str(json_t *o, const char *k)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-static const char *urgency_severity(const char *u)
-{
-    if (!u) {
-        return NULL;
-    }
-    if (!strncmp(u, "unimportant", 11) || !strncmp(u, "low", 3)) {
-        return "LOW";
-    }
-    if (!strncmp(u, "medium", 6)) {
-        return "MEDIUM";
-    }
-    if (!strncmp(u, "high", 4)) {
-        return "HIGH";
-    }
-    return NULL;
-}
-
 static const char *ghsa_severity(const char *s)
 {
     if (!s) {
@@ -286,7 +269,7 @@ int dd__feed_osv_json(dd__importer *im,
                                                          : "affected",
                       fixed,
                       rj,
-                      urgency_severity(urg)};
+                      dd__urgency_severity(urg)};
         rc = dd__imp_affected(im, row, &a);
         free(rj); /* json_dumps() result: jansson allocator */
         if (rc) {

@@ -82,6 +82,8 @@ int dd__osv_namespace(const char *ecosystem,
                       const char **scheme);
 /* Debian codename -> release number ("bookworm" -> "12"), NULL. */
 const char *dd__debian_release(const char *codename);
+/* Debian urgency words ("low", "medium**", "unimportant") -> severity. */
+const char *dd__urgency_severity(const char *urgency);
 /* CVSS v3.x base score of a vector, -1 when it cannot be read. */
 double dd__cvss3_score(const char *vector);
 /* "LOW".."CRITICAL" for a CVSS score. */
