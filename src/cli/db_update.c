@@ -236,6 +236,24 @@ static int fetch(CURL *c,
         unlink(tmp);
         return -1;
     }
+    /* what we got must look like what the feed serves: a zip archive or
+     * a JSON document - never an HTML error page cached for ever */
+    FILE *chk = fopen(tmp, "rb");
+    unsigned char head[4] = {0};
+    size_t hn = chk ? fread(head, 1, sizeof head, chk) : 0;
+    if (chk) {
+        fclose(chk);
+    }
+    size_t fl = strlen(f->file);
+    int want_zip = fl > 4 && !strcmp(f->file + fl - 4, ".zip");
+    int ok = want_zip ? hn == 4 && !memcmp(head, "PK\3\4", 4)
+                      : hn >= 1 && (head[0] == '{' || head[0] == '[');
+    if (!ok) {
+        fprintf(stderr, "drydock: %s: the download is not a %s: not used\n",
+                url, want_zip ? "zip archive" : "JSON document");
+        unlink(tmp);
+        return -1;
+    }
     if (rename(tmp, path) != 0) {
         fprintf(stderr, "drydock: %s: %s\n", path, strerror(errno));
         unlink(tmp);

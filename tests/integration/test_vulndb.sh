@@ -255,6 +255,15 @@ if command -v openssl >/dev/null; then
   else
     fail "db update conditional: rc=$rc $(echo "$out" | head -3)"
   fi
+  # a mirror serving an error page instead of JSON: refused, cache kept
+  cp "$M/www/v3.22/main.json" "$M/good.json"
+  echo '<html>503</html>' > "$M/www/v3.22/main.json"
+  touch -d '2099-01-01' "$M/www/v3.22/main.json"
+  out=$("$DD" db update -q --db "$UDB" --feeds alpine --mirror "https://127.0.0.1:$PORT/" --ca-file "$M/cert.pem" 2>&1); rc=$?
+  [ $rc = 3 ] && [[ "$out" == *"not a JSON document"* ]] && grep -q zlib "$(dirname "$UDB")/feeds/alpine-v3.22-main.json" &&
+    pass "db update refuses a download that is not the feed's format; the cached copy stays" ||
+    fail "db update format check: rc=$rc $out"
+  cp "$M/good.json" "$M/www/v3.22/main.json"
   "$DD" db update -q --db "$T/upd2/drydock.db" --feeds alpine --mirror "https://127.0.0.1:$PORT/" > /dev/null 2> "$T/tls.err"; rc=$?
   [ $rc = 3 ] && grep -qi 'certificate' "$T/tls.err" && pass "db update refuses a server whose certificate it cannot verify" ||
     fail "db update TLS verification: rc=$rc $(head -c 200 "$T/tls.err")"
