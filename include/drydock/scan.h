@@ -22,16 +22,20 @@
 DD_BEGIN_DECLS
 
 #define DD_ANALYZE_PACKAGES 0x1u
+#define DD_ANALYZE_SECRETS  0x2u
 
 #define DD_SCAN_OPTS_VERSION 1
 typedef struct dd_scan_opts {
     unsigned version;
     dd_walk_opts walk;
     unsigned analyzers; /* DD_ANALYZE_* bits; 0 = all */
+    /* secrets: JSON file with extra rules, disabled ids and allow-lists
+     * (README "Secrets"), or NULL */
+    const char *secret_config;
 } dd_scan_opts;
-#define DD_SCAN_OPTS_INIT                          \
-    {                                              \
-        DD_SCAN_OPTS_VERSION, DD_WALK_OPTS_INIT, 0 \
+#define DD_SCAN_OPTS_INIT                                \
+    {                                                    \
+        DD_SCAN_OPTS_VERSION, DD_WALK_OPTS_INIT, 0, NULL \
     }
 
 typedef struct dd_scan dd_scan;

@@ -27,6 +27,7 @@ typedef struct cli_common {
     int fail_on; /* dd_severity, DD_SEV_UNKNOWN = never */
     dd_limits limits;
     unsigned threads;
+    const char *secret_config; /* scan --secret-config */
 } cli_common;
 
 /* Parse an option shared by the image commands. Returns 1 when consumed

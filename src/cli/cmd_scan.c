@@ -16,10 +16,13 @@ static const char usage[] =
     "                    [--scanners vuln,secret,malware,config]\n"
     "                    [--severity LIST] [--ignore-unfixed]\n"
     "                    [--ignore-file PATH] [--exit-code N] [--db PATH]\n"
-    "                    [--db-max-age DAYS] [options]\n"
+    "                    [--db-max-age DAYS] [--secret-config PATH]\n"
+    "                    [options]\n"
     "\n"
-    "  --scanners L      which scanners run (default all; this release has\n"
-    "                    vuln - the others arrive with later releases)\n"
+    "  --scanners L      which scanners run (default all: vuln and secret in\n"
+    "                    this release; malware and config arrive later)\n"
+    "  --secret-config P JSON file: extra secret rules, rule ids to disable,\n"
+    "                    allow-listed paths and values (README \"Secrets\")\n"
     "  --severity L      report only these severities, e.g. HIGH,CRITICAL\n"
     "  --ignore-unfixed  drop vulnerabilities that have no fixed version\n"
     "  --ignore-file P   ids to ignore, one per line: ID [exp:YYYY-MM-DD]\n"
@@ -210,13 +213,19 @@ static json_t *finding_json(const dd_finding *f, const dd_image_info *in)
     const char *step = f->history >= 0 && (size_t)f->history < in->n_history
                            ? in->history[f->history].created_by
                            : NULL;
-    json_object_set_new(o, "created_by", js(step));
+    /* a secret finding's history step may hold the secret itself: give
+     * the step's index, not its text */
+    json_object_set_new(o, "created_by",
+                        f->kind == DD_KIND_SECRET ? json_null() : js(step));
+    json_object_set_new(
+        o, "history", f->history >= 0 ? json_integer(f->history) : json_null());
     json_object_set_new(o, "offset",
                         f->has_offset ? json_integer((json_int_t)f->offset)
                                       : json_null());
     json_object_set_new(o, "deleted_in_layer",
                         f->deleted_in >= 0 ? json_integer(f->deleted_in)
                                            : json_null());
+    json_object_set_new(o, "evidence", js(f->evidence));
     if (f->vuln) {
         const dd_vuln_info *v = f->vuln;
         json_t *x = json_object();
@@ -409,9 +418,23 @@ static void table(FILE *out,
                 fprintf(out, "\nOther findings\n");
             }
             const dd_finding *f = c->f[i];
-            fprintf(out, "  %-8s %-30s layer %d %s%s: %s\n",
-                    dd_severity_name(f->severity), f->rule_id, f->layer,
-                    f->path ? "/" : "", f->path ? f->path : "", f->title);
+            char where[64] = "";
+            if (f->layer >= 0) {
+                snprintf(where, sizeof where, "layer %d ", f->layer);
+            }
+            fprintf(out, "  %-8s %-26s %s%s%s%s: %s",
+                    dd_severity_name(f->severity), f->rule_id, where,
+                    f->path ? "/" : "", f->path ? f->path : "",
+                    f->path ? " " : "", f->title);
+            if (f->evidence) {
+                fprintf(out, " [%s]", f->evidence);
+            }
+            if (f->deleted_in >= 0) {
+                fprintf(out,
+                        " - deleted in layer %d, still shipped in layer %d",
+                        f->deleted_in, f->layer);
+            }
+            fputc('\n', out);
         }
     }
     fprintf(out,
@@ -455,6 +478,8 @@ int cmd_scan(int argc, char **argv)
             ignfile = v, i++;
         } else if (!strcmp(a, "--scanners") && v) {
             scanners = v, i++;
+        } else if (!strcmp(a, "--secret-config") && v) {
+            c.secret_config = v, i++;
         } else if (!strcmp(a, "--ignore-unfixed")) {
             cx.ignore_unfixed = 1;
         } else if (!strcmp(a, "--exit-code") && v) {
@@ -507,7 +532,7 @@ int cmd_scan(int argc, char **argv)
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
-    int want_vuln = 0;
+    int want_vuln = 0, want_secret = 0;
     char sc[256];
     snprintf(sc, sizeof sc, "%s", scanners);
     char *save = NULL;
@@ -515,8 +540,9 @@ int cmd_scan(int argc, char **argv)
          t = strtok_r(NULL, ",", &save)) {
         if (!strcmp(t, "vuln")) {
             want_vuln = 1;
-        } else if (!strcmp(t, "secret") || !strcmp(t, "malware") ||
-                   !strcmp(t, "config")) {
+        } else if (!strcmp(t, "secret")) {
+            want_secret = 1;
+        } else if (!strcmp(t, "malware") || !strcmp(t, "config")) {
             if (strcmp(scanners, "vuln,secret,malware,config")) {
                 fprintf(stderr,
                         "warning: the %s scanner is not in this "
@@ -550,7 +576,10 @@ int cmd_scan(int argc, char **argv)
         rc = EXIT_UNREADABLE;
         goto done;
     }
-    if ((rc = cli_open_scan(&c, 0, DD_ANALYZE_PACKAGES, &img, &scan))) {
+    if ((rc = cli_open_scan(&c, 0,
+                            (want_vuln ? DD_ANALYZE_PACKAGES : 0) |
+                                (want_secret ? DD_ANALYZE_SECRETS : 0),
+                            &img, &scan))) {
         goto done;
     }
     if (want_vuln) {

@@ -233,6 +233,7 @@ int cli_open_scan(const cli_common *c,
     int bar;
     so.walk = walk_opts(c, hash_files, &bar);
     so.analyzers = analyzers;
+    so.secret_config = c->secret_config;
     return walk_done(dd_scan_run(scan, *img, &so, &err), bar, &err, img);
 }
 

@@ -7,11 +7,14 @@
 #include "analyze/analyzer.h"
 #include "layer/walk_int.h"
 #include "pkg/inventory.h"
+#include "secret/secret_int.h"
 
 #define MAX_ANALYZERS 8
 
 struct dd_scan {
-    dd__analyzer pkg;
+    dd__analyzer pkg, sec;
+    dd__secret_engine *engine;
+    dd__secret_analyzer sa;
     const dd__analyzer *list[MAX_ANALYZERS];
     size_t n;
     dd_walk *walk;
@@ -42,7 +45,25 @@ int dd_scan_run(dd_scan **out,
         pkg_index = s->n;
         s->list[s->n++] = &s->pkg;
     }
+    if (which & DD_ANALYZE_SECRETS) {
+        int r = dd__secret_engine_new(&s->engine, opts->secret_config, err);
+        if (r) {
+            dd_scan_free(s);
+            return r;
+        }
+        s->sa.engine = s->engine;
+        s->sa.info = dd_image_info_get(img);
+        dd__secret_analyzer_init(&s->sec, &s->sa);
+        s->list[s->n++] = &s->sec;
+    }
     int rc = dd__walk_run_with(&s->walk, img, &opts->walk, s->list, s->n, err);
+    if (!rc && (which & DD_ANALYZE_SECRETS)) {
+        rc = dd__secret_scan_config(&s->sa, s->walk->findings);
+        if (rc) {
+            dd__error_set(err, rc, "scanning the image config: %s",
+                          dd_strerror(rc));
+        }
+    }
     if (!rc && (which & DD_ANALYZE_PACKAGES)) {
         rc = dd__inventory_build(&s->inv, s->walk, pkg_index, img);
         if (rc) {
@@ -65,6 +86,7 @@ void dd_scan_free(dd_scan *s)
     }
     dd__inventory_free(s->inv);
     dd_walk_free(s->walk);
+    dd__secret_engine_free(s->engine);
     dd__free(s);
 }
 

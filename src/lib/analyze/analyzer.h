@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "drydock/finding.h"
 #include "drydock/walk.h"
 
 typedef struct dd__analyzer {
@@ -30,7 +31,9 @@ typedef struct dd__analyzer {
     unsigned version; /* bump when results change (layer cache key) */
     void *self;
     uint64_t (*wants)(void *self, const dd_fs_node *n);
-    void *(*layer_begin)(void *self, size_t layer); /* NULL = ENOMEM */
+    /* NULL = ENOMEM; `findings` is the layer's finding list (borrowed,
+     * same thread), where analyzers report what they find */
+    void *(*layer_begin)(void *self, size_t layer, dd_findings *findings);
     /* 0, or DD_ENOMEM to abort the walk */
     int (*file)(void *self,
                 void *layer_state,

@@ -551,7 +551,7 @@ static void process_layer(shared *sh, dd_layer_result *r, uint8_t *buf)
         }
         for (size_t i = 0; i < sh->n_analyzers; i++) {
             const dd__analyzer *a = sh->analyzers[i];
-            r->astate[i] = a->layer_begin(a->self, r->index);
+            r->astate[i] = a->layer_begin(a->self, r->index, r->findings);
             if (!r->astate[i]) {
                 dd__error_set(&r->err, DD_ENOMEM, "out of memory");
                 r->io_failed = 1;

@@ -131,10 +131,11 @@ static uint64_t wants(void *self, const dd_fs_node *n)
     return k < 0 ? 0 : limit_for(k);
 }
 
-static void *layer_begin(void *self, size_t layer)
+static void *layer_begin(void *self, size_t layer, dd_findings *findings)
 {
     (void)self;
     (void)layer;
+    (void)findings;
     lstate *s = dd__calloc(1, sizeof *s);
     if (!s) {
         return NULL;

@@ -1,0 +1,149 @@
+/*
+ * lib/secret/analyzer.c - the secret analyzer in the walk, and the scan of
+ * the image configuration (Env, Labels, Cmd, Entrypoint, history).
+ *
+ * Every regular file of every layer is offered (up to 16 MiB; binary
+ * files - a NUL in the first 8 KiB - only to the rules marked BINARY and
+ * only in their first 256 KiB). Findings go to the layer's list, so a
+ * secret in a file that a later layer deleted is reported with
+ * deleted_in set: its bytes still ship in the lower layer.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "secret_int.h"
+#include "../analyze/analyzer.h"
+#include "../findings_int.h"
+
+#define MAX_FILE (16u << 20)
+#define MAX_BINARY (256u << 10)
+
+typedef struct lstate {
+    dd__secret_analyzer *an;
+    size_t layer;
+    dd_findings *findings;
+} lstate;
+
+typedef struct cbctx {
+    lstate *ls;
+    const dd_fs_node *n;
+    int history;
+    const char *where; /* config key, for image-level findings */
+    dd_findings *out;
+    int layer;
+    const char *digest;
+} cbctx;
+
+static uint64_t wants(void *self, const dd_fs_node *n)
+{
+    (void)self;
+    return n->size ? MAX_FILE : 0;
+}
+
+static void *layer_begin(void *self, size_t layer, dd_findings *findings)
+{
+    lstate *s = dd__calloc(1, sizeof *s);
+    if (s) {
+        s->an = self;
+        s->layer = layer;
+        s->findings = findings;
+    }
+    return s;
+}
+
+static void layer_free(void *self, void *st)
+{
+    (void)self;
+    dd__free(st);
+}
+
+static int on_match(void *ctx, const dd__secret_match *m)
+{
+    cbctx *c = ctx;
+    dd_finding_spec sp = {DD_KIND_SECRET,
+                          m->severity,
+                          m->rule_id,
+                          c->n ? c->n->path : NULL,
+                          c->digest,
+                          m->redacted,
+                          c->layer,
+                          c->history,
+                          c->n != NULL,
+                          c->n ? c->n->offset : 0};
+    if (c->n) {
+        return dd__findings_add(c->out, &sp, "%s (%s, line %zu)", m->title,
+                                m->category, m->line);
+    }
+    return dd__findings_add(c->out, &sp, "%s in the image config %s (%s)",
+                            m->title, c->where, m->category);
+}
+
+static int on_file(void *self, void *st, const dd_fs_node *n,
+                   const uint8_t *data, size_t len, int truncated)
+{
+    (void)self;
+    (void)truncated;
+    lstate *s = st;
+    const dd_image_info *info = s->an->info;
+    const dd_layer_desc *ld = &info->layers[s->layer];
+    int binary = memchr(data, 0, len < 8192 ? len : 8192) != NULL;
+    cbctx c = {s, n, ld->history, NULL, s->findings, (int)s->layer,
+               ld->diff_id ? ld->diff_id : ld->digest};
+    return dd__secret_scan(s->an->engine, n->path, data,
+                           binary && len > MAX_BINARY ? MAX_BINARY : len,
+                           on_match, &c);
+}
+
+void dd__secret_analyzer_init(dd__analyzer *a, dd__secret_analyzer *sa)
+{
+    memset(a, 0, sizeof *a);
+    a->name = "secrets";
+    a->version = 1;
+    a->self = sa;
+    a->wants = wants;
+    a->layer_begin = layer_begin;
+    a->file = on_file;
+    a->layer_free = layer_free;
+}
+
+static int scan_str(dd__secret_analyzer *sa, dd_findings *out,
+                    const char *where, int history, const char *text)
+{
+    if (!text || !*text) {
+        return 0;
+    }
+    cbctx c = {NULL, NULL, history, where, out, -1, NULL};
+    return dd__secret_scan(sa->engine, NULL, (const uint8_t *)text,
+                           strlen(text), on_match, &c);
+}
+
+int dd__secret_scan_config(dd__secret_analyzer *sa, dd_findings *out)
+{
+    const dd_image_info *in = sa->info;
+    int rc = 0;
+    char where[64];
+    for (size_t i = 0; i < in->n_env && !rc; i++) {
+        snprintf(where, sizeof where, "Env[%zu]", i);
+        rc = scan_str(sa, out, where, -1, in->env[i]);
+    }
+    for (size_t i = 0; i < in->n_labels && !rc; i++) {
+        char *kv = dd__asprintf("%s=%s", in->labels[i].key,
+                                in->labels[i].value);
+        snprintf(where, sizeof where, "Labels[%zu]", i);
+        rc = kv ? scan_str(sa, out, where, -1, kv) : DD_ENOMEM;
+        dd__free(kv);
+    }
+    for (size_t i = 0; i < in->n_cmd && !rc; i++) {
+        snprintf(where, sizeof where, "Cmd[%zu]", i);
+        rc = scan_str(sa, out, where, -1, in->cmd[i]);
+    }
+    for (size_t i = 0; i < in->n_entrypoint && !rc; i++) {
+        snprintf(where, sizeof where, "Entrypoint[%zu]", i);
+        rc = scan_str(sa, out, where, -1, in->entrypoint[i]);
+    }
+    for (size_t i = 0; i < in->n_history && !rc; i++) {
+        snprintf(where, sizeof where, "history[%zu].created_by", i);
+        rc = scan_str(sa, out, where, (int)i, in->history[i].created_by);
+    }
+    return rc;
+}

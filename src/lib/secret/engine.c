@@ -1,0 +1,823 @@
+/*
+ * lib/secret/engine.c - keyword prefilter (Aho-Corasick), PCRE2/JIT
+ * confirmation around hits, entropy and allow-lists. See secret.h.
+ *
+ * Why PCRE2 with JIT and our own Aho-Corasick rather than Hyperscan: the
+ * rules need capture groups (the secret inside its context) which
+ * Hyperscan does not report, and Debian 12's Vectorscan/Hyperscan
+ * packages are x86-specific; a keyword pass over the whole buffer plus
+ * JIT regexes on small windows gives the same "one pass over the bytes"
+ * property. Regex work is bounded by the windows and by a PCRE2 match
+ * limit, so a crafted file cannot make a rule backtrack for long.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <jansson.h>
+#include <math.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "secret.h"
+#include "../../util/util.h"
+
+#define MAX_RULES 512
+#define MAX_KEYWORDS 2048
+#define MATCH_LIMIT 200000
+#define DEFAULT_WINDOW 1024
+#define BINARY_SNIFF 8192
+
+typedef struct crule {
+    dd__secret_rule r; /* strings owned by the engine (arena-like) */
+    pcre2_code *re;
+    pcre2_code *path_re;
+} crule;
+
+typedef struct kw_out {
+    uint16_t rule;
+    uint16_t len;
+    int next; /* next output of the same state, -1 */
+} kw_out;
+
+struct dd__secret_engine {
+    crule rules[MAX_RULES];
+    size_t n_rules;
+    /* Aho-Corasick over lowercase bytes */
+    int32_t *delta; /* n_states * 256 */
+    int *out_head;  /* per state, index into outs or -1 */
+    size_t n_states, cap_states;
+    dd_vec outs; /* kw_out */
+    pcre2_code *allow_values[64], *allow_paths[64];
+    size_t n_allow_values, n_allow_paths;
+    pcre2_match_context *mctx;
+    pcre2_code *generic_files, *generic_deny;
+    uint8_t lower[256];
+    dd_vec owned; /* char * strings to free */
+};
+
+/* generic values containing one of these are placeholders */
+static const char *const STOP_WORDS[] = {
+    "example", "sample",  "dummy", "placeholder", "changeme", "change_me",
+    "xxxxxx",  "******",  "your_", "yourpass",    "redacted", "insert_",
+    "replace", "<",       ">",     "${",          "{{",       "%(",
+    "$(",      "notasecret", "todo"};
+/* ... and these, when they are the whole value */
+static const char *const STOP_VALUES[] = {
+    "password", "passwd", "secret", "changeit", "null", "none", "true",
+    "false",    "undefined", "empty", "string", "pass", "admin"};
+
+/* Generic assignment rules look only at configuration-like files outside
+ * the system's libraries and documentation. */
+static const char GENERIC_FILES[] =
+    "(^|/)(\\.env[^/]*|[^/]*\\.(env|properties|ini|cfg|conf|cnf|ya?ml|json|"
+    "xml|toml|php|sh|bash|ps1|tf|tfvars|py|rb|js|ts|go|java|cs|groovy|gradle|"
+    "sql)|Dockerfile[^/]*|docker-compose[^/]*|credentials|secrets?[^/]*|"
+    "settings[^/]*|config)$";
+static const char GENERIC_DENY[] =
+    "^(usr/(share|lib|lib32|lib64|libexec|include|src)/|lib/|"
+    "usr/local/lib/(node_modules|python[^/]*)/|opt/[^/]+/lib/)|"
+    "/node_modules/|/site-packages/|/dist-packages/";
+
+static const char *const ALLOW_PATHS[] = {
+    "^usr/share/(doc|man|info|locale|i18n|zoneinfo|common-licenses)/",
+    "^usr/include/",
+    "^usr/lib/(python3[^/]*|python2[^/]*)/(dist|site)-packages/.*/tests?/",
+    "^usr/share/perl5?/.*\\.pm$",
+};
+
+static char *own(dd__secret_engine *e, const char *s)
+{
+    char *c = s ? dd__strdup(s) : NULL;
+    char **slot = c ? dd__vec_push(&e->owned) : NULL;
+    if (!slot) {
+        dd__free(c);
+        return NULL;
+    }
+    *slot = c;
+    return c;
+}
+
+static int add_state(dd__secret_engine *e)
+{
+    if (e->n_states == e->cap_states) {
+        size_t nc = e->cap_states ? 2 * e->cap_states : 256;
+        int32_t *d = dd__realloc(e->delta, nc * 256 * sizeof *d);
+        if (!d) {
+            return -1;
+        }
+        e->delta = d;
+        int *o = dd__realloc(e->out_head, nc * sizeof *o);
+        if (!o) {
+            return -1;
+        }
+        e->out_head = o;
+        e->cap_states = nc;
+    }
+    memset(e->delta + e->n_states * 256, 0xff, 256 * sizeof *e->delta);
+    e->out_head[e->n_states] = -1;
+    return (int)e->n_states++;
+}
+
+static unsigned char low(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+static int add_keyword(dd__secret_engine *e, const char *k, size_t n,
+                       size_t rule)
+{
+    int s = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = low((unsigned char)k[i]);
+        int32_t nx = e->delta[(size_t)s * 256 + c];
+        if (nx < 0) {
+            nx = add_state(e);
+            if (nx < 0) {
+                return DD_ENOMEM;
+            }
+            e->delta[(size_t)s * 256 + c] = nx;
+        }
+        s = nx;
+    }
+    kw_out *o = dd__vec_push(&e->outs);
+    if (!o) {
+        return DD_ENOMEM;
+    }
+    o->rule = (uint16_t)rule;
+    o->len = (uint16_t)n;
+    o->next = e->out_head[s];
+    e->out_head[s] = (int)e->outs.len - 1;
+    return 0;
+}
+
+/* Turn the trie into a full automaton (BFS over failure links). */
+static int finish_automaton(dd__secret_engine *e)
+{
+    int *fail = dd__calloc(e->n_states + 1, sizeof *fail);
+    int *queue = dd__calloc(e->n_states + 1, sizeof *queue);
+    if (!fail || !queue) {
+        dd__free(fail);
+        dd__free(queue);
+        return DD_ENOMEM;
+    }
+    size_t qh = 0, qt = 0;
+    for (int c = 0; c < 256; c++) {
+        int32_t nx = e->delta[c];
+        if (nx < 0) {
+            e->delta[c] = 0;
+        } else {
+            fail[nx] = 0;
+            queue[qt++] = nx;
+        }
+    }
+    while (qh < qt) {
+        int s = queue[qh++];
+        /* outputs of the failure state are outputs of s too: link the
+         * chains (append fail's chain at the end of s's) */
+        if (e->out_head[fail[s]] >= 0) {
+            if (e->out_head[s] < 0) {
+                e->out_head[s] = e->out_head[fail[s]];
+            } else {
+                int k = e->out_head[s];
+                while (DD_VEC_AT(&e->outs, kw_out, (size_t)k)->next >= 0) {
+                    k = DD_VEC_AT(&e->outs, kw_out, (size_t)k)->next;
+                }
+                DD_VEC_AT(&e->outs, kw_out, (size_t)k)->next =
+                    e->out_head[fail[s]];
+            }
+        }
+        for (int c = 0; c < 256; c++) {
+            int32_t *t = &e->delta[(size_t)s * 256 + c];
+            if (*t < 0) {
+                *t = e->delta[(size_t)fail[s] * 256 + c];
+            } else {
+                fail[*t] = e->delta[(size_t)fail[s] * 256 + c];
+                queue[qt++] = *t;
+            }
+        }
+    }
+    dd__free(fail);
+    dd__free(queue);
+    /* fold "this state has outputs" into the transitions: an entry is
+     * next * 2 + flag, so the scan loop touches out_head only on hits */
+    for (size_t i = 0; i < e->n_states * 256; i++) {
+        int32_t nx = e->delta[i];
+        e->delta[i] = nx * 2 + (e->out_head[nx] >= 0);
+    }
+    for (int c = 0; c < 256; c++) {
+        e->lower[c] = low((unsigned char)c);
+    }
+    return 0;
+}
+
+static pcre2_code *compile(const char *re, char *why, size_t n)
+{
+    int ec = 0;
+    PCRE2_SIZE eo = 0;
+    pcre2_code *c = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
+                                  PCRE2_UTF | PCRE2_NO_UTF_CHECK |
+                                      PCRE2_MATCH_INVALID_UTF,
+                                  &ec, &eo, NULL);
+    if (!c) {
+        PCRE2_UCHAR msg[160];
+        pcre2_get_error_message(ec, msg, sizeof msg);
+        snprintf(why, n, "at offset %zu: %s", (size_t)eo, (char *)msg);
+        return NULL;
+    }
+    pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);
+    return c;
+}
+
+static int add_rule(dd__secret_engine *e, const dd__secret_rule *r,
+                    dd_error *err)
+{
+    if (e->n_rules >= MAX_RULES) {
+        return dd__error_set(err, DD_ELIMIT, "more than %d secret rules",
+                             MAX_RULES);
+    }
+    crule *c = &e->rules[e->n_rules];
+    memset(c, 0, sizeof *c);
+    c->r = *r;
+    char why[200];
+    c->re = compile(r->regex, why, sizeof why);
+    if (!c->re) {
+        return dd__error_set(err, DD_EINVALID, "secret rule %s: regex %s",
+                             r->id, why);
+    }
+    if (r->path_regex && !(c->path_re = compile(r->path_regex, why,
+                                                 sizeof why))) {
+        pcre2_code_free(c->re);
+        return dd__error_set(err, DD_EINVALID,
+                             "secret rule %s: path regex %s", r->id, why);
+    }
+    for (const char *k = r->keywords; k && *k;) {
+        size_t n = strcspn(k, "|");
+        if (n && add_keyword(e, k, n, e->n_rules)) {
+            return dd__error_set(err, DD_ENOMEM, "out of memory");
+        }
+        k += n + (k[n] == '|');
+    }
+    e->n_rules++;
+    return 0;
+}
+
+void dd__secret_engine_free(dd__secret_engine *e)
+{
+    if (!e) {
+        return;
+    }
+    for (size_t i = 0; i < e->n_rules; i++) {
+        pcre2_code_free(e->rules[i].re);
+        pcre2_code_free(e->rules[i].path_re);
+    }
+    for (size_t i = 0; i < e->n_allow_values; i++) {
+        pcre2_code_free(e->allow_values[i]);
+    }
+    for (size_t i = 0; i < e->n_allow_paths; i++) {
+        pcre2_code_free(e->allow_paths[i]);
+    }
+    for (size_t i = 0; i < e->owned.len; i++) {
+        dd__free(*DD_VEC_AT(&e->owned, char *, i));
+    }
+    dd__vec_free(&e->owned);
+    dd__vec_free(&e->outs);
+    pcre2_match_context_free(e->mctx);
+    pcre2_code_free(e->generic_files);
+    pcre2_code_free(e->generic_deny);
+    dd__free(e->delta);
+    dd__free(e->out_head);
+    dd__free(e);
+}
+
+size_t dd__secret_rule_count(const dd__secret_engine *e)
+{
+    return e->n_rules;
+}
+
+static dd_severity sev_word(const char *s)
+{
+    static const char *const n[] = {"UNKNOWN", "INFO", "LOW", "MEDIUM", "HIGH",
+                                    "CRITICAL"};
+    for (int i = 0; s && i < 6; i++) {
+        if (!strcasecmp(s, n[i])) {
+            return (dd_severity)i;
+        }
+    }
+    return DD_SEV_UNKNOWN;
+}
+
+static int in_list(json_t *arr, const char *id)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v)
+    {
+        if (json_is_string(v) && !strcmp(json_string_value(v), id)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int add_allow(dd__secret_engine *e, json_t *arr, pcre2_code **dst,
+                     size_t *n, const char *what, dd_error *err)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v)
+    {
+        char why[200];
+        if (!json_is_string(v) || *n >= 64) {
+            return dd__error_set(err, DD_EINVALID,
+                                 "secret config: allow.%s[%zu] is not a "
+                                 "string (or more than 64 entries)",
+                                 what, i);
+        }
+        if (!(dst[*n] = compile(json_string_value(v), why, sizeof why))) {
+            return dd__error_set(err, DD_EINVALID,
+                                 "secret config: allow.%s[%zu]: %s", what, i,
+                                 why);
+        }
+        (*n)++;
+    }
+    (void)e;
+    return 0;
+}
+
+static int build(dd__secret_engine **out, json_t *cfg, dd_error *err)
+{
+    dd__secret_engine *e = dd__calloc(1, sizeof *e);
+    if (!e) {
+        return dd__error_set(err, DD_ENOMEM, "out of memory");
+    }
+    dd__vec_init(&e->outs, sizeof(kw_out));
+    dd__vec_init(&e->owned, sizeof(char *));
+    e->mctx = pcre2_match_context_create(NULL);
+    if (!e->mctx || add_state(e) < 0) {
+        dd__secret_engine_free(e);
+        return dd__error_set(err, DD_ENOMEM, "out of memory");
+    }
+    pcre2_set_match_limit(e->mctx, MATCH_LIMIT);
+    pcre2_set_depth_limit(e->mctx, 10000);
+    json_t *disable = json_object_get(cfg, "disable");
+    size_t nb;
+    const dd__secret_rule *b = dd__secret_builtin(&nb);
+    int rc = 0;
+    for (size_t i = 0; i < nb && !rc; i++) {
+        if (!in_list(disable, b[i].id)) {
+            rc = add_rule(e, &b[i], err);
+        }
+    }
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(cfg, "rules"), i, r)
+    {
+        if (rc) {
+            break;
+        }
+        const char *id = json_string_value(json_object_get(r, "id"));
+        const char *re = json_string_value(json_object_get(r, "regex"));
+        if (!id || !re) {
+            rc = dd__error_set(err, DD_EINVALID,
+                               "secret config: rules[%zu] needs \"id\" and "
+                               "\"regex\"",
+                               i);
+            break;
+        }
+        dd_buf kw;
+        dd__buf_init(&kw, 1u << 16);
+        size_t k;
+        json_t *kv;
+        json_array_foreach(json_object_get(r, "keywords"), k, kv)
+        {
+            if (json_is_string(kv)) {
+                if (kw.len) {
+                    dd__buf_add(&kw, "|", 1);
+                }
+                dd__buf_addstr(&kw, json_string_value(kv));
+            }
+        }
+        if (!kw.len) {
+            dd__buf_free(&kw);
+            rc = dd__error_set(err, DD_EINVALID,
+                               "secret config: rule %s has no keywords (the "
+                               "prefilter needs at least one)",
+                               id);
+            break;
+        }
+        for (char *p = kw.ptr; *p; p++) {
+            *p = (char)low((unsigned char)*p);
+        }
+        json_t *g = json_object_get(r, "secret_group");
+        json_t *me = json_object_get(r, "min_entropy");
+        dd__secret_rule nr = {
+            own(e, id),
+            own(e, json_string_value(json_object_get(r, "category"))
+                       ? json_string_value(json_object_get(r, "category"))
+                       : "custom"),
+            sev_word(json_string_value(json_object_get(r, "severity"))),
+            own(e, json_string_value(json_object_get(r, "title"))
+                       ? json_string_value(json_object_get(r, "title"))
+                       : id),
+            own(e, kw.ptr),
+            own(e, re),
+            json_is_integer(g) ? (int)json_integer_value(g) : 0,
+            json_is_number(me) ? json_number_value(me) : 0,
+            0,
+            NULL,
+            0};
+        dd__buf_free(&kw);
+        if (nr.severity == DD_SEV_UNKNOWN) {
+            nr.severity = DD_SEV_HIGH;
+        }
+        if (!nr.id || !nr.category || !nr.title || !nr.keywords ||
+            !nr.regex) {
+            rc = dd__error_set(err, DD_ENOMEM, "out of memory");
+            break;
+        }
+        rc = add_rule(e, &nr, err);
+    }
+    json_t *allow = json_object_get(cfg, "allow");
+    if (!rc) {
+        rc = add_allow(e, json_object_get(allow, "values"), e->allow_values,
+                       &e->n_allow_values, "values", err);
+    }
+    if (!rc) {
+        rc = add_allow(e, json_object_get(allow, "paths"), e->allow_paths,
+                       &e->n_allow_paths, "paths", err);
+    }
+    for (size_t k = 0; !rc && k < sizeof ALLOW_PATHS / sizeof *ALLOW_PATHS;
+         k++) {
+        char why[200];
+        if (e->n_allow_paths >= 64 ||
+            !(e->allow_paths[e->n_allow_paths++] =
+                  compile(ALLOW_PATHS[k], why, sizeof why))) {
+            rc = dd__error_set(err, DD_EINVALID, "built-in allow path: %s",
+                               why);
+        }
+    }
+    if (!rc) {
+        char why[200];
+        if (!(e->generic_files = compile(GENERIC_FILES, why, sizeof why)) ||
+            !(e->generic_deny = compile(GENERIC_DENY, why, sizeof why))) {
+            rc = dd__error_set(err, DD_EINVALID, "generic paths: %s", why);
+        }
+    }
+    if (!rc && finish_automaton(e)) {
+        rc = dd__error_set(err, DD_ENOMEM, "out of memory");
+    }
+    if (rc) {
+        dd__secret_engine_free(e);
+        return rc;
+    }
+    *out = e;
+    return 0;
+}
+
+int dd__secret_engine_new_from(dd__secret_engine **out,
+                               const char *config,
+                               size_t len,
+                               dd_error *err)
+{
+    dd__error_clear(err);
+    json_t *cfg = NULL;
+    if (config) {
+        json_error_t je;
+        cfg = json_loadb(config, len, JSON_REJECT_DUPLICATES, &je);
+        if (!json_is_object(cfg)) {
+            json_decref(cfg);
+            return dd__error_set(err, DD_EINVALID,
+                                 "secret config: line %d: %s", je.line,
+                                 cfg ? "not an object" : je.text);
+        }
+    }
+    int rc = build(out, cfg, err);
+    json_decref(cfg);
+    return rc;
+}
+
+int dd__secret_engine_new(dd__secret_engine **out,
+                          const char *config_path,
+                          dd_error *err)
+{
+    if (!config_path) {
+        return dd__secret_engine_new_from(out, NULL, 0, err);
+    }
+    FILE *f = fopen(config_path, "rb");
+    if (!f) {
+        return dd__error_set(err, DD_ENOTFOUND, "%s: cannot open",
+                             config_path);
+    }
+    dd_buf b;
+    dd__buf_init(&b, 4u << 20);
+    char chunk[8192];
+    size_t n;
+    int rc = 0;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && !rc) {
+        rc = dd__buf_add(&b, chunk, n);
+    }
+    fclose(f);
+    if (rc) {
+        dd__buf_free(&b);
+        return dd__error_set(err, rc, "%s: too large or out of memory",
+                             config_path);
+    }
+    rc = dd__secret_engine_new_from(out, b.ptr ? b.ptr : "", b.len, err);
+    if (rc && err) {
+        char m[sizeof err->message];
+        memcpy(m, err->message, sizeof m);
+        dd__error_set(err, rc, "%.200s: %.800s", config_path, m);
+    }
+    dd__buf_free(&b);
+    return rc;
+}
+
+/* ---- scanning ---------------------------------------------------------- */
+
+static double entropy(const uint8_t *p, size_t n)
+{
+    if (!n) {
+        return 0;
+    }
+    unsigned cnt[256] = {0};
+    for (size_t i = 0; i < n; i++) {
+        cnt[p[i]]++;
+    }
+    double h = 0;
+    for (int i = 0; i < 256; i++) {
+        if (cnt[i]) {
+            double q = (double)cnt[i] / (double)n;
+            h -= q * log2(q);
+        }
+    }
+    return h;
+}
+
+static int ci_contains(const uint8_t *p, size_t n, const char *w)
+{
+    size_t wl = strlen(w);
+    for (size_t i = 0; i + wl <= n; i++) {
+        size_t k = 0;
+        while (k < wl && low(p[i + k]) == (unsigned char)w[k]) {
+            k++;
+        }
+        if (k == wl) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int re_hit(pcre2_code *re, const uint8_t *p, size_t n,
+                  pcre2_match_context *mctx)
+{
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+    int r = md ? pcre2_match(re, p, n, 0, 0, md, mctx) : -1;
+    pcre2_match_data_free(md);
+    return r >= 0;
+}
+
+static void redact(const uint8_t *p, size_t n, char *out, size_t on)
+{
+    if (n < 12) {
+        snprintf(out, on, "****");
+        return;
+    }
+    char a[5], z[5];
+    for (int i = 0; i < 4; i++) {
+        a[i] = p[i] >= 0x20 && p[i] < 0x7f ? (char)p[i] : '?';
+        z[i] = p[n - 4 + (size_t)i] >= 0x20 && p[n - 4 + (size_t)i] < 0x7f
+                   ? (char)p[n - 4 + (size_t)i]
+                   : '?';
+    }
+    a[4] = z[4] = '\0';
+    snprintf(out, on, "%s****%s (%zu chars)", a, z, n);
+}
+
+/* A generic assignment's value must look like a credential, not code,
+ * a path or a word: no brackets, quotes, variables or blanks; not a path;
+ * and not a lowercase phrase ("elevated-privileges"). */
+static int generic_value(const uint8_t *p, size_t n)
+{
+    int digit = 0, upper = 0, other = 0;
+    if (p[0] == '/' || p[0] == '.' || p[0] == '~' || p[0] == '-') {
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        if (strchr("()[]{}`$\\ <>|;,\"'@*", c) && !(c == '@' && i)) {
+            return 0;
+        }
+        digit |= c >= '0' && c <= '9';
+        upper |= c >= 'A' && c <= 'Z';
+        other |= !(c >= 'a' && c <= 'z') && c != '-' && c != '_';
+    }
+    if (!digit && !upper && !other) {
+        return 0; /* a lowercase word or phrase */
+    }
+    return 1;
+}
+
+typedef struct hitrec {
+    uint32_t rule;
+    uint64_t pos;
+} hitrec;
+
+static int by_rule_pos(const void *x, const void *y)
+{
+    const hitrec *a = x, *b = y;
+    if (a->rule != b->rule) {
+        return a->rule < b->rule ? -1 : 1;
+    }
+    return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+int dd__secret_scan(const dd__secret_engine *e,
+                    const char *path,
+                    const uint8_t *data,
+                    size_t len,
+                    dd__secret_cb cb,
+                    void *ctx)
+{
+    size_t pl = path ? strlen(path) : 0;
+    for (size_t i = 0; path && i < e->n_allow_paths; i++) {
+        if (re_hit(e->allow_paths[i], (const uint8_t *)path, pl, e->mctx)) {
+            return 0;
+        }
+    }
+    int binary = memchr(data, 0, len < BINARY_SNIFF ? len : BINARY_SNIFF) !=
+                 NULL;
+    /* pass 1: keywords */
+    dd_vec hits;
+    dd__vec_init(&hits, sizeof(hitrec));
+    int32_t s = 0;
+    int rc = 0;
+    const int32_t *delta = e->delta;
+    const uint8_t *lower = e->lower;
+    for (size_t i = 0; i < len && !rc; i++) {
+        int32_t v = delta[(size_t)s * 256 + lower[data[i]]];
+        s = v >> 1;
+        if (!(v & 1)) {
+            continue;
+        }
+        for (int k = e->out_head[s]; k >= 0;) {
+            const kw_out *o = DD_VEC_AT(&e->outs, kw_out, (size_t)k);
+            const crule *cr = &e->rules[o->rule];
+            if (!binary || (cr->r.flags & DD_SR_BINARY)) {
+                hitrec *h = dd__vec_push(&hits);
+                if (!h) {
+                    rc = DD_ENOMEM;
+                    break;
+                }
+                h->rule = o->rule;
+                h->pos = i + 1 - o->len;
+            }
+            k = o->next;
+        }
+        if (hits.len > 100000) {
+            break; /* a file of nothing but keywords: enough to judge */
+        }
+    }
+    if (rc || !hits.len) {
+        dd__vec_free(&hits);
+        return rc;
+    }
+    qsort(hits.items, hits.len, sizeof(hitrec), by_rule_pos);
+    /* pass 2: confirm per rule around its hits; rules run in table order
+     * (specific formats before generic assignments) and a span already
+     * reported by an earlier rule is not reported again */
+    dd_vec spans;
+    dd__vec_init(&spans, 2 * sizeof(uint64_t));
+    pcre2_match_data *md = NULL;
+    uint32_t cur_rule = UINT32_MAX;
+    uint64_t done_to = 0;
+    int path_ok = 1;
+    for (size_t h = 0; h < hits.len && !rc; h++) {
+        const hitrec *hr = DD_VEC_AT(&hits, hitrec, h);
+        const crule *cr = &e->rules[hr->rule];
+        if (hr->rule != cur_rule) {
+            cur_rule = hr->rule;
+            done_to = 0;
+            pcre2_match_data_free(md);
+            md = pcre2_match_data_create_from_pattern(cr->re, NULL);
+            if (!md) {
+                rc = DD_ENOMEM;
+                break;
+            }
+            path_ok = !cr->path_re ||
+                      (path && re_hit(cr->path_re, (const uint8_t *)path, pl,
+                                      e->mctx));
+            if (path_ok && (cr->r.flags & DD_SR_GENERIC) && path) {
+                path_ok = re_hit(e->generic_files, (const uint8_t *)path, pl,
+                                 e->mctx) &&
+                          !re_hit(e->generic_deny, (const uint8_t *)path, pl,
+                                  e->mctx);
+            }
+        }
+        if (!path_ok || hr->pos < done_to) {
+            continue;
+        }
+        size_t ws = (size_t)hr->pos, back = 0;
+        while (ws > 0 && data[ws - 1] != '\n' && back < 512) {
+            ws--, back++;
+        }
+        size_t win = cr->r.window ? cr->r.window : DEFAULT_WINDOW;
+        size_t we = (size_t)hr->pos + win < len ? (size_t)hr->pos + win : len;
+        size_t at = ws;
+        while (at < we && !rc) {
+            int m = pcre2_match(cr->re, data + ws, we - ws, at - ws, 0, md,
+                                e->mctx);
+            if (m < 0) {
+                break;
+            }
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+            /* the rule's secret group; group 0 with alternatives means
+             * "the first alternative that matched" */
+            int g = cr->r.group < m ? cr->r.group : 0;
+            if (cr->r.group == 0) {
+                for (int k = 1; k < m; k++) {
+                    if (ov[2 * k] != PCRE2_UNSET) {
+                        g = k;
+                        break;
+                    }
+                }
+            }
+            size_t s0 = ws + ov[2 * g], s1 = ws + ov[2 * g + 1];
+            size_t mend = ws + ov[1];
+            at = mend > at ? mend : at + 1;
+            done_to = mend;
+            if (s1 <= s0 || ov[2 * g] == PCRE2_UNSET) {
+                continue;
+            }
+            /* trim blanks and escaped newlines around the secret */
+            while (s0 < s1 && (data[s0] == '\n' || data[s0] == '\r' ||
+                               data[s0] == ' ' || data[s0] == '\t')) {
+                s0++;
+            }
+            while (s1 > s0 && (data[s1 - 1] == '\n' || data[s1 - 1] == '\r' ||
+                               data[s1 - 1] == ' ' || data[s1 - 1] == '\t')) {
+                s1--;
+            }
+            const uint8_t *sec = data + s0;
+            size_t sl = s1 - s0;
+            if (!sl || ((cr->r.flags & DD_SR_GENERIC) && !generic_value(sec, sl))) {
+                continue;
+            }
+            if (cr->r.min_entropy > 0 && entropy(sec, sl) < cr->r.min_entropy) {
+                continue;
+            }
+            int allowed = 0;
+            for (size_t w = 0; !allowed &&
+                               w < sizeof STOP_WORDS / sizeof *STOP_WORDS;
+                 w++) {
+                /* stop-words judge generic values; specific token formats
+                 * only reject the documented example keys */
+                if ((cr->r.flags & DD_SR_GENERIC) ||
+                    !strcmp(STOP_WORDS[w], "example")) {
+                    allowed = ci_contains(sec, sl, STOP_WORDS[w]);
+                }
+            }
+            for (size_t w = 0; !allowed && (cr->r.flags & DD_SR_GENERIC) &&
+                               w < sizeof STOP_VALUES / sizeof *STOP_VALUES;
+                 w++) {
+                allowed = sl == strlen(STOP_VALUES[w]) &&
+                          ci_contains(sec, sl, STOP_VALUES[w]);
+            }
+            for (size_t v = 0; !allowed && v < e->n_allow_values; v++) {
+                allowed = re_hit(e->allow_values[v], sec, sl, e->mctx);
+            }
+            for (size_t k = 0; !allowed && k < spans.len; k++) {
+                const uint64_t *sp = DD_VEC_AT(&spans, uint64_t, 2 * k);
+                allowed = s0 < sp[1] && s1 > sp[0];
+            }
+            if (allowed) {
+                continue;
+            }
+            uint64_t *nsp = dd__vec_push(&spans);
+            if (!nsp) {
+                rc = DD_ENOMEM;
+                break;
+            }
+            nsp[0] = s0;
+            nsp[1] = s1;
+            dd__secret_match sm;
+            sm.rule_id = cr->r.id;
+            sm.category = cr->r.category;
+            sm.title = cr->r.title;
+            sm.severity = cr->r.severity;
+            sm.offset = s0;
+            /* the line where the match starts (a PEM block's BEGIN) */
+            const uint8_t *mstart = data + ws + ov[0];
+            sm.line = 1;
+            for (const uint8_t *q = data;
+                 (q = memchr(q, '\n', (size_t)(mstart - q))); q++) {
+                sm.line++;
+            }
+            redact(sec, sl, sm.redacted, sizeof sm.redacted);
+            rc = cb(ctx, &sm);
+        }
+    }
+    pcre2_match_data_free(md);
+    dd__vec_free(&spans);
+    dd__vec_free(&hits);
+    return rc;
+}
