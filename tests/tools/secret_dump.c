@@ -55,8 +55,8 @@ int main(int argc, char **argv)
         fclose(f);
         const char *base = strrchr(argv[i], '/');
         ctx c = {base ? base + 1 : argv[i]};
-        dd__secret_scan(e, c.name, (const uint8_t *)(b.ptr ? b.ptr : ""),
-                        b.len, cb, &c);
+        dd__secret_scan(e, c.name, (const uint8_t *)(b.ptr ? b.ptr : ""), b.len,
+                        cb, &c);
         dd__buf_free(&b);
     }
     dd__secret_engine_free(e);

@@ -25,16 +25,16 @@ int dd_test_main(const dd_test *tests, size_t n, int argc, char **argv);
             return;                                  \
         }                                            \
     } while (0)
-#define CHECK_STR(a, b)                                                    \
-    do {                                                                   \
-        const char *a_ = (a), *b_ = (b);                                   \
-        if (!a_ || !b_ || strcmp(a_, b_) != 0) {                           \
-            char m_[600];                                                  \
-            snprintf(m_, sizeof m_, "%s == %s (\"%s\" vs \"%s\")", #a, #b, \
-                     a_ ? a_ : "(null)", b_ ? b_ : "(null)");              \
-            dd_test_fail(__FILE__, __LINE__, m_);                          \
-            return;                                                        \
-        }                                                                  \
+#define CHECK_STR(a, b)                                                        \
+    do {                                                                       \
+        const char *a_ = (a), *b_ = (b);                                       \
+        if (!a_ || !b_ || strcmp(a_, b_) != 0) {                               \
+            char m_[600];                                                      \
+            snprintf(m_, sizeof m_, "%s == %s (\"%.250s\" vs \"%.250s\")", #a, \
+                     #b, a_ ? a_ : "(null)", b_ ? b_ : "(null)");              \
+            dd_test_fail(__FILE__, __LINE__, m_);                              \
+            return;                                                            \
+        }                                                                      \
     } while (0)
 #define TEST_LIST(...)                                                      \
     static const dd_test tests_[] = {__VA_ARGS__};                          \

@@ -15,7 +15,7 @@
 #include "../analyze/analyzer.h"
 #include "../findings_int.h"
 
-#define MAX_FILE (16u << 20)
+#define MAX_FILE   (16u << 20)
 #define MAX_BINARY (256u << 10)
 
 typedef struct lstate {
@@ -60,16 +60,11 @@ static void layer_free(void *self, void *st)
 static int on_match(void *ctx, const dd__secret_match *m)
 {
     cbctx *c = ctx;
-    dd_finding_spec sp = {DD_KIND_SECRET,
-                          m->severity,
-                          m->rule_id,
-                          c->n ? c->n->path : NULL,
-                          c->digest,
-                          m->redacted,
-                          c->layer,
-                          c->history,
-                          c->n != NULL,
-                          c->n ? c->n->offset : 0};
+    dd_finding_spec sp = {DD_KIND_SECRET, m->severity,
+                          m->rule_id,     c->n ? c->n->path : NULL,
+                          c->digest,      m->redacted,
+                          c->layer,       c->history,
+                          c->n != NULL,   c->n ? c->n->offset : 0};
     if (c->n) {
         return dd__findings_add(c->out, &sp, "%s (%s, line %zu)", m->title,
                                 m->category, m->line);
@@ -78,8 +73,12 @@ static int on_match(void *ctx, const dd__secret_match *m)
                             m->title, c->where, m->category);
 }
 
-static int on_file(void *self, void *st, const dd_fs_node *n,
-                   const uint8_t *data, size_t len, int truncated)
+static int on_file(void *self,
+                   void *st,
+                   const dd_fs_node *n,
+                   const uint8_t *data,
+                   size_t len,
+                   int truncated)
 {
     (void)self;
     (void)truncated;
@@ -87,7 +86,12 @@ static int on_file(void *self, void *st, const dd_fs_node *n,
     const dd_image_info *info = s->an->info;
     const dd_layer_desc *ld = &info->layers[s->layer];
     int binary = memchr(data, 0, len < 8192 ? len : 8192) != NULL;
-    cbctx c = {s, n, ld->history, NULL, s->findings, (int)s->layer,
+    cbctx c = {s,
+               n,
+               ld->history,
+               NULL,
+               s->findings,
+               (int)s->layer,
                ld->diff_id ? ld->diff_id : ld->digest};
     return dd__secret_scan(s->an->engine, n->path, data,
                            binary && len > MAX_BINARY ? MAX_BINARY : len,
@@ -106,8 +110,11 @@ void dd__secret_analyzer_init(dd__analyzer *a, dd__secret_analyzer *sa)
     a->layer_free = layer_free;
 }
 
-static int scan_str(dd__secret_analyzer *sa, dd_findings *out,
-                    const char *where, int history, const char *text)
+static int scan_str(dd__secret_analyzer *sa,
+                    dd_findings *out,
+                    const char *where,
+                    int history,
+                    const char *text)
 {
     if (!text || !*text) {
         return 0;
@@ -127,8 +134,8 @@ int dd__secret_scan_config(dd__secret_analyzer *sa, dd_findings *out)
         rc = scan_str(sa, out, where, -1, in->env[i]);
     }
     for (size_t i = 0; i < in->n_labels && !rc; i++) {
-        char *kv = dd__asprintf("%s=%s", in->labels[i].key,
-                                in->labels[i].value);
+        char *kv =
+            dd__asprintf("%s=%s", in->labels[i].key, in->labels[i].value);
         snprintf(where, sizeof where, "Labels[%zu]", i);
         rc = kv ? scan_str(sa, out, where, -1, kv) : DD_ENOMEM;
         dd__free(kv);

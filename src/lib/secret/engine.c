@@ -20,11 +20,11 @@
 #include "secret.h"
 #include "../../util/util.h"
 
-#define MAX_RULES 512
-#define MAX_KEYWORDS 2048
-#define MATCH_LIMIT 200000
+#define MAX_RULES      512
+#define MAX_KEYWORDS   2048
+#define MATCH_LIMIT    200000
 #define DEFAULT_WINDOW 1024
-#define BINARY_SNIFF 8192
+#define BINARY_SNIFF   8192
 
 typedef struct crule {
     dd__secret_rule r; /* strings owned by the engine (arena-like) */
@@ -56,14 +56,14 @@ struct dd__secret_engine {
 
 /* generic values containing one of these are placeholders */
 static const char *const STOP_WORDS[] = {
-    "example", "sample",  "dummy", "placeholder", "changeme", "change_me",
-    "xxxxxx",  "******",  "your_", "yourpass",    "redacted", "insert_",
-    "replace", "<",       ">",     "${",          "{{",       "%(",
+    "example", "sample",     "dummy", "placeholder", "changeme", "change_me",
+    "xxxxxx",  "******",     "your_", "yourpass",    "redacted", "insert_",
+    "replace", "<",          ">",     "${",          "{{",       "%(",
     "$(",      "notasecret", "todo"};
 /* ... and these, when they are the whole value */
 static const char *const STOP_VALUES[] = {
-    "password", "passwd", "secret", "changeit", "null", "none", "true",
-    "false",    "undefined", "empty", "string", "pass", "admin"};
+    "password", "passwd",    "secret", "changeit", "null", "none", "true",
+    "false",    "undefined", "empty",  "string",   "pass", "admin"};
 
 /* Generic assignment rules look only at configuration-like files outside
  * the system's libraries and documentation. */
@@ -122,8 +122,8 @@ static unsigned char low(unsigned char c)
     return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
 }
 
-static int add_keyword(dd__secret_engine *e, const char *k, size_t n,
-                       size_t rule)
+static int
+add_keyword(dd__secret_engine *e, const char *k, size_t n, size_t rule)
 {
     int s = 0;
     for (size_t i = 0; i < n; i++) {
@@ -213,10 +213,10 @@ static pcre2_code *compile(const char *re, char *why, size_t n)
 {
     int ec = 0;
     PCRE2_SIZE eo = 0;
-    pcre2_code *c = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
-                                  PCRE2_UTF | PCRE2_NO_UTF_CHECK |
-                                      PCRE2_MATCH_INVALID_UTF,
-                                  &ec, &eo, NULL);
+    pcre2_code *c =
+        pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
+                      PCRE2_UTF | PCRE2_NO_UTF_CHECK | PCRE2_MATCH_INVALID_UTF,
+                      &ec, &eo, NULL);
     if (!c) {
         PCRE2_UCHAR msg[160];
         pcre2_get_error_message(ec, msg, sizeof msg);
@@ -227,8 +227,8 @@ static pcre2_code *compile(const char *re, char *why, size_t n)
     return c;
 }
 
-static int add_rule(dd__secret_engine *e, const dd__secret_rule *r,
-                    dd_error *err)
+static int
+add_rule(dd__secret_engine *e, const dd__secret_rule *r, dd_error *err)
 {
     if (e->n_rules >= MAX_RULES) {
         return dd__error_set(err, DD_ELIMIT, "more than %d secret rules",
@@ -243,15 +243,18 @@ static int add_rule(dd__secret_engine *e, const dd__secret_rule *r,
         return dd__error_set(err, DD_EINVALID, "secret rule %s: regex %s",
                              r->id, why);
     }
-    if (r->path_regex && !(c->path_re = compile(r->path_regex, why,
-                                                 sizeof why))) {
+    if (r->path_regex &&
+        !(c->path_re = compile(r->path_regex, why, sizeof why))) {
         pcre2_code_free(c->re);
-        return dd__error_set(err, DD_EINVALID,
-                             "secret rule %s: path regex %s", r->id, why);
+        return dd__error_set(err, DD_EINVALID, "secret rule %s: path regex %s",
+                             r->id, why);
     }
     for (const char *k = r->keywords; k && *k;) {
         size_t n = strcspn(k, "|");
         if (n && add_keyword(e, k, n, e->n_rules)) {
+            pcre2_code_free(c->re);
+            pcre2_code_free(c->path_re);
+            c->re = c->path_re = NULL;
             return dd__error_set(err, DD_ENOMEM, "out of memory");
         }
         k += n + (k[n] == '|');
@@ -295,8 +298,8 @@ size_t dd__secret_rule_count(const dd__secret_engine *e)
 
 static dd_severity sev_word(const char *s)
 {
-    static const char *const n[] = {"UNKNOWN", "INFO", "LOW", "MEDIUM", "HIGH",
-                                    "CRITICAL"};
+    static const char *const n[] = {"UNKNOWN", "INFO", "LOW",
+                                    "MEDIUM",  "HIGH", "CRITICAL"};
     for (int i = 0; s && i < 6; i++) {
         if (!strcasecmp(s, n[i])) {
             return (dd_severity)i;
@@ -318,8 +321,12 @@ static int in_list(json_t *arr, const char *id)
     return 0;
 }
 
-static int add_allow(dd__secret_engine *e, json_t *arr, pcre2_code **dst,
-                     size_t *n, const char *what, dd_error *err)
+static int add_allow(dd__secret_engine *e,
+                     json_t *arr,
+                     pcre2_code **dst,
+                     size_t *n,
+                     const char *what,
+                     dd_error *err)
 {
     size_t i;
     json_t *v;
@@ -429,8 +436,7 @@ static int build(dd__secret_engine **out, json_t *cfg, dd_error *err)
         if (nr.severity == DD_SEV_UNKNOWN) {
             nr.severity = DD_SEV_HIGH;
         }
-        if (!nr.id || !nr.category || !nr.title || !nr.keywords ||
-            !nr.regex) {
+        if (!nr.id || !nr.category || !nr.title || !nr.keywords || !nr.regex) {
             rc = dd__error_set(err, DD_ENOMEM, "out of memory");
             break;
         }
@@ -451,8 +457,8 @@ static int build(dd__secret_engine **out, json_t *cfg, dd_error *err)
         if (e->n_allow_paths >= 64 ||
             !(e->allow_paths[e->n_allow_paths++] =
                   compile(ALLOW_PATHS[k], why, sizeof why))) {
-            rc = dd__error_set(err, DD_EINVALID, "built-in allow path: %s",
-                               why);
+            rc =
+                dd__error_set(err, DD_EINVALID, "built-in allow path: %s", why);
         }
     }
     if (!rc) {
@@ -485,9 +491,8 @@ int dd__secret_engine_new_from(dd__secret_engine **out,
         cfg = json_loadb(config, len, JSON_REJECT_DUPLICATES, &je);
         if (!json_is_object(cfg)) {
             json_decref(cfg);
-            return dd__error_set(err, DD_EINVALID,
-                                 "secret config: line %d: %s", je.line,
-                                 cfg ? "not an object" : je.text);
+            return dd__error_set(err, DD_EINVALID, "secret config: line %d: %s",
+                                 je.line, cfg ? "not an object" : je.text);
         }
     }
     int rc = build(out, cfg, err);
@@ -504,8 +509,7 @@ int dd__secret_engine_new(dd__secret_engine **out,
     }
     FILE *f = fopen(config_path, "rb");
     if (!f) {
-        return dd__error_set(err, DD_ENOTFOUND, "%s: cannot open",
-                             config_path);
+        return dd__error_set(err, DD_ENOTFOUND, "%s: cannot open", config_path);
     }
     dd_buf b;
     dd__buf_init(&b, 4u << 20);
@@ -567,8 +571,8 @@ static int ci_contains(const uint8_t *p, size_t n, const char *w)
     return 0;
 }
 
-static int re_hit(pcre2_code *re, const uint8_t *p, size_t n,
-                  pcre2_match_context *mctx)
+static int
+re_hit(pcre2_code *re, const uint8_t *p, size_t n, pcre2_match_context *mctx)
 {
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
     int r = md ? pcre2_match(re, p, n, 0, 0, md, mctx) : -1;
@@ -644,8 +648,8 @@ int dd__secret_scan(const dd__secret_engine *e,
             return 0;
         }
     }
-    int binary = memchr(data, 0, len < BINARY_SNIFF ? len : BINARY_SNIFF) !=
-                 NULL;
+    int binary =
+        memchr(data, 0, len < BINARY_SNIFF ? len : BINARY_SNIFF) != NULL;
     /* pass 1: keywords */
     dd_vec hits;
     dd__vec_init(&hits, sizeof(hitrec));
@@ -704,8 +708,8 @@ int dd__secret_scan(const dd__secret_engine *e,
                 break;
             }
             path_ok = !cr->path_re ||
-                      (path && re_hit(cr->path_re, (const uint8_t *)path, pl,
-                                      e->mctx));
+                      (path &&
+                       re_hit(cr->path_re, (const uint8_t *)path, pl, e->mctx));
             if (path_ok && (cr->r.flags & DD_SR_GENERIC) && path) {
                 path_ok = re_hit(e->generic_files, (const uint8_t *)path, pl,
                                  e->mctx) &&
@@ -759,16 +763,16 @@ int dd__secret_scan(const dd__secret_engine *e,
             }
             const uint8_t *sec = data + s0;
             size_t sl = s1 - s0;
-            if (!sl || ((cr->r.flags & DD_SR_GENERIC) && !generic_value(sec, sl))) {
+            if (!sl ||
+                ((cr->r.flags & DD_SR_GENERIC) && !generic_value(sec, sl))) {
                 continue;
             }
             if (cr->r.min_entropy > 0 && entropy(sec, sl) < cr->r.min_entropy) {
                 continue;
             }
             int allowed = 0;
-            for (size_t w = 0; !allowed &&
-                               w < sizeof STOP_WORDS / sizeof *STOP_WORDS;
-                 w++) {
+            for (size_t w = 0;
+                 !allowed && w < sizeof STOP_WORDS / sizeof *STOP_WORDS; w++) {
                 /* stop-words judge generic values; specific token formats
                  * only reject the documented example keys */
                 if ((cr->r.flags & DD_SR_GENERIC) ||

@@ -24,7 +24,7 @@
 #include "drydock/errors.h"
 #include "drydock/finding.h"
 
-#define DD_SR_BINARY 0x1u  /* also applies to binary files */
+#define DD_SR_BINARY  0x1u /* also applies to binary files */
 #define DD_SR_GENERIC 0x2u /* generic assignment: config-like files only */
 
 typedef struct dd__secret_rule {

@@ -15,8 +15,7 @@ typedef struct dd__secret_analyzer {
     const dd_image_info *info;
 } dd__secret_analyzer;
 
-void dd__secret_analyzer_init(struct dd__analyzer *a,
-                              dd__secret_analyzer *sa);
+void dd__secret_analyzer_init(struct dd__analyzer *a, dd__secret_analyzer *sa);
 /* Env, Labels, Cmd, Entrypoint and every history step. */
 int dd__secret_scan_config(dd__secret_analyzer *sa, dd_findings *out);
 

@@ -1,0 +1,157 @@
+/*
+ * tests/unit/test_secret.c - the secret engine: keyword automaton
+ * (overlapping, case-insensitive), regex confirmation, line numbers,
+ * redaction, binary files, generic rules gated by path and value,
+ * allow-lists, config errors, and hostile inputs (huge lines, many
+ * keywords, truncations).
+ */
+#include <stdlib.h>
+
+#include "harness.h"
+#include "lib/secret/secret.h"
+
+typedef struct got {
+    char ids[2048];
+    size_t lines[64];
+    char red[64][64];
+    size_t n;
+} got;
+
+static int cb(void *p, const dd__secret_match *m)
+{
+    got *g = p;
+    if (g->n < 64) {
+        g->lines[g->n] = m->line;
+        snprintf(g->red[g->n], sizeof g->red[0], "%s", m->redacted);
+    }
+    g->n++;
+    size_t l = strlen(g->ids);
+    snprintf(g->ids + l, sizeof g->ids - l, "%s%s", l ? " " : "", m->rule_id);
+    return 0;
+}
+
+static got scan(dd__secret_engine *e, const char *path, const char *s,
+                size_t n)
+{
+    got g;
+    memset(&g, 0, sizeof g);
+    dd__secret_scan(e, path, (const uint8_t *)s, n, cb, &g);
+    return g;
+}
+
+static void test_secret__rules_lines_redaction(void)
+{
+    dd__secret_engine *e = NULL;
+    dd_error err;
+    CHECK(dd__secret_engine_new(&e, NULL, &err) == 0);
+    CHECK(dd__secret_rule_count(e) >= 80);
+    static const char t[] =
+        "first line\n"
+        "Gh token: GHP_nope and ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8\n"
+        "aws: AKIAIOSFODNN7EXAMPLE (documented example)\n"
+        "xghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8 (embedded)\n"
+        "-----BEGIN OPENSSH PRIVATE KEY-----\n"
+        "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtz\n"
+        "-----END OPENSSH PRIVATE KEY-----\n";
+    got g = scan(e, "app/notes.txt", t, sizeof t - 1);
+    CHECK_STR(g.ids, "github-pat private-key-openssh");
+    CHECK(g.lines[0] == 2 && g.lines[1] == 5);
+    CHECK_STR(g.red[0], "ghp_****Q7r8 (40 chars)");
+    CHECK(strstr(g.red[1], "****") != NULL);
+    /* binary: only BINARY rules, generic ones never */
+    char bin[200];
+    memset(bin, 0, sizeof bin);
+    memcpy(bin + 10, "password=Sup3rS3cret!!", 22);
+    memcpy(bin + 60, "ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8", 40);
+    g = scan(e, "app/.env", bin, sizeof bin);
+    CHECK_STR(g.ids, "github-pat");
+    /* generic rules: config-like files, not system libraries, real values */
+    static const char cfg[] = "db_password = Sup3r-S3cret\n"
+                              "password = ${DB_PASS}\n"
+                              "password: elevated-privileges\n"
+                              "PASSWORD=/etc/pass/file\n";
+    g = scan(e, "app/config.yaml", cfg, sizeof cfg - 1);
+    CHECK_STR(g.ids, "generic-password");
+    CHECK(g.n == 1 && g.lines[0] == 1);
+    g = scan(e, "usr/lib/python3/dist-packages/x/settings.py", cfg,
+             sizeof cfg - 1);
+    CHECK(g.n == 0);
+    g = scan(e, "app/README", cfg, sizeof cfg - 1);
+    CHECK(g.n == 0);
+    /* path rules */
+    static const char sh[] = "root:$6$saltsalt$AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ:19000:0:99999:7:::\n"
+                             "daemon:*:19000:0:99999:7:::\n";
+    g = scan(e, "etc/shadow", sh, sizeof sh - 1);
+    CHECK_STR(g.ids, "shadow-password-hash");
+    g = scan(e, "etc/shadow.bak.txt", sh, sizeof sh - 1);
+    CHECK(g.n == 0);
+    /* documentation is allow-listed */
+    g = scan(e, "usr/share/doc/x/README", t, sizeof t - 1);
+    CHECK(g.n == 0);
+    dd__secret_engine_free(e);
+}
+
+static void test_secret__hostile_inputs(void)
+{
+    dd__secret_engine *e = NULL;
+    dd_error err;
+    CHECK(dd__secret_engine_new(&e, NULL, &err) == 0);
+    /* 4 MiB of keywords without a secret, one huge line */
+    size_t n = 4u << 20;
+    char *b = malloc(n);
+    CHECK(b != NULL);
+    for (size_t i = 0; i < n; i++) {
+        b[i] = "ghp_password=secret-----BEGIN "[i % 30];
+    }
+    got g = scan(e, "app/.env", b, n);
+    CHECK(g.n < 100000);
+    /* every prefix of a PEM block: no crash, no match before the END */
+    static const char pem[] =
+        "-----BEGIN RSA PRIVATE KEY-----\n"
+        "MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n"
+        "-----END RSA PRIVATE KEY-----\n";
+    for (size_t k = 0; k < sizeof pem - 1; k++) {
+        g = scan(e, "k.pem", pem, k);
+        CHECK(g.n == 0 || k >= sizeof pem - 2);
+    }
+    free(b);
+    dd__secret_engine_free(e);
+}
+
+static void test_secret__config(void)
+{
+    dd__secret_engine *e = NULL;
+    dd_error err;
+    static const char ok[] =
+        "{\"rules\":[{\"id\":\"acme\",\"keywords\":[\"ACME-\"],\"regex\":"
+        "\"(ACME-[0-9a-f]{8})\",\"secret_group\":1,\"severity\":\"low\"}],"
+        "\"disable\":[\"github-pat\"],\"allow\":{\"paths\":[\"^vendor/\"],"
+        "\"values\":[\"^ACME-0000\"]}}";
+    CHECK(dd__secret_engine_new_from(&e, ok, sizeof ok - 1, &err) == 0);
+    static const char t[] = "x ACME-1234abcd y ACME-00000000 "
+                            "ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8\n";
+    got g = scan(e, "a.txt", t, sizeof t - 1);
+    CHECK_STR(g.ids, "acme");
+    g = scan(e, "vendor/a.txt", t, sizeof t - 1);
+    CHECK(g.n == 0);
+    dd__secret_engine_free(e);
+    static const char *const bad[] = {
+        "not json",
+        "[]",
+        "{\"rules\":[{\"regex\":\"x\"}]}",
+        "{\"rules\":[{\"id\":\"x\",\"regex\":\"x\"}]}",
+        "{\"rules\":[{\"id\":\"x\",\"keywords\":[\"x\"],\"regex\":\"(\"}]}",
+        "{\"allow\":{\"values\":[\"(\"]}}",
+        "{\"allow\":{\"paths\":[7]}}"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        e = NULL;
+        CHECK(dd__secret_engine_new_from(&e, bad[i], strlen(bad[i]), &err) ==
+                  DD_EINVALID &&
+              e == NULL && err.message[0]);
+    }
+    CHECK(dd__secret_engine_new(&e, "/nonexistent/cfg.json", &err) ==
+          DD_ENOTFOUND);
+}
+
+TEST_LIST(T(test_secret__rules_lines_redaction), T(test_secret__hostile_inputs),
+          T(test_secret__config))
