@@ -39,10 +39,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1) {
         return 0;
     }
-    static const char *const paths[] = {
-        "app/.env",       "root/.aws/credentials", "etc/shadow",
-        "app/config.xml", "root/.ssh/authorized_keys", "home/u/.npmrc",
-        "usr/bin/tool",   NULL};
+    static const char *const paths[] = {"app/.env",
+                                        "root/.aws/credentials",
+                                        "etc/shadow",
+                                        "app/config.xml",
+                                        "root/.ssh/authorized_keys",
+                                        "home/u/.npmrc",
+                                        "usr/bin/tool",
+                                        NULL};
     ctx c = {size - 1};
     (void)dd__secret_scan(engine, paths[data[0] % 8], data + 1, size - 1, cb,
                           &c);

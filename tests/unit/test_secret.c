@@ -30,8 +30,7 @@ static int cb(void *p, const dd__secret_match *m)
     return 0;
 }
 
-static got scan(dd__secret_engine *e, const char *path, const char *s,
-                size_t n)
+static got scan(dd__secret_engine *e, const char *path, const char *s, size_t n)
 {
     got g;
     memset(&g, 0, sizeof g);
@@ -79,7 +78,9 @@ static void test_secret__rules_lines_redaction(void)
     g = scan(e, "app/README", cfg, sizeof cfg - 1);
     CHECK(g.n == 0);
     /* path rules */
-    static const char sh[] = "root:$6$saltsalt$AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ:19000:0:99999:7:::\n"
+    static const char sh[] = "root:$6$saltsalt$"
+                             "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefghijklm"
+                             "nopqrstuvwxyzABCDEFGHIJ:19000:0:99999:7:::\n"
                              "daemon:*:19000:0:99999:7:::\n";
     g = scan(e, "etc/shadow", sh, sizeof sh - 1);
     CHECK_STR(g.ids, "shadow-password-hash");
@@ -153,5 +154,6 @@ static void test_secret__config(void)
           DD_ENOTFOUND);
 }
 
-TEST_LIST(T(test_secret__rules_lines_redaction), T(test_secret__hostile_inputs),
+TEST_LIST(T(test_secret__rules_lines_redaction),
+          T(test_secret__hostile_inputs),
           T(test_secret__config))
