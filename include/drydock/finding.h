@@ -48,6 +48,8 @@ typedef struct dd_finding {
     int deleted_in; /* layer that deleted `path`, -1 if still visible */
     /* DD_KIND_VULN: package, versions, status (vulndb.h); else NULL */
     const struct dd_vuln_info *vuln;
+    size_t line;          /* 1-based line in the file, 0 when not known */
+    const char *category; /* secrets: "cloud", "private-key", ...; or NULL */
 } dd_finding;
 
 typedef struct dd_findings dd_findings;

@@ -226,6 +226,9 @@ static json_t *finding_json(const dd_finding *f, const dd_image_info *in)
                         f->deleted_in >= 0 ? json_integer(f->deleted_in)
                                            : json_null());
     json_object_set_new(o, "evidence", js(f->evidence));
+    json_object_set_new(
+        o, "line", f->line ? json_integer((json_int_t)f->line) : json_null());
+    json_object_set_new(o, "category", js(f->category));
     if (f->vuln) {
         const dd_vuln_info *v = f->vuln;
         json_t *x = json_object();

@@ -85,7 +85,8 @@ int dd__findings_add_text(dd_findings *list,
     size_t need = strlen(spec->rule_id) + 1 + bound(title, 1023) +
                   bound(spec->path, 4096) +
                   (spec->layer_digest ? strlen(spec->layer_digest) + 1 : 0) +
-                  bound(spec->evidence, 256);
+                  bound(spec->evidence, 256) +
+                  (spec->category ? strlen(spec->category) + 1 : 0);
     char *blk = dd__malloc(need);
     dd_finding *f = blk ? dd__vec_push(&list->items) : NULL;
     if (!f) {
@@ -117,6 +118,13 @@ int dd__findings_add_text(dd_findings *list,
     }
     f->evidence =
         spec->evidence ? put_printable(&o, spec->evidence, 256) : NULL;
+    f->line = spec->line;
+    if (spec->category) {
+        memcpy(o, spec->category, strlen(spec->category) + 1);
+        f->category = o;
+    } else {
+        f->category = NULL;
+    }
     return 0;
 }
 

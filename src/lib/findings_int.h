@@ -27,6 +27,8 @@ typedef struct dd_finding_spec {
     int history;
     int has_offset;
     uint64_t offset;
+    size_t line;          /* 0: unknown */
+    const char *category; /* or NULL */
 } dd_finding_spec;
 
 /* Add a finding with a printf-style title. Returns 0 or DD_ENOMEM. */

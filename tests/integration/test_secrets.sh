@@ -28,6 +28,9 @@ if [ -d "$R" ]; then
   d=$(jq -r '.findings[] | select(.path=="root/.aws/credentials") | "\(.layer) \(.deleted_in_layer)"' "$T/r.json" | sort -u)
   [ "$d" = "1 2" ] && pass "risky: the whited-out credentials are reported as deleted in layer 2, shipped in layer 1" ||
     fail "risky deleted: '$d'"
+  lc=$(jq -r '.findings[] | select(.id=="github-pat") | "\(.line) \(.category) \(.evidence)"' "$T/r.json")
+  [ "$lc" = "7 vcs ghp_****stuv (40 chars)" ] && pass "risky: findings carry line, category and a redacted value ($lc)" ||
+    fail "risky line/category: '$lc'"
   h=$(jq -r '.findings[] | select(.title | test("history\\[2\\]")) | .id' "$T/r.json")
   [ "$h" = generic-password ] && pass "risky: the ENV password in history step 2 is attributed to that step" ||
     fail "risky history: '$h'"

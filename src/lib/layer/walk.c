@@ -101,7 +101,8 @@ static void add_finding(layer_ctx *lc,
     const dd_layer_desc *ld = &dd_image_info_get(lc->sh->img)->layers[layer];
     dd_finding_spec sp = {
         kind,     sev,   rule,        path,       lc->digest_label,
-        evidence, layer, ld->history, has_offset, offset};
+        evidence, layer, ld->history, has_offset, offset,
+        0,        NULL};
     dd__findings_add(lc->res->findings, &sp, "%s", msg);
 }
 

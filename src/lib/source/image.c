@@ -92,7 +92,9 @@ static int add_integrity(dd_image *img,
                           layer,
                           -1,
                           0,
-                          0};
+                          0,
+                          0,
+                          NULL};
     return dd__findings_add(img->findings, &sp, fmt, a1, a2);
 }
 

@@ -413,8 +413,9 @@ static int emit(dd_findings *out,
         diff = info->layers[p->layer].diff_id ? info->layers[p->layer].diff_id
                                               : info->layers[p->layer].digest;
     }
-    dd_finding_spec sp = {DD_KIND_VULN, h->sev,   h->id,      p->db_path, diff,
-                          NULL,         p->layer, p->history, 0,          0};
+    dd_finding_spec sp = {
+        DD_KIND_VULN, h->sev,     h->id, p->db_path, diff, NULL,
+        p->layer,     p->history, 0,     0,          0,    NULL};
     int rc = dd__findings_add_text(out, &sp, h->summary ? h->summary : h->id);
     if (rc) {
         return rc;
@@ -637,8 +638,8 @@ int dd_vuln_match_package(dd_vulndb *db,
         if (!h->id[0]) {
             continue;
         }
-        dd_finding_spec sp = {DD_KIND_VULN, h->sev, h->id, NULL, NULL,
-                              NULL,         -1,     -1,    0,    0};
+        dd_finding_spec sp = {DD_KIND_VULN, h->sev, h->id, NULL, NULL, NULL,
+                              -1,           -1,     0,     0,    0,    NULL};
         rc = dd__findings_add_text(f, &sp, h->summary ? h->summary : h->id);
         dd_vuln_info vi = {name,      name,
                            version,   h->has_fixed ? h->fixed : NULL,
