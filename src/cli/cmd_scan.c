@@ -574,10 +574,18 @@ int cmd_scan(int argc, char **argv)
     }
     dbpath = cli_db_path(dbopt, dbbuf, sizeof dbbuf);
     if (want_vuln && (!dbpath || dd_vulndb_open(&db, dbpath, &err))) {
-        fprintf(stderr, "drydock: %s\n",
-                dbpath ? err.message : "no database path");
-        rc = EXIT_UNREADABLE;
-        goto done;
+        int explicit_vuln = strcmp(scanners, "vuln,secret,malware,config");
+        if (explicit_vuln || !dbpath || err.code != DD_ENOTFOUND) {
+            fprintf(stderr, "drydock: %s\n",
+                    dbpath ? err.message : "no database path");
+            rc = EXIT_UNREADABLE;
+            goto done;
+        }
+        /* the default scanner set: without a database the other
+         * scanners still run */
+        fprintf(stderr, "warning: %s; vulnerabilities were not checked\n",
+                err.message);
+        want_vuln = 0;
     }
     if ((rc = cli_open_scan(&c, 0,
                             (want_vuln ? DD_ANALYZE_PACKAGES : 0) |
