@@ -211,7 +211,7 @@ static int parse_header(const char *l, entry *e)
     /* [DD Mon YYYY] ID pkg[ - summary] */
     const char *p = l + 1;
     int day = 0, year = 0, mon = -1;
-    while (*p >= '0' && *p <= '9') {
+    for (int k = 0; k < 2 && *p >= '0' && *p <= '9'; k++) {
         day = day * 10 + (*p++ - '0');
     }
     if (*p++ != ' ') {
