@@ -26,11 +26,21 @@
 #include "drydock/finding.h"
 #include "drydock/walk.h"
 
+#define DD_REFINE_AT 8192
+
 typedef struct dd__analyzer {
     const char *name;
     unsigned version; /* bump when results change (layer cache key) */
     void *self;
     uint64_t (*wants)(void *self, const dd_fs_node *n);
+    /* optional: once the first REFINE_AT bytes of a wanted file are in,
+     * the analyzer may lower its want from what they show (a binary file
+     * needs less than a text file) */
+    uint64_t (*refine)(void *self,
+                       const dd_fs_node *n,
+                       const uint8_t *head,
+                       size_t len,
+                       uint64_t want);
     /* NULL = ENOMEM; `findings` is the layer's finding list (borrowed,
      * same thread), where analyzers report what they find */
     void *(*layer_begin)(void *self, size_t layer, dd_findings *findings);

@@ -190,6 +190,25 @@ static int dispatch_begin(layer_ctx *lc)
     return 0;
 }
 
+/* The first DD_REFINE_AT bytes are in: analyzers may lower their want. */
+static void refine(layer_ctx *lc)
+{
+    const shared *sh = lc->sh;
+    const dd_fs_node *n =
+        DD_VEC_AT(&lc->res->entries, dd_fs_node, (size_t)lc->cur);
+    uint64_t mx = 0;
+    for (size_t i = 0; i < sh->n_analyzers; i++) {
+        const dd__analyzer *a = sh->analyzers[i];
+        if (lc->want[i] > DD_REFINE_AT && a->refine) {
+            lc->want[i] =
+                a->refine(a->self, n, (const uint8_t *)lc->content.ptr,
+                          lc->content.len, lc->want[i]);
+        }
+        mx = lc->want[i] > mx ? lc->want[i] : mx;
+    }
+    lc->want_max = mx ? mx : 1; /* keep dispatching to those who want it */
+}
+
 /* Hand the buffered content to every analyzer that wanted it. */
 static int dispatch_end(layer_ctx *lc)
 {
@@ -379,9 +398,13 @@ static int on_data(void *payload, const uint8_t *p, size_t n)
         dd__sha256_update(lc->file_hash, p, n);
     }
     if (lc->want_max && lc->content.len < lc->want_max) {
+        size_t before = lc->content.len;
         size_t room = (size_t)(lc->want_max - lc->content.len);
         if (dd__buf_add(&lc->content, p, n < room ? n : room) != 0) {
             return DD_ENOMEM;
+        }
+        if (before < DD_REFINE_AT && lc->content.len >= DD_REFINE_AT) {
+            refine(lc);
         }
     }
     return 0;

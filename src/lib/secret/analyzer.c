@@ -40,6 +40,18 @@ static uint64_t wants(void *self, const dd_fs_node *n)
     return n->size ? MAX_FILE : 0;
 }
 
+/* a binary file needs only its first MAX_BINARY bytes */
+static uint64_t refine(void *self,
+                       const dd_fs_node *n,
+                       const uint8_t *head,
+                       size_t len,
+                       uint64_t want)
+{
+    (void)self;
+    (void)n;
+    return memchr(head, 0, len) && want > MAX_BINARY ? MAX_BINARY : want;
+}
+
 static void *layer_begin(void *self, size_t layer, dd_findings *findings)
 {
     lstate *s = dd__calloc(1, sizeof *s);
@@ -106,6 +118,7 @@ void dd__secret_analyzer_init(dd__analyzer *a, dd__secret_analyzer *sa)
     a->version = 1;
     a->self = sa;
     a->wants = wants;
+    a->refine = refine;
     a->layer_begin = layer_begin;
     a->file = on_file;
     a->layer_free = layer_free;

@@ -30,7 +30,10 @@ typedef struct crule {
     dd__secret_rule r; /* strings owned by the engine (arena-like) */
     pcre2_code *re;
     pcre2_code *path_re;
+    int prefix; /* the regex starts at the keyword (token prefix rules) */
 } crule;
+
+#define TOKEN_START "(?<![A-Za-z0-9_\\-])"
 
 typedef struct kw_out {
     uint16_t rule;
@@ -50,7 +53,12 @@ struct dd__secret_engine {
     size_t n_allow_values, n_allow_paths;
     pcre2_match_context *mctx;
     pcre2_code *generic_files, *generic_deny;
-    uint8_t lower[256];
+    /* the scan automaton over byte classes: every byte that appears in no
+     * keyword is class 0, so the table is n_states x n_classes and stays
+     * in cache; entries are next * 2 + "has outputs" */
+    uint8_t cls[256];
+    size_t n_cls;
+    int32_t *cdelta;
     dd_vec owned; /* char * strings to free */
 };
 
@@ -203,8 +211,40 @@ static int finish_automaton(dd__secret_engine *e)
         int32_t nx = e->delta[i];
         e->delta[i] = nx * 2 + (e->out_head[nx] >= 0);
     }
+    /* byte classes: lowercase bytes that start or continue a keyword get
+     * a class each, everything else shares class 0 */
+    int used[256] = {0};
+    for (size_t st = 0; st < e->n_states; st++) {
+        for (int c = 0; c < 256; c++) {
+            if ((e->delta[st * 256 + (size_t)c] >> 1) != 0) {
+                used[c] = 1;
+            }
+        }
+    }
+    int rep[256];
+    int other = -1;
+    e->n_cls = 1;
     for (int c = 0; c < 256; c++) {
-        e->lower[c] = low((unsigned char)c);
+        if (used[c] && (unsigned char)c == low((unsigned char)c)) {
+            rep[e->n_cls] = c;
+            e->cls[c] = (uint8_t)e->n_cls++;
+        } else if (!used[low((unsigned char)c)] && other < 0) {
+            other = c;
+        }
+    }
+    for (int c = 0; c < 256; c++) {
+        int l = low((unsigned char)c);
+        e->cls[c] = used[l] ? e->cls[l] : 0;
+    }
+    rep[0] = other < 0 ? 0 : other;
+    e->cdelta = dd__malloc(e->n_states * e->n_cls * sizeof *e->cdelta);
+    if (!e->cdelta) {
+        return DD_ENOMEM;
+    }
+    for (size_t st = 0; st < e->n_states; st++) {
+        for (size_t k = 0; k < e->n_cls; k++) {
+            e->cdelta[st * e->n_cls + k] = e->delta[st * 256 + (size_t)rep[k]];
+        }
     }
     return 0;
 }
@@ -238,6 +278,29 @@ add_rule(dd__secret_engine *e, const dd__secret_rule *r, dd_error *err)
     memset(c, 0, sizeof *c);
     c->r = *r;
     char why[200];
+    /* a token-prefix rule: the regex opens with the boundary look-behind
+     * and a group that starts with one of the rule's keywords */
+    c->prefix = 0;
+    if (!strncmp(r->regex, TOKEN_START, strlen(TOKEN_START))) {
+        const char *rx = r->regex + strlen(TOKEN_START);
+        rx += *rx == '(';
+        for (const char *k = r->keywords; k && *k && !c->prefix;) {
+            size_t n = strcspn(k, "|"), i = 0;
+            const char *q = rx;
+            while (i < n && *q) {
+                if (*q == '\\') {
+                    q++;
+                    continue;
+                }
+                if (low((unsigned char)*q) != (unsigned char)k[i]) {
+                    break;
+                }
+                q++, i++;
+            }
+            c->prefix = n && i == n;
+            k += n + (k[n] == '|');
+        }
+    }
     c->re = compile(r->regex, why, sizeof why);
     if (!c->re) {
         return dd__error_set(err, DD_EINVALID, "secret rule %s: regex %s",
@@ -286,6 +349,7 @@ void dd__secret_engine_free(dd__secret_engine *e)
     pcre2_match_context_free(e->mctx);
     pcre2_code_free(e->generic_files);
     pcre2_code_free(e->generic_deny);
+    dd__free(e->cdelta);
     dd__free(e->delta);
     dd__free(e->out_head);
     dd__free(e);
@@ -650,15 +714,24 @@ int dd__secret_scan(const dd__secret_engine *e,
     }
     int binary =
         memchr(data, 0, len < BINARY_SNIFF ? len : BINARY_SNIFF) != NULL;
-    /* pass 1: keywords */
+    /* pass 1: keywords. A rule's path conditions are checked at its first
+     * hit only (0 unknown, 1 on, 2 off for this file). */
+    uint8_t state[MAX_RULES];
+    memset(state, 0, sizeof state);
     dd_vec hits;
     dd__vec_init(&hits, sizeof(hitrec));
     int32_t s = 0;
     int rc = 0;
-    const int32_t *delta = e->delta;
-    const uint8_t *lower = e->lower;
+    const int32_t *delta = e->cdelta;
+    const uint8_t *cls = e->cls;
+    const size_t ncls = e->n_cls;
     for (size_t i = 0; i < len && !rc; i++) {
-        int32_t v = delta[(size_t)s * 256 + lower[data[i]]];
+        /* binary files: tokens are printable, so outside a keyword the
+         * other bytes need no automaton step */
+        if (binary && s == 0 && (data[i] < 0x21 || data[i] > 0x7e)) {
+            continue;
+        }
+        int32_t v = delta[(size_t)s * ncls + cls[data[i]]];
         s = v >> 1;
         if (!(v & 1)) {
             continue;
@@ -666,7 +739,21 @@ int dd__secret_scan(const dd__secret_engine *e,
         for (int k = e->out_head[s]; k >= 0;) {
             const kw_out *o = DD_VEC_AT(&e->outs, kw_out, (size_t)k);
             const crule *cr = &e->rules[o->rule];
-            if (!binary || (cr->r.flags & DD_SR_BINARY)) {
+            if (!state[o->rule]) {
+                int on = !binary || (cr->r.flags & DD_SR_BINARY);
+                if (on && cr->path_re) {
+                    on = path && re_hit(cr->path_re, (const uint8_t *)path, pl,
+                                        e->mctx);
+                }
+                if (on && (cr->r.flags & DD_SR_GENERIC) && path) {
+                    on = re_hit(e->generic_files, (const uint8_t *)path, pl,
+                                e->mctx) &&
+                         !re_hit(e->generic_deny, (const uint8_t *)path, pl,
+                                 e->mctx);
+                }
+                state[o->rule] = on ? 1 : 2;
+            }
+            if (state[o->rule] == 1) {
                 hitrec *h = dd__vec_push(&hits);
                 if (!h) {
                     rc = DD_ENOMEM;
@@ -721,12 +808,23 @@ int dd__secret_scan(const dd__secret_engine *e,
             continue;
         }
         size_t ws = (size_t)hr->pos, back = 0;
-        while (ws > 0 && data[ws - 1] != '\n' && back < 512) {
-            ws--, back++;
-        }
         size_t win = cr->r.window ? cr->r.window : DEFAULT_WINDOW;
+        size_t at;
+        if (cr->prefix) {
+            /* the token starts at its keyword: one byte of context for
+             * the boundary look-behind, a short window after */
+            ws = ws ? ws - 1 : 0;
+            at = (size_t)hr->pos;
+            if (!cr->r.window) {
+                win = 512;
+            }
+        } else {
+            while (ws > 0 && data[ws - 1] != '\n' && back < 512) {
+                ws--, back++;
+            }
+            at = ws;
+        }
         size_t we = (size_t)hr->pos + win < len ? (size_t)hr->pos + win : len;
-        size_t at = ws;
         while (at < we && !rc) {
             int m = pcre2_match(cr->re, data + ws, we - ws, at - ws, 0, md,
                                 e->mctx);
