@@ -4,7 +4,7 @@
  *
  * Every regular file of every layer is offered (up to 16 MiB; binary
  * files - a NUL in the first 8 KiB - only to the rules marked BINARY and
- * only in their first 256 KiB). Findings go to the layer's list, so a
+ * only in their first 64 KiB). Findings go to the layer's list, so a
  * secret in a file that a later layer deleted is reported with
  * deleted_in set: its bytes still ship in the lower layer.
  */
@@ -16,7 +16,7 @@
 #include "../findings_int.h"
 
 #define MAX_FILE   (16u << 20)
-#define MAX_BINARY (256u << 10)
+#define MAX_BINARY (64u << 10)
 
 typedef struct lstate {
     dd__secret_analyzer *an;
