@@ -63,6 +63,9 @@ DD_API void dd_findings_free(dd_findings *list);
 DD_API dd_severity dd_findings_max_severity(const dd_findings *list);
 
 DD_API const char *dd_severity_name(dd_severity s); /* "HIGH", ... */
+/* The reverse, any case: "high" -> DD_SEV_HIGH; -1 for NULL or other
+ * words. */
+DD_API int dd_severity_parse(const char *s);
 DD_API const char *dd_kind_name(dd_finding_kind k); /* "archive", ... */
 
 DD_END_DECLS

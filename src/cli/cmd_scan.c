@@ -164,18 +164,6 @@ static void consider(ctx *c, const dd_finding *f)
     c->f[c->n++] = f;
 }
 
-static int sev_from(const char *s)
-{
-    static const char *const n[] = {"UNKNOWN", "INFO", "LOW",
-                                    "MEDIUM",  "HIGH", "CRITICAL"};
-    for (int i = 0; i < 6; i++) {
-        if (!strcasecmp(s, n[i])) {
-            return i;
-        }
-    }
-    return -1;
-}
-
 static int by_pkg(const void *a, const void *b)
 {
     const dd_finding *x = *(const dd_finding *const *)a;
@@ -504,7 +492,7 @@ int cmd_scan(int argc, char **argv)
             char *save = NULL;
             for (char *t = strtok_r(buf, ",", &save); t;
                  t = strtok_r(NULL, ",", &save)) {
-                int s = sev_from(t);
+                int s = dd_severity_parse(t);
                 if (s < 0) {
                     fprintf(stderr, "drydock scan: unknown severity '%s'\n", t);
                     return EXIT_USAGE;

@@ -18,14 +18,12 @@ void cli_common_init(cli_common *c)
 
 int cli_parse_severity(const char *s)
 {
-    static const char *const names[] = {"none",   "info", "low",
-                                        "medium", "high", "critical"};
-    for (int i = 0; i < 6; i++) {
-        if (strcasecmp(s, names[i]) == 0) {
-            return i;
-        }
+    /* "none" (never fail) takes the place of UNKNOWN */
+    if (strcasecmp(s, "none") == 0) {
+        return 0;
     }
-    return -1;
+    int v = dd_severity_parse(s);
+    return v > 0 ? v : -1;
 }
 
 static int parse_size(const char *s, uint64_t *out)

@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "findings_int.h"
 #include "drydock/vulndb.h"
@@ -31,40 +32,6 @@ static void finding_clear(dd_finding *f)
     dd__free((char *)f->rule_id);
 }
 
-/* Append s (escaped, at most max bytes of input) at *o; returns start. */
-static char *put_printable(char **o, const char *s, size_t max)
-{
-    static const char hex[] = "0123456789abcdef";
-    char *start = *o;
-    size_t i = 0;
-    for (; s[i] && i < max; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c == 0x7f) {
-            *(*o)++ = '\\';
-            *(*o)++ = 'x';
-            *(*o)++ = hex[c >> 4];
-            *(*o)++ = hex[c & 15];
-        } else {
-            *(*o)++ = (char)c;
-        }
-    }
-    if (s[i]) {
-        memcpy(*o, "...", 3);
-        *o += 3;
-    }
-    *(*o)++ = '\0';
-    return start;
-}
-
-static size_t bound(const char *s, size_t max)
-{
-    size_t n = 0;
-    while (s && s[n] && n < max) {
-        n++;
-    }
-    return s ? n * 4 + 4 : 0;
-}
-
 int dd__findings_add(dd_findings *list,
                      const dd_finding_spec *spec,
                      const char *fmt,
@@ -82,10 +49,10 @@ int dd__findings_add_text(dd_findings *list,
                           const dd_finding_spec *spec,
                           const char *title)
 {
-    size_t need = strlen(spec->rule_id) + 1 + bound(title, 1023) +
-                  bound(spec->path, 4096) +
+    size_t need = strlen(spec->rule_id) + 1 + dd__printable_bound(title, 1023) +
+                  dd__printable_bound(spec->path, 4096) +
                   (spec->layer_digest ? strlen(spec->layer_digest) + 1 : 0) +
-                  bound(spec->evidence, 256) +
+                  dd__printable_bound(spec->evidence, 256) +
                   (spec->category ? strlen(spec->category) + 1 : 0);
     char *blk = dd__malloc(need);
     dd_finding *f = blk ? dd__vec_push(&list->items) : NULL;
@@ -106,8 +73,12 @@ int dd__findings_add_text(dd_findings *list,
     memcpy(o, spec->rule_id, rl);
     f->rule_id = o;
     o += rl;
-    f->title = put_printable(&o, title, 1023);
-    f->path = spec->path ? put_printable(&o, spec->path, 4096) : NULL;
+    f->title = o;
+    o = dd__printable_into(o, title, 1023);
+    f->path = spec->path ? o : NULL;
+    if (spec->path) {
+        o = dd__printable_into(o, spec->path, 4096);
+    }
     if (spec->layer_digest) {
         size_t dl = strlen(spec->layer_digest) + 1;
         memcpy(o, spec->layer_digest, dl);
@@ -116,8 +87,10 @@ int dd__findings_add_text(dd_findings *list,
     } else {
         f->layer_digest = NULL;
     }
-    f->evidence =
-        spec->evidence ? put_printable(&o, spec->evidence, 256) : NULL;
+    f->evidence = spec->evidence ? o : NULL;
+    if (spec->evidence) {
+        o = dd__printable_into(o, spec->evidence, 256);
+    }
     f->line = spec->line;
     if (spec->category) {
         memcpy(o, spec->category, strlen(spec->category) + 1);
@@ -192,6 +165,16 @@ const char *dd_severity_name(dd_severity s)
     static const char *const names[] = {"UNKNOWN", "INFO", "LOW",
                                         "MEDIUM",  "HIGH", "CRITICAL"};
     return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "UNKNOWN";
+}
+
+int dd_severity_parse(const char *s)
+{
+    for (int i = 0; s && i <= DD_SEV_CRITICAL; i++) {
+        if (!strcasecmp(s, dd_severity_name((dd_severity)i))) {
+            return i;
+        }
+    }
+    return -1;
 }
 
 const char *dd_kind_name(dd_finding_kind k)

@@ -2,8 +2,11 @@
  * util/buf.c - capped growable buffers and vectors. Every buffer that grows
  * from untrusted input has a maximum; exceeding it is DD_ELIMIT.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -145,4 +148,42 @@ void dd__vec_free(dd_vec *v)
     dd__free(v->items);
     v->items = NULL;
     v->len = v->cap = 0;
+}
+
+int dd__file_read(const char *path, size_t max, char **out, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        if (fd >= 0) {
+            close(fd);
+        }
+        return DD_ENOTFOUND;
+    }
+    if ((uint64_t)st.st_size > max) {
+        close(fd);
+        return DD_ELIMIT;
+    }
+    char *buf = dd__malloc((size_t)st.st_size + 1);
+    if (!buf) {
+        close(fd);
+        return DD_ENOMEM;
+    }
+    size_t got = 0;
+    while (got < (size_t)st.st_size) {
+        ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+        if (n <= 0) {
+            break;
+        }
+        got += (size_t)n;
+    }
+    close(fd);
+    if (got != (size_t)st.st_size) {
+        dd__free(buf);
+        return DD_EIO;
+    }
+    buf[got] = '\0';
+    *out = buf;
+    *len = got;
+    return 0;
 }

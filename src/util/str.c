@@ -88,21 +88,20 @@ int dd__is_sha256_digest(const char *s)
     return i == 64;
 }
 
-char *dd__printable(const char *s, size_t max)
+size_t dd__printable_bound(const char *s, size_t max)
 {
-    /* one pass, one allocation: at most 4 output bytes per input byte */
     size_t n = 0;
-    while (s && s[n] && n < max + 1) {
+    while (s && s[n] && n < max) {
         n++;
     }
-    size_t take = n > max ? max : n;
-    char *out = dd__malloc(take * 4 + 4);
-    if (!out) {
-        return NULL;
-    }
+    return n * 4 + 4; /* \xNN per byte, "..." and the NUL */
+}
+
+char *dd__printable_into(char *o, const char *s, size_t max)
+{
     static const char hex[] = "0123456789abcdef";
-    char *o = out;
-    for (size_t i = 0; i < take; i++) {
+    size_t i = 0;
+    for (; s && s[i] && i < max; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c < 0x20 || c == 0x7f) {
             *o++ = '\\';
@@ -113,10 +112,19 @@ char *dd__printable(const char *s, size_t max)
             *o++ = (char)c;
         }
     }
-    if (n > max) {
+    if (s && s[i]) {
         memcpy(o, "...", 3);
         o += 3;
     }
-    *o = '\0';
+    *o++ = '\0';
+    return o;
+}
+
+char *dd__printable(const char *s, size_t max)
+{
+    char *out = dd__malloc(dd__printable_bound(s, max));
+    if (out) {
+        dd__printable_into(out, s, max);
+    }
     return out;
 }

@@ -78,11 +78,20 @@ void *dd__vec_push(dd_vec *v);
 void dd__vec_free(dd_vec *v);
 #define DD_VEC_AT(v, type, i) (&((type *)(v)->items)[i])
 
+/* Read a whole regular file into a NUL-terminated buffer (caller frees).
+ * 0; DD_ENOTFOUND (errno says why), DD_ELIMIT over `max` bytes, DD_EIO,
+ * DD_ENOMEM. */
+int dd__file_read(const char *path, size_t max, char **out, size_t *len);
+
 /* Lowercase hex of `n` bytes into `out` (2n+1 bytes). */
 void dd__hex(const uint8_t *in, size_t n, char *out);
 /* 1 when s is "sha256:" followed by 64 lowercase hex digits. */
 int dd__is_sha256_digest(const char *s);
 /* Copy of s with control characters escaped, for one-line messages. */
 char *dd__printable(const char *s, size_t max);
+/* The same into a caller's buffer of at least dd__printable_bound()
+ * bytes; returns the byte after the NUL. */
+size_t dd__printable_bound(const char *s, size_t max);
+char *dd__printable_into(char *out, const char *s, size_t max);
 
 #endif

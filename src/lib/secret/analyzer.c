@@ -25,7 +25,6 @@ typedef struct lstate {
 } lstate;
 
 typedef struct cbctx {
-    lstate *ls;
     const dd_fs_node *n;
     int history;
     const char *where; /* config key, for image-level findings */
@@ -99,13 +98,9 @@ static int on_file(void *self,
     const dd_image_info *info = s->an->info;
     const dd_layer_desc *ld = &info->layers[s->layer];
     int binary = memchr(data, 0, len < 8192 ? len : 8192) != NULL;
-    cbctx c = {s,
-               n,
-               ld->history,
-               NULL,
-               s->findings,
-               (int)s->layer,
-               ld->diff_id ? ld->diff_id : ld->digest};
+    cbctx c = {
+        n,           ld->history,   NULL,
+        s->findings, (int)s->layer, ld->diff_id ? ld->diff_id : ld->digest};
     return dd__secret_scan(s->an->engine, n->path, data,
                            binary && len > MAX_BINARY ? MAX_BINARY : len,
                            on_match, &c);
@@ -133,7 +128,7 @@ static int scan_str(dd__secret_analyzer *sa,
     if (!text || !*text) {
         return 0;
     }
-    cbctx c = {NULL, NULL, history, where, out, -1, NULL};
+    cbctx c = {NULL, history, where, out, -1, NULL};
     return dd__secret_scan(sa->engine, NULL, (const uint8_t *)text,
                            strlen(text), on_match, &c);
 }

@@ -362,14 +362,8 @@ size_t dd__secret_rule_count(const dd__secret_engine *e)
 
 static dd_severity sev_word(const char *s)
 {
-    static const char *const n[] = {"UNKNOWN", "INFO", "LOW",
-                                    "MEDIUM",  "HIGH", "CRITICAL"};
-    for (int i = 0; s && i < 6; i++) {
-        if (!strcasecmp(s, n[i])) {
-            return (dd_severity)i;
-        }
-    }
-    return DD_SEV_UNKNOWN;
+    int v = dd_severity_parse(s);
+    return v < 0 ? DD_SEV_UNKNOWN : (dd_severity)v;
 }
 
 static int in_list(json_t *arr, const char *id)
@@ -571,31 +565,22 @@ int dd__secret_engine_new(dd__secret_engine **out,
     if (!config_path) {
         return dd__secret_engine_new_from(out, NULL, 0, err);
     }
-    FILE *f = fopen(config_path, "rb");
-    if (!f) {
-        return dd__error_set(err, DD_ENOTFOUND, "%s: cannot open", config_path);
-    }
-    dd_buf b;
-    dd__buf_init(&b, 4u << 20);
-    char chunk[8192];
-    size_t n;
-    int rc = 0;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && !rc) {
-        rc = dd__buf_add(&b, chunk, n);
-    }
-    fclose(f);
+    char *text = NULL;
+    size_t len = 0;
+    int rc = dd__file_read(config_path, 4u << 20, &text, &len);
     if (rc) {
-        dd__buf_free(&b);
-        return dd__error_set(err, rc, "%s: too large or out of memory",
-                             config_path);
+        return dd__error_set(err, rc, "%s: %s", config_path,
+                             rc == DD_ENOTFOUND ? "cannot open"
+                             : rc == DD_ELIMIT  ? "over the 4 MiB limit"
+                                                : dd_strerror(rc));
     }
-    rc = dd__secret_engine_new_from(out, b.ptr ? b.ptr : "", b.len, err);
+    rc = dd__secret_engine_new_from(out, text, len, err);
     if (rc && err) {
         char m[sizeof err->message];
         memcpy(m, err->message, sizeof m);
         dd__error_set(err, rc, "%.200s: %.800s", config_path, m);
     }
-    dd__buf_free(&b);
+    dd__free(text);
     return rc;
 }
 

@@ -61,8 +61,7 @@ static int number(const char **p, const char *e, int loose, uint64_t *out)
         }
         (*p)++;
     }
-    if (*p == s || (!loose && **p != '0' && 0) ||
-        (!loose && s[0] == '0' && *p - s > 1)) {
+    if (*p == s || (!loose && s[0] == '0' && *p - s > 1)) {
         return -1;
     }
     *out = v;

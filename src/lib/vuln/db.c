@@ -315,44 +315,21 @@ void dd__importer_dry_free(dd__importer *im, size_t *records, size_t *malformed)
 
 static int read_file(const char *path, char **out, size_t *len, dd_error *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        if (fd >= 0) {
-            close(fd);
-        }
-        return dd__error_set(err, DD_ENOTFOUND, "%s: %s", path,
-                             strerror(errno));
+    int saved = 0;
+    int rc = dd__file_read(path, MAX_FEED_FILE, out, len);
+    saved = errno;
+    switch (rc) {
+    case 0:
+        return 0;
+    case DD_ENOTFOUND:
+        return dd__error_set(err, rc, "%s: %s", path, strerror(saved));
+    case DD_ELIMIT:
+        return dd__error_set(err, rc, "%s: over the 1 GiB feed limit", path);
+    case DD_EIO:
+        return dd__error_set(err, rc, "%s: short read", path);
+    default:
+        return dd__error_set(err, rc, "out of memory");
     }
-    if ((uint64_t)st.st_size > MAX_FEED_FILE) {
-        close(fd);
-        return dd__error_set(err, DD_ELIMIT,
-                             "%s: %lld bytes, over the 1 GiB "
-                             "feed limit",
-                             path, (long long)st.st_size);
-    }
-    char *buf = dd__malloc((size_t)st.st_size + 1);
-    if (!buf) {
-        close(fd);
-        return dd__error_set(err, DD_ENOMEM, "out of memory");
-    }
-    size_t got = 0;
-    while (got < (size_t)st.st_size) {
-        ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-        if (n <= 0) {
-            break;
-        }
-        got += (size_t)n;
-    }
-    close(fd);
-    if (got != (size_t)st.st_size) {
-        dd__free(buf);
-        return dd__error_set(err, DD_EIO, "%s: short read", path);
-    }
-    buf[got] = '\0';
-    *out = buf;
-    *len = got;
-    return 0;
 }
 
 enum fkind {

@@ -70,27 +70,8 @@ void dd_vuln_report_free(dd_vuln_report *r)
 
 static dd_severity sev_of(const char *s)
 {
-    if (!s) {
-        return DD_SEV_UNKNOWN;
-    }
-    if (!strcmp(s, "CRITICAL")) {
-        return DD_SEV_CRITICAL;
-    }
-    if (!strcmp(s, "HIGH")) {
-        return DD_SEV_HIGH;
-    }
-    if (!strcmp(s, "MEDIUM")) {
-        return DD_SEV_MEDIUM;
-    }
-    if (!strcmp(s, "LOW")) {
-        return DD_SEV_LOW;
-    }
-    return DD_SEV_UNKNOWN;
-}
-
-static int vcmp(dd_version_scheme s, const char *a, const char *b, int *c)
-{
-    return dd_version_compare(s, a, b, c);
+    int v = dd_severity_parse(s);
+    return v < 0 ? DD_SEV_UNKNOWN : (dd_severity)v;
 }
 
 /* 1 affected (fixed_out set when a fix exists), 0 not, -1 unreadable */
@@ -112,14 +93,14 @@ static int in_ranges(const char *json,
     {
         int c;
         if (json_is_string(v) &&
-            vcmp(sch, ver, json_string_value(v), &c) == 0 && c == 0) {
+            dd_version_compare(sch, ver, json_string_value(v), &c) == 0 &&
+            c == 0) {
             found = 1;
         }
     }
     json_t *rg;
     json_array_foreach(json_object_get(doc, "ranges"), i, rg)
     {
-        const char *intro = NULL;
         int open = 0;
         size_t k;
         json_t *e;
@@ -128,35 +109,32 @@ static int in_ranges(const char *json,
             const char *x;
             int c;
             if ((x = json_string_value(json_object_get(e, "introduced")))) {
-                intro = x;
-                open =
-                    !strcmp(x, "0") || (vcmp(sch, ver, x, &c) == 0 && c >= 0);
+                open = !strcmp(x, "0") ||
+                       (dd_version_compare(sch, ver, x, &c) == 0 && c >= 0);
             } else if ((x = json_string_value(json_object_get(e, "fixed")))) {
-                if (open && vcmp(sch, ver, x, &c) == 0 && c < 0) {
+                if (open && dd_version_compare(sch, ver, x, &c) == 0 && c < 0) {
                     found = 1;
                     if (!fixed_out[0]) {
                         snprintf(fixed_out, fn, "%s", x);
                     }
                 }
                 open = 0;
-                intro = NULL;
             } else if ((x = json_string_value(
                             json_object_get(e, "last_affected")))) {
-                if (open && vcmp(sch, ver, x, &c) == 0 && c <= 0) {
+                if (open && dd_version_compare(sch, ver, x, &c) == 0 &&
+                    c <= 0) {
                     found = 1;
                 }
                 open = 0;
-                intro = NULL;
             } else if ((x = json_string_value(json_object_get(e, "limit")))) {
-                if (open && (!strcmp(x, "*") ||
-                             (vcmp(sch, ver, x, &c) == 0 && c < 0))) {
+                if (open &&
+                    (!strcmp(x, "*") ||
+                     (dd_version_compare(sch, ver, x, &c) == 0 && c < 0))) {
                     found = 1;
                 }
                 open = 0;
-                intro = NULL;
             }
         }
-        (void)intro;
         if (open) {
             found = 1; /* introduced and never fixed */
         }
@@ -302,7 +280,7 @@ static int collect(dd_vulndb *db,
             h.status = h.has_fixed ? DD_VULN_FIXED : DD_VULN_AFFECTED;
         } else if (!strcmp(status, "fixed")) {
             int c;
-            if (!fixed || vcmp(rs, ver, fixed, &c) || c >= 0) {
+            if (!fixed || dd_version_compare(rs, ver, fixed, &c) || c >= 0) {
                 continue;
             }
             copy(h.fixed, sizeof h.fixed, fixed);
