@@ -42,6 +42,8 @@ osv TEST-VERSIONS Debian:12 '[]' '["5.2.15-2"]'
 osv TEST-OTHER-RELEASE Debian:11 '[{"introduced":"0"}]'
 osv TEST-EOL Debian:12 '[{"introduced":"0"}]' null end-of-life
 printf '{"id": "BROKEN-1", "affected": [' > "$T/osv/broken.json"
+printf '[1, 2' > "$T/osv/truncated.json"   # not even an object: still counted, not skipped
+echo 'notes' > "$T/osv/README.txt"        # other files in a feed directory are skipped
 cat > "$T/tracker.json" <<'J'
 {"bash": {
  "CVE-TEST-NOTAFF": {"description": "x", "releases": {"bookworm": {"status": "resolved", "fixed_version": "0", "urgency": "low"}}},
@@ -56,8 +58,9 @@ cat > "$T/DSA.list" <<'L'
 	[bookworm] - bash 5.2.15-3
 L
 out=$("$DD" db import --db "$DB" "$T/osv" "$T/tracker.json" "$T/DSA.list" 2>"$T/imp.err"); rc=$?
-if [ $rc = 0 ] && grep -q 'broken.json' "$T/imp.err" && [[ "$out" == *"1 malformed"* ]]; then
-  pass "db import: crafted feeds imported, the broken record counted and named ($out)"
+if [ $rc = 0 ] && grep -q 'broken.json' "$T/imp.err" && grep -q 'truncated.json' "$T/imp.err" &&
+   ! grep -q README "$T/imp.err" && [[ "$out" == *"2 malformed"* ]]; then
+  pass "db import: crafted feeds imported, the broken records counted and named ($out)"
 else
   fail "db import crafted: rc=$rc $out $(head -c 300 "$T/imp.err")"
 fi
@@ -102,8 +105,8 @@ with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as z:
     z.writestr("notes.txt", "not a record")
 PY
 out=$("$DD" db import --db "$T/zip/drydock.db" "$T/all.zip" 2>"$T/zip.err"); rc=$?
-if [ $rc = 0 ] && [[ "$out" == *"imported 7 records"*"1 malformed"* ]] && grep -q 'broken.json' "$T/zip.err"; then
-  pass "db import of an osv.dev-style all.zip: 7 records, the broken entry counted ($out)"
+if [ $rc = 0 ] && [[ "$out" == *"imported 7 records"*"2 malformed"* ]] && grep -q 'broken.json' "$T/zip.err" && grep -q 'truncated.json' "$T/zip.err"; then
+  pass "db import of an osv.dev-style all.zip: 7 records, the two broken entries counted, notes.txt skipped ($out)"
 else
   fail "db import zip: rc=$rc $out $(head -c 200 "$T/zip.err")"
 fi

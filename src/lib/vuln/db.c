@@ -505,12 +505,22 @@ import_file(dd__importer *im, const char *path, const char *dir, dd_error *err)
         break;
     }
     default:
-        rc = dir ? 0 /* other files in a feed directory are skipped */
-                 : dd__error_set(err, DD_EUNSUPPORTED,
-                                 "%s: not a feed drydock knows (OSV JSON or "
-                                 "zip, Alpine secdb JSON/YAML, Debian tracker "
-                                 "JSON or DSA/DLA list)",
-                                 path);
+        if (dir) {
+            /* other files in a feed directory are skipped, but a .json one
+             * is a record that did not parse: say so, never drop it
+             * silently */
+            size_t pl = strlen(path);
+            if (pl > 5 && !strcmp(path + pl - 5, ".json")) {
+                dd__imp_malformed(im, "not a feed record drydock knows "
+                                      "(broken or truncated JSON?): skipped");
+            }
+            break;
+        }
+        rc = dd__error_set(err, DD_EUNSUPPORTED,
+                           "%s: not a feed drydock knows (OSV JSON or "
+                           "zip, Alpine secdb JSON/YAML, Debian tracker "
+                           "JSON or DSA/DLA list)",
+                           path);
     }
     dd__free(d);
     if (rc && err && !err->code) {
