@@ -372,10 +372,11 @@ static void table(FILE *out,
                   const dd_vuln_report *rep)
 {
     const dd_os_info *os = dd_inventory_os(inv);
-    fprintf(out, "%s (%s %s) - %zu packages checked against %s\n",
+    int has_ver = os && os->version && os->version[0];
+    fprintf(out, "%s (%s%s%s) - %zu packages checked against %s\n",
             in->name ? in->name : in->path, os ? os->family : "unknown OS",
-            os && os->version ? os->version : "", rep->packages_checked,
-            rep->ns ? rep->ns : "no namespace");
+            has_ver ? " " : "", has_ver ? os->version : "",
+            rep->packages_checked, rep->ns ? rep->ns : "no namespace");
     size_t counts[6] = {0};
     const char *last = NULL;
     for (size_t i = 0; i < c->n; i++) {
