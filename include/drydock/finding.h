@@ -49,7 +49,11 @@ typedef struct dd_finding {
     /* DD_KIND_VULN: package, versions, status (vulndb.h); else NULL */
     const struct dd_vuln_info *vuln;
     size_t line;          /* 1-based line in the file, 0 when not known */
-    const char *category; /* secrets: "cloud", "private-key", ...; or NULL */
+    const char *category; /* secrets: "cloud", "private-key", ...; malware:
+                             "miner", "webshell", ...; or NULL */
+    const char *engine;   /* malware: "yara", "hash", "clamav", "heuristic";
+                             else NULL */
+    const char *sha256;   /* hex sha256 of the file's content, or NULL */
 } dd_finding;
 
 typedef struct dd_findings dd_findings;

@@ -23,6 +23,21 @@ DD_BEGIN_DECLS
 
 #define DD_ANALYZE_PACKAGES 0x1u
 #define DD_ANALYZE_SECRETS  0x2u
+#define DD_ANALYZE_MALWARE  0x4u
+
+/* Malware scanning (README "Malware"). Every field may stay zero. */
+typedef struct dd_malware_opts {
+    const char *const *yara_rules; /* files or directories of rules */
+    size_t n_yara_rules;
+    int no_builtin_rules;        /* 1: only yara_rules */
+    const char *const *hash_dbs; /* .hdb/.hsb/plain lists or directories */
+    size_t n_hash_dbs;
+    const char *clamd;      /* "unix:/path" or "tcp:HOST:PORT", or NULL */
+    const char *clamav_db;  /* in-process libclamav database dir, or NULL */
+    uint64_t max_file_size; /* bytes scanned per file; 0 = 256 MiB */
+    const char *cache_dir;  /* compiled-rules cache, NULL = none */
+    int no_heuristics;
+} dd_malware_opts;
 
 #define DD_SCAN_OPTS_VERSION 1
 typedef struct dd_scan_opts {
@@ -32,10 +47,14 @@ typedef struct dd_scan_opts {
     /* secrets: JSON file with extra rules, disabled ids and allow-lists
      * (README "Secrets"), or NULL */
     const char *secret_config;
+    dd_malware_opts malware;
 } dd_scan_opts;
-#define DD_SCAN_OPTS_INIT                                \
-    {                                                    \
-        DD_SCAN_OPTS_VERSION, DD_WALK_OPTS_INIT, 0, NULL \
+#define DD_SCAN_OPTS_INIT                                 \
+    {                                                     \
+        DD_SCAN_OPTS_VERSION, DD_WALK_OPTS_INIT, 0, NULL, \
+        {                                                 \
+            NULL, 0, 0, NULL, 0, NULL, NULL, 0, NULL, 0   \
+        }                                                 \
     }
 
 typedef struct dd_scan dd_scan;
@@ -52,6 +71,9 @@ DD_API void dd_scan_free(dd_scan *s);
 DD_API const dd_walk *dd_scan_walk(const dd_scan *s);
 /* NULL when DD_ANALYZE_PACKAGES was not asked for. */
 DD_API const dd_inventory *dd_scan_inventory(const dd_scan *s);
+/* Malware engines in use, e.g. "yara (34 rules), hash (2), clamd (ClamAV
+ * 1.4.6/...)"; "" when the malware analyzer did not run. Borrowed. */
+DD_API const char *dd_scan_malware_engines(const dd_scan *s);
 /* Walk findings followed by the analyzers' findings. */
 DD_API const dd_findings *dd_scan_findings(const dd_scan *s);
 

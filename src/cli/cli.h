@@ -28,6 +28,7 @@ typedef struct cli_common {
     dd_limits limits;
     unsigned threads;
     const char *secret_config; /* scan --secret-config */
+    dd_malware_opts malware;   /* scan --yara-rules, --hash-db, ... */
 } cli_common;
 
 /* Parse an option shared by the image commands. Returns 1 when consumed
@@ -46,6 +47,9 @@ int cli_open_scan(const cli_common *c,
                   unsigned analyzers,
                   dd_image **img,
                   dd_scan **scan);
+/* The user's cache directory for drydock ($XDG_CACHE_HOME/drydock or
+ * ~/.cache/drydock), created 0700 if missing; NULL when there is none. */
+const char *cli_cache_dir(char *buf, size_t n);
 /* Exit code from findings and completeness. */
 int cli_exit_code(const cli_common *c, const dd_image *img, const dd_walk *w);
 /* One line per finding to `out`. */

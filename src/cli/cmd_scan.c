@@ -17,12 +17,28 @@ static const char usage[] =
     "                    [--severity LIST] [--ignore-unfixed]\n"
     "                    [--ignore-file PATH] [--exit-code N] [--db PATH]\n"
     "                    [--db-max-age DAYS] [--secret-config PATH]\n"
+    "                    [--yara-rules PATH]... [--hash-db PATH]...\n"
+    "                    [--clamd ADDR | --clamav-db DIR]\n"
     "                    [options]\n"
     "\n"
     "  --scanners L      which scanners run (default all: vuln and secret in\n"
     "                    this release; malware and config arrive later)\n"
     "  --secret-config P JSON file: extra secret rules, rule ids to disable,\n"
     "                    allow-listed paths and values (README \"Secrets\")\n"
+    "  --yara-rules P    YARA rule file or directory (*.yar, *.yara); may\n"
+    "                    repeat; compiled once and cached in ~/.cache/drydock\n"
+    "  --no-builtin-rules  only the --yara-rules, not drydock's own pack\n"
+    "  --hash-db P       block list of file hashes: ClamAV .hdb/.hsb or one\n"
+    "                    SHA-256/SHA-1/MD5 per line; file or directory; may\n"
+    "                    repeat\n"
+    "  --clamd ADDR      also scan every file with clamd: unix:/path or\n"
+    "                    tcp:127.0.0.1:3310 (INSTREAM)\n"
+    "  --clamav-db DIR   in-process libclamav with this database (builds\n"
+    "                    with -Dclamav=enabled only)\n"
+    "  --malware-max-size N  bytes of one file scanned for malware, with\n"
+    "                    K/M/G suffix (default 256M); larger files are\n"
+    "                    scanned in part and reported\n"
+    "  --no-heuristics   no heuristic malware findings\n"
     "  --severity L      report only these severities, e.g. HIGH,CRITICAL\n"
     "  --ignore-unfixed  drop vulnerabilities that have no fixed version\n"
     "  --ignore-file P   ids to ignore, one per line: ID [exp:YYYY-MM-DD]\n"
@@ -217,6 +233,8 @@ static json_t *finding_json(const dd_finding *f, const dd_image_info *in)
     json_object_set_new(
         o, "line", f->line ? json_integer((json_int_t)f->line) : json_null());
     json_object_set_new(o, "category", js(f->category));
+    json_object_set_new(o, "engine", js(f->engine));
+    json_object_set_new(o, "sha256", js(f->sha256));
     if (f->vuln) {
         const dd_vuln_info *v = f->vuln;
         json_t *x = json_object();
@@ -333,7 +351,8 @@ static json_t *sarif(const ctx *c, const dd_image_info *in, const char *name)
         json_t *loc = json_pack(
             "[{s:{s:{s:s,s:s},s:{s:i,s:i,s:i,s:i}}}]", "physicalLocation",
             "artifactLocation", "uri", uri, "uriBaseId", "ROOTPATH", "region",
-            "startLine", 1, "startColumn", 1, "endLine", 1, "endColumn", 1);
+            "startLine", f->line ? (int)f->line : 1, "startColumn", 1,
+            "endLine", f->line ? (int)f->line : 1, "endColumn", 1);
         json_object_set_new(res, "locations", loc);
         json_t *props = json_object();
         if (f->vuln) {
@@ -348,6 +367,15 @@ static json_t *sarif(const ctx *c, const dd_image_info *in, const char *name)
                 json_string(dd_vuln_status_name(f->vuln->status)));
         }
         json_object_set_new(props, "layer", json_integer(f->layer));
+        if (f->engine) {
+            json_object_set_new(props, "engine", json_string(f->engine));
+        }
+        if (f->sha256) {
+            json_object_set_new(props, "sha256", json_string(f->sha256));
+        }
+        if (f->category) {
+            json_object_set_new(props, "category", json_string(f->category));
+        }
         json_object_set_new(res, "properties", props);
         json_array_append_new(results, res);
     }
@@ -437,6 +465,35 @@ static void table(FILE *out,
             counts[DD_SEV_UNKNOWN] + counts[DD_SEV_INFO]);
 }
 
+#define MAX_LISTS 64
+
+/* "64M" -> bytes; 1 KiB .. 4 GiB */
+static int parse_size(const char *v, uint64_t *out)
+{
+    char *end = NULL;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (!end || end == v) {
+        return -1;
+    }
+    unsigned shift = 0;
+    if (*end == 'K' || *end == 'k') {
+        shift = 10, end++;
+    } else if (*end == 'M' || *end == 'm') {
+        shift = 20, end++;
+    } else if (*end == 'G' || *end == 'g') {
+        shift = 30, end++;
+    }
+    if (*end || n == 0 || n > (4ull << 30) >> shift) {
+        return -1;
+    }
+    n <<= shift;
+    if (n < 1024) {
+        return -1;
+    }
+    *out = n;
+    return 0;
+}
+
 int cmd_scan(int argc, char **argv)
 {
     cli_common c;
@@ -445,6 +502,9 @@ int cmd_scan(int argc, char **argv)
                *ignfile = NULL, *scanners = "vuln,secret,malware,config";
     int exit_code = -1;
     double max_age_days = 7;
+    const char *yara[MAX_LISTS], *hashes[MAX_LISTS];
+    size_t n_yara = 0, n_hashes = 0;
+    char cache[4096];
     ctx cx;
     memset(&cx, 0, sizeof cx);
     for (int i = 1; i < argc; i++) {
@@ -472,6 +532,34 @@ int cmd_scan(int argc, char **argv)
             scanners = v, i++;
         } else if (!strcmp(a, "--secret-config") && v) {
             c.secret_config = v, i++;
+        } else if (!strcmp(a, "--yara-rules") && v) {
+            if (n_yara == MAX_LISTS) {
+                fprintf(stderr, "drydock scan: too many --yara-rules\n");
+                return EXIT_USAGE;
+            }
+            yara[n_yara++] = v, i++;
+        } else if (!strcmp(a, "--hash-db") && v) {
+            if (n_hashes == MAX_LISTS) {
+                fprintf(stderr, "drydock scan: too many --hash-db\n");
+                return EXIT_USAGE;
+            }
+            hashes[n_hashes++] = v, i++;
+        } else if (!strcmp(a, "--no-builtin-rules")) {
+            c.malware.no_builtin_rules = 1;
+        } else if (!strcmp(a, "--no-heuristics")) {
+            c.malware.no_heuristics = 1;
+        } else if (!strcmp(a, "--clamd") && v) {
+            c.malware.clamd = v, i++;
+        } else if (!strcmp(a, "--clamav-db") && v) {
+            c.malware.clamav_db = v, i++;
+        } else if (!strcmp(a, "--malware-max-size") && v) {
+            if (parse_size(v, &c.malware.max_file_size)) {
+                fprintf(stderr,
+                        "drydock scan: --malware-max-size takes a size such "
+                        "as 64M (1K..4G)\n");
+                return EXIT_USAGE;
+            }
+            i++;
         } else if (!strcmp(a, "--ignore-unfixed")) {
             cx.ignore_unfixed = 1;
         } else if (!strcmp(a, "--exit-code") && v) {
@@ -524,7 +612,12 @@ int cmd_scan(int argc, char **argv)
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
-    int want_vuln = 0, want_secret = 0;
+    c.malware.yara_rules = yara;
+    c.malware.n_yara_rules = n_yara;
+    c.malware.hash_dbs = hashes;
+    c.malware.n_hash_dbs = n_hashes;
+    c.malware.cache_dir = cli_cache_dir(cache, sizeof cache);
+    int want_vuln = 0, want_secret = 0, want_malware = 0;
     char sc[256];
     snprintf(sc, sizeof sc, "%s", scanners);
     char *save = NULL;
@@ -534,7 +627,9 @@ int cmd_scan(int argc, char **argv)
             want_vuln = 1;
         } else if (!strcmp(t, "secret")) {
             want_secret = 1;
-        } else if (!strcmp(t, "malware") || !strcmp(t, "config")) {
+        } else if (!strcmp(t, "malware")) {
+            want_malware = 1;
+        } else if (!strcmp(t, "config")) {
             if (strcmp(scanners, "vuln,secret,malware,config")) {
                 fprintf(stderr,
                         "warning: the %s scanner is not in this "
@@ -578,7 +673,8 @@ int cmd_scan(int argc, char **argv)
     }
     if ((rc = cli_open_scan(&c, 0,
                             (want_vuln ? DD_ANALYZE_PACKAGES : 0) |
-                                (want_secret ? DD_ANALYZE_SECRETS : 0),
+                                (want_secret ? DD_ANALYZE_SECRETS : 0) |
+                                (want_malware ? DD_ANALYZE_MALWARE : 0),
                             &img, &scan))) {
         goto done;
     }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -232,7 +233,31 @@ int cli_open_scan(const cli_common *c,
     so.walk = walk_opts(c, hash_files, &bar);
     so.analyzers = analyzers;
     so.secret_config = c->secret_config;
+    so.malware = c->malware;
     return walk_done(dd_scan_run(scan, *img, &so, &err), bar, &err, img);
+}
+
+const char *cli_cache_dir(char *buf, size_t n)
+{
+    const char *x = getenv("XDG_CACHE_HOME");
+    const char *home = getenv("HOME");
+    int k;
+    if (x && *x == '/') {
+        k = snprintf(buf, n, "%s/drydock", x);
+    } else if (home && *home == '/') {
+        k = snprintf(buf, n, "%s/.cache", home);
+        if (k > 0 && (size_t)k < n) {
+            (void)mkdir(buf, 0700);
+        }
+        k = snprintf(buf, n, "%s/.cache/drydock", home);
+    } else {
+        return NULL;
+    }
+    if (k <= 0 || (size_t)k >= n) {
+        return NULL;
+    }
+    (void)mkdir(buf, 0700);
+    return buf;
 }
 
 int cli_open_walk(const cli_common *c,

@@ -45,6 +45,19 @@ int dd__findings_add(dd_findings *list,
     return dd__findings_add_text(list, spec, title);
 }
 
+/* copy an optional string to *o (advancing it); NULL stays NULL */
+static const char *copy_opt(char **o, const char *s)
+{
+    if (!s) {
+        return NULL;
+    }
+    size_t n = strlen(s) + 1;
+    char *d = *o;
+    memcpy(d, s, n);
+    *o += n;
+    return d;
+}
+
 int dd__findings_add_text(dd_findings *list,
                           const dd_finding_spec *spec,
                           const char *title)
@@ -53,7 +66,9 @@ int dd__findings_add_text(dd_findings *list,
                   dd__printable_bound(spec->path, 4096) +
                   (spec->layer_digest ? strlen(spec->layer_digest) + 1 : 0) +
                   dd__printable_bound(spec->evidence, 256) +
-                  (spec->category ? strlen(spec->category) + 1 : 0);
+                  (spec->category ? strlen(spec->category) + 1 : 0) +
+                  (spec->engine ? strlen(spec->engine) + 1 : 0) +
+                  (spec->sha256 ? strlen(spec->sha256) + 1 : 0);
     char *blk = dd__malloc(need);
     dd_finding *f = blk ? dd__vec_push(&list->items) : NULL;
     if (!f) {
@@ -92,12 +107,9 @@ int dd__findings_add_text(dd_findings *list,
         o = dd__printable_into(o, spec->evidence, 256);
     }
     f->line = spec->line;
-    if (spec->category) {
-        memcpy(o, spec->category, strlen(spec->category) + 1);
-        f->category = o;
-    } else {
-        f->category = NULL;
-    }
+    f->category = copy_opt(&o, spec->category);
+    f->engine = copy_opt(&o, spec->engine);
+    f->sha256 = copy_opt(&o, spec->sha256);
     return 0;
 }
 

@@ -29,6 +29,8 @@ typedef struct dd_finding_spec {
     uint64_t offset;
     size_t line;          /* 0: unknown */
     const char *category; /* or NULL */
+    const char *engine;   /* malware: "yara", "hash", ...; or NULL */
+    const char *sha256;   /* hex of the file's content, or NULL */
 } dd_finding_spec;
 
 /* Add a finding with a printf-style title. Returns 0 or DD_ENOMEM. */

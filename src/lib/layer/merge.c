@@ -130,9 +130,20 @@ static void layer_finding(merger *m,
 {
     dd_layer_result *r = &m->w->layers[e->layer];
     const char *digest = r->stats.blob_sha256;
-    dd_finding_spec sp = {
-        DD_KIND_ARCHIVE, sev, rule, e->path,   digest, e->linkname,
-        e->layer,        -1,  1,    e->offset, 0,      NULL};
+    dd_finding_spec sp = {DD_KIND_ARCHIVE,
+                          sev,
+                          rule,
+                          e->path,
+                          digest,
+                          e->linkname,
+                          e->layer,
+                          -1,
+                          1,
+                          e->offset,
+                          0,
+                          NULL,
+                          NULL,
+                          NULL};
     if (dd__findings_add(r->findings, &sp, "%s", msg) != 0) {
         m->rc = DD_ENOMEM;
     }

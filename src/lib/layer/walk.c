@@ -102,7 +102,7 @@ static void add_finding(layer_ctx *lc,
     dd_finding_spec sp = {
         kind,     sev,   rule,        path,       lc->digest_label,
         evidence, layer, ld->history, has_offset, offset,
-        0,        NULL};
+        0,        NULL,  NULL,        NULL};
     dd__findings_add(lc->res->findings, &sp, "%s", msg);
 }
 

@@ -71,12 +71,20 @@ static void layer_free(void *self, void *st)
 static int on_match(void *ctx, const dd__secret_match *m)
 {
     cbctx *c = ctx;
-    dd_finding_spec sp = {DD_KIND_SECRET,     m->severity,
-                          m->rule_id,         c->n ? c->n->path : NULL,
-                          c->digest,          m->redacted,
-                          c->layer,           c->history,
-                          c->n != NULL,       c->n ? c->n->offset : 0,
-                          c->n ? m->line : 0, m->category};
+    dd_finding_spec sp = {DD_KIND_SECRET,
+                          m->severity,
+                          m->rule_id,
+                          c->n ? c->n->path : NULL,
+                          c->digest,
+                          m->redacted,
+                          c->layer,
+                          c->history,
+                          c->n != NULL,
+                          c->n ? c->n->offset : 0,
+                          c->n ? m->line : 0,
+                          m->category,
+                          NULL,
+                          NULL};
     if (c->n) {
         return dd__findings_add(c->out, &sp, "%s (%s, line %zu)", m->title,
                                 m->category, m->line);

@@ -94,6 +94,8 @@ static int add_integrity(dd_image *img,
                           0,
                           0,
                           0,
+                          NULL,
+                          NULL,
                           NULL};
     return dd__findings_add(img->findings, &sp, fmt, a1, a2);
 }

@@ -392,8 +392,8 @@ static int emit(dd_findings *out,
                                               : info->layers[p->layer].digest;
     }
     dd_finding_spec sp = {
-        DD_KIND_VULN, h->sev,     h->id, p->db_path, diff, NULL,
-        p->layer,     p->history, 0,     0,          0,    NULL};
+        DD_KIND_VULN, h->sev, h->id, p->db_path, diff, NULL, p->layer,
+        p->history,   0,      0,     0,          NULL, NULL, NULL};
     int rc = dd__findings_add_text(out, &sp, h->summary ? h->summary : h->id);
     if (rc) {
         return rc;
@@ -617,7 +617,8 @@ int dd_vuln_match_package(dd_vulndb *db,
             continue;
         }
         dd_finding_spec sp = {DD_KIND_VULN, h->sev, h->id, NULL, NULL, NULL,
-                              -1,           -1,     0,     0,    0,    NULL};
+                              -1,           -1,     0,     0,    0,    NULL,
+                              NULL,         NULL};
         rc = dd__findings_add_text(f, &sp, h->summary ? h->summary : h->id);
         dd_vuln_info vi = {name,      name,
                            version,   h->has_fixed ? h->fixed : NULL,
