@@ -740,6 +740,10 @@ int cmd_scan(int argc, char **argv)
                 json_pack("{s:o,s:I,s:o}", "path", js(dbpath), "age_seconds",
                           (json_int_t)(db ? dd_vulndb_age(db) : -1),
                           "namespace", js(rep.ns)));
+            json_object_set_new(doc, "malware_engines",
+                                want_malware
+                                    ? json_string(dd_scan_malware_engines(scan))
+                                    : json_null());
             json_object_set_new(doc, "packages_checked",
                                 json_integer((json_int_t)rep.packages_checked));
             json_object_set_new(

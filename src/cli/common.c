@@ -243,6 +243,7 @@ const char *cli_cache_dir(char *buf, size_t n)
     const char *home = getenv("HOME");
     int k;
     if (x && *x == '/') {
+        (void)mkdir(x, 0700);
         k = snprintf(buf, n, "%s/drydock", x);
     } else if (home && *home == '/') {
         k = snprintf(buf, n, "%s/.cache", home);

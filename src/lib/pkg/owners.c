@@ -5,10 +5,10 @@
 
 #include "owners.h"
 
-#define INFO_DIR  "var/lib/dpkg/info/"
-#define STATUS_D  "var/lib/dpkg/status.d/"
+#define INFO_DIR   "var/lib/dpkg/info/"
+#define STATUS_D   "var/lib/dpkg/status.d/"
 #define DIVERSIONS "var/lib/dpkg/diversions"
-#define APK_DB    "lib/apk/db/installed"
+#define APK_DB     "lib/apk/db/installed"
 
 static int has_suffix(const char *s, size_t n, const char *suf)
 {
@@ -89,15 +89,13 @@ static const char *next_line(const char **p, const char *e, size_t *n)
     return l;
 }
 
-#define FOR_LINES(data, len, l, n)                                        \
-    const char *cur_ = (const char *)(data), *end_ = cur_ + (len), *l;    \
-    size_t n;                                                              \
+#define FOR_LINES(data, len, l, n)                                     \
+    const char *cur_ = (const char *)(data), *end_ = cur_ + (len), *l; \
+    size_t n;                                                          \
     while ((l = next_line(&cur_, end_, &n)))
 
-static int parse_dpkg_list(dd__owned *o,
-                           const uint8_t *d,
-                           size_t len,
-                           const char *pkg)
+static int
+parse_dpkg_list(dd__owned *o, const uint8_t *d, size_t len, const char *pkg)
 {
     FOR_LINES(d, len, l, n)
     {
@@ -120,10 +118,8 @@ static int parse_dpkg_list(dd__owned *o,
 }
 
 /* "<md5>  <path>" */
-static int parse_md5sums(dd__owned *o,
-                         const uint8_t *d,
-                         size_t len,
-                         const char *pkg)
+static int
+parse_md5sums(dd__owned *o, const uint8_t *d, size_t len, const char *pkg)
 {
     FOR_LINES(d, len, l, n)
     {

@@ -45,7 +45,7 @@ void dd__owned_free(dd__owned *o);
 /* The set of owned paths of an image: add every visible database's
  * files, then ask. Keys are borrowed from the dd__owned records. */
 typedef struct dd__owner_map {
-    dd_map map; /* path -> index into pkgs */
+    dd_map map;  /* path -> index into pkgs */
     dd_vec pkgs; /* const char * */
     int have_db; /* at least one database was added */
 } dd__owner_map;
