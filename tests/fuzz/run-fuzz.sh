@@ -12,10 +12,12 @@ ONLY=" $* "
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=$ROOT/tests/fuzz/out
 mkdir -p "$OUT"
-PKG="libisal libzstd libcrypto jansson sqlite3 libzip yaml-0.1 libpcre2-8"
+PKG="libisal libzstd libcrypto jansson sqlite3 libzip yaml-0.1 libpcre2-8 yara"
 CFLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -DDD_UNITTEST -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I$ROOT/include -I$ROOT/src $(pkg-config --cflags $PKG)"
 LIBS="$(pkg-config --libs $PKG) -lpthread -lm"
-LIBSRC=$(ls "$ROOT"/src/util/*.c "$ROOT"/src/lib/*.c "$ROOT"/src/lib/*/*.c)
+python3 "$ROOT/src/lib/malware/rules/embed.py" "$ROOT/src/lib/malware/rules/builtin.yar" \
+  "$OUT/builtin_rules.c" dd__yara_builtin_rules
+LIBSRC="$(ls "$ROOT"/src/util/*.c "$ROOT"/src/lib/*.c "$ROOT"/src/lib/*/*.c) $OUT/builtin_rules.c"
 status=0
 for f in "$ROOT"/tests/fuzz/fuzz_*.c; do
   t=$(basename "$f" .c)
