@@ -5,6 +5,7 @@
 #                integration tests; last line "N passed, N failed"
 #   make fuzz    libFuzzer targets, FUZZ_SECONDS each (default 60)
 #   make bench   bench/walk.sh (needs root: builds bookworm-big)
+#   make bench-malware  bench/malware.sh (drydock vs yara -r, same rules)
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
@@ -14,13 +15,13 @@ FUZZ_SECONDS ?= 60
 # the missing ones are installed).
 BUILD_PKGS = gcc make meson ninja-build pkg-config libisal-dev libzstd-dev libsqlite3-dev \
              libzip-dev libyaml-dev libcurl4-openssl-dev libpcre2-dev \
-             libssl-dev libjansson-dev
+             libssl-dev libjansson-dev libyara-dev
 TEST_PKGS  = clang libclang-rt-14-dev python3 zstd gzip jq git debootstrap \
              openssh-client clang-format python3-jsonschema rpm db5.3-util \
-             sqlite3 openssl
+             sqlite3 openssl clamav-daemon clamav-testfiles yara time bc
 DEMO_PKGS  = debootstrap python3
 
-.PHONY: all deps deps-test build build-asan check demo fuzz bench format \
+.PHONY: all deps deps-test build build-asan check demo fuzz bench bench-malware format \
         format-check clean
 
 all: build
@@ -67,6 +68,9 @@ fuzz: deps-test
 
 bench: build
 	@bash bench/walk.sh $(BUILD)/drydock
+
+bench-malware: build deps-test
+	@bash bench/malware.sh $(BUILD)/drydock
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

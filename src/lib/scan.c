@@ -46,6 +46,7 @@ static int load_malware(dd_scan *s, const dd_malware_opts *o, dd_error *err)
             return rc;
         }
         s->mw.yara = s->yara;
+        s->mw.yara_builtin_only = o->n_yara_rules == 0;
         at +=
             (size_t)snprintf(s->engines + at, sizeof s->engines - at,
                              "yara (%zu rules%s)", dd__yara_rule_count(s->yara),
@@ -143,7 +144,6 @@ int dd_scan_run(dd_scan **out,
         dd__malware_analyzer_init(&s->mal, &s->mw);
         mal_index = s->n;
         s->list[s->n++] = &s->mal;
-        wo.hash_files = 1; /* findings carry the file's sha256 */
         if (s->yara && (wo.threads == 0 || wo.threads > MAX_YARA_THREADS)) {
             /* libyara: at most 32 scanners per rule set at a time */
             long c = sysconf(_SC_NPROCESSORS_ONLN);
