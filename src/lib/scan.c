@@ -10,12 +10,15 @@
 #include "layer/walk_int.h"
 #include "pkg/inventory.h"
 #include "malware/malware_int.h"
+#include "pkg/owners.h"
 #include "secret/secret_int.h"
 
 #define MAX_ANALYZERS 8
 
 struct dd_scan {
-    dd__analyzer pkg, sec, mal;
+    dd__analyzer pkg, sec, mal, own;
+    dd__owner_map owners;
+    int have_owners;
     dd__malware mw;
     dd__yara *yara;
     dd__hashdb *hashes;
@@ -150,9 +153,23 @@ int dd_scan_run(dd_scan **out,
             wo.threads = c > MAX_YARA_THREADS ? MAX_YARA_THREADS : wo.threads;
         }
     }
+    size_t own_index = 0;
+    if (which & DD_ANALYZE_MALWARE) {
+        dd__owners_analyzer_init(&s->own);
+        own_index = s->n;
+        s->list[s->n++] = &s->own;
+    }
     int rc = dd__walk_run_with(&s->walk, img, &wo, s->list, s->n, err);
     if (!rc && (which & DD_ANALYZE_MALWARE)) {
-        rc = dd__malware_finish(&s->mw, s->walk, mal_index, s->walk->findings);
+        rc = dd__owner_map_build(&s->owners, s->walk, own_index);
+        s->have_owners = 1;
+        if (rc) {
+            dd__error_set(err, rc, "package file lists: %s", dd_strerror(rc));
+        }
+    }
+    if (!rc && (which & DD_ANALYZE_MALWARE)) {
+        rc = dd__malware_finish(&s->mw, s->walk, mal_index, &s->owners,
+                                s->walk->findings);
         if (rc) {
             dd__error_set(err, rc, "malware heuristics: %s", dd_strerror(rc));
         }
@@ -183,6 +200,9 @@ void dd_scan_free(dd_scan *s)
 {
     if (!s) {
         return;
+    }
+    if (s->have_owners) {
+        dd__owner_map_free(&s->owners);
     }
     dd__inventory_free(s->inv);
     dd_walk_free(s->walk);

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "owners.h"
+#include "../analyze/analyzer.h"
+#include "../layer/walk_int.h"
 
 #define INFO_DIR   "var/lib/dpkg/info/"
 #define STATUS_D   "var/lib/dpkg/status.d/"
@@ -321,4 +323,105 @@ void dd__owner_map_free(dd__owner_map *m)
 {
     dd__map_free(&m->map);
     dd__vec_free(&m->pkgs);
+}
+
+/* ------------------------------------------------------------ analyzer */
+
+typedef struct owned_rec {
+    char *path;
+    dd__owned *o;
+} owned_rec;
+
+typedef struct ostate {
+    dd_vec recs; /* owned_rec */
+} ostate;
+
+static uint64_t o_wants(void *self, const dd_fs_node *n)
+{
+    (void)self;
+    return n->size && dd__owners_is_db(n->path) ? n->size : 0;
+}
+
+static void *o_begin(void *self, size_t layer, dd_findings *findings)
+{
+    (void)self, (void)layer, (void)findings;
+    ostate *s = dd__calloc(1, sizeof *s);
+    if (s) {
+        dd__vec_init(&s->recs, sizeof(owned_rec));
+    }
+    return s;
+}
+
+static int o_file(void *self,
+                  void *st,
+                  const dd_fs_node *n,
+                  const uint8_t *data,
+                  size_t len,
+                  int truncated)
+{
+    (void)self;
+    ostate *s = st;
+    if (truncated) {
+        return 0; /* cannot happen: we ask for the whole file */
+    }
+    dd__owned *o = NULL;
+    int rc = dd__owners_parse(&o, n->path, data, len);
+    if (rc) {
+        return rc;
+    }
+    owned_rec *r = dd__vec_push(&s->recs);
+    char *p = r ? dd__strdup(n->path) : NULL;
+    if (!p) {
+        if (r) {
+            s->recs.len--;
+        }
+        dd__owned_free(o);
+        return DD_ENOMEM;
+    }
+    r->path = p;
+    r->o = o;
+    return 0;
+}
+
+static void o_free(void *self, void *st)
+{
+    (void)self;
+    ostate *s = st;
+    if (!s) {
+        return;
+    }
+    for (size_t i = 0; i < s->recs.len; i++) {
+        owned_rec *r = DD_VEC_AT(&s->recs, owned_rec, i);
+        dd__free(r->path);
+        dd__owned_free(r->o);
+    }
+    dd__vec_free(&s->recs);
+    dd__free(s);
+}
+
+void dd__owners_analyzer_init(dd__analyzer *a)
+{
+    memset(a, 0, sizeof *a);
+    a->name = "owners";
+    a->version = 1;
+    a->wants = o_wants;
+    a->layer_begin = o_begin;
+    a->file = o_file;
+    a->layer_free = o_free;
+}
+
+int dd__owner_map_build(dd__owner_map *m, const dd_walk *w, size_t ai)
+{
+    int rc = dd__owner_map_init(m);
+    for (size_t l = 0; !rc && l < w->n_layers; l++) {
+        const ostate *s = dd__walk_layer_state(w, ai, l);
+        for (size_t i = 0; s && !rc && i < s->recs.len; i++) {
+            const owned_rec *r = DD_VEC_AT(&s->recs, owned_rec, i);
+            const dd_fs_node *v = dd__walk_find(w, r->path);
+            if (v && v->layer == (int)l) {
+                rc = dd__owner_map_add(m, r->o);
+            }
+        }
+    }
+    return rc;
 }

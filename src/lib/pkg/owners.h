@@ -57,4 +57,13 @@ int dd__owner_map_add(dd__owner_map *m, const dd__owned *o);
 const char *dd__owner_map_get(const dd__owner_map *m, const char *path);
 void dd__owner_map_free(dd__owner_map *m);
 
+/* The analyzer that collects every layer's file lists during the walk,
+ * and the map built from those visible in the final image after it
+ * (`ai`: the analyzer's index in the walk). Used by the malware and the
+ * configuration checks. */
+struct dd__analyzer;
+struct dd_walk;
+void dd__owners_analyzer_init(struct dd__analyzer *a);
+int dd__owner_map_build(dd__owner_map *m, const struct dd_walk *w, size_t ai);
+
 #endif
