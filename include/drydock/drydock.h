@@ -6,6 +6,7 @@
 #define DRYDOCK_H
 
 #include "common.h"
+#include "config.h"
 #include "errors.h"
 #include "finding.h"
 #include "image.h"

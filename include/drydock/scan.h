@@ -24,6 +24,7 @@ DD_BEGIN_DECLS
 #define DD_ANALYZE_PACKAGES 0x1u
 #define DD_ANALYZE_SECRETS  0x2u
 #define DD_ANALYZE_MALWARE  0x4u
+#define DD_ANALYZE_CONFIG   0x8u /* image configuration checks (config.h) */
 
 /* Malware scanning (README "Malware"). Every field may stay zero. */
 typedef struct dd_malware_opts {
@@ -48,13 +49,13 @@ typedef struct dd_scan_opts {
      * (README "Secrets"), or NULL */
     const char *secret_config;
     dd_malware_opts malware;
+    /* config checks: disabled ids and severities (config.h), or NULL */
+    const struct dd_check_policy *checks;
 } dd_scan_opts;
-#define DD_SCAN_OPTS_INIT                                 \
-    {                                                     \
-        DD_SCAN_OPTS_VERSION, DD_WALK_OPTS_INIT, 0, NULL, \
-        {                                                 \
-            NULL, 0, 0, NULL, 0, NULL, NULL, 0, NULL, 0   \
-        }                                                 \
+#define DD_SCAN_OPTS_INIT                                       \
+    {                                                           \
+        DD_SCAN_OPTS_VERSION, DD_WALK_OPTS_INIT, 0, NULL,       \
+            {NULL, 0, 0, NULL, 0, NULL, NULL, 0, NULL, 0}, NULL \
     }
 
 typedef struct dd_scan dd_scan;

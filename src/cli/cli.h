@@ -27,8 +27,9 @@ typedef struct cli_common {
     int fail_on; /* dd_severity, DD_SEV_UNKNOWN = never */
     dd_limits limits;
     unsigned threads;
-    const char *secret_config; /* scan --secret-config */
-    dd_malware_opts malware;   /* scan --yara-rules, --hash-db, ... */
+    const char *secret_config;     /* scan --secret-config */
+    dd_malware_opts malware;       /* scan --yara-rules, --hash-db, ... */
+    const dd_check_policy *checks; /* scan --checks-config */
 } cli_common;
 
 /* Parse an option shared by the image commands. Returns 1 when consumed
@@ -62,6 +63,8 @@ int cmd_inspect(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
 int cmd_sbom(int argc, char **argv);
 int cmd_vercmp(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+int cmd_dockerfile(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 /* `drydock db update`: download the feeds and import them. */

@@ -21,8 +21,11 @@ static const char usage[] =
     "                    [--clamd ADDR | --clamav-db DIR]\n"
     "                    [options]\n"
     "\n"
-    "  --scanners L      which scanners run (default all: vuln, secret and\n"
-    "                    malware in this release; config arrives later)\n"
+    "  --scanners L      which scanners run (default all four)\n"
+    "  --checks-config P configuration checks to disable and severities to\n"
+    "                    override: {\"disable\": [ids], \"severity\": {id: "
+    "sev}}\n"
+    "                    (docs/checks.md)\n"
     "  --secret-config P JSON file: extra secret rules, rule ids to disable,\n"
     "                    allow-listed paths and values (README \"Secrets\")\n"
     "  --yara-rules P    YARA rule file or directory (*.yar, *.yara); may\n"
@@ -505,6 +508,8 @@ int cmd_scan(int argc, char **argv)
     const char *yara[MAX_LISTS], *hashes[MAX_LISTS];
     size_t n_yara = 0, n_hashes = 0;
     char cache[4096];
+    const char *checks_path = NULL;
+    dd_check_policy *policy = NULL;
     ctx cx;
     memset(&cx, 0, sizeof cx);
     for (int i = 1; i < argc; i++) {
@@ -544,6 +549,8 @@ int cmd_scan(int argc, char **argv)
                 return EXIT_USAGE;
             }
             hashes[n_hashes++] = v, i++;
+        } else if (!strcmp(a, "--checks-config") && v) {
+            checks_path = v, i++;
         } else if (!strcmp(a, "--no-builtin-rules")) {
             c.malware.no_builtin_rules = 1;
         } else if (!strcmp(a, "--no-heuristics")) {
@@ -617,7 +624,15 @@ int cmd_scan(int argc, char **argv)
     c.malware.hash_dbs = hashes;
     c.malware.n_hash_dbs = n_hashes;
     c.malware.cache_dir = cli_cache_dir(cache, sizeof cache);
-    int want_vuln = 0, want_secret = 0, want_malware = 0;
+    if (checks_path) {
+        dd_error perr;
+        if (dd_check_policy_load(&policy, checks_path, &perr)) {
+            fprintf(stderr, "drydock: %s\n", perr.message);
+            return EXIT_USAGE;
+        }
+        c.checks = policy;
+    }
+    int want_vuln = 0, want_secret = 0, want_malware = 0, want_config = 0;
     char sc[256];
     snprintf(sc, sizeof sc, "%s", scanners);
     char *save = NULL;
@@ -630,12 +645,7 @@ int cmd_scan(int argc, char **argv)
         } else if (!strcmp(t, "malware")) {
             want_malware = 1;
         } else if (!strcmp(t, "config")) {
-            if (strcmp(scanners, "vuln,secret,malware,config")) {
-                fprintf(stderr,
-                        "warning: the %s scanner is not in this "
-                        "release yet; skipped\n",
-                        t);
-            }
+            want_config = 1;
         } else {
             fprintf(stderr, "drydock scan: unknown scanner '%s'\n", t);
             return EXIT_USAGE;
@@ -674,7 +684,8 @@ int cmd_scan(int argc, char **argv)
     if ((rc = cli_open_scan(&c, 0,
                             (want_vuln ? DD_ANALYZE_PACKAGES : 0) |
                                 (want_secret ? DD_ANALYZE_SECRETS : 0) |
-                                (want_malware ? DD_ANALYZE_MALWARE : 0),
+                                (want_malware ? DD_ANALYZE_MALWARE : 0) |
+                                (want_config ? DD_ANALYZE_CONFIG : 0),
                             &img, &scan))) {
         goto done;
     }
@@ -801,6 +812,7 @@ int cmd_scan(int argc, char **argv)
                  : EXIT_CLEAN;
     }
 done:
+    dd_check_policy_free(policy);
     free(cx.f);
     free(cx.ig);
     json_decref(cx.ignored);

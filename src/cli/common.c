@@ -234,6 +234,7 @@ int cli_open_scan(const cli_common *c,
     so.analyzers = analyzers;
     so.secret_config = c->secret_config;
     so.malware = c->malware;
+    so.checks = c->checks;
     return walk_done(dd_scan_run(scan, *img, &so, &err), bar, &err, img);
 }
 

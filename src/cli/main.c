@@ -14,6 +14,11 @@ static const char usage[] =
     "Commands:\n"
     "  inspect IMAGE     metadata, layers, history, integrity findings\n"
     "  ls IMAGE [PATH]   list the merged filesystem (--layers, --deleted)\n"
+    "  sbom IMAGE        package inventory (CycloneDX, SPDX, JSON)\n"
+    "  scan IMAGE        vulnerabilities, secrets, malware, configuration\n"
+    "  history IMAGE     build steps as Dockerfile instructions + checks\n"
+    "  dockerfile PATH   configuration checks on a Dockerfile\n"
+    "  db update|import|info  the vulnerability database\n"
     "  version           print the version\n"
     "\n"
     "IMAGE is a docker save tar (Docker <= 24 or >= 25 layout), an OCI\n"
@@ -46,6 +51,12 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "scan") == 0) {
         return cmd_scan(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "history") == 0) {
+        return cmd_history(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "dockerfile") == 0) {
+        return cmd_dockerfile(argc - 1, argv + 1);
     }
     if (strcmp(cmd, "vercmp") == 0) {
         return cmd_vercmp(argc - 1, argv + 1);

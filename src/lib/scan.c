@@ -9,6 +9,7 @@
 #include "analyze/analyzer.h"
 #include "layer/walk_int.h"
 #include "pkg/inventory.h"
+#include "config/config_int.h"
 #include "malware/malware_int.h"
 #include "pkg/owners.h"
 #include "secret/secret_int.h"
@@ -16,7 +17,9 @@
 #define MAX_ANALYZERS 8
 
 struct dd_scan {
-    dd__analyzer pkg, sec, mal, own;
+    dd__analyzer pkg, sec, mal, own, cfg;
+    dd__config config;
+    dd__secret_engine *cfg_engine;
     dd__owner_map owners;
     int have_owners;
     dd__malware mw;
@@ -153,14 +156,32 @@ int dd_scan_run(dd_scan **out,
             wo.threads = c > MAX_YARA_THREADS ? MAX_YARA_THREADS : wo.threads;
         }
     }
-    size_t own_index = 0;
-    if (which & DD_ANALYZE_MALWARE) {
+    size_t own_index = 0, cfg_index = 0;
+    if (which & DD_ANALYZE_CONFIG) {
+        s->config.policy = opts->checks;
+        s->config.img = img;
+        if (!(which & DD_ANALYZE_SECRETS)) {
+            /* Env secrets: reported by the secret scanner when it runs,
+             * by the config checks otherwise - once either way */
+            int r = dd__secret_engine_new(&s->cfg_engine, NULL, err);
+            if (r) {
+                dd_scan_free(s);
+                return r;
+            }
+            s->config.secrets = s->cfg_engine;
+        }
+        dd__config_analyzer_init(&s->cfg, &s->config);
+        cfg_index = s->n;
+        s->list[s->n++] = &s->cfg;
+    }
+    int want_owners = (which & (DD_ANALYZE_MALWARE | DD_ANALYZE_CONFIG)) != 0;
+    if (want_owners) {
         dd__owners_analyzer_init(&s->own);
         own_index = s->n;
         s->list[s->n++] = &s->own;
     }
     int rc = dd__walk_run_with(&s->walk, img, &wo, s->list, s->n, err);
-    if (!rc && (which & DD_ANALYZE_MALWARE)) {
+    if (!rc && want_owners) {
         rc = dd__owner_map_build(&s->owners, s->walk, own_index);
         s->have_owners = 1;
         if (rc) {
@@ -188,6 +209,13 @@ int dd_scan_run(dd_scan **out,
                           dd_strerror(rc));
         }
     }
+    if (!rc && (which & DD_ANALYZE_CONFIG)) {
+        rc = dd__config_finish(&s->config, s->walk, cfg_index, s->inv,
+                               &s->owners, s->walk->findings);
+        if (rc) {
+            dd__error_set(err, rc, "configuration checks: %s", dd_strerror(rc));
+        }
+    }
     if (rc) {
         dd_scan_free(s);
         return rc;
@@ -207,6 +235,7 @@ void dd_scan_free(dd_scan *s)
     dd__inventory_free(s->inv);
     dd_walk_free(s->walk);
     dd__secret_engine_free(s->engine);
+    dd__secret_engine_free(s->cfg_engine);
     dd__yara_free(s->yara);
     dd__hashdb_free(s->hashes);
     dd__clamd_free(s->clamd);
