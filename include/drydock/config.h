@@ -34,9 +34,8 @@ DD_API const dd_check_info *dd_check_info_get(size_t i);
  * {"config.user-root": "high"}}. Unknown ids and severities are errors
  * (naming the file). */
 typedef struct dd_check_policy dd_check_policy;
-DD_API int dd_check_policy_load(dd_check_policy **out,
-                                const char *path,
-                                dd_error *err);
+DD_API int
+dd_check_policy_load(dd_check_policy **out, const char *path, dd_error *err);
 DD_API int dd_check_policy_parse(dd_check_policy **out,
                                  const char *name,
                                  const char *json,
@@ -59,9 +58,8 @@ DD_API int dd_dockerfile_check(const char *name,
  * "/bin/sh -c apk add x" -> "RUN apk add x", BuildKit's
  * "RUN /bin/sh -c x # buildkit" -> "RUN x". Writes at most n bytes
  * (always terminated); returns out. */
-DD_API char *dd_history_instruction(const char *created_by,
-                                    char *out,
-                                    size_t n);
+DD_API char *
+dd_history_instruction(const char *created_by, char *out, size_t n);
 
 /* The checks that need only the image config and its history (user,
  * ports, healthcheck, tag, ADD, curl|sh, secrets in Env when

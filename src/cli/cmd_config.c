@@ -45,14 +45,14 @@ static json_t *findings_json(const dd_findings *f)
                             json_string(dd_severity_name(x->severity)));
         json_object_set_new(o, "title", json_string(x->title));
         json_object_set_new(o, "path", js(x->path));
-        json_object_set_new(o, "line", x->line ? json_integer((json_int_t)x->line)
-                                               : json_null());
+        json_object_set_new(o, "line",
+                            x->line ? json_integer((json_int_t)x->line)
+                                    : json_null());
         json_object_set_new(o, "history",
                             x->history >= 0 ? json_integer(x->history)
                                             : json_null());
-        json_object_set_new(o, "layer",
-                            x->layer >= 0 ? json_integer(x->layer)
-                                          : json_null());
+        json_object_set_new(
+            o, "layer", x->layer >= 0 ? json_integer(x->layer) : json_null());
         json_object_set_new(o, "evidence", js(x->evidence));
         json_array_append_new(a, o);
     }
@@ -194,8 +194,7 @@ int cmd_history(int argc, char **argv)
     int json = c.format && !strcmp(c.format, "json");
     json_t *steps = json_array();
     if (!json) {
-        printf("%-4s %-6s %10s  %s\n", "STEP", "LAYER", "SIZE",
-               "INSTRUCTION");
+        printf("%-4s %-6s %10s  %s\n", "STEP", "LAYER", "SIZE", "INSTRUCTION");
     }
     for (size_t h = 0; h < in->n_history; h++) {
         const dd_history_step *st = &in->history[h];
@@ -204,22 +203,22 @@ int cmd_history(int argc, char **argv)
         redact_env(ins, f, (int)h);
         unsigned long long bytes = 0;
         if (st->layer >= 0) {
-            const dd_layer_stats *ls = dd_walk_layer_stats(walk, (size_t)st->layer);
+            const dd_layer_stats *ls =
+                dd_walk_layer_stats(walk, (size_t)st->layer);
             bytes = ls ? ls->tar_bytes : 0;
             cli_human(bytes, size, sizeof size);
         }
         if (json) {
             json_array_append_new(
                 steps,
-                json_pack("{s:I,s:o,s:o,s:s,s:o,s:o}", "step", (json_int_t)h,
-                          "layer",
-                          st->layer >= 0 ? json_integer(st->layer)
-                                         : json_null(),
-                          "size",
-                          st->layer >= 0 ? json_integer((json_int_t)bytes)
-                                         : json_null(),
-                          "instruction", ins, "created_by", js(st->created_by),
-                          "created", js(st->created)));
+                json_pack(
+                    "{s:I,s:o,s:o,s:s,s:o,s:o}", "step", (json_int_t)h, "layer",
+                    st->layer >= 0 ? json_integer(st->layer) : json_null(),
+                    "size",
+                    st->layer >= 0 ? json_integer((json_int_t)bytes)
+                                   : json_null(),
+                    "instruction", ins, "created_by", js(st->created_by),
+                    "created", js(st->created)));
         } else {
             char lay[16] = "-";
             if (st->layer >= 0) {
@@ -229,10 +228,9 @@ int cmd_history(int argc, char **argv)
         }
     }
     if (json) {
-        json_t *doc = json_pack("{s:s,s:o,s:o}", "image",
-                                in->name ? in->name : in->path, "steps", steps,
-                                "findings",
-                                f ? findings_json(f) : json_array());
+        json_t *doc = json_pack(
+            "{s:s,s:o,s:o}", "image", in->name ? in->name : in->path, "steps",
+            steps, "findings", f ? findings_json(f) : json_array());
         json_dumpf(doc, stdout, JSON_INDENT(2));
         fputc('\n', stdout);
         json_decref(doc);

@@ -45,8 +45,7 @@ static const dd_check_info catalogue[] = {
     {"config.no-healthcheck", DD_SEV_LOW, "no HEALTHCHECK", "4.6"},
     {"config.package-cache", DD_SEV_LOW,
      "package manager cache or index lists left in the image", "-"},
-    {"config.latest-tag", DD_SEV_LOW, "image tagged latest, or untagged",
-     "-"},
+    {"config.latest-tag", DD_SEV_LOW, "image tagged latest, or untagged", "-"},
     {"config.debug-tools", DD_SEV_INFO,
      "compiler, debugger or network tool in a runtime image", "4.3"},
 };
@@ -89,8 +88,8 @@ int dd_check_policy_parse(dd_check_policy **out,
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (!root || !json_is_object(root)) {
         json_decref(root);
-        return dd__error_set(err, DD_ECORRUPT,
-                             "%s: line %d: %s", name, root ? 1 : je.line,
+        return dd__error_set(err, DD_ECORRUPT, "%s: line %d: %s", name,
+                             root ? 1 : je.line,
                              root ? "expected a JSON object" : je.text);
     }
     dd_check_policy *p = dd__calloc(1, sizeof *p);
@@ -158,9 +157,7 @@ int dd_check_policy_parse(dd_check_policy **out,
     return 0;
 }
 
-int dd_check_policy_load(dd_check_policy **out,
-                         const char *path,
-                         dd_error *err)
+int dd_check_policy_load(dd_check_policy **out, const char *path, dd_error *err)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -203,20 +200,10 @@ int dd__emit_check(const dd__emit *e,
     va_start(ap, fmt);
     vsnprintf(title, sizeof title, fmt, ap);
     va_end(ap);
-    dd_finding_spec sp = {DD_KIND_CONFIG,
-                          sev,
-                          id,
-                          w->path,
-                          w->layer_digest,
-                          evidence,
-                          w->layer,
-                          w->history,
-                          0,
-                          0,
-                          w->line,
-                          NULL,
-                          NULL,
-                          NULL};
+    dd_finding_spec sp = {
+        DD_KIND_CONFIG, sev,      id,         w->path, w->layer_digest,
+        evidence,       w->layer, w->history, 0,       0,
+        w->line,        NULL,     NULL,       NULL};
     return dd__findings_add_text(e->out, &sp, title);
 }
 
@@ -235,20 +222,33 @@ static const struct {
     unsigned port;
     const char *what;
 } risky_ports[] = {
-    {21, "FTP"},           {22, "SSH"},
-    {23, "Telnet"},        {69, "TFTP"},
-    {111, "rpcbind"},      {135, "MS RPC"},
-    {139, "NetBIOS"},      {445, "SMB"},
-    {512, "rexec"},        {513, "rlogin"},
-    {514, "rsh"},          {873, "rsync"},
-    {1433, "MS SQL"},      {1521, "Oracle DB"},
+    {21, "FTP"},
+    {22, "SSH"},
+    {23, "Telnet"},
+    {69, "TFTP"},
+    {111, "rpcbind"},
+    {135, "MS RPC"},
+    {139, "NetBIOS"},
+    {445, "SMB"},
+    {512, "rexec"},
+    {513, "rlogin"},
+    {514, "rsh"},
+    {873, "rsync"},
+    {1433, "MS SQL"},
+    {1521, "Oracle DB"},
     {2375, "Docker API without TLS"},
-    {2376, "Docker API"},  {2379, "etcd"},
-    {3306, "MySQL"},       {3389, "RDP"},
-    {5432, "PostgreSQL"},  {5900, "VNC"},
-    {5984, "CouchDB"},     {6379, "Redis"},
-    {9042, "Cassandra"},   {9200, "Elasticsearch"},
-    {10250, "kubelet API"}, {11211, "memcached"},
+    {2376, "Docker API"},
+    {2379, "etcd"},
+    {3306, "MySQL"},
+    {3389, "RDP"},
+    {5432, "PostgreSQL"},
+    {5900, "VNC"},
+    {5984, "CouchDB"},
+    {6379, "Redis"},
+    {9042, "Cassandra"},
+    {9200, "Elasticsearch"},
+    {10250, "kubelet API"},
+    {11211, "memcached"},
     {27017, "MongoDB"},
 };
 
@@ -312,8 +312,9 @@ static const char *curl_pipe_shell(const char *s)
             if (!strncmp(r, "sudo ", 5)) {
                 r += 5;
             }
-            const char *sh[] = {"sh", "bash", "dash", "zsh", "/bin/sh",
-                                "/bin/bash", "ash", "python", "python3"};
+            const char *sh[] = {"sh",  "bash",    "dash",
+                                "zsh", "/bin/sh", "/bin/bash",
+                                "ash", "python",  "python3"};
             for (size_t i = 0; i < sizeof sh / sizeof *sh; i++) {
                 size_t k = strlen(sh[i]);
                 if (!strncmp(r, sh[i], k) &&
@@ -328,15 +329,25 @@ static const char *curl_pipe_shell(const char *s)
     return NULL;
 }
 
-static const char *const remote_pkgs[] = {
-    "openssh-server", "dropbear", "dropbear-bin", "telnetd",
-    "inetutils-telnetd", "telnetd-ssl", "vsftpd", "proftpd-basic",
-    "proftpd", "pure-ftpd", "tftpd-hpa", "rsh-server", "x11vnc",
-    "tigervnc-standalone-server", "xrdp"};
+static const char *const remote_pkgs[] = {"openssh-server",
+                                          "dropbear",
+                                          "dropbear-bin",
+                                          "telnetd",
+                                          "inetutils-telnetd",
+                                          "telnetd-ssl",
+                                          "vsftpd",
+                                          "proftpd-basic",
+                                          "proftpd",
+                                          "pure-ftpd",
+                                          "tftpd-hpa",
+                                          "rsh-server",
+                                          "x11vnc",
+                                          "tigervnc-standalone-server",
+                                          "xrdp"};
 static const char *const debug_pkgs[] = {
-    "gcc", "g++", "clang", "build-essential", "gdb", "strace", "ltrace",
-    "netcat", "netcat-openbsd", "netcat-traditional", "ncat", "nmap",
-    "tcpdump", "socat", "telnet"};
+    "gcc",    "g++",    "clang",   "build-essential", "gdb",
+    "strace", "ltrace", "netcat",  "netcat-openbsd",  "netcat-traditional",
+    "ncat",   "nmap",   "tcpdump", "socat",           "telnet"};
 
 static int is_install(const char *a)
 {
@@ -346,9 +357,7 @@ static int is_install(const char *a)
            strstr(a, "zypper install") || strstr(a, "zypper in ");
 }
 
-static int check_installs(const dd__emit *e,
-                          const char *a,
-                          const dd__where *w)
+static int check_installs(const dd__emit *e, const char *a, const dd__where *w)
 {
     int rc = 0;
     const char *pkg_sudo = NULL;
@@ -381,8 +390,7 @@ static int check_installs(const dd__emit *e,
                                 remote_pkgs[i]);
         }
     }
-    for (size_t i = 0; !rc && i < sizeof debug_pkgs / sizeof *debug_pkgs;
-         i++) {
+    for (size_t i = 0; !rc && i < sizeof debug_pkgs / sizeof *debug_pkgs; i++) {
         if (has_word(a, debug_pkgs[i])) {
             rc = dd__emit_check(e, "config.debug-tools", w, debug_pkgs[i],
                                 "debug or network tool installed: %s",
@@ -405,9 +413,8 @@ static int check_installs(const dd__emit *e,
 
 static int is_archive(const char *src, size_t n)
 {
-    static const char *const ext[] = {".tar",    ".tar.gz", ".tgz",
-                                      ".tar.bz2", ".tbz2",  ".tar.xz",
-                                      ".txz",    ".tar.zst"};
+    static const char *const ext[] = {".tar",  ".tar.gz", ".tgz", ".tar.bz2",
+                                      ".tbz2", ".tar.xz", ".txz", ".tar.zst"};
     for (size_t i = 0; i < sizeof ext / sizeof *ext; i++) {
         size_t k = strlen(ext[i]);
         if (n > k && !strncasecmp(src + n - k, ext[i], k)) {

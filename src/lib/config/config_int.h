@@ -37,8 +37,8 @@ typedef struct dd__where {
     size_t line;
     const char *layer_digest;
 } dd__where;
-#define DD_WHERE_NONE   \
-    {                   \
+#define DD_WHERE_NONE         \
+    {                         \
         NULL, -1, -1, 0, NULL \
     }
 
@@ -64,6 +64,16 @@ int dd__check_instruction(const dd__emit *e,
 int dd__check_port(const dd__emit *e, const char *port, const dd__where *w);
 /* "root", "0", "0:0", "root:root", "" -> 1 */
 int dd__user_is_root(const char *user);
+
+/* dd_dockerfile_check() with a secret engine to borrow (NULL: one is
+ * compiled on the first ENV/ARG). */
+int dd__dockerfile_check_eng(const char *name,
+                             const char *text,
+                             size_t len,
+                             const dd_check_policy *policy,
+                             const struct dd__secret_engine *eng,
+                             dd_findings **out,
+                             dd_error *err);
 
 /* Image checks inside the scan. */
 typedef struct dd__config {

@@ -89,7 +89,8 @@ typedef struct stage {
 typedef struct dctx {
     const dd__emit *e;
     const char *name;
-    dd__secret_engine *eng;
+    dd__secret_engine *own; /* created on the first ENV/ARG */
+    const dd__secret_engine *eng;
     stage st;
     int stages;
     char aliases[16][64];
@@ -191,14 +192,21 @@ static int instruction(dctx *c, const char *kw, const char *args, size_t line)
         }
         return 0;
     }
-    if ((!strcmp(kw, "ENV") || !strcmp(kw, "ARG")) && c->eng) {
+    if ((!strcmp(kw, "ENV") || !strcmp(kw, "ARG")) && !c->eng) {
+        /* the secret rules are compiled only when there is an ENV/ARG */
+        dd_error e2;
+        if ((rc = dd__secret_engine_new(&c->own, NULL, &e2))) {
+            return rc;
+        }
+        c->eng = c->own;
+    }
+    if (!strcmp(kw, "ENV") || !strcmp(kw, "ARG")) {
         /* "ENV K V" is "K=V" */
         char buf[8192];
         const char *text = args;
         size_t k = strcspn(args, " =");
         if (args[k] == ' ' && !strchr(args, '=')) {
-            snprintf(buf, sizeof buf, "%.*s=%s", (int)k, args,
-                     args + k + 1);
+            snprintf(buf, sizeof buf, "%.*s=%s", (int)k, args, args + k + 1);
             text = buf;
         }
         void *ctx[3] = {(void *)c->e, &w, (void *)kw};
@@ -263,14 +271,25 @@ int dd_dockerfile_check(const char *name,
                         dd_findings **out,
                         dd_error *err)
 {
+    return dd__dockerfile_check_eng(name, text, len, policy, NULL, out, err);
+}
+
+int dd__dockerfile_check_eng(const char *name,
+                             const char *text,
+                             size_t len,
+                             const dd_check_policy *policy,
+                             const struct dd__secret_engine *eng,
+                             dd_findings **out,
+                             dd_error *err)
+{
     dd__error_clear(err);
     *out = NULL;
     if (len > MAX_DOCKERFILE) {
         return dd__error_set(err, DD_ELIMIT, "%s: larger than 4 MiB", name);
     }
     if (memchr(text, 0, len)) {
-        return dd__error_set(err, DD_ECORRUPT,
-                             "%s: NUL byte: not a Dockerfile", name);
+        return dd__error_set(err, DD_ECORRUPT, "%s: NUL byte: not a Dockerfile",
+                             name);
     }
     dd_findings *f = dd__findings_new();
     dd_buf ins;
@@ -283,18 +302,20 @@ int dd_dockerfile_check(const char *name,
     memset(&c, 0, sizeof c);
     c.e = &e;
     c.name = name;
-    int rc = dd__secret_engine_new(&c.eng, NULL, err);
+    c.eng = eng;
+    int rc = 0;
     reader r = {text, text + len, 0, '\\'};
     const char *l;
     size_t n;
     int directives = 1;
     while (!rc && next_line(&r, &l, &n)) {
         if (directives && n > 1 && l[0] == '#') {
-            const char *d = l + 1;
-            while (*d == ' ') {
+            /* the text is not NUL-terminated: stay inside the line */
+            const char *d = l + 1, *le = l + n;
+            while (d < le && *d == ' ') {
                 d++;
             }
-            if (!strncasecmp(d, "escape=", 7) && d + 7 < l + n) {
+            if (le - d > 7 && !strncasecmp(d, "escape=", 7)) {
                 r.esc = d[7] == '`' ? '`' : '\\';
                 continue;
             }
@@ -392,7 +413,7 @@ int dd_dockerfile_check(const char *name,
         rc = finish(&c);
     }
     dd__buf_free(&ins);
-    dd__secret_engine_free(c.eng);
+    dd__secret_engine_free(c.own);
     if (rc) {
         if (!err->message[0]) {
             dd__error_set(err, rc, "%s: %s", name, dd_strerror(rc));

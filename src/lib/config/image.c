@@ -87,10 +87,8 @@ void dd__config_analyzer_init(dd__analyzer *a, dd__config *c)
 }
 
 /* the visible copy of etc/passwd or etc/shadow, and where it is */
-static const char *visible(const dd_walk *w,
-                           size_t ai,
-                           const char *path,
-                           dd__where *where)
+static const char *
+visible(const dd_walk *w, size_t ai, const char *path, dd__where *where)
 {
     const dd_fs_node *v = dd__walk_find(w, path);
     if (!v || v->type != DD_ENTRY_FILE || v->layer < 0) {
@@ -194,12 +192,12 @@ static int in_bin_dir(const char *p)
 }
 
 static const char *const remote_bins[] = {
-    "sshd", "dropbear", "in.telnetd", "telnetd", "vsftpd", "proftpd",
-    "pure-ftpd", "in.tftpd", "in.rshd", "in.rlogind", "x11vnc", "xrdp"};
+    "sshd",      "dropbear", "in.telnetd", "telnetd",    "vsftpd", "proftpd",
+    "pure-ftpd", "in.tftpd", "in.rshd",    "in.rlogind", "x11vnc", "xrdp"};
 static const char *const sudo_bins[] = {"sudo"};
 static const char *const debug_bins[] = {
-    "gcc", "g++", "cc", "c++", "clang", "gdb", "strace", "ltrace", "nc",
-    "netcat", "ncat", "nmap", "tcpdump", "socat"};
+    "gcc",    "g++", "cc",     "c++",  "clang", "gdb",     "strace",
+    "ltrace", "nc",  "netcat", "ncat", "nmap",  "tcpdump", "socat"};
 
 static int in_list(const char *b, const char *const *l, size_t n)
 {
@@ -233,8 +231,7 @@ static int files(const dd__emit *e,
     unsigned debug_seen = 0;
     for (size_t i = 0; !rc && i < dd_walk_file_count(w); i++) {
         const dd_fs_node *n = dd_walk_file(w, i);
-        const dd_layer_desc *ld =
-            n->layer >= 0 ? &in->layers[n->layer] : NULL;
+        const dd_layer_desc *ld = n->layer >= 0 ? &in->layers[n->layer] : NULL;
         dd__where wh = {n->path, n->layer, ld ? ld->history : -1, 0,
                         ld ? (ld->diff_id ? ld->diff_id : ld->digest) : NULL};
         const char *owner = om ? dd__owner_map_get(om, n->path) : NULL;
@@ -243,17 +240,18 @@ static int files(const dd__emit *e,
             snprintf(ev, sizeof ev, "mode %04o, uid %llu, package %s",
                      (unsigned)(n->mode & 07777), (unsigned long long)n->uid,
                      owner ? owner : "none");
-            rc = dd__emit_check(e, "config.setuid", &wh, ev,
-                                "%s%s file%s%s", n->mode & 04000 ? "setuid" : "",
+            rc = dd__emit_check(e, "config.setuid", &wh, ev, "%s%s file%s%s",
+                                n->mode & 04000 ? "setuid" : "",
                                 (n->mode & 06000) == 06000 ? "+"
                                 : (n->mode & 02000)        ? "setgid"
                                                            : "",
-                                owner ? " from package " : " owned by no package",
+                                owner ? " from package "
+                                      : " owned by no package",
                                 owner ? owner : "");
         }
-        int ww = (n->type == DD_ENTRY_FILE && (n->mode & 002)) ||
-                 (n->type == DD_ENTRY_DIR && (n->mode & 002) &&
-                  !(n->mode & 01000));
+        int ww =
+            (n->type == DD_ENTRY_FILE && (n->mode & 002)) ||
+            (n->type == DD_ENTRY_DIR && (n->mode & 002) && !(n->mode & 01000));
         if (!rc && ww) {
             snprintf(ev, sizeof ev, "mode %04o", (unsigned)(n->mode & 07777));
             rc = dd__emit_check(
