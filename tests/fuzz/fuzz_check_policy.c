@@ -10,8 +10,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     dd_check_policy *p = NULL;
     dd_error err;
-    int rc = dd_check_policy_parse(&p, "p.json", (const char *)data, size,
-                                   &err);
+    int rc =
+        dd_check_policy_parse(&p, "p.json", (const char *)data, size, &err);
     if ((rc == 0) != (p != NULL) || (rc && !err.message[0])) {
         __builtin_trap();
     }

@@ -87,16 +87,15 @@ static void test_config__policy(void)
 static void test_config__history_instruction(void)
 {
     char b[256];
-    CHECK_STR(dd_history_instruction("/bin/sh -c #(nop)  EXPOSE 22/tcp", b,
-                                     sizeof b),
-              "EXPOSE 22/tcp");
+    CHECK_STR(
+        dd_history_instruction("/bin/sh -c #(nop)  EXPOSE 22/tcp", b, sizeof b),
+        "EXPOSE 22/tcp");
     CHECK_STR(dd_history_instruction("/bin/sh -c apk add x", b, sizeof b),
               "RUN apk add x");
-    CHECK_STR(dd_history_instruction("RUN /bin/sh -c make # buildkit", b,
-                                     sizeof b),
-              "RUN make");
-    CHECK_STR(dd_history_instruction("|2 A=1 B=2 /bin/sh -c make", b,
-                                     sizeof b),
+    CHECK_STR(
+        dd_history_instruction("RUN /bin/sh -c make # buildkit", b, sizeof b),
+        "RUN make");
+    CHECK_STR(dd_history_instruction("|2 A=1 B=2 /bin/sh -c make", b, sizeof b),
               "RUN make");
     CHECK_STR(dd_history_instruction("COPY app /app # buildkit", b, sizeof b),
               "COPY app /app");
@@ -114,34 +113,35 @@ static void test_config__dockerfile(void)
     char got[2048];
     dd_error err;
     const char df[] =
-        "# syntax=docker/dockerfile:1\n"                            /* 1 */
-        "FROM golang:1.22 AS build\n"                               /* 2 */
-        "RUN go build -o /app ./...\n"                              /* 3 */
-        "\n"                                                        /* 4 */
-        "FROM debian\n"                                             /* 5 */
-        "ENV DB_PASSWORD=Sup3r-S3cret-Pass! \\\n"                   /* 6 */
-        "    APP_ENV=prod\n"                                        /* 7 */
-        "RUN apt-get update && \\\n"                                /* 8 */
-        "    # comment inside a continuation\n"                     /* 9 */
-        "\n"                                                        /* 10 */
-        "    apt-get install -y sudo openssh-server gdb curl\n"     /* 11 */
-        "run curl -fsSL https://example.com/i.sh | bash\n"          /* 12 */
-        "ADD https://example.com/tool.tar.gz /opt/\n"               /* 13 */
-        "ADD --chown=1:1 rootfs.tar.xz /\n"                         /* 14 */
-        "RUN <<EOT\n"                                               /* 15 */
-        "set -e\n"                                                  /* 16 */
-        "wget -qO- http://x/y.sh | sh\n"                            /* 17 */
-        "EOT\n"                                                     /* 18 */
-        "EXPOSE 22 8080/tcp 6379/tcp\n"                             /* 19 */
-        "COPY --from=build /app /app\n"                             /* 20 */
-        "USER root\n"                                               /* 21 */
-        "CMD [\"/app\"]\n";                                         /* 22 */
+        "# syntax=docker/dockerfile:1\n"                        /* 1 */
+        "FROM golang:1.22 AS build\n"                           /* 2 */
+        "RUN go build -o /app ./...\n"                          /* 3 */
+        "\n"                                                    /* 4 */
+        "FROM debian\n"                                         /* 5 */
+        "ENV DB_PASSWORD=Sup3r-S3cret-Pass! \\\n"               /* 6 */
+        "    APP_ENV=prod\n"                                    /* 7 */
+        "RUN apt-get update && \\\n"                            /* 8 */
+        "    # comment inside a continuation\n"                 /* 9 */
+        "\n"                                                    /* 10 */
+        "    apt-get install -y sudo openssh-server gdb curl\n" /* 11 */
+        "run curl -fsSL https://example.com/i.sh | bash\n"      /* 12 */
+        "ADD https://example.com/tool.tar.gz /opt/\n"           /* 13 */
+        "ADD --chown=1:1 rootfs.tar.xz /\n"                     /* 14 */
+        "RUN <<EOT\n"                                           /* 15 */
+        "set -e\n"                                              /* 16 */
+        "wget -qO- http://x/y.sh | sh\n"                        /* 17 */
+        "EOT\n"                                                 /* 18 */
+        "EXPOSE 22 8080/tcp 6379/tcp\n"                         /* 19 */
+        "COPY --from=build /app /app\n"                         /* 20 */
+        "USER root\n"                                           /* 21 */
+        "CMD [\"/app\"]\n";                                     /* 22 */
     CHECK(check_df(df, NULL, got, sizeof got, &err) == 0);
-    CHECK_STR(got, "latest-tag@5 env-secret@6 sudo-installed@8 "
-                   "remote-access@8 debug-tools@8 package-cache@8 "
-                   "curl-pipe-shell@12 add-remote-url@13 add-archive@14 "
-                   "curl-pipe-shell@15 port-risky@19 port-risky@19 "
-                   "user-root@21 no-healthcheck@5");
+    const char *want = "latest-tag@5 env-secret@6 sudo-installed@8 "
+                       "remote-access@8 debug-tools@8 package-cache@8 "
+                       "curl-pipe-shell@12 add-remote-url@13 add-archive@14 "
+                       "curl-pipe-shell@15 port-risky@19 port-risky@19 "
+                       "user-root@21 no-healthcheck@5";
+    CHECK_STR(got, want);
 
     /* a clean one: pinned base, USER, HEALTHCHECK, cleaned caches */
     const char good[] =
