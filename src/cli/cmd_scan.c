@@ -222,8 +222,9 @@ static json_t *finding_json(const dd_finding *f, const dd_image_info *in)
                            : NULL;
     /* a secret finding's history step may hold the secret itself: give
      * the step's index, not its text */
-    json_object_set_new(o, "created_by",
-                        f->kind == DD_KIND_SECRET ? json_null() : js(step));
+    int secret =
+        f->kind == DD_KIND_SECRET || !strcmp(f->rule_id, "config.env-secret");
+    json_object_set_new(o, "created_by", secret ? json_null() : js(step));
     json_object_set_new(
         o, "history", f->history >= 0 ? json_integer(f->history) : json_null());
     json_object_set_new(o, "offset",
