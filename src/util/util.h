@@ -82,6 +82,15 @@ void dd__vec_free(dd_vec *v);
  * 0; DD_ENOTFOUND (errno says why), DD_ELIMIT over `max` bytes, DD_EIO,
  * DD_ENOMEM. */
 int dd__file_read(const char *path, size_t max, char **out, size_t *len);
+/* "dir/name" for each entry of `dir` that keep(name) accepts (names
+ * starting with '.' never), sorted; DD_ELIMIT past `max` entries. Free
+ * with dd__dir_list_free(). */
+int dd__dir_list(const char *dir,
+                 int (*keep)(const char *name),
+                 size_t max,
+                 dd_vec *out,
+                 dd_error *err);
+void dd__dir_list_free(dd_vec *v);
 
 /* Lowercase hex of `n` bytes into `out` (2n+1 bytes). */
 void dd__hex(const uint8_t *in, size_t n, char *out);
