@@ -24,8 +24,20 @@ typedef struct dd_image dd_image;
 typedef enum dd_source_kind {
     DD_SOURCE_DOCKER_ARCHIVE = 1, /* docker save tar, either layout */
     DD_SOURCE_OCI_DIR,            /* OCI image layout directory */
-    DD_SOURCE_OCI_TAR             /* OCI image layout in a tar */
+    DD_SOURCE_OCI_TAR,            /* OCI image layout in a tar */
+    DD_SOURCE_REGISTRY            /* OCI distribution registry */
 } dd_source_kind;
+
+/* Registry access (README "Registries"). Every field may stay zero. */
+typedef struct dd_registry_opts {
+    const char *username, *password; /* explicit credentials, or NULL */
+    const char *auth_file;       /* docker config.json / podman auth.json; NULL:
+                                    $DOCKER_CONFIG, ~/.docker, podman's */
+    const char *ca_file;         /* extra CA bundle; certs.d is read too */
+    const char *certs_dir;       /* NULL: /etc/docker/certs.d */
+    const char *const *insecure; /* hosts allowed over plain HTTP */
+    size_t n_insecure;
+} dd_registry_opts;
 
 typedef enum dd_compression {
     DD_COMP_UNKNOWN = 0,
@@ -40,10 +52,11 @@ typedef struct dd_image_opts {
     const char *platform;   /* "os/arch[/variant]"; NULL = this host's */
     const char *tag;        /* wanted tag/ref name; NULL = the only one */
     uint64_t max_json_size; /* cap for manifest/config/index; 0 = 16 MiB */
+    const dd_registry_opts *registry; /* for registry references, or NULL */
 } dd_image_opts;
-#define DD_IMAGE_OPTS_INIT                   \
-    {                                        \
-        DD_IMAGE_OPTS_VERSION, NULL, NULL, 0 \
+#define DD_IMAGE_OPTS_INIT                         \
+    {                                              \
+        DD_IMAGE_OPTS_VERSION, NULL, NULL, 0, NULL \
     }
 
 typedef struct dd_kv {

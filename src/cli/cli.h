@@ -30,6 +30,9 @@ typedef struct cli_common {
     const char *secret_config;     /* scan --secret-config */
     dd_malware_opts malware;       /* scan --yara-rules, --hash-db, ... */
     const dd_check_policy *checks; /* scan --checks-config */
+    dd_registry_opts registry;     /* --username, --ca-file, ... */
+    const char *insecure[16];
+    char password[1024]; /* --password-stdin */
 } cli_common;
 
 /* Parse an option shared by the image commands. Returns 1 when consumed

@@ -69,6 +69,11 @@ int cli_common_opt(cli_common *c, int argc, char **argv, int *i)
                                            "--max-entries",
                                            "--max-ratio",
                                            "--max-path-len",
+                                           "--username",
+                                           "--ca-file",
+                                           "--auth-file",
+                                           "--certs-dir",
+                                           "--insecure-registry",
                                            NULL};
     char name[64];
     const char *eq = strchr(a, '=');
@@ -87,6 +92,16 @@ int cli_common_opt(cli_common *c, int argc, char **argv, int *i)
     }
     if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
         c->quiet = 1;
+        return 1;
+    }
+    if (strcmp(a, "--password-stdin") == 0) {
+        /* one line from stdin, never from the command line (ps, history) */
+        if (!fgets(c->password, sizeof c->password, stdin)) {
+            fprintf(stderr, "drydock: --password-stdin: nothing on stdin\n");
+            return -1;
+        }
+        c->password[strcspn(c->password, "\r\n")] = 0;
+        c->registry.password = c->password;
         return 1;
     }
     if (!takes) {
@@ -110,6 +125,21 @@ int cli_common_opt(cli_common *c, int argc, char **argv, int *i)
         c->platform = val;
     } else if (strcmp(name, "--tag") == 0) {
         c->tag = val;
+    } else if (strcmp(name, "--username") == 0) {
+        c->registry.username = val;
+    } else if (strcmp(name, "--ca-file") == 0) {
+        c->registry.ca_file = val;
+    } else if (strcmp(name, "--auth-file") == 0) {
+        c->registry.auth_file = val;
+    } else if (strcmp(name, "--certs-dir") == 0) {
+        c->registry.certs_dir = val;
+    } else if (strcmp(name, "--insecure-registry") == 0) {
+        if (c->registry.n_insecure == 16) {
+            fprintf(stderr, "drydock: too many --insecure-registry\n");
+            return -1;
+        }
+        c->insecure[c->registry.n_insecure++] = val;
+        c->registry.insecure = c->insecure;
     } else if (strcmp(name, "--fail-on") == 0) {
         int s = cli_parse_severity(val);
         if (s < 0) {
@@ -181,6 +211,11 @@ static int open_image(const cli_common *c, dd_image **img)
     dd_image_opts io = DD_IMAGE_OPTS_INIT;
     io.platform = c->platform;
     io.tag = c->tag;
+    io.registry = &c->registry;
+    if (c->registry.password && !c->registry.username) {
+        fprintf(stderr, "drydock: --password-stdin needs --username\n");
+        return EXIT_USAGE;
+    }
     int rc = dd_image_open(img, c->image, &io, &err);
     if (rc) {
         fprintf(stderr, "drydock: %s\n", err.message);

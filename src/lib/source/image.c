@@ -15,6 +15,7 @@
 
 #include "image_int.h"
 #include "store.h"
+#include "../registry/registry.h"
 #include "../findings_int.h"
 #include "../../util/arena.h"
 #include "../../util/sha256.h"
@@ -931,6 +932,60 @@ int dd_image_open(dd_image **out,
     }
     const char *path, *tag;
     int is_dir = 0;
+    int remote =
+        !force && (!strncmp(ref, "docker://", 9) ||
+                   !strncmp(ref, "registry:", 9) || dd__ref_looks_remote(ref));
+    if (remote) {
+        if (!strncmp(ref, "docker://", 9) || !strncmp(ref, "registry:", 9)) {
+            ref += 9;
+        }
+        char *rtag = NULL;
+        int plain = 0;
+        rc = dd__remote_store_open(&img->store, ref, opts->registry, &rtag,
+                                   &plain, err);
+        if (rc) {
+            goto fail;
+        }
+        img->info.path = dd__arena_strdup(&img->a, dd__store_path(img->store));
+        img->info.source = DD_SOURCE_REGISTRY;
+        tag = dd__arena_strdup(&img->a, rtag);
+        dd__free(rtag);
+        if (!img->info.path || !tag) {
+            rc = dd__error_set(err, DD_ENOMEM, "out of memory");
+            goto fail;
+        }
+        if (plain) {
+            dd_finding_spec sp = {DD_KIND_TRUST,
+                                  DD_SEV_MEDIUM,
+                                  "trust.insecure-registry",
+                                  NULL,
+                                  NULL,
+                                  NULL,
+                                  -1,
+                                  -1,
+                                  0,
+                                  0,
+                                  0,
+                                  NULL,
+                                  NULL,
+                                  NULL};
+            rc = dd__findings_add(img->findings, &sp,
+                                  "%s was pulled over plain HTTP "
+                                  "(--insecure-registry): anyone on the path "
+                                  "could read or change it in transit "
+                                  "(digests still checked)",
+                                  img->info.path);
+            if (rc) {
+                goto fail;
+            }
+        }
+        rc = open_oci(img, tag, opts->platform, err);
+        if (rc) {
+            goto fail;
+        }
+        *out = img;
+        return 0;
+    }
     if (split_ref(img, ref, &path, &tag, &is_dir) != 0) {
         rc = dd__error_set(err, DD_ENOTFOUND, "%s: no such file or directory",
                            ref);
@@ -1036,6 +1091,8 @@ const char *dd_source_kind_name(dd_source_kind k)
         return "oci-dir";
     case DD_SOURCE_OCI_TAR:
         return "oci-archive";
+    case DD_SOURCE_REGISTRY:
+        return "registry";
     }
     return "unknown";
 }

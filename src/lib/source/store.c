@@ -22,6 +22,7 @@ typedef struct tar_item {
 } tar_item;
 
 struct dd_store {
+    dd__store_backend backend; /* .self set: a backend store */
     char *path;
     int is_dir;
     int fd; /* tar: the archive; dir: the directory */
@@ -348,8 +349,25 @@ static int dir_open(dd_store *s, const char *path, int *fd_out)
     return fd >= 0 ? 0 : -1;
 }
 
+int dd__store_open_backend(dd_store **out,
+                           const char *name,
+                           const dd__store_backend *b,
+                           dd_error *err)
+{
+    int rc = store_new(out, name);
+    if (rc) {
+        b->free(b->self);
+        return dd__error_set(err, rc, "out of memory");
+    }
+    (*out)->backend = *b;
+    return 0;
+}
+
 int dd__store_has(dd_store *s, const char *path)
 {
+    if (s->backend.self) {
+        return s->backend.has(s->backend.self, path);
+    }
     if (s->is_dir) {
         int fd;
         if (dir_open(s, path, &fd) != 0) {
@@ -368,6 +386,9 @@ int dd__store_region(dd_store *s,
 {
     memset(out, 0, sizeof *out);
     out->fd = -1;
+    if (s->backend.self) {
+        return s->backend.region(s->backend.self, path, out, err);
+    }
     if (s->is_dir) {
         int fd;
         int rc = dir_open(s, path, &fd);
@@ -401,6 +422,18 @@ int dd__store_region(dd_store *s,
 
 long long dd__region_read(const dd_region *r, uint64_t off, void *buf, size_t n)
 {
+    if (r->stream) {
+        /* in order only; the walk reads front to back */
+        dd_region *w = (dd_region *)r;
+        if (off != w->stream_pos) {
+            return -1;
+        }
+        long long k = r->stream_read(r->stream, buf, n);
+        if (k > 0) {
+            w->stream_pos += (uint64_t)k;
+        }
+        return k;
+    }
     if (off >= r->length) {
         return 0;
     }
@@ -412,6 +445,10 @@ long long dd__region_read(const dd_region *r, uint64_t off, void *buf, size_t n)
 
 void dd__region_close(dd_region *r)
 {
+    if (r->stream) {
+        r->stream_free(r->stream);
+        r->stream = NULL;
+    }
     if (r->owns_fd && r->fd >= 0) {
         close(r->fd);
     }
@@ -425,6 +462,9 @@ int dd__store_read_all(dd_store *s,
                        size_t *len,
                        dd_error *err)
 {
+    if (s->backend.self) {
+        return s->backend.read_all(s->backend.self, path, max, data, len, err);
+    }
     dd_region r;
     int rc = dd__store_region(s, path, &r, err);
     if (rc) {
@@ -458,6 +498,9 @@ void dd__store_free(dd_store *s)
 {
     if (!s) {
         return;
+    }
+    if (s->backend.self) {
+        s->backend.free(s->backend.self);
     }
     if (s->fd >= 0) {
         close(s->fd);

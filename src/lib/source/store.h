@@ -28,7 +28,31 @@ typedef struct dd_region {
     int owns_fd;
     uint64_t offset, length;
     const char *name; /* borrowed, for messages */
+    /* a streamed region (registry blob): read in order only, owned */
+    void *stream;
+    long long (*stream_read)(void *stream, void *buf, size_t n);
+    void (*stream_free)(void *stream);
+    uint64_t stream_pos;
 } dd_region;
+
+/* A store whose files come from elsewhere (a registry): the functions
+ * below dispatch to it. `self` is owned by the store (free on close). */
+typedef struct dd__store_backend {
+    void *self;
+    int (*has)(void *self, const char *path);
+    int (*region)(void *self, const char *path, dd_region *out, dd_error *err);
+    int (*read_all)(void *self,
+                    const char *path,
+                    size_t max,
+                    char **data,
+                    size_t *len,
+                    dd_error *err);
+    void (*free)(void *self);
+} dd__store_backend;
+int dd__store_open_backend(dd_store **out,
+                           const char *name,
+                           const dd__store_backend *b,
+                           dd_error *err);
 
 int dd__store_open_dir(dd_store **out, const char *dir, dd_error *err);
 /* DD_ECORRUPT when the file is not a readable tar (message names the

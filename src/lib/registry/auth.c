@@ -1,0 +1,235 @@
+/*
+ * lib/registry/auth.c - WWW-Authenticate challenges (RFC 7235 syntax:
+ * scheme, then comma-separated key=value or key="value" parameters) and
+ * credentials from the files docker and podman keep them in:
+ * "auths": {"<host>": {"auth": base64("user:password")}} (or "username" /
+ * "password"), keys with or without https:// and a path.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+
+#include "registry.h"
+#include "../../util/util.h"
+
+#define MAX_AUTH_FILE (1u << 20)
+
+int dd__challenge_parse(const char *v, size_t n, dd__challenge *out)
+{
+    memset(out, 0, sizeof *out);
+    const char *p = v, *e = v + n;
+    while (p < e && *p == ' ') {
+        p++;
+    }
+    if (e - p >= 6 && !strncasecmp(p, "Bearer", 6) &&
+        (e - p == 6 || p[6] == ' ')) {
+        out->bearer = 1;
+        p += 6;
+    } else if (e - p >= 5 && !strncasecmp(p, "Basic", 5) &&
+               (e - p == 5 || p[5] == ' ')) {
+        p += 5;
+    } else {
+        return DD_ECORRUPT;
+    }
+    while (p < e) {
+        while (p < e && (*p == ' ' || *p == ',')) {
+            p++;
+        }
+        const char *k = p;
+        while (p < e && *p != '=' && *p != ',' && *p != ' ') {
+            p++;
+        }
+        size_t kl = (size_t)(p - k);
+        if (p >= e || *p != '=') {
+            if (kl) {
+                continue; /* a token68 or a stray word: ignored */
+            }
+            break;
+        }
+        p++;
+        char val[512];
+        size_t vl = 0;
+        if (p < e && *p == '"') {
+            p++;
+            while (p < e && *p != '"') {
+                if (*p == '\\' && p + 1 < e) {
+                    p++;
+                }
+                if (vl + 1 < sizeof val) {
+                    val[vl++] = *p;
+                }
+                p++;
+            }
+            if (p >= e) {
+                return DD_ECORRUPT; /* unterminated quote */
+            }
+            p++;
+        } else {
+            while (p < e && *p != ',' && *p != ' ') {
+                if (vl + 1 < sizeof val) {
+                    val[vl++] = *p;
+                }
+                p++;
+            }
+        }
+        val[vl] = 0;
+        char *dst = NULL;
+        size_t cap = 0;
+        if (kl == 5 && !strncasecmp(k, "realm", 5)) {
+            dst = out->realm, cap = sizeof out->realm;
+        } else if (kl == 7 && !strncasecmp(k, "service", 7)) {
+            dst = out->service, cap = sizeof out->service;
+        } else if (kl == 5 && !strncasecmp(k, "scope", 5)) {
+            dst = out->scope, cap = sizeof out->scope;
+        }
+        if (dst) {
+            snprintf(dst, cap, "%s", val);
+        }
+    }
+    if (out->bearer && strncmp(out->realm, "https://", 8) &&
+        strncmp(out->realm, "http://", 7)) {
+        return DD_ECORRUPT; /* a token realm must be a URL */
+    }
+    return 0;
+}
+
+/* "https://host/v1/" -> "host" */
+static void key_host(const char *k, char *out, size_t cap)
+{
+    if (!strncmp(k, "https://", 8)) {
+        k += 8;
+    } else if (!strncmp(k, "http://", 7)) {
+        k += 7;
+    }
+    size_t n = strcspn(k, "/");
+    snprintf(out, cap, "%.*s", (int)n, k);
+}
+
+static int hub(const char *h)
+{
+    return !strcmp(h, "docker.io") || !strcmp(h, "index.docker.io") ||
+           !strcmp(h, "registry-1.docker.io");
+}
+
+static int from_file(const char *path,
+                     const char *host,
+                     char *user,
+                     size_t ucap,
+                     char *secret,
+                     size_t scap,
+                     dd_error *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    if (dd__file_read(path, MAX_AUTH_FILE, &buf, &len) != 0) {
+        return 0; /* absent or unreadable: not ours to complain about */
+    }
+    json_error_t je;
+    json_t *root = json_loadb(buf, len, 0, &je);
+    dd__free(buf);
+    if (!root) {
+        return dd__error_set(err, DD_ECORRUPT, "%s: line %d: %s", path,
+                             je.line, je.text);
+    }
+    json_t *auths = json_object_get(root, "auths");
+    const char *key;
+    json_t *v;
+    int found = 0;
+    json_object_foreach(auths, key, v)
+    {
+        char h[256];
+        key_host(key, h, sizeof h);
+        if (strcmp(h, host) && !(hub(h) && hub(host))) {
+            continue;
+        }
+        const char *a = json_string_value(json_object_get(v, "auth"));
+        const char *u = json_string_value(json_object_get(v, "username"));
+        const char *pw = json_string_value(json_object_get(v, "password"));
+        if (a && *a) {
+            size_t al = strlen(a);
+            unsigned char *dec = al < 4096 ? dd__malloc(al + 4) : NULL;
+            int dl = dec ? EVP_DecodeBlock(dec, (const unsigned char *)a,
+                                           (int)al)
+                         : -1;
+            if (dl > 0) {
+                while (dl > 0 && dec[dl - 1] == 0) {
+                    dl--; /* padding */
+                }
+                dec[dl] = 0;
+            }
+            char *colon = dl > 0 ? strchr((char *)dec, ':') : NULL;
+            if (!colon) {
+                dd__free(dec);
+                int rc = dd__error_set(err, DD_ECORRUPT,
+                                       "%s: auths[\"%.100s\"].auth is not "
+                                       "base64 of user:password",
+                                       path, key);
+                json_decref(root); /* after: `key` lives in it */
+                return rc;
+            }
+            *colon = 0;
+            snprintf(user, ucap, "%s", (char *)dec);
+            snprintf(secret, scap, "%s", colon + 1);
+            OPENSSL_cleanse(dec, (size_t)dl);
+            dd__free(dec);
+            found = 1;
+        } else if (u && pw) {
+            snprintf(user, ucap, "%s", u);
+            snprintf(secret, scap, "%s", pw);
+            found = 1;
+        }
+        if (found) {
+            break;
+        }
+    }
+    json_decref(root);
+    return found;
+}
+
+int dd__creds_lookup(const char *host,
+                     const char *config_path,
+                     char *user,
+                     size_t ucap,
+                     char *secret,
+                     size_t scap,
+                     dd_error *err)
+{
+    if (config_path) {
+        return from_file(config_path, host, user, ucap, secret, scap, err);
+    }
+    char p[4096];
+    const char *dc = getenv("DOCKER_CONFIG");
+    const char *home = getenv("HOME");
+    const char *xrd = getenv("XDG_RUNTIME_DIR");
+    const char *cands[4];
+    char b[4][4096];
+    size_t n = 0;
+    if (dc && *dc) {
+        snprintf(b[n], sizeof b[n], "%s/config.json", dc);
+        cands[n] = b[n], n++;
+    } else if (home && *home) {
+        snprintf(b[n], sizeof b[n], "%s/.docker/config.json", home);
+        cands[n] = b[n], n++;
+    }
+    if (xrd && *xrd) {
+        snprintf(b[n], sizeof b[n], "%s/containers/auth.json", xrd);
+        cands[n] = b[n], n++;
+    }
+    if (home && *home) {
+        snprintf(b[n], sizeof b[n], "%s/.config/containers/auth.json", home);
+        cands[n] = b[n], n++;
+    }
+    (void)p;
+    for (size_t i = 0; i < n; i++) {
+        int r = from_file(cands[i], host, user, ucap, secret, scap, err);
+        if (r) {
+            return r;
+        }
+    }
+    return 0;
+}
