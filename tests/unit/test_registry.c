@@ -99,9 +99,9 @@ static void test_registry__challenges(void)
     const char *esc = "Bearer realm=\"https://a/\\\"q\\\"\"";
     CHECK(dd__challenge_parse(esc, strlen(esc), &c) == 0);
     CHECK_STR(c.realm, "https://a/\"q\"");
-    static const char *const bad[] = {
-        "Digest realm=\"x\"", "Bearer realm=\"https://x", "Bearer realm=/x",
-        "Bearer", ""};
+    static const char *const bad[] = {"Digest realm=\"x\"",
+                                      "Bearer realm=\"https://x",
+                                      "Bearer realm=/x", "Bearer", ""};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         CHECK(dd__challenge_parse(bad[i], strlen(bad[i]), &c) == DD_ECORRUPT);
     }
@@ -131,8 +131,8 @@ static void test_registry__creds(void)
     CHECK(dd__creds_lookup("docker.io", p, u, sizeof u, s, sizeof s, &err) ==
           1);
     CHECK_STR(u, "hub");
-    CHECK(dd__creds_lookup("reg.example", p, u, sizeof u, s, sizeof s,
-                           &err) == 1);
+    CHECK(dd__creds_lookup("reg.example", p, u, sizeof u, s, sizeof s, &err) ==
+          1);
     CHECK_STR(s, "p");
     CHECK(dd__creds_lookup("other.example", p, u, sizeof u, s, sizeof s,
                            &err) == 0);

@@ -133,8 +133,8 @@ static int from_file(const char *path,
     json_t *root = json_loadb(buf, len, 0, &je);
     dd__free(buf);
     if (!root) {
-        return dd__error_set(err, DD_ECORRUPT, "%s: line %d: %s", path,
-                             je.line, je.text);
+        return dd__error_set(err, DD_ECORRUPT, "%s: line %d: %s", path, je.line,
+                             je.text);
     }
     json_t *auths = json_object_get(root, "auths");
     const char *key;
@@ -153,9 +153,9 @@ static int from_file(const char *path,
         if (a && *a) {
             size_t al = strlen(a);
             unsigned char *dec = al < 4096 ? dd__malloc(al + 4) : NULL;
-            int dl = dec ? EVP_DecodeBlock(dec, (const unsigned char *)a,
-                                           (int)al)
-                         : -1;
+            int dl =
+                dec ? EVP_DecodeBlock(dec, (const unsigned char *)a, (int)al)
+                    : -1;
             if (dl > 0) {
                 while (dl > 0 && dec[dl - 1] == 0) {
                     dl--; /* padding */

@@ -28,9 +28,9 @@
 #include "registry.h"
 #include "../../util/util.h"
 
-#define MAX_HOPS   5
-#define MAX_TRIES  3
-#define MAX_TOKEN  (64u << 10)
+#define MAX_HOPS    5
+#define MAX_TRIES   3
+#define MAX_TOKEN   (64u << 10)
 #define MAX_ERRBODY 4096
 
 struct dd__registry {
@@ -186,8 +186,8 @@ static void auth_header(dd__registry *r, const char *url, char *out, size_t cap)
 static void reg_error(const xfer *x, char *out, size_t cap)
 {
     out[0] = 0;
-    json_t *j = x->body.len ? json_loadb(x->body.ptr, x->body.len, 0, NULL)
-                            : NULL;
+    json_t *j =
+        x->body.len ? json_loadb(x->body.ptr, x->body.len, 0, NULL) : NULL;
     json_t *e0 = json_array_get(json_object_get(j, "errors"), 0);
     const char *code = json_string_value(json_object_get(e0, "code"));
     const char *msg = json_string_value(json_object_get(e0, "message"));
@@ -246,8 +246,17 @@ static int perform(dd__registry *r,
         curl_slist_free_all(h);
         OPENSSL_cleanse(ah, sizeof ah);
         if (cc != CURLE_OK && !(cc == CURLE_WRITE_ERROR && code == 200)) {
+            if (cc == CURLE_SSL_CONNECT_ERROR &&
+                strstr(errbuf, "wrong version number")) {
+                return dd__error_set(err, DD_ENET,
+                                     "%s: the registry does not speak TLS; "
+                                     "to pull over plain HTTP anyway (and be "
+                                     "told so), add --insecure-registry %s",
+                                     r->host, r->ref.domain);
+            }
             if (cc == CURLE_PEER_FAILED_VERIFICATION ||
-                cc == CURLE_SSL_CACERT_BADFILE || cc == CURLE_SSL_CONNECT_ERROR) {
+                cc == CURLE_SSL_CACERT_BADFILE ||
+                cc == CURLE_SSL_CONNECT_ERROR) {
                 return dd__error_set(
                     err, DD_ENET,
                     "%s: TLS: %s (add the registry's CA with --ca-file or "
@@ -285,7 +294,8 @@ static int perform(dd__registry *r,
         if (code == 401 && !authed) {
             authed = 1;
             dd__challenge ch;
-            if (!x->www[0] || dd__challenge_parse(x->www, strlen(x->www), &ch)) {
+            if (!x->www[0] ||
+                dd__challenge_parse(x->www, strlen(x->www), &ch)) {
                 return dd__error_set(err, DD_EUSER,
                                      "%s: authentication required, and the "
                                      "challenge is not understood",
@@ -327,12 +337,11 @@ static int perform(dd__registry *r,
         if (code == 401) {
             char e[200];
             reg_error(x, e, sizeof e);
-            return dd__error_set(err, DD_EUSER,
-                                 "%s: access denied%s: %s%s", r->host,
-                                 r->have_creds ? " with the given credentials"
-                                               : " (no credentials)",
-                                 r->have_creds ? "check them" : "log in first",
-                                 e);
+            return dd__error_set(
+                err, DD_EUSER, "%s: access denied%s: %s%s", r->host,
+                r->have_creds ? " with the given credentials"
+                              : " (no credentials)",
+                r->have_creds ? "check them" : "log in first", e);
         }
         return 0;
     }
@@ -389,8 +398,8 @@ static int fetch_token(dd__registry *r, const char *want_scope, dd_error *err)
     if (cc != CURLE_OK || code != 200) {
         rc = dd__error_set(err, code == 401 || code == 403 ? DD_EUSER : DD_ENET,
                            "%s: token service %s: %s", r->host, r->ch.realm,
-                           cc != CURLE_OK ? (errbuf[0] ? errbuf
-                                                       : curl_easy_strerror(cc))
+                           cc != CURLE_OK
+                               ? (errbuf[0] ? errbuf : curl_easy_strerror(cc))
                            : code == 401 || code == 403
                                ? "access denied (check the credentials)"
                                : "unexpected status");
@@ -540,8 +549,8 @@ int dd__registry_get(dd__registry *r,
         char e[200];
         reg_error(&x, e, sizeof e);
         rc = dd__error_set(err, st == 404 ? DD_ENOTFOUND : DD_ENET,
-                           "%s: GET /v2/%.200s: HTTP %ld%s", r->host, path,
-                           st, e);
+                           "%s: GET /v2/%.200s: HTTP %ld%s", r->host, path, st,
+                           e);
     }
     if (rc) {
         dd__buf_free(&x.body);

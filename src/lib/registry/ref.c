@@ -140,15 +140,14 @@ int dd__ref_parse(const char *s, dd__ref *out, dd_error *err)
     if (colon) {
         size_t tl = (size_t)(s + name_end - colon - 1);
         const char *t = colon + 1;
-        if (!tl || tl > 128 ||
-            !(isalnum((unsigned char)t[0]) || t[0] == '_')) {
+        if (!tl || tl > 128 || !(isalnum((unsigned char)t[0]) || t[0] == '_')) {
             return dd__error_set(err, DD_EINVALID, "'%.200s': invalid tag", s);
         }
         for (size_t i = 0; i < tl; i++) {
             unsigned char c = (unsigned char)t[i];
             if (!isalnum(c) && c != '_' && c != '.' && c != '-') {
-                return dd__error_set(err, DD_EINVALID,
-                                     "'%.200s': invalid tag", s);
+                return dd__error_set(err, DD_EINVALID, "'%.200s': invalid tag",
+                                     s);
             }
         }
         memcpy(out->tag, t, tl);
@@ -162,8 +161,7 @@ int dd__ref_parse(const char *s, dd__ref *out, dd_error *err)
     if (first_slash) {
         size_t dl = (size_t)(first_slash - s);
         int is_domain = memchr(s, '.', dl) || memchr(s, ':', dl) ||
-                        (dl == 9 && !strncmp(s, "localhost", 9)) ||
-                        s[0] == '[';
+                        (dl == 9 && !strncmp(s, "localhost", 9)) || s[0] == '[';
         if (is_domain) {
             if (!domain_ok(s, dl)) {
                 return dd__error_set(err, DD_EINVALID,
@@ -199,8 +197,7 @@ int dd__ref_parse(const char *s, dd__ref *out, dd_error *err)
         p += cl + (e != NULL);
         if (e && p == name + nl) {
             return dd__error_set(err, DD_EINVALID,
-                                 "'%.200s': repository name ends with '/'",
-                                 s);
+                                 "'%.200s': repository name ends with '/'", s);
         }
     }
     snprintf(out->repo, sizeof out->repo, "%s%.*s", prefix ? "library/" : "",

@@ -102,8 +102,7 @@ static int r_read_all(void *self,
     int rc = dd__registry_get(r->reg, p, NULL, max, data, len, NULL, 0, err);
     if (rc == DD_ENOTFOUND) {
         snprintf(p, sizeof p, "%s/manifests/%s", r->ref.repo, d);
-        rc = dd__registry_get(r->reg, p, ACCEPT, max, data, len, NULL, 0,
-                              err);
+        rc = dd__registry_get(r->reg, p, ACCEPT, max, data, len, NULL, 0, err);
     }
     return rc;
 }
@@ -199,7 +198,8 @@ int dd__remote_store_open(struct dd_store **out,
         m = json_loadb(r->manifest, r->manifest_len, 0, NULL);
         const char *mt = json_string_value(json_object_get(m, "mediaType"));
         if (!mt) {
-            mt = ctype[0] ? ctype : "application/vnd.oci.image.manifest.v1+json";
+            mt =
+                ctype[0] ? ctype : "application/vnd.oci.image.manifest.v1+json";
         }
         if (json_integer_value(json_object_get(m, "schemaVersion")) == 1 ||
             strstr(mt, "distribution.manifest.v1")) {
@@ -245,4 +245,3 @@ int dd__remote_store_open(struct dd_store **out,
     dd__ref_string(&r->ref, name, sizeof name);
     return dd__store_open_backend(out, name, &b, err);
 }
-
