@@ -11,6 +11,7 @@
 #include "finding.h"
 #include "image.h"
 #include "packages.h"
+#include "registry.h"
 #include "report.h"
 #include "scan.h"
 #include "version.h"

@@ -37,6 +37,7 @@ typedef struct dd_registry_opts {
     const char *certs_dir;       /* NULL: /etc/docker/certs.d */
     const char *const *insecure; /* hosts allowed over plain HTTP */
     size_t n_insecure;
+    unsigned page_size; /* catalog/tag list page size; 0 = 1000 */
 } dd_registry_opts;
 
 typedef enum dd_compression {

@@ -18,12 +18,15 @@ static const char usage[] =
     "  scan IMAGE        vulnerabilities, secrets, malware, configuration\n"
     "  history IMAGE     build steps as Dockerfile instructions + checks\n"
     "  dockerfile PATH   configuration checks on a Dockerfile\n"
+    "  registry ls|scan HOST[/REPO]  list or sweep a registry\n"
     "  db update|import|info  the vulnerability database\n"
     "  version           print the version\n"
     "\n"
     "IMAGE is a docker save tar (Docker <= 24 or >= 25 layout), an OCI\n"
     "layout directory or an OCI layout tar; prefix docker-archive: or oci:\n"
-    "to force the kind, and add :TAG to choose among several images.\n"
+    "to force the kind, and add :TAG to choose among several images; or a\n"
+    "registry reference HOST/REPO:TAG or HOST/REPO@sha256:... (docker:// to\n"
+    "force it, e.g. docker://nginx).\n"
     "Run 'drydock COMMAND --help' for a command's options.\n"
     "\n"
     "Exit codes: 0 clean, 1 findings at or above --fail-on (default high),\n"
@@ -54,6 +57,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "history") == 0) {
         return cmd_history(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "registry") == 0) {
+        return cmd_registry(argc - 1, argv + 1);
     }
     if (strcmp(cmd, "dockerfile") == 0) {
         return cmd_dockerfile(argc - 1, argv + 1);

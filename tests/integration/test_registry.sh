@@ -136,6 +136,28 @@ DOCKER_CONFIG=$T/dc "$DD" scan -q --scanners config --format json --certs-dir "$
 [ "$(jq -r '[.findings[].id] | sort | join(",")' "$T/a.json")" = "config.no-healthcheck,config.user-root" ] &&
   pass "credentials from \$DOCKER_CONFIG/config.json and the CA from certs.d/$H/ca.crt" || fail "config.json/certs.d: rc=$rc"
 
+# ---------------------------------------------------------------- registry ls / scan
+push "oci:$A:3.20.3" "docker://$H/alpine:latest"
+reg() { printf 'testpass\n' | "$DD" registry "$@" --username testuser --password-stdin "${CA[@]}"; }
+got=$(reg ls --page-size 1 "$H" | tr '\n' ' ')
+[ "$got" = "$H/alpine $H/multi $H/team/risky " ] && pass "registry ls: the catalog across Link pages (page size 1): $got" ||
+  fail "registry ls: '$got'"
+got=$(reg ls --page-size 1 --format json "$H/alpine" | jq -r '.alpine | sort | join(",")')
+[ "$got" = "3.20,latest" ] && pass "registry ls HOST/REPO: tags across pages ($got)" || fail "registry ls tags: '$got'"
+reg scan --format json "$H" > "$T/s.json"; rc=$?
+rows=$(jq -r '[.[] | "\(.image)=\(.also_tagged)"] | join(" ")' "$T/s.json")
+crit=$(jq -r '.[] | select(.image | test("risky")) | .counts.critical' "$T/s.json")
+case "$rows" in
+  *"$H/alpine:"*"=3.20"* | *"$H/alpine:"*"=latest"*) dedup=1 ;;
+  *) dedup=0 ;;
+esac
+[ $rc = 1 ] && [ "$(jq length "$T/s.json")" = 3 ] && [ $dedup = 1 ] && [ "$crit" -ge 1 ] &&
+  pass "registry scan: 3 distinct digests scanned once each (alpine:3.20 and :latest share one), risky has $crit critical, exit 1" ||
+  fail "registry scan: rc=$rc rows=[$rows] crit=$crit"
+reg scan --tags '3.*' "$H/alpine" > "$T/s.txt"; rc=$?
+[ $rc = 0 ] && [ "$(grep -c "^$H/alpine:3.20 " "$T/s.txt")" = 1 ] && [ "$(wc -l < "$T/s.txt")" = 2 ] &&
+  pass "registry scan HOST/REPO --tags '3.*': one image, summary table, exit 0" || fail "registry scan --tags: rc=$rc $(cat "$T/s.txt")"
+
 # ---------------------------------------------------------------- refusals
 one_line() { # label expected-regex cmd...
   local label=$1 re=$2

@@ -59,6 +59,7 @@ static int file_exists(const char *p)
 typedef struct xfer {
     dd_buf body;
     char ctype[128];
+    char link[1024]; /* Link: <...>; rel="next" */
     char www[1024];
     long retry_after;
     size_t max;
@@ -90,10 +91,17 @@ static size_t on_header(char *b, size_t sz, size_t n, void *ud)
             e--;
         }
         snprintf(x->www, sizeof x->www, "%.*s", (int)(e - k), b + k);
+    } else if (len > 5 && !strncasecmp(b, "Link:", 5)) {
+        const char *lt = memchr(b, '<', len),
+                   *gt = lt ? memchr(lt, '>', len - (size_t)(lt - b)) : NULL;
+        if (gt && memmem(gt, len - (size_t)(gt - b), "next", 4)) {
+            snprintf(x->link, sizeof x->link, "%.*s", (int)(gt - lt - 1),
+                     lt + 1);
+        }
     } else if (len > 12 && !strncasecmp(b, "Retry-After:", 12)) {
         x->retry_after = strtol(b + 12, NULL, 10);
     } else if (len >= 5 && !strncmp(b, "HTTP/", 5)) {
-        x->ctype[0] = x->www[0] = 0; /* a new response (redirect hop) */
+        x->ctype[0] = x->www[0] = x->link[0] = 0; /* a new response */
     }
     return len;
 }
@@ -539,6 +547,22 @@ int dd__registry_get(dd__registry *r,
                      size_t ctcap,
                      dd_error *err)
 {
+    return dd__registry_get_page(r, path, accept, max, body, len, ctype, ctcap,
+                                 NULL, 0, err);
+}
+
+int dd__registry_get_page(dd__registry *r,
+                          const char *path,
+                          const char *accept,
+                          size_t max,
+                          char **body,
+                          size_t *len,
+                          char *ctype,
+                          size_t ctcap,
+                          char *next,
+                          size_t ncap,
+                          dd_error *err)
+{
     xfer x;
     memset(&x, 0, sizeof x);
     dd__buf_init(&x.body, max);
@@ -558,6 +582,15 @@ int dd__registry_get(dd__registry *r,
     }
     if (ctype) {
         snprintf(ctype, ctcap, "%s", x.ctype);
+    }
+    if (next) {
+        /* "/v2/_catalog?last=x&n=100" -> "_catalog?last=x&n=100"; another
+         * host in a Link is not followed */
+        const char *l = x.link;
+        if (!strncmp(l, r->base, strlen(r->base))) {
+            l += strlen(r->base);
+        }
+        snprintf(next, ncap, "%s", !strncmp(l, "/v2/", 4) ? l + 4 : "");
     }
     *len = x.body.len;
     *body = dd__buf_detach(&x.body);

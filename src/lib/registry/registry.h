@@ -83,6 +83,19 @@ int dd__registry_get(dd__registry *r,
                      char *ctype,
                      size_t ctcap,
                      dd_error *err);
+/* The same, also giving the path of the next page from a Link header
+ * ("" when none). */
+int dd__registry_get_page(dd__registry *r,
+                          const char *path,
+                          const char *accept,
+                          size_t max,
+                          char **body,
+                          size_t *len,
+                          char *ctype,
+                          size_t ctcap,
+                          char *next,
+                          size_t ncap,
+                          dd_error *err);
 /* A streaming GET: the bytes come through dd__stream_read (in order). */
 typedef struct dd__stream dd__stream;
 int dd__registry_stream(dd__registry *r,

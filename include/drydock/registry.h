@@ -1,0 +1,49 @@
+/*
+ * drydock/registry.h - listing a registry (catalog and tags) and the
+ * digests of its images. Scanning an image from a registry needs no
+ * special call: dd_image_open() takes "HOST/REPO:TAG" or "...@DIGEST" with
+ * dd_image_opts.registry (image.h).
+ *
+ * Ownership: a dd_registry is owned by the caller (dd_registry_close, NULL
+ * ok). String arrays returned through ***out belong to the caller and are
+ * freed with dd_registry_strings_free().
+ */
+#ifndef DRYDOCK_REGISTRY_H
+#define DRYDOCK_REGISTRY_H
+
+#include "common.h"
+#include "errors.h"
+#include "image.h"
+
+DD_BEGIN_DECLS
+
+typedef struct dd_registry dd_registry;
+
+/* Connect to HOST[:PORT] (TLS, credentials, /v2/ ping). */
+DD_API int dd_registry_open(dd_registry **out,
+                            const char *host,
+                            const dd_registry_opts *opts,
+                            dd_error *err);
+DD_API void dd_registry_close(dd_registry *r);
+/* Every repository (/v2/_catalog, following Link pagination). */
+DD_API int dd_registry_repos(dd_registry *r,
+                             char ***names,
+                             size_t *n,
+                             dd_error *err);
+/* Every tag of `repo` (pagination followed). */
+DD_API int dd_registry_tags(dd_registry *r,
+                            const char *repo,
+                            char ***tags,
+                            size_t *n,
+                            dd_error *err);
+/* The manifest digest of repo:tag, computed from the manifest bytes. */
+DD_API int dd_registry_digest(dd_registry *r,
+                              const char *repo,
+                              const char *tag,
+                              char out[80],
+                              dd_error *err);
+DD_API void dd_registry_strings_free(char **v, size_t n);
+
+DD_END_DECLS
+
+#endif

@@ -1,0 +1,315 @@
+/*
+ * cli/cmd_registry.c - `drydock registry ls HOST[/REPO]` and
+ * `drydock registry scan HOST[/REPO] [--tags GLOB]`: a whole private
+ * registry swept, each distinct manifest digest scanned once.
+ */
+#include <fnmatch.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+    "usage: drydock registry ls HOST[/REPO] [options]\n"
+    "       drydock registry scan HOST[/REPO] [--tags GLOB] [--db PATH]\n"
+    "                             [--format table|json] [--fail-on SEV]\n"
+    "                             [options]\n"
+    "\n"
+    "ls lists the repositories of HOST (the catalog) or the tags of REPO.\n"
+    "scan scans every tag (matching GLOB, e.g. 'v1.*') of every repository\n"
+    "or of REPO, each distinct image digest once, with the secret, malware\n"
+    "and configuration scanners and, when a database is present, the\n"
+    "vulnerability scanner; it prints one line per image and exits 1 when\n"
+    "a finding is at or above --fail-on (default high), 3 when an image\n"
+    "could not be scanned.\n"
+    "Registry options (also for scan, inspect, ls, sbom on HOST/REPO:TAG):\n"
+    "  --username U --password-stdin   credentials (else docker/podman's\n"
+    "                    config.json / auth.json, or --auth-file P)\n"
+    "  --ca-file P       extra CA; /etc/docker/certs.d/HOST/ is read too\n"
+    "                    (--certs-dir to use another directory)\n"
+    "  --insecure-registry HOST  allow plain HTTP to HOST (reported)\n"
+    "  --page-size N     entries per catalog/tag page (default 1000)\n";
+
+typedef struct image_row {
+    char ref[600];
+    char repo[256];
+    char digest[80];
+    char also[512]; /* other tags with the same digest */
+    size_t counts[6];
+    int status; /* 0 scanned, else exit code */
+    char error[300];
+} image_row;
+
+static int scan_one(const cli_common *c,
+                    dd_vulndb *db,
+                    const char *ref,
+                    image_row *row)
+{
+    dd_image *img = NULL;
+    dd_scan *scan = NULL;
+    dd_findings *vf = NULL;
+    dd_vuln_report rep;
+    memset(&rep, 0, sizeof rep);
+    dd_error err;
+    dd_image_opts io = DD_IMAGE_OPTS_INIT;
+    io.platform = c->platform;
+    io.registry = &c->registry;
+    int rc = dd_image_open(&img, ref, &io, &err);
+    if (!rc) {
+        dd_scan_opts so = DD_SCAN_OPTS_INIT;
+        so.walk.limits = c->limits;
+        so.walk.threads = c->threads;
+        so.analyzers = DD_ANALYZE_SECRETS | DD_ANALYZE_MALWARE |
+                       DD_ANALYZE_CONFIG | (db ? DD_ANALYZE_PACKAGES : 0);
+        so.malware = c->malware;
+        so.checks = c->checks;
+        rc = dd_scan_run(&scan, img, &so, &err);
+    }
+    if (!rc && db) {
+        dd_vuln_opts vo = {(int64_t)7 * 86400};
+        rc = dd_vuln_match(db, scan, img, &vo, &vf, &rep, &err);
+    }
+    if (rc) {
+        snprintf(row->error, sizeof row->error, "%.299s", err.message);
+        row->status = EXIT_UNREADABLE;
+    } else {
+        const dd_findings *lists[3] = {dd_image_findings(img),
+                                       dd_scan_findings(scan), vf};
+        for (int l = 0; l < 3; l++) {
+            for (size_t i = 0; lists[l] && i < dd_findings_count(lists[l]);
+                 i++) {
+                row->counts[dd_findings_get(lists[l], i)->severity]++;
+            }
+        }
+        if (!dd_walk_complete(dd_scan_walk(scan))) {
+            row->status = EXIT_PARTIAL;
+        }
+    }
+    dd_findings_free(vf);
+    dd_vuln_report_free(&rep);
+    dd_scan_free(scan);
+    dd_image_free(img);
+    return rc;
+}
+
+int cmd_registry(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+        fputs(usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_USAGE : 0;
+    }
+    const char *verb = argv[1];
+    if (strcmp(verb, "ls") && strcmp(verb, "scan")) {
+        fprintf(stderr, "drydock registry: unknown command '%s'\n%s", verb,
+                usage);
+        return EXIT_USAGE;
+    }
+    cli_common c;
+    cli_common_init(&c);
+    const char *target = NULL, *glob = "*", *dbopt = NULL;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--tags") && i + 1 < argc) {
+            glob = argv[++i];
+            continue;
+        }
+        if (!strcmp(a, "--db") && i + 1 < argc) {
+            dbopt = argv[++i];
+            continue;
+        }
+        if (!strcmp(a, "--page-size") && i + 1 < argc) {
+            c.registry.page_size = (unsigned)strtoul(argv[++i], NULL, 10);
+            continue;
+        }
+        int r = cli_common_opt(&c, argc, argv, &i);
+        if (r < 0) {
+            return EXIT_USAGE;
+        }
+        if (r > 0) {
+            continue;
+        }
+        if (a[0] == '-' || target) {
+            fprintf(stderr, "drydock registry: unexpected '%s'\n%s", a, usage);
+            return EXIT_USAGE;
+        }
+        target = a;
+    }
+    if (!target) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    char host[512];
+    snprintf(host, sizeof host, "%.*s", (int)strcspn(target, "/"), target);
+    const char *repo = strchr(target, '/') ? strchr(target, '/') + 1 : NULL;
+    dd_error err;
+    dd_registry *r = NULL;
+    if (dd_registry_open(&r, host, &c.registry, &err)) {
+        fprintf(stderr, "drydock: %s\n", err.message);
+        return EXIT_UNREADABLE;
+    }
+    char **repos = NULL;
+    size_t n_repos = 0;
+    int rc = 0;
+    if (repo) {
+        repos = calloc(1, sizeof *repos);
+        if (repos) {
+            repos[0] = strdup(repo);
+            n_repos = repos[0] ? 1 : 0;
+        }
+    } else if (dd_registry_repos(r, &repos, &n_repos, &err)) {
+        fprintf(stderr, "drydock: %s\n", err.message);
+        dd_registry_close(r);
+        return EXIT_UNREADABLE;
+    }
+    int json = !strcmp(c.format, "json");
+    if (!strcmp(verb, "ls")) {
+        json_t *doc = json_object();
+        for (size_t i = 0; i < n_repos; i++) {
+            if (!repo) {
+                if (json) {
+                    json_object_set_new(doc, repos[i], json_null());
+                } else {
+                    printf("%s/%s\n", host, repos[i]);
+                }
+                continue;
+            }
+            char **tags = NULL;
+            size_t nt = 0;
+            if (dd_registry_tags(r, repos[i], &tags, &nt, &err)) {
+                fprintf(stderr, "drydock: %s\n", err.message);
+                rc = EXIT_UNREADABLE;
+                break;
+            }
+            json_t *a = json_array();
+            for (size_t k = 0; k < nt; k++) {
+                if (json) {
+                    json_array_append_new(a, json_string(tags[k]));
+                } else {
+                    printf("%s/%s:%s\n", host, repos[i], tags[k]);
+                }
+            }
+            json_object_set_new(doc, repos[i], a);
+            dd_registry_strings_free(tags, nt);
+        }
+        if (json && !rc) {
+            json_dumpf(doc, stdout, JSON_INDENT(2));
+            fputc('\n', stdout);
+        }
+        json_decref(doc);
+    } else {
+        /* collect distinct digests */
+        image_row *rows = NULL;
+        size_t n_rows = 0, cap = 0;
+        for (size_t i = 0; i < n_repos && !rc; i++) {
+            char **tags = NULL;
+            size_t nt = 0;
+            if (dd_registry_tags(r, repos[i], &tags, &nt, &err)) {
+                fprintf(stderr, "drydock: %s\n", err.message);
+                rc = EXIT_UNREADABLE;
+                break;
+            }
+            for (size_t k = 0; k < nt && !rc; k++) {
+                if (fnmatch(glob, tags[k], 0) != 0) {
+                    continue;
+                }
+                char d[80];
+                if (dd_registry_digest(r, repos[i], tags[k], d, &err)) {
+                    fprintf(stderr, "drydock: %s\n", err.message);
+                    rc = EXIT_UNREADABLE;
+                    break;
+                }
+                size_t j = 0;
+                while (j < n_rows && (strcmp(rows[j].digest, d) ||
+                                      strcmp(rows[j].repo, repos[i]))) {
+                    j++;
+                }
+                if (j < n_rows) {
+                    size_t l = strlen(rows[j].also);
+                    snprintf(rows[j].also + l, sizeof rows[j].also - l,
+                             "%s%s", l ? "," : "", tags[k]);
+                    continue;
+                }
+                if (n_rows == cap) {
+                    cap = cap ? 2 * cap : 16;
+                    image_row *nr = realloc(rows, cap * sizeof *rows);
+                    if (!nr) {
+                        rc = EXIT_UNREADABLE;
+                        break;
+                    }
+                    rows = nr;
+                }
+                image_row *row = &rows[n_rows++];
+                memset(row, 0, sizeof *row);
+                snprintf(row->ref, sizeof row->ref, "%s/%s:%s", host,
+                         repos[i], tags[k]);
+                snprintf(row->digest, sizeof row->digest, "%s", d);
+                snprintf(row->repo, sizeof row->repo, "%s", repos[i]);
+            }
+            dd_registry_strings_free(tags, nt);
+        }
+        dd_vulndb *db = NULL;
+        char dbbuf[4096];
+        const char *dbpath = cli_db_path(dbopt, dbbuf, sizeof dbbuf);
+        if (dbpath && dd_vulndb_open(&db, dbpath, &err) && dbopt) {
+            fprintf(stderr, "drydock: %s\n", err.message);
+            rc = EXIT_UNREADABLE;
+        }
+        int worst = 0;
+        json_t *arr = json_array();
+        if (!json && !rc) {
+            printf("%-48s %-19s %4s %4s %4s %4s  %s\n", "IMAGE", "DIGEST",
+                   "CRIT", "HIGH", "MED", "LOW", "STATUS");
+        }
+        for (size_t j = 0; j < n_rows && !rc; j++) {
+            image_row *row = &rows[j];
+            char byd[900];
+            snprintf(byd, sizeof byd, "%s/%s@%s", host, row->repo,
+                     row->digest);
+            scan_one(&c, db, byd, row);
+            for (int s = c.fail_on; s <= DD_SEV_CRITICAL && c.fail_on; s++) {
+                if (row->counts[s]) {
+                    worst = worst > EXIT_FINDINGS ? worst : EXIT_FINDINGS;
+                }
+            }
+            if (row->status > worst) {
+                worst = row->status;
+            }
+            const char *st = row->status == EXIT_UNREADABLE ? row->error
+                             : row->status == EXIT_PARTIAL   ? "read in part"
+                                                             : "scanned";
+            if (json) {
+                json_array_append_new(
+                    arr,
+                    json_pack("{s:s,s:s,s:s,s:{s:I,s:I,s:I,s:I,s:I},s:s}",
+                              "image", row->ref, "digest", row->digest,
+                              "also_tagged", row->also, "counts", "critical",
+                              (json_int_t)row->counts[DD_SEV_CRITICAL],
+                              "high", (json_int_t)row->counts[DD_SEV_HIGH],
+                              "medium", (json_int_t)row->counts[DD_SEV_MEDIUM],
+                              "low", (json_int_t)row->counts[DD_SEV_LOW],
+                              "info", (json_int_t)row->counts[DD_SEV_INFO],
+                              "status", st));
+            } else {
+                printf("%-48.48s %-19.19s %4zu %4zu %4zu %4zu  %s%s%s\n",
+                       row->ref, row->digest,
+                       row->counts[DD_SEV_CRITICAL], row->counts[DD_SEV_HIGH],
+                       row->counts[DD_SEV_MEDIUM], row->counts[DD_SEV_LOW],
+                       st, row->also[0] ? "; also tagged " : "", row->also);
+            }
+        }
+        if (json && !rc) {
+            json_dumpf(arr, stdout, JSON_INDENT(2));
+            fputc('\n', stdout);
+        }
+        json_decref(arr);
+        dd_vulndb_close(db);
+        free(rows);
+        if (!rc) {
+            rc = worst;
+        }
+    }
+    dd_registry_strings_free(repos, n_repos);
+    dd_registry_close(r);
+    return rc;
+}
