@@ -26,16 +26,11 @@ DD_API int dd_registry_open(dd_registry **out,
                             dd_error *err);
 DD_API void dd_registry_close(dd_registry *r);
 /* Every repository (/v2/_catalog, following Link pagination). */
-DD_API int dd_registry_repos(dd_registry *r,
-                             char ***names,
-                             size_t *n,
-                             dd_error *err);
+DD_API int
+dd_registry_repos(dd_registry *r, char ***names, size_t *n, dd_error *err);
 /* Every tag of `repo` (pagination followed). */
-DD_API int dd_registry_tags(dd_registry *r,
-                            const char *repo,
-                            char ***tags,
-                            size_t *n,
-                            dd_error *err);
+DD_API int dd_registry_tags(
+    dd_registry *r, const char *repo, char ***tags, size_t *n, dd_error *err);
 /* The manifest digest of repo:tag, computed from the manifest bytes. */
 DD_API int dd_registry_digest(dd_registry *r,
                               const char *repo,

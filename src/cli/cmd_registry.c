@@ -41,10 +41,8 @@ typedef struct image_row {
     char error[300];
 } image_row;
 
-static int scan_one(const cli_common *c,
-                    dd_vulndb *db,
-                    const char *ref,
-                    image_row *row)
+static int
+scan_one(const cli_common *c, dd_vulndb *db, const char *ref, image_row *row)
 {
     dd_image *img = NULL;
     dd_scan *scan = NULL;
@@ -226,8 +224,8 @@ int cmd_registry(int argc, char **argv)
                 }
                 if (j < n_rows) {
                     size_t l = strlen(rows[j].also);
-                    snprintf(rows[j].also + l, sizeof rows[j].also - l,
-                             "%s%s", l ? "," : "", tags[k]);
+                    snprintf(rows[j].also + l, sizeof rows[j].also - l, "%s%s",
+                             l ? "," : "", tags[k]);
                     continue;
                 }
                 if (n_rows == cap) {
@@ -241,8 +239,8 @@ int cmd_registry(int argc, char **argv)
                 }
                 image_row *row = &rows[n_rows++];
                 memset(row, 0, sizeof *row);
-                snprintf(row->ref, sizeof row->ref, "%s/%s:%s", host,
-                         repos[i], tags[k]);
+                snprintf(row->ref, sizeof row->ref, "%s/%s:%s", host, repos[i],
+                         tags[k]);
                 snprintf(row->digest, sizeof row->digest, "%s", d);
                 snprintf(row->repo, sizeof row->repo, "%s", repos[i]);
             }
@@ -264,8 +262,7 @@ int cmd_registry(int argc, char **argv)
         for (size_t j = 0; j < n_rows && !rc; j++) {
             image_row *row = &rows[j];
             char byd[900];
-            snprintf(byd, sizeof byd, "%s/%s@%s", host, row->repo,
-                     row->digest);
+            snprintf(byd, sizeof byd, "%s/%s@%s", host, row->repo, row->digest);
             scan_one(&c, db, byd, row);
             for (int s = c.fail_on; s <= DD_SEV_CRITICAL && c.fail_on; s++) {
                 if (row->counts[s]) {
@@ -276,26 +273,26 @@ int cmd_registry(int argc, char **argv)
                 worst = row->status;
             }
             const char *st = row->status == EXIT_UNREADABLE ? row->error
-                             : row->status == EXIT_PARTIAL   ? "read in part"
-                                                             : "scanned";
+                             : row->status == EXIT_PARTIAL  ? "read in part"
+                                                            : "scanned";
             if (json) {
                 json_array_append_new(
                     arr,
                     json_pack("{s:s,s:s,s:s,s:{s:I,s:I,s:I,s:I,s:I},s:s}",
                               "image", row->ref, "digest", row->digest,
                               "also_tagged", row->also, "counts", "critical",
-                              (json_int_t)row->counts[DD_SEV_CRITICAL],
-                              "high", (json_int_t)row->counts[DD_SEV_HIGH],
-                              "medium", (json_int_t)row->counts[DD_SEV_MEDIUM],
-                              "low", (json_int_t)row->counts[DD_SEV_LOW],
-                              "info", (json_int_t)row->counts[DD_SEV_INFO],
-                              "status", st));
+                              (json_int_t)row->counts[DD_SEV_CRITICAL], "high",
+                              (json_int_t)row->counts[DD_SEV_HIGH], "medium",
+                              (json_int_t)row->counts[DD_SEV_MEDIUM], "low",
+                              (json_int_t)row->counts[DD_SEV_LOW], "info",
+                              (json_int_t)row->counts[DD_SEV_INFO], "status",
+                              st));
             } else {
                 printf("%-48.48s %-19.19s %4zu %4zu %4zu %4zu  %s%s%s\n",
-                       row->ref, row->digest,
-                       row->counts[DD_SEV_CRITICAL], row->counts[DD_SEV_HIGH],
-                       row->counts[DD_SEV_MEDIUM], row->counts[DD_SEV_LOW],
-                       st, row->also[0] ? "; also tagged " : "", row->also);
+                       row->ref, row->digest, row->counts[DD_SEV_CRITICAL],
+                       row->counts[DD_SEV_HIGH], row->counts[DD_SEV_MEDIUM],
+                       row->counts[DD_SEV_LOW], st,
+                       row->also[0] ? "; also tagged " : "", row->also);
             }
         }
         if (json && !rc) {

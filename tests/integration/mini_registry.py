@@ -1,17 +1,29 @@
 #!/usr/bin/env python3
-"""mini_registry.py LAYOUT PORT [--truncate] - a plain-HTTP, read-only OCI
-distribution endpoint on 127.0.0.1 serving one OCI image layout (tags from
-index.json annotations). With --truncate every blob response announces
-its full length and the connection is closed after half of it: a registry
-that dies in the middle of a pull. Test use only."""
-import hashlib
+"""mini_registry.py LAYOUT PORT [--truncate] [--tls CERT KEY] [--bearer USER:PASS]
+A read-only OCI distribution endpoint on 127.0.0.1 serving one OCI image
+layout (tags from index.json annotations). Test use only.
+  --truncate  every large blob announces its length and the connection
+              closes after half of it (a registry dying mid-pull)
+  --tls       HTTPS with this certificate
+  --bearer    token auth: 401 + Bearer challenge, /token wants Basic
+              USER:PASS and hands out a token; blobs are redirected to
+              another host name (localhost instead of 127.0.0.1), which
+              records any Authorization header it receives
+GET /stats gives {"token_requests": n, "leaked_auth": n}."""
+import base64
 import http.server
 import json
 import os
+import ssl
 import sys
 
 layout, port = sys.argv[1], int(sys.argv[2])
 truncate = "--truncate" in sys.argv
+tls = sys.argv[sys.argv.index("--tls") + 1:sys.argv.index("--tls") + 3] if "--tls" in sys.argv else None
+bearer = sys.argv[sys.argv.index("--bearer") + 1] if "--bearer" in sys.argv else None
+TOKEN = "tok-" + os.urandom(8).hex()
+stats = {"token_requests": 0, "leaked_auth": 0}
+scheme = "https" if tls else "http"
 blobs = os.path.join(layout, "blobs", "sha256")
 index = json.load(open(os.path.join(layout, "index.json")))
 tags = {}
@@ -42,6 +54,27 @@ class H(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         p = self.path.split("?")[0]
+        if p == "/stats":
+            return self.send(200, json.dumps(stats).encode())
+        if p == "/token":
+            stats["token_requests"] += 1
+            want = "Basic " + base64.b64encode(bearer.encode()).decode()
+            if self.headers.get("Authorization") != want:
+                return self.send(401, b'{"errors":[{"code":"UNAUTHORIZED"}]}')
+            return self.send(200, json.dumps({"token": TOKEN, "expires_in": 300}).encode())
+        if p.startswith("/storage/"):
+            if self.headers.get("Authorization"):
+                stats["leaked_auth"] += 1
+            f = os.path.join(blobs, p.split("/")[-1])
+            return self.send(200, open(f, "rb").read(), "application/octet-stream")
+        if bearer and self.headers.get("Authorization") != "Bearer " + TOKEN:
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Bearer realm="%s://127.0.0.1:%d/token",service="mini",'
+                             'scope="repository:alpine:pull"' % (scheme, port))
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+            return
         if p == "/v2/":
             return self.send(200, b"{}")
         parts = p.split("/")
@@ -61,10 +94,21 @@ class H(http.server.BaseHTTPRequestHandler):
             f = os.path.join(blobs, ref.split(":")[-1])
             if not os.path.isfile(f):
                 return self.send(404, b'{"errors":[{"code":"BLOB_UNKNOWN"}]}')
+            if bearer:  # to "storage" on another host name
+                self.send_response(307)
+                self.send_header("Location", "%s://localhost:%d/storage/%s" % (scheme, port, ref.split(":")[-1]))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             body = open(f, "rb").read()
             big = len(body) > 100000
             return self.send(200, body, "application/octet-stream", cut=truncate and big)
         return self.send(404, b"{}")
 
 
-http.server.ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
+srv = http.server.ThreadingHTTPServer(("127.0.0.1", port), H)
+if tls:
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(tls[0], tls[1])
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+srv.serve_forever()

@@ -193,6 +193,24 @@ echo testpass | "$DD" scan -q --scanners config --insecure-registry "127.0.0.1:$
 # (the mini registry asks for no credentials: nothing to refuse; a registry
 # that does is refused in client.c before any header is sent)
 
+# ---------------------------------------------------------------- Bearer tokens, redirects
+PB=$(free_port)
+python3 "$HERE/mini_registry.py" "$A" "$PB" --tls "$T/reg/certs/server.crt" "$T/reg/certs/server.key" \
+  --bearer tokuser:tokpass > "$T/mini.log" 2>&1 &
+PIDS="$PIDS $!"
+wait_port "$PB" https || fail "token registry did not start: $(tail -3 "$T/mini.log")"
+echo tokpass | "$DD" scan -q --format json --scanners config --username tokuser --password-stdin "${CA[@]}" \
+  "127.0.0.1:$PB/alpine:3.20.3" > "$T/b.json"; rc=$?
+st=$(curl -s --cacert "$T/reg/certs/ca.crt" "https://127.0.0.1:$PB/stats")
+n=$(jq '[.findings[] | select(.id=="config.user-root")] | length' "$T/b.json" 2> /dev/null)
+[ $rc = 0 ] && [ "$n" = 1 ] && [ "$(echo "$st" | jq .leaked_auth)" = 0 ] && [ "$(echo "$st" | jq .token_requests)" = 1 ] &&
+  pass "Bearer: one token fetched with Basic credentials and reused; blobs redirected to another host got no Authorization ($st)" ||
+  fail "bearer: rc=$rc n=$n stats=$st $(tail -2 "$T/mini.log")"
+echo wrong | "$DD" scan -q --scanners config --username tokuser --password-stdin "${CA[@]}" \
+  "127.0.0.1:$PB/alpine:3.20.3" > /dev/null 2> "$T/err"; rc=$?
+[ $rc = 3 ] && grep -q "token service .*access denied" "$T/err" && pass "Bearer with a wrong password: $(cat "$T/err")" ||
+  fail "bearer wrong: rc=$rc $(cat "$T/err")"
+
 # ---------------------------------------------------------------- dies mid-pull
 PT=$(free_port)
 python3 "$HERE/mini_registry.py" "$A" "$PT" --truncate > /dev/null 2>&1 &

@@ -138,11 +138,8 @@ int dd_registry_repos(dd_registry *r, char ***names, size_t *n, dd_error *err)
     return pages(r, p, "repositories", names, n, err);
 }
 
-int dd_registry_tags(dd_registry *r,
-                     const char *repo,
-                     char ***tags,
-                     size_t *n,
-                     dd_error *err)
+int dd_registry_tags(
+    dd_registry *r, const char *repo, char ***tags, size_t *n, dd_error *err)
 {
     dd__error_clear(err);
     char p[DD_REF_MAX + 40];
@@ -166,8 +163,8 @@ int dd_registry_digest(dd_registry *r,
     snprintf(p, sizeof p, "%s/manifests/%s", repo, tag);
     char *body = NULL;
     size_t len = 0;
-    int rc = dd__registry_get(r->c, p, accept, 4u << 20, &body, &len, NULL, 0,
-                              err);
+    int rc =
+        dd__registry_get(r->c, p, accept, 4u << 20, &body, &len, NULL, 0, err);
     if (rc) {
         return rc;
     }
