@@ -37,7 +37,9 @@ typedef struct dd_registry_opts {
     const char *certs_dir;       /* NULL: /etc/docker/certs.d */
     const char *const *insecure; /* hosts allowed over plain HTTP */
     size_t n_insecure;
-    unsigned page_size; /* catalog/tag list page size; 0 = 1000 */
+    unsigned page_size;        /* catalog/tag list page size; 0 = 1000 */
+    const char *daemon_socket; /* docker:NAME: Engine API unix socket;
+                                  NULL: $DOCKER_HOST, docker's, podman's */
 } dd_registry_opts;
 
 typedef enum dd_compression {

@@ -74,6 +74,7 @@ int cli_common_opt(cli_common *c, int argc, char **argv, int *i)
                                            "--auth-file",
                                            "--certs-dir",
                                            "--insecure-registry",
+                                           "--docker-host",
                                            NULL};
     char name[64];
     const char *eq = strchr(a, '=');
@@ -133,6 +134,8 @@ int cli_common_opt(cli_common *c, int argc, char **argv, int *i)
         c->registry.auth_file = val;
     } else if (strcmp(name, "--certs-dir") == 0) {
         c->registry.certs_dir = val;
+    } else if (strcmp(name, "--docker-host") == 0) {
+        c->registry.daemon_socket = val;
     } else if (strcmp(name, "--insecure-registry") == 0) {
         if (c->registry.n_insecure == 16) {
             fprintf(stderr, "drydock: too many --insecure-registry\n");

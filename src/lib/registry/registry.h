@@ -105,6 +105,14 @@ int dd__registry_stream(dd__registry *r,
 long long dd__stream_read(dd__stream *s, void *buf, size_t n);
 void dd__stream_free(dd__stream *s);
 
+/* ------------------------------------------------------------ daemon */
+/* `docker save` of `name` from the Engine API socket into an unlinked
+ * temporary file; *fd_out is open for reading (caller closes). */
+int dd__daemon_fetch(const char *name,
+                     const char *socket_opt,
+                     int *fd_out,
+                     dd_error *err);
+
 /* ------------------------------------------------------------ remote store */
 struct dd_store;
 /* Open `ref` as a store that looks like an OCI layout: index.json names

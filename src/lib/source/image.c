@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -932,6 +933,35 @@ int dd_image_open(dd_image **out,
     }
     const char *path, *tag;
     int is_dir = 0;
+    int daemon_fd = -1;
+    char fdpath[64];
+    if (!force && !strncmp(ref, "docker:", 7) && strncmp(ref, "docker://", 9)) {
+        /* docker:NAME - the daemon's `docker save`, spooled (daemon.c) */
+        rc = dd__daemon_fetch(
+            ref + 7, opts->registry ? opts->registry->daemon_socket : NULL,
+            &daemon_fd, err);
+        if (rc) {
+            goto fail;
+        }
+        snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", daemon_fd);
+        rc = dd__store_open_tar(&img->store, fdpath, err);
+        close(daemon_fd); /* the store opened its own descriptor */
+        if (rc) {
+            goto fail;
+        }
+        img->info.path = astr(img, ref);
+        img->info.source = DD_SOURCE_DOCKER_ARCHIVE;
+        if (!img->info.path) {
+            rc = dd__error_set(err, DD_ENOMEM, "out of memory");
+            goto fail;
+        }
+        rc = open_docker(img, opts->tag, err);
+        if (rc) {
+            goto fail;
+        }
+        *out = img;
+        return 0;
+    }
     int remote =
         !force && (!strncmp(ref, "docker://", 9) ||
                    !strncmp(ref, "registry:", 9) || dd__ref_looks_remote(ref));
