@@ -136,6 +136,22 @@ DOCKER_CONFIG=$T/dc "$DD" scan -q --scanners config --format json --certs-dir "$
 [ "$(jq -r '[.findings[].id] | sort | join(",")' "$T/a.json")" = "config.no-healthcheck,config.user-root" ] &&
   pass "credentials from \$DOCKER_CONFIG/config.json and the CA from certs.d/$H/ca.crt" || fail "config.json/certs.d: rc=$rc"
 
+# a credential helper (credsStore), as docker login with a keychain leaves
+mkdir -p "$T/bin" "$T/dh"
+cat > "$T/bin/docker-credential-drytest" <<'EOF2'
+#!/bin/sh
+[ "$1" = get ] || exit 1
+read -r server
+[ "$server" = "$EXPECT_SERVER" ] || { echo "credentials not found in native keychain"; exit 1; }
+printf '{"ServerURL":"%s","Username":"testuser","Secret":"testpass"}\n' "$server"
+EOF2
+chmod +x "$T/bin/docker-credential-drytest"
+printf '{"auths":{"%s":{}},"credsStore":"drytest"}' "$H" > "$T/dh/config.json"
+PATH="$T/bin:$PATH" EXPECT_SERVER=$H DOCKER_CONFIG=$T/dh "$DD" scan -q --scanners config --format json "${CA[@]}" \
+  "$H/alpine:3.20" > "$T/h.json"; rc=$?
+[ "$(jq '.findings | length' "$T/h.json" 2> /dev/null)" = 2 ] &&
+  pass "credentials from a credsStore helper (docker-credential-drytest get)" || fail "cred helper: rc=$rc"
+
 # ---------------------------------------------------------------- registry ls / scan
 push "oci:$A:3.20.3" "docker://$H/alpine:latest"
 reg() { printf 'testpass\n' | "$DD" registry "$@" --username testuser --password-stdin "${CA[@]}"; }

@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <openssl/evp.h>
@@ -116,6 +119,90 @@ static int hub(const char *h)
            !strcmp(h, "registry-1.docker.io");
 }
 
+extern char **environ;
+
+/* `docker-credential-<helper> get` with the server on stdin; its JSON
+ * answer {"Username", "Secret"}. One process per registry, not per file.
+ * 1 found, 0 the helper knows nothing (or is missing), DD_ECORRUPT. */
+static int from_helper(const char *helper,
+                       const char *host,
+                       char *user,
+                       size_t ucap,
+                       char *secret,
+                       size_t scap,
+                       dd_error *err)
+{
+    if (!*helper || strspn(helper, "abcdefghijklmnopqrstuvwxyz0123456789-_.") !=
+                        strlen(helper)) {
+        return dd__error_set(err, DD_ECORRUPT,
+                             "credential helper name '%.60s' is not a plain "
+                             "name",
+                             helper);
+    }
+    char prog[128];
+    snprintf(prog, sizeof prog, "docker-credential-%s", helper);
+    int in[2], out[2];
+    if (pipe(in) || pipe(out)) {
+        return 0;
+    }
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    posix_spawn_file_actions_addclose(&fa, in[1]);
+    posix_spawn_file_actions_addclose(&fa, out[0]);
+    char *argv[] = {prog, "get", NULL};
+    pid_t pid;
+    int sp = posix_spawnp(&pid, prog, &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(in[0]);
+    close(out[1]);
+    if (sp != 0) {
+        close(in[1]);
+        close(out[0]);
+        return 0; /* no such helper: as if it knew nothing */
+    }
+    const char *srv =
+        !strcmp(host, "docker.io") ? "https://index.docker.io/v1/" : host;
+    ssize_t w = write(in[1], srv, strlen(srv));
+    (void)w;
+    close(in[1]);
+    char buf[16384];
+    size_t n = 0;
+    for (;;) {
+        ssize_t r = read(out[0], buf + n, sizeof buf - 1 - n);
+        if (r <= 0) {
+            break;
+        }
+        n += (size_t)r;
+        if (n == sizeof buf - 1) {
+            break;
+        }
+    }
+    close(out[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        return 0; /* "credentials not found" exits 1 */
+    }
+    json_t *j = json_loadb(buf, n, 0, NULL);
+    const char *u = json_string_value(json_object_get(j, "Username"));
+    const char *sec = json_string_value(json_object_get(j, "Secret"));
+    int found = 0;
+    if (u && sec) {
+        snprintf(user, ucap, "%s", u);
+        snprintf(secret, scap, "%s", sec);
+        found = 1;
+    } else {
+        found =
+            dd__error_set(err, DD_ECORRUPT,
+                          "%s: the answer has no Username and Secret", prog);
+    }
+    OPENSSL_cleanse(buf, sizeof buf);
+    json_decref(j);
+    return found;
+}
+
 static int from_file(const char *path,
                      const char *host,
                      char *user,
@@ -185,6 +272,24 @@ static int from_file(const char *path,
         }
         if (found) {
             break;
+        }
+    }
+    if (!found) { /* credHelpers[host], then credsStore */
+        char h[256];
+        const char *helper = NULL;
+        json_object_foreach(json_object_get(root, "credHelpers"), key, v)
+        {
+            key_host(key, h, sizeof h);
+            if ((!strcmp(h, host) || (hub(h) && hub(host))) &&
+                json_is_string(v)) {
+                helper = json_string_value(v);
+            }
+        }
+        if (!helper) {
+            helper = json_string_value(json_object_get(root, "credsStore"));
+        }
+        if (helper) {
+            found = from_helper(helper, host, user, ucap, secret, scap, err);
         }
     }
     json_decref(root);

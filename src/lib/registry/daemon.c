@@ -93,8 +93,8 @@ int dd__daemon_fetch(const char *name,
                              name);
     }
     const char *tmp = getenv("TMPDIR");
-    int fd = open(tmp && *tmp ? tmp : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC,
-                  0600);
+    int fd =
+        open(tmp && *tmp ? tmp : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
     if (fd < 0) {
         return dd__error_set(err, DD_EIO,
                              "docker:%s: cannot create a temporary file: %s",
@@ -132,7 +132,7 @@ int dd__daemon_fetch(const char *name,
         }
         return dd__error_set(err, DD_ENET, "docker:%s: daemon at %s: %s", name,
                              sock,
-                             s.werr ? strerror(s.werr)
+                             s.werr      ? strerror(s.werr)
                              : errbuf[0] ? errbuf
                                          : curl_easy_strerror(cc));
     }
