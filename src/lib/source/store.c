@@ -356,7 +356,7 @@ int dd__store_open_backend(dd_store **out,
 {
     int rc = store_new(out, name);
     if (rc) {
-        b->free(b->self);
+        b->close(b->self);
         return dd__error_set(err, rc, "out of memory");
     }
     (*out)->backend = *b;
@@ -500,7 +500,7 @@ void dd__store_free(dd_store *s)
         return;
     }
     if (s->backend.self) {
-        s->backend.free(s->backend.self);
+        s->backend.close(s->backend.self);
     }
     if (s->fd >= 0) {
         close(s->fd);

@@ -47,7 +47,7 @@ typedef struct dd__store_backend {
                     char **data,
                     size_t *len,
                     dd_error *err);
-    void (*free)(void *self);
+    void (*close)(void *self);
 } dd__store_backend;
 int dd__store_open_backend(dd_store **out,
                            const char *name,
