@@ -537,6 +537,25 @@ int dd__registry_plaintext(const dd__registry *r)
     return r->plaintext;
 }
 
+/* perform(), and anything but 200 is an error naming the registry's code */
+static int get_ok(dd__registry *r,
+                  const char *path,
+                  const char *accept,
+                  xfer *x,
+                  dd_error *err)
+{
+    long st = 0;
+    int rc = perform(r, path, accept, x, &st, err);
+    if (!rc && st != 200) {
+        char e[200];
+        reg_error(x, e, sizeof e);
+        rc = dd__error_set(err, st == 404 ? DD_ENOTFOUND : DD_ENET,
+                           "%s: GET /v2/%.200s: HTTP %ld%s", r->host, path, st,
+                           e);
+    }
+    return rc;
+}
+
 int dd__registry_get(dd__registry *r,
                      const char *path,
                      const char *accept,
@@ -567,15 +586,7 @@ int dd__registry_get_page(dd__registry *r,
     memset(&x, 0, sizeof x);
     dd__buf_init(&x.body, max);
     x.max = max;
-    long st = 0;
-    int rc = perform(r, path, accept, &x, &st, err);
-    if (!rc && st != 200) {
-        char e[200];
-        reg_error(&x, e, sizeof e);
-        rc = dd__error_set(err, st == 404 ? DD_ENOTFOUND : DD_ENET,
-                           "%s: GET /v2/%.200s: HTTP %ld%s", r->host, path, st,
-                           e);
-    }
+    int rc = get_ok(r, path, accept, &x, err);
     if (rc) {
         dd__buf_free(&x.body);
         return rc;
@@ -629,23 +640,16 @@ int dd__registry_stream(dd__registry *r,
                         dd_error *err)
 {
     *out = NULL;
-    /* resolve auth and redirects with a HEAD-like probe: a GET of the
-     * first byte (Range) tells us the final URL and that access works */
+    /* a probe settles auth (a Bearer token for this repository) and tells
+     * that the blob is there: its first 4 KiB are read, then the transfer
+     * is cut (DD_ELIMIT) */
     char url[4096];
     snprintf(url, sizeof url, "%s/v2/%s", r->base, path);
     xfer probe;
     memset(&probe, 0, sizeof probe);
     dd__buf_init(&probe.body, MAX_ERRBODY);
     probe.max = MAX_ERRBODY;
-    long st = 0;
-    int rc = perform(r, path, NULL, &probe, &st, err);
-    if (!rc && st != 200) {
-        char e[200];
-        reg_error(&probe, e, sizeof e);
-        rc = dd__error_set(err, st == 404 ? DD_ENOTFOUND : DD_ENET,
-                           "%s: GET /v2/%.200s: HTTP %ld%s", r->host, path, st,
-                           e);
-    }
+    int rc = get_ok(r, path, NULL, &probe, err);
     dd__buf_free(&probe.body);
     if (rc && rc != DD_ELIMIT) {
         return rc;
