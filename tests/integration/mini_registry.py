@@ -5,6 +5,8 @@ layout (tags from index.json annotations). Test use only.
   --truncate  every large blob announces its length and the connection
               closes after half of it (a registry dying mid-pull)
   --tls       HTTPS with this certificate
+  --flaky     the first request of every path gets 429 or 503 with
+              Retry-After: 1
   --bearer    token auth: 401 + Bearer challenge, /token wants Basic
               USER:PASS and hands out a token; blobs are redirected to
               another host name (localhost instead of 127.0.0.1), which
@@ -21,8 +23,10 @@ layout, port = sys.argv[1], int(sys.argv[2])
 truncate = "--truncate" in sys.argv
 tls = sys.argv[sys.argv.index("--tls") + 1:sys.argv.index("--tls") + 3] if "--tls" in sys.argv else None
 bearer = sys.argv[sys.argv.index("--bearer") + 1] if "--bearer" in sys.argv else None
+flaky = "--flaky" in sys.argv  # first request of every path: 503 or 429 with Retry-After
+seen = set()
 TOKEN = "tok-" + os.urandom(8).hex()
-stats = {"token_requests": 0, "leaked_auth": 0}
+stats = {"token_requests": 0, "leaked_auth": 0, "refused": 0}
 scheme = "https" if tls else "http"
 blobs = os.path.join(layout, "blobs", "sha256")
 index = json.load(open(os.path.join(layout, "index.json")))
@@ -56,6 +60,15 @@ class H(http.server.BaseHTTPRequestHandler):
         p = self.path.split("?")[0]
         if p == "/stats":
             return self.send(200, json.dumps(stats).encode())
+        if flaky and p not in seen:
+            seen.add(p)
+            stats["refused"] += 1
+            self.send_response(429 if len(seen) % 2 else 503)
+            self.send_header("Retry-After", "1")
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+            return
         if p == "/token":
             stats["token_requests"] += 1
             want = "Basic " + base64.b64encode(bearer.encode()).decode()

@@ -227,6 +227,18 @@ echo wrong | "$DD" scan -q --scanners config --username tokuser --password-stdin
 [ $rc = 3 ] && grep -q "token service .*access denied" "$T/err" && pass "Bearer with a wrong password: $(cat "$T/err")" ||
   fail "bearer wrong: rc=$rc $(cat "$T/err")"
 
+# ---------------------------------------------------------------- 429 / 503 with Retry-After
+PF=$(free_port)
+python3 "$HERE/mini_registry.py" "$A" "$PF" --flaky > /dev/null 2>&1 &
+PIDS="$PIDS $!"
+wait_port "$PF" http || true
+"$DD" scan -q --format json --scanners config --insecure-registry "127.0.0.1:$PF" "127.0.0.1:$PF/alpine:3.20.3" > "$T/f.json"; rc=$?
+ref=$(curl -s "http://127.0.0.1:$PF/stats" | jq .refused)
+n=$(jq '[.findings[] | select(.id=="config.user-root")] | length' "$T/f.json" 2> /dev/null)
+[ $rc = 0 ] && [ "$n" = 1 ] && [ "$ref" -ge 3 ] &&
+  pass "429/503 with Retry-After on every first request ($ref refused): retried, the pull completes" ||
+  fail "flaky: rc=$rc n=$n refused=$ref"
+
 # ---------------------------------------------------------------- dies mid-pull
 PT=$(free_port)
 python3 "$HERE/mini_registry.py" "$A" "$PT" --truncate > /dev/null 2>&1 &
