@@ -70,7 +70,8 @@ DD_API int dd_scan_run(dd_scan **out,
 DD_API void dd_scan_free(dd_scan *s);
 
 DD_API const dd_walk *dd_scan_walk(const dd_scan *s);
-/* NULL when DD_ANALYZE_PACKAGES was not asked for. */
+/* NULL unless DD_ANALYZE_PACKAGES, _MALWARE or _CONFIG was asked for
+ * (the latter two read package file lists). */
 DD_API const dd_inventory *dd_scan_inventory(const dd_scan *s);
 /* Malware engines in use, e.g. "yara (34 rules), hash (2), clamd (ClamAV
  * 1.4.6/...)"; "" when the malware analyzer did not run. Borrowed. */

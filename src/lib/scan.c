@@ -117,6 +117,10 @@ int dd_scan_run(dd_scan **out,
         opts = &defaults;
     }
     unsigned which = opts->analyzers ? opts->analyzers : ~0u;
+    if (which & (DD_ANALYZE_MALWARE | DD_ANALYZE_CONFIG)) {
+        /* package file lists (rpm headers carry them) tell who owns what */
+        which |= DD_ANALYZE_PACKAGES;
+    }
     dd_scan *s = dd__calloc(1, sizeof *s);
     if (!s) {
         return dd__error_set(err, DD_ENOMEM, "out of memory");
@@ -181,9 +185,19 @@ int dd_scan_run(dd_scan **out,
         s->list[s->n++] = &s->own;
     }
     int rc = dd__walk_run_with(&s->walk, img, &wo, s->list, s->n, err);
+    if (!rc && (which & DD_ANALYZE_PACKAGES)) {
+        rc = dd__inventory_build(&s->inv, s->walk, pkg_index, img);
+        if (rc) {
+            dd__error_set(err, rc, "building the package inventory: %s",
+                          dd_strerror(rc));
+        }
+    }
     if (!rc && want_owners) {
         rc = dd__owner_map_build(&s->owners, s->walk, own_index);
         s->have_owners = 1;
+        if (!rc && s->inv) {
+            rc = dd__owner_map_add_inventory(&s->owners, s->inv);
+        }
         if (rc) {
             dd__error_set(err, rc, "package file lists: %s", dd_strerror(rc));
         }
@@ -199,13 +213,6 @@ int dd_scan_run(dd_scan **out,
         rc = dd__secret_scan_config(&s->sa, s->walk->findings);
         if (rc) {
             dd__error_set(err, rc, "scanning the image config: %s",
-                          dd_strerror(rc));
-        }
-    }
-    if (!rc && (which & DD_ANALYZE_PACKAGES)) {
-        rc = dd__inventory_build(&s->inv, s->walk, pkg_index, img);
-        if (rc) {
-            dd__error_set(err, rc, "building the package inventory: %s",
                           dd_strerror(rc));
         }
     }

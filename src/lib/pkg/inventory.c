@@ -560,7 +560,9 @@ int dd__inventory_build(dd_inventory **out,
         dd__inventory_free(inv);
         return rc;
     }
-    qsort(inv->pkgs.items, inv->pkgs.len, sizeof(dd_package), cmp_pkg);
+    if (inv->pkgs.len) { /* qsort(NULL, 0) is undefined */
+        qsort(inv->pkgs.items, inv->pkgs.len, sizeof(dd_package), cmp_pkg);
+    }
     *out = inv;
     return 0;
 }

@@ -425,3 +425,23 @@ int dd__owner_map_build(dd__owner_map *m, const dd_walk *w, size_t ai)
     }
     return rc;
 }
+
+int dd__owner_map_add_inventory(dd__owner_map *m, const dd_inventory *inv)
+{
+    for (size_t i = 0; i < dd_inventory_count(inv); i++) {
+        const dd_package *p = dd_inventory_get(inv, i);
+        for (size_t k = 0; k < p->n_files; k++) {
+            const char **slot = dd__vec_push(&m->pkgs);
+            if (!slot) {
+                return DD_ENOMEM;
+            }
+            *slot = p->name;
+            if (dd__map_put(&m->map, p->files[k], strlen(p->files[k]),
+                            (int64_t)(m->pkgs.len - 1))) {
+                return DD_ENOMEM;
+            }
+            m->have_db = 1;
+        }
+    }
+    return 0;
+}

@@ -20,6 +20,7 @@
 #include "../../util/arena.h"
 #include "../../util/map.h"
 #include "../../util/util.h"
+#include "drydock/packages.h"
 
 typedef struct dd__owned_file {
     const char *path; /* normalised: no leading '/', no "./" */
@@ -65,5 +66,8 @@ struct dd__analyzer;
 struct dd_walk;
 void dd__owners_analyzer_init(struct dd__analyzer *a);
 int dd__owner_map_build(dd__owner_map *m, const struct dd_walk *w, size_t ai);
+/* Add the file lists packages carry (rpm headers); keys are borrowed
+ * from the inventory, which must outlive the map. */
+int dd__owner_map_add_inventory(dd__owner_map *m, const dd_inventory *inv);
 
 #endif

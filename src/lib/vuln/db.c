@@ -569,7 +569,9 @@ static int import_path(dd__importer *im,
         }
     }
     closedir(dp);
-    qsort(names.items, names.len, sizeof(char *), cmp_str);
+    if (names.len) { /* qsort(NULL, 0) is undefined */
+        qsort(names.items, names.len, sizeof(char *), cmp_str);
+    }
     for (size_t i = 0; i < names.len && !rc; i++) {
         rc = import_path(im, *DD_VEC_AT(&names, char *, i), path, depth + 1,
                          err);
