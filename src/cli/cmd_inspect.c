@@ -18,7 +18,9 @@ static const char usage[] =
     "verified (blob digest, diff_id); problems are listed as findings.\n"
     "\n"
     "IMAGE: a docker save tar, an OCI layout directory or tar;\n"
-    "       docker-archive:PATH[:TAG] or oci:PATH[:TAG] force the kind.\n"
+    "       docker-archive:PATH[:TAG] or oci:PATH[:TAG] force the kind;\n"
+    "       HOST/REPO:TAG, HOST/REPO@sha256:..., docker://REF: a registry;\n"
+    "       docker:NAME: a Docker-compatible daemon (dockerd, podman).\n"
     "Options:\n"
     "  --format table|json   output format (default table)\n"
     "  --platform OS/ARCH[/VARIANT]  pick from a multi-platform index\n"
@@ -27,7 +29,15 @@ static const char usage[] =
     "  --threads N           layers read in parallel (default: all cores)\n"
     "  --max-layer-bytes N, --max-file-size N, --max-entries N,\n"
     "  --max-ratio N, --max-path-len N   resource limits (see README)\n"
-    "  -q, --quiet           no progress bar\n";
+    "  -q, --quiet           no progress bar\n"
+    "Registry and daemon access:\n"
+    "  --username U --password-stdin  credentials (else "
+    "config.json/auth.json)\n"
+    "  --auth-file P         docker config.json or podman auth.json to use\n"
+    "  --ca-file P           extra CA (certs.d/HOST/ca.crt is read too)\n"
+    "  --certs-dir D         instead of /etc/docker/certs.d\n"
+    "  --insecure-registry HOST  allow plain HTTP to HOST (reported)\n"
+    "  --docker-host P       Engine API socket for docker:NAME\n";
 
 static json_t *jstr_or_null(const char *s)
 {

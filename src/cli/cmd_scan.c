@@ -52,7 +52,8 @@ static const char usage[] =
     "  --db PATH         vulnerability database (default\n"
     "                    $XDG_CACHE_HOME/drydock/db/drydock.db)\n"
     "  --db-max-age D    warn when the database is older (default 7 days)\n"
-    "  --platform, --tag, --fail-on, --threads, --max-*, -q: as for\n"
+    "  --platform, --tag, --fail-on, --threads, --max-*, -q, registry and\n"
+    "  daemon access (--username, --password-stdin, --ca-file, ...): as for\n"
     "                    `drydock inspect --help`\n";
 
 typedef struct ign {
