@@ -4,6 +4,8 @@ A read-only OCI distribution endpoint on 127.0.0.1 serving one OCI image
 layout (tags from index.json annotations). Test use only.
   --truncate  every large blob announces its length and the connection
               closes after half of it (a registry dying mid-pull)
+  --resumable every whole answer for a large blob is cut, but Range
+              requests are served (206): a pull that must resume
   --tls       HTTPS with this certificate
   --flaky     the first request of every path gets 429 or 503 with
               Retry-After: 1
@@ -21,6 +23,7 @@ import sys
 
 layout, port = sys.argv[1], int(sys.argv[2])
 truncate = "--truncate" in sys.argv
+resumable = "--resumable" in sys.argv  # whole answers are cut, Range requests served
 tls = sys.argv[sys.argv.index("--tls") + 1:sys.argv.index("--tls") + 3] if "--tls" in sys.argv else None
 bearer = sys.argv[sys.argv.index("--bearer") + 1] if "--bearer" in sys.argv else None
 flaky = "--flaky" in sys.argv  # first request of every path: 503 or 429 with Retry-After
@@ -115,7 +118,21 @@ class H(http.server.BaseHTTPRequestHandler):
                 return
             body = open(f, "rb").read()
             big = len(body) > 100000
-            return self.send(200, body, "application/octet-stream", cut=truncate and big)
+            rng = self.headers.get("Range")
+            if rng and truncate:
+                stats["ranges"] = stats.get("ranges", 0) + 1
+                return self.send(206, body[int(rng[6:-1]):], "application/octet-stream", cut=True)
+            if rng and rng.startswith("bytes=") and rng.endswith("-"):
+                start = int(rng[6:-1])
+                stats["ranges"] = stats.get("ranges", 0) + 1
+                self.send_response(206)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.send_header("Content-Range", "bytes %d-%d/%d" % (start, len(body) - 1, len(body)))
+                self.send_header("Content-Length", str(len(body) - start))
+                self.end_headers()
+                self.wfile.write(body[start:])
+                return
+            return self.send(200, body, "application/octet-stream", cut=big and (truncate or resumable))
         return self.send(404, b"{}")
 
 

@@ -246,10 +246,22 @@ PIDS="$PIDS $!"
 wait_port "$PT" http || fail "truncating registry did not start"
 "$DD" scan -q --scanners config --insecure-registry "127.0.0.1:$PT" "127.0.0.1:$PT/alpine:3.20.3" > /dev/null 2> "$T/err"; rc=$?
 if [ $rc = 3 ] && [ "$(wc -l < "$T/err")" = 1 ] && grep -q "read error at offset" "$T/err"; then
-  pass "registry gone in the middle of a blob: exit 3, $(cat "$T/err")"
+  pass "registry gone in the middle of a blob (and of each of 3 Range resumes): exit 3, $(cat "$T/err")"
 else
   fail "mid-pull: rc=$rc $(head -3 "$T/err")"
 fi
+
+# a connection that breaks once mid-blob: resumed with a Range request
+PR=$(free_port)
+python3 "$HERE/mini_registry.py" "$A" "$PR" --resumable > /dev/null 2>&1 &
+PIDS="$PIDS $!"
+wait_port "$PR" http || true
+"$DD" scan -q --format json --scanners config --insecure-registry "127.0.0.1:$PR" "127.0.0.1:$PR/alpine:3.20.3" > "$T/rs.json"; rc=$?
+rg=$(curl -s "http://127.0.0.1:$PR/stats" | jq .ranges)
+ig=$(jq '[.findings[] | select(.kind=="integrity")] | length' "$T/rs.json" 2> /dev/null)
+[ $rc = 0 ] && [ "$rg" = 1 ] && [ "$ig" = 0 ] &&
+  pass "a blob connection cut once: resumed with one Range request, digests verified, exit 0" ||
+  fail "resume: rc=$rc ranges=$rg integrity=$ig"
 
 # ---------------------------------------------------------------- tampered blob
 L=$(jq -r '.manifests[0].digest' "$A/index.json" | cut -d: -f2)

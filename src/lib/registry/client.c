@@ -625,13 +625,63 @@ struct dd__stream {
     int done;
     CURLcode result;
     char errbuf[CURL_ERROR_SIZE];
+    uint64_t received; /* bytes of the blob delivered so far */
+    uint64_t skip;     /* a resumed request answered 200: drop these */
+    int resumes;
 };
+
+#define MAX_RESUMES 3
 
 static size_t on_stream(char *b, size_t sz, size_t n, void *ud)
 {
-    xfer *x = ud;
+    dd__stream *s = ud;
+    size_t len = sz * n, off = 0;
+    if (s->skip) { /* the server ignored our Range: skip what we have */
+        off = s->skip < len ? (size_t)s->skip : len;
+        s->skip -= off;
+    }
+    if (dd__buf_add(&s->x.body, b + off, len - off)) {
+        return 0;
+    }
+    s->received += len - off;
+    return len;
+}
+
+/* A transfer that broke (connection reset, short body) goes on from
+ * where it stopped, with a Range request, up to MAX_RESUMES times. */
+static int resume(dd__stream *s)
+{
+    CURLcode r = s->result;
+    if (s->resumes >= MAX_RESUMES ||
+        (r != CURLE_PARTIAL_FILE && r != CURLE_RECV_ERROR &&
+         r != CURLE_GOT_NOTHING && r != CURLE_OPERATION_TIMEDOUT &&
+         r != CURLE_SEND_ERROR && r != CURLE_HTTP2_STREAM)) {
+        return 0;
+    }
+    s->resumes++;
+    sleep((unsigned)s->resumes);
+    char range[48];
+    snprintf(range, sizeof range, "%llu-", (unsigned long long)s->received);
+    curl_multi_remove_handle(s->m, s->c);
+    curl_easy_setopt(s->c, CURLOPT_RANGE, range);
+    s->skip = 0;
+    s->done = 0;
+    s->result = CURLE_OK;
+    return curl_multi_add_handle(s->m, s->c) == CURLM_OK;
+}
+
+/* a 200 to a resumed (Range) request restarts the body from 0 */
+static size_t on_stream_header(char *b, size_t sz, size_t n, void *ud)
+{
+    dd__stream *s = ud;
     size_t len = sz * n;
-    return dd__buf_add(&x->body, b, len) ? 0 : len;
+    if (s->resumes && len >= 12 && !strncmp(b, "HTTP/", 5)) {
+        const char *sp = memchr(b, ' ', len);
+        if (sp && sp + 4 <= b + len && !strncmp(sp + 1, "200", 3)) {
+            s->skip = s->received;
+        }
+    }
+    return len;
 }
 
 int dd__registry_stream(dd__registry *r,
@@ -675,6 +725,9 @@ int dd__registry_stream(dd__registry *r,
     OPENSSL_cleanse(ah, sizeof ah);
     curl_easy_setopt(s->c, CURLOPT_HTTPHEADER, s->h);
     curl_easy_setopt(s->c, CURLOPT_WRITEFUNCTION, on_stream);
+    curl_easy_setopt(s->c, CURLOPT_WRITEDATA, s);
+    curl_easy_setopt(s->c, CURLOPT_HEADERFUNCTION, on_stream_header);
+    curl_easy_setopt(s->c, CURLOPT_HEADERDATA, s);
     /* redirects of blobs (to storage) carry no credentials: libcurl drops
      * our custom Authorization header on a host change */
     curl_easy_setopt(s->c, CURLOPT_FOLLOWLOCATION, 1L);
@@ -690,9 +743,18 @@ int dd__registry_stream(dd__registry *r,
 
 long long dd__stream_read(dd__stream *s, void *buf, size_t n)
 {
-    while (s->pos == s->x.body.len && !s->done) {
+    for (;;) {
+        if (s->pos < s->x.body.len) {
+            break; /* bytes to hand out */
+        }
         s->pos = 0;
         dd__buf_reset(&s->x.body);
+        if (s->done) {
+            if (s->result != CURLE_OK && resume(s)) {
+                continue;
+            }
+            return s->result == CURLE_OK ? 0 : -1;
+        }
         int running = 0;
         if (curl_multi_perform(s->m, &running) != CURLM_OK) {
             return -1;
@@ -705,9 +767,6 @@ long long dd__stream_read(dd__stream *s, void *buf, size_t n)
         } else if (s->x.body.len == 0) {
             curl_multi_poll(s->m, NULL, 0, 1000, NULL);
         }
-    }
-    if (s->done && s->result != CURLE_OK && s->pos == s->x.body.len) {
-        return -1;
     }
     size_t k = s->x.body.len - s->pos;
     if (k > n) {
