@@ -101,6 +101,16 @@ echo
 echo "== secrets (drydock scan --scanners secret): files, deleted files, ENV, history"
 "$DD" scan -q --scanners secret "$IMG/oci" | sed -n '/Other findings/,$p' | cut -c1-200 || true
 echo
+echo "== malware (drydock scan --scanners malware): YARA pack, heuristics, every layer"
+"$DD" scan -q --scanners malware "$IMG/oci" | sed -n '/Other findings/,$p' | cut -c1-200 || true
+echo
+echo "== configuration (drydock scan --scanners config), docs/checks.md"
+"$DD" scan -q --scanners config "$IMG/oci" | sed -n '/Other findings/,$p' | grep -v 'config.setuid .* package' | cut -c1-200 || true
+echo "   (setuid files owned by Debian packages are reported as INFO; hidden here)"
+echo
+echo "== drydock history (build steps as Dockerfile instructions, with the checks)"
+"$DD" history -q "$IMG/oci" | cut -c1-160 || true
+echo
 echo "== tamper with a layer blob and inspect again (integrity check)"
 T=$DIR/tampered; rm -rf "$T"; cp -r "$IMG/oci" "$T"
 blob=$(ls -S "$T/blobs/sha256" | head -1)
@@ -112,4 +122,5 @@ set -e
 rm -rf "$T"
 echo
 echo "demo done: the image is in $IMG (OCI layout and docker-archive)."
-echo "Malware and configuration scanners arrive with later issues."
+echo "Also: drydock scan HOST/REPO:TAG (registries), drydock registry ls|scan HOST,"
+echo "drydock scan docker:NAME (dockerd/podman socket), drydock dockerfile PATH."
