@@ -149,32 +149,29 @@ int cmd_registry(int argc, char **argv)
     char **repos = NULL;
     size_t n_repos = 0;
     int rc = 0;
-    if (repo) {
-        repos = calloc(1, sizeof *repos);
-        if (repos) {
-            repos[0] = strdup(repo);
-            n_repos = repos[0] ? 1 : 0;
-        }
-    } else if (dd_registry_repos(r, &repos, &n_repos, &err)) {
+    char *one = (char *)repo;
+    if (!repo && dd_registry_repos(r, &repos, &n_repos, &err)) {
         fprintf(stderr, "drydock: %s\n", err.message);
         dd_registry_close(r);
         return EXIT_UNREADABLE;
     }
+    char **list = repo ? &one : repos; /* repos is the library's array */
+    size_t n_list = repo ? 1 : n_repos;
     int json = !strcmp(c.format, "json");
     if (!strcmp(verb, "ls")) {
         json_t *doc = json_object();
-        for (size_t i = 0; i < n_repos; i++) {
+        for (size_t i = 0; i < n_list; i++) {
             if (!repo) {
                 if (json) {
-                    json_object_set_new(doc, repos[i], json_null());
+                    json_object_set_new(doc, list[i], json_null());
                 } else {
-                    printf("%s/%s\n", host, repos[i]);
+                    printf("%s/%s\n", host, list[i]);
                 }
                 continue;
             }
             char **tags = NULL;
             size_t nt = 0;
-            if (dd_registry_tags(r, repos[i], &tags, &nt, &err)) {
+            if (dd_registry_tags(r, list[i], &tags, &nt, &err)) {
                 fprintf(stderr, "drydock: %s\n", err.message);
                 rc = EXIT_UNREADABLE;
                 break;
@@ -184,10 +181,10 @@ int cmd_registry(int argc, char **argv)
                 if (json) {
                     json_array_append_new(a, json_string(tags[k]));
                 } else {
-                    printf("%s/%s:%s\n", host, repos[i], tags[k]);
+                    printf("%s/%s:%s\n", host, list[i], tags[k]);
                 }
             }
-            json_object_set_new(doc, repos[i], a);
+            json_object_set_new(doc, list[i], a);
             dd_registry_strings_free(tags, nt);
         }
         if (json && !rc) {
@@ -199,10 +196,10 @@ int cmd_registry(int argc, char **argv)
         /* collect distinct digests */
         image_row *rows = NULL;
         size_t n_rows = 0, cap = 0;
-        for (size_t i = 0; i < n_repos && !rc; i++) {
+        for (size_t i = 0; i < n_list && !rc; i++) {
             char **tags = NULL;
             size_t nt = 0;
-            if (dd_registry_tags(r, repos[i], &tags, &nt, &err)) {
+            if (dd_registry_tags(r, list[i], &tags, &nt, &err)) {
                 fprintf(stderr, "drydock: %s\n", err.message);
                 rc = EXIT_UNREADABLE;
                 break;
@@ -212,14 +209,14 @@ int cmd_registry(int argc, char **argv)
                     continue;
                 }
                 char d[80];
-                if (dd_registry_digest(r, repos[i], tags[k], d, &err)) {
+                if (dd_registry_digest(r, list[i], tags[k], d, &err)) {
                     fprintf(stderr, "drydock: %s\n", err.message);
                     rc = EXIT_UNREADABLE;
                     break;
                 }
                 size_t j = 0;
                 while (j < n_rows && (strcmp(rows[j].digest, d) ||
-                                      strcmp(rows[j].repo, repos[i]))) {
+                                      strcmp(rows[j].repo, list[i]))) {
                     j++;
                 }
                 if (j < n_rows) {
@@ -239,10 +236,10 @@ int cmd_registry(int argc, char **argv)
                 }
                 image_row *row = &rows[n_rows++];
                 memset(row, 0, sizeof *row);
-                snprintf(row->ref, sizeof row->ref, "%s/%s:%s", host, repos[i],
+                snprintf(row->ref, sizeof row->ref, "%s/%s:%s", host, list[i],
                          tags[k]);
                 snprintf(row->digest, sizeof row->digest, "%s", d);
-                snprintf(row->repo, sizeof row->repo, "%s", repos[i]);
+                snprintf(row->repo, sizeof row->repo, "%s", list[i]);
             }
             dd_registry_strings_free(tags, nt);
         }

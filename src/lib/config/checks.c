@@ -582,9 +582,9 @@ static int env_secrets(const dd__emit *e,
     return rc;
 }
 
-static int history_checks(const dd__emit *e,
-                          const dd_image_info *in,
-                          const dd__secret_engine *eng)
+int dd__config_history_checks(const dd__emit *e,
+                              const dd_image_info *in,
+                              const dd__secret_engine *eng)
 {
     int rc = 0;
     dd__where none = DD_WHERE_NONE;
@@ -641,16 +641,6 @@ static int history_checks(const dd__emit *e,
     return rc;
 }
 
-int dd__config_history_checks(const dd__emit *e,
-                              const dd_image_info *in,
-                              const dd__secret_engine *eng);
-int dd__config_history_checks(const dd__emit *e,
-                              const dd_image_info *in,
-                              const dd__secret_engine *eng)
-{
-    return history_checks(e, in, eng);
-}
-
 int dd_history_check(const dd_image *img,
                      const dd_check_policy *policy,
                      int with_env_secrets,
@@ -666,7 +656,7 @@ int dd_history_check(const dd_image *img,
     int rc = with_env_secrets ? dd__secret_engine_new(&eng, NULL, err) : 0;
     if (!rc) {
         dd__emit e = {policy, *out};
-        rc = history_checks(&e, dd_image_info_get(img), eng);
+        rc = dd__config_history_checks(&e, dd_image_info_get(img), eng);
         if (rc) {
             dd__error_set(err, rc, "history checks: %s", dd_strerror(rc));
         }

@@ -60,6 +60,11 @@ int dd__check_instruction(const dd__emit *e,
                           const char *args,
                           const dd__where *w,
                           int dockerfile);
+/* The checks that need only the config and the history (user, ports,
+ * healthcheck, tag, ADD, curl|sh; Env secrets when `eng` is given). */
+int dd__config_history_checks(const dd__emit *e,
+                              const dd_image_info *in,
+                              const struct dd__secret_engine *eng);
 /* Exposed ports ("22/tcp", "2375") -> config.port-risky findings. */
 int dd__check_port(const dd__emit *e, const char *port, const dd__where *w);
 /* "root", "0", "0:0", "root:root", "" -> 1 */

@@ -16,10 +16,6 @@
 
 #define MAX_ACCOUNTS_FILE (4u << 20)
 
-int dd__config_history_checks(const dd__emit *e,
-                              const dd_image_info *in,
-                              const struct dd__secret_engine *eng);
-
 typedef struct cstate {
     char *passwd, *shadow; /* this layer's copies, NUL-terminated */
 } cstate;
@@ -76,14 +72,13 @@ static void c_free(void *self, void *st)
 
 void dd__config_analyzer_init(dd__analyzer *a, dd__config *c)
 {
-    memset(a, 0, sizeof *a);
-    a->name = "config";
-    a->version = 1;
-    a->self = c;
-    a->wants = c_wants;
-    a->layer_begin = c_begin;
-    a->file = c_file;
-    a->layer_free = c_free;
+    *a = (dd__analyzer){.name = "config",
+                        .version = 1,
+                        .self = c,
+                        .wants = c_wants,
+                        .layer_begin = c_begin,
+                        .file = c_file,
+                        .layer_free = c_free};
 }
 
 /* the visible copy of etc/passwd or etc/shadow, and where it is */

@@ -401,13 +401,12 @@ static void o_free(void *self, void *st)
 
 void dd__owners_analyzer_init(dd__analyzer *a)
 {
-    memset(a, 0, sizeof *a);
-    a->name = "owners";
-    a->version = 1;
-    a->wants = o_wants;
-    a->layer_begin = o_begin;
-    a->file = o_file;
-    a->layer_free = o_free;
+    *a = (dd__analyzer){.name = "owners",
+                        .version = 1,
+                        .wants = o_wants,
+                        .layer_begin = o_begin,
+                        .file = o_file,
+                        .layer_free = o_free};
 }
 
 int dd__owner_map_build(dd__owner_map *m, const dd_walk *w, size_t ai)

@@ -307,7 +307,6 @@ int dd__creds_lookup(const char *host,
     if (config_path) {
         return from_file(config_path, host, user, ucap, secret, scap, err);
     }
-    char p[4096];
     const char *dc = getenv("DOCKER_CONFIG");
     const char *home = getenv("HOME");
     const char *xrd = getenv("XDG_RUNTIME_DIR");
@@ -329,7 +328,6 @@ int dd__creds_lookup(const char *host,
         snprintf(b[n], sizeof b[n], "%s/.config/containers/auth.json", home);
         cands[n] = b[n], n++;
     }
-    (void)p;
     for (size_t i = 0; i < n; i++) {
         int r = from_file(cands[i], host, user, ucap, secret, scap, err);
         if (r) {

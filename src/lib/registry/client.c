@@ -701,10 +701,9 @@ int dd__registry_stream(dd__registry *r,
     probe.max = MAX_ERRBODY;
     int rc = get_ok(r, path, NULL, &probe, err);
     dd__buf_free(&probe.body);
-    if (rc && rc != DD_ELIMIT) {
+    if (rc) {
         return rc;
     }
-    /* DD_ELIMIT: the probe stopped reading a large body - access works */
     dd__stream *s = dd__calloc(1, sizeof *s);
     if (!s) {
         return dd__error_set(err, DD_ENOMEM, "out of memory");
