@@ -7,6 +7,7 @@
 
 #include "common.h"
 #include "config.h"
+#include "engine.h"
 #include "errors.h"
 #include "finding.h"
 #include "image.h"

@@ -26,8 +26,9 @@ typedef enum dd_error_code {
     DD_ENOMEM = -8,
     DD_EIO = -9,
     DD_ENET = -10,
-    DD_EUSER = -11,     /* a callback asked to stop; passed through */
-    DD_EAMBIGUOUS = -12 /* several candidates (tags, platforms) match */
+    DD_EUSER = -11,      /* a callback asked to stop; passed through */
+    DD_EAMBIGUOUS = -12, /* several candidates (tags, platforms) match */
+    DD_ECANCELED = -13   /* the caller's cancel callback stopped the work */
 } dd_error_code;
 
 /* The error record. `message` is one line, no trailing newline, naming the

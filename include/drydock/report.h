@@ -30,6 +30,31 @@ typedef struct dd_sbom_opts {
     int with_files;           /* list each package's files (JSON only) */
 } dd_sbom_opts;
 
+/* A scan as a document: "table" (for people), "json" (drydock-scan/1,
+ * docs/scan-json.md), "sarif" (2.1.0), "cyclonedx" (1.6 with the
+ * vulnerabilities) or "spdx" (2.3). *out is NUL-terminated, *len its
+ * length (len may be NULL). Text from the image reaches "table" escaped
+ * for a terminal. 0, DD_EINVALID (unknown format, or an SBOM format for a
+ * scan without the package inventory), DD_ENOMEM. */
+DD_API int dd_report_render(char **out,
+                            size_t *len,
+                            const dd_scan *scan,
+                            const char *format,
+                            dd_error *err);
+/* The formats dd_report_render() takes, in order; NULL out of range. */
+DD_API const char *dd_report_format_name(size_t i);
+
+/* A findings list alone, for commands that report findings without a
+ * scan (inspect, history, dockerfile): "json" (an array of the objects
+ * drydock-scan/1 uses) or "table" (one line per finding). `img` gives the
+ * history steps and may be NULL. */
+DD_API int dd_findings_render(char **out,
+                              size_t *len,
+                              const dd_findings *findings,
+                              const dd_image *img,
+                              const char *format,
+                              dd_error *err);
+
 /* 0, DD_EINVALID (no inventory in the scan), DD_ENOMEM. */
 DD_API int dd_sbom_render(char **out,
                           const dd_scan *scan,

@@ -1,18 +1,29 @@
 /*
- * drydock/scan.h - one pass over an image with the analyzers.
+ * drydock/scan.h - the whole scan of one image with one engine.
  *
  * dd_scan_run() runs the layer walk (walk.h) and offers every file to the
- * analyzers that asked for it while the layer streams past; their
- * per-layer results are merged in layer order afterwards.
+ * analyzers of the chosen scanners while the layer streams past, runs
+ * their finishers over the merged filesystem, matches the package
+ * inventory against the engine's vulnerability database, applies the
+ * ignore file and the severity / unfixed filters, and produces one sorted
+ * findings list with a summary and warnings. Reports are rendered from a
+ * scan by report.h.
+ *
+ * Threads: any number of dd_scan_run() calls may share one engine at the
+ * same time; a finished dd_scan is read-only and may be read from any
+ * thread. The cancel callback and progress callback are called from the
+ * walk's worker threads.
  *
  * Ownership: *out is owned by the caller and freed with dd_scan_free()
  * (NULL is a no-op). Everything borrowed from a scan (walk, inventory,
- * findings) lives as long as it. The image must outlive the scan.
+ * findings, warnings, ignored entries) lives as long as it. A scan holds a
+ * reference to its engine; the image must outlive the scan.
  */
 #ifndef DRYDOCK_SCAN_H
 #define DRYDOCK_SCAN_H
 
 #include "common.h"
+#include "engine.h"
 #include "errors.h"
 #include "finding.h"
 #include "image.h"
@@ -21,63 +32,113 @@
 
 DD_BEGIN_DECLS
 
-#define DD_ANALYZE_PACKAGES 0x1u
-#define DD_ANALYZE_SECRETS  0x2u
-#define DD_ANALYZE_MALWARE  0x4u
-#define DD_ANALYZE_CONFIG   0x8u /* image configuration checks (config.h) */
+/* Scanners a user can ask for. Their names ("vuln", "secret", "malware",
+ * "config", "packages") come from the library's analyzer table. */
+#define DD_SCANNER_VULN     0x01u
+#define DD_SCANNER_SECRET   0x02u
+#define DD_SCANNER_MALWARE  0x04u
+#define DD_SCANNER_CONFIG   0x08u
+#define DD_SCANNER_PACKAGES 0x10u /* the package inventory alone (SBOM) */
+/* The default set: every scanner that reports findings. */
+#define DD_SCANNERS_DEFAULT                                     \
+    (DD_SCANNER_VULN | DD_SCANNER_SECRET | DD_SCANNER_MALWARE | \
+     DD_SCANNER_CONFIG)
 
-/* Malware scanning (README "Malware"). Every field may stay zero. */
-typedef struct dd_malware_opts {
-    const char *const *yara_rules; /* files or directories of rules */
-    size_t n_yara_rules;
-    int no_builtin_rules;        /* 1: only yara_rules */
-    const char *const *hash_dbs; /* .hdb/.hsb/plain lists or directories */
-    size_t n_hash_dbs;
-    const char *clamd;      /* "unix:/path" or "tcp:HOST:PORT", or NULL */
-    const char *clamav_db;  /* in-process libclamav database dir, or NULL */
-    uint64_t max_file_size; /* bytes scanned per file; 0 = 256 MiB */
-    const char *cache_dir;  /* compiled-rules cache, NULL = none */
-    int no_heuristics;
-} dd_malware_opts;
+/* Scanners in the table, in order: name and DD_SCANNER_* bit. */
+DD_API size_t dd_scanner_count(void);
+DD_API const char *dd_scanner_name(size_t i); /* NULL out of range */
+DD_API unsigned dd_scanner_bit(size_t i);
+/* "vuln,secret" -> bits. DD_EINVALID with "unknown scanner 'x' (known:
+ * vuln, secret, malware, config, packages)". */
+DD_API int dd_scanners_parse(const char *list, unsigned *out, dd_error *err);
 
-#define DD_SCAN_OPTS_VERSION 1
+/* Return nonzero to stop the scan (DD_ECANCELED). */
+typedef int (*dd_cancel_fn)(void *payload);
+
+#define DD_SCAN_OPTS_VERSION 2
 typedef struct dd_scan_opts {
     unsigned version;
     dd_walk_opts walk;
-    unsigned analyzers; /* DD_ANALYZE_* bits; 0 = all */
-    /* secrets: JSON file with extra rules, disabled ids and allow-lists
-     * (README "Secrets"), or NULL */
-    const char *secret_config;
-    dd_malware_opts malware;
-    /* config checks: disabled ids and severities (config.h), or NULL */
-    const struct dd_check_policy *checks;
+    /* DD_SCANNER_* bits; 0 = DD_SCANNERS_DEFAULT restricted to what the
+     * engine has (no database: no vuln, with a warning). Asking for a
+     * scanner the engine cannot run is DD_EINVALID. */
+    unsigned scanners;
+    unsigned
+        severities; /* bit (1u << dd_severity) per reported level; 0 = all */
+    int ignore_unfixed; /* drop vulnerabilities without a fixed version */
+    /* ids to ignore, one per line: ID [exp:YYYY-MM-DD] [# reason]
+     * (.trivyignore format); NULL = none */
+    const char *ignore_file;
+    /* polled by the walk's workers between entries; nonzero stops the
+     * scan with DD_ECANCELED */
+    dd_cancel_fn cancel;
+    void *cancel_payload;
+    /* whole-scan deadline in milliseconds, 0 = none: layers not read by
+     * then get a HIGH "scan.timeout" finding and the scan is incomplete */
+    uint64_t timeout_ms;
 } dd_scan_opts;
-#define DD_SCAN_OPTS_INIT                                       \
-    {                                                           \
-        DD_SCAN_OPTS_VERSION, DD_WALK_OPTS_INIT, 0, NULL,       \
-            {NULL, 0, 0, NULL, 0, NULL, NULL, 0, NULL, 0}, NULL \
+#define DD_SCAN_OPTS_INIT                                                     \
+    {                                                                         \
+        DD_SCAN_OPTS_VERSION, DD_WALK_OPTS_INIT, 0, 0, 0, NULL, NULL, NULL, 0 \
     }
 
 typedef struct dd_scan dd_scan;
 
 /* Returns 0 when the scan ran (problems in the image are findings and
- * warnings, see dd_walk_complete / dd_inventory_complete); DD_EIO,
- * DD_ENOMEM, DD_EINVALID otherwise. */
+ * warnings, see dd_scan_summary_get()->complete); DD_ECANCELED when the
+ * cancel callback asked to stop; DD_EIO, DD_ENOMEM, DD_EINVALID
+ * otherwise (with a one-line message in err). */
 DD_API int dd_scan_run(dd_scan **out,
+                       dd_engine *eng,
                        const dd_image *img,
                        const dd_scan_opts *opts,
                        dd_error *err);
 DD_API void dd_scan_free(dd_scan *s);
 
-DD_API const dd_walk *dd_scan_walk(const dd_scan *s);
-/* NULL unless DD_ANALYZE_PACKAGES, _MALWARE or _CONFIG was asked for
- * (the latter two read package file lists). */
-DD_API const dd_inventory *dd_scan_inventory(const dd_scan *s);
-/* Malware engines in use, e.g. "yara (34 rules), hash (2), clamd (ClamAV
- * 1.4.6/...)"; "" when the malware analyzer did not run. Borrowed. */
-DD_API const char *dd_scan_malware_engines(const dd_scan *s);
-/* Walk findings followed by the analyzers' findings. */
+/* The findings that remain after ignores and filters: vulnerabilities
+ * first (by package, then severity, then id), then the others in layer
+ * order; image-level findings first. */
 DD_API const dd_findings *dd_scan_findings(const dd_scan *s);
+
+typedef struct dd_scan_summary {
+    size_t total;
+    size_t by_severity[6]; /* index dd_severity */
+    size_t ignored;
+    size_t packages_checked;  /* against the vulnerability database */
+    unsigned scanners;        /* DD_SCANNER_* bits that ran */
+    int complete;             /* 1: every layer and package DB read whole */
+    const char *db_path;      /* or NULL */
+    const char *db_namespace; /* "debian:12", or NULL */
+    int64_t db_age;           /* seconds, -1 unknown */
+} dd_scan_summary;
+DD_API const dd_scan_summary *dd_scan_summary_get(const dd_scan *s);
+
+/* Warnings about the scan (old database, scanner not run, unknown OS,
+ * expired ignore entries, ...): one line each, borrowed. */
+DD_API size_t dd_scan_warning_count(const dd_scan *s);
+DD_API const char *dd_scan_warning(const dd_scan *s, size_t i);
+
+/* Findings the ignore file removed. Strings borrowed; expires/package
+ * NULL when absent. */
+typedef struct dd_ignored {
+    const char *id;      /* the finding's rule id */
+    const char *package; /* vulnerable package, or NULL */
+    const char *rule;    /* the ignore entry that matched */
+    const char *expires; /* YYYY-MM-DD, or NULL */
+    const char *reason;  /* "" when none */
+    const char *path;    /* the finding's path, or NULL */
+} dd_ignored;
+DD_API size_t dd_scan_ignored_count(const dd_scan *s);
+DD_API const dd_ignored *dd_scan_ignored(const dd_scan *s, size_t i);
+
+DD_API const dd_image *dd_scan_image(const dd_scan *s);
+DD_API const dd_walk *dd_scan_walk(const dd_scan *s);
+/* NULL unless the packages were read (vuln, malware, config or packages
+ * scanners). */
+DD_API const dd_inventory *dd_scan_inventory(const dd_scan *s);
+/* Malware engines in use (dd_engine_malware_engines), "" when the
+ * malware scanner did not run. Borrowed. */
+DD_API const char *dd_scan_malware_engines(const dd_scan *s);
 
 DD_END_DECLS
 

@@ -20,7 +20,6 @@
 #include "errors.h"
 #include "finding.h"
 #include "packages.h"
-#include "scan.h"
 #include "version.h"
 
 DD_BEGIN_DECLS
@@ -92,27 +91,6 @@ typedef struct dd_vuln_info {
     const char *cvss_vector;
     const char *purl;
 } dd_vuln_info;
-
-typedef struct dd_vuln_opts {
-    int64_t max_age; /* warn when the DB is older (seconds); 0 = 7 days */
-} dd_vuln_opts;
-
-typedef struct dd_vuln_report {
-    char *warnings; /* newline-separated lines, owned, or NULL */
-    char *ns;       /* namespace used, owned, or NULL */
-    size_t packages_checked;
-} dd_vuln_report;
-DD_API void dd_vuln_report_free(dd_vuln_report *r);
-
-/* Match the scan's package inventory against the database; findings of
- * kind DD_KIND_VULN go to *out (owned by the caller, dd_findings_free). */
-DD_API int dd_vuln_match(dd_vulndb *db,
-                         const dd_scan *scan,
-                         const dd_image *img,
-                         const dd_vuln_opts *opts,
-                         dd_findings **out,
-                         dd_vuln_report *rep,
-                         dd_error *err);
 
 /* Match any (namespace, package, version) triple - "debian:12" + source
  * package, "npm" + name, "maven" + "group:artifact", ... - compared with

@@ -82,10 +82,19 @@ typedef struct dd_walk_opts {
     int hash_files;          /* 1: sha256 every regular file's content */
     dd_progress_fn progress; /* called from worker threads, serialised */
     void *progress_payload;
+    /* polled by the workers between reads: nonzero stops the walk, which
+     * returns DD_ECANCELED */
+    int (*cancel)(void *payload);
+    void *cancel_payload;
+    /* CLOCK_MONOTONIC nanoseconds, 0 = none: a layer not read by then is
+     * stopped with a HIGH "scan.timeout" finding (incomplete, not an
+     * error) */
+    int64_t deadline_ns;
 } dd_walk_opts;
-#define DD_WALK_OPTS_INIT                                             \
-    {                                                                 \
-        DD_WALK_OPTS_VERSION, {0, 0, 0, 0, 0, 0, 0}, 0, 0, NULL, NULL \
+#define DD_WALK_OPTS_INIT                                                    \
+    {                                                                        \
+        DD_WALK_OPTS_VERSION, {0, 0, 0, 0, 0, 0, 0}, 0, 0, NULL, NULL, NULL, \
+            NULL, 0                                                          \
     }
 
 typedef struct dd_walk dd_walk;

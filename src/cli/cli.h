@@ -27,10 +27,11 @@ typedef struct cli_common {
     int fail_on; /* dd_severity, DD_SEV_UNKNOWN = never */
     dd_limits limits;
     unsigned threads;
-    const char *secret_config;     /* scan --secret-config */
-    dd_malware_opts malware;       /* scan --yara-rules, --hash-db, ... */
-    const dd_check_policy *checks; /* scan --checks-config */
-    dd_registry_opts registry;     /* --username, --ca-file, ... */
+    const char *secret_config; /* scan --secret-config */
+    dd_malware_opts malware;   /* scan --yara-rules, --hash-db, ... */
+    const char *checks_config; /* scan --checks-config */
+    int64_t db_max_age;        /* scan --db-max-age, seconds (0 = 7 d) */
+    dd_registry_opts registry; /* --username, --ca-file, ... */
     const char *insecure[16];
     char password[1024]; /* --password-stdin */
 } cli_common;
@@ -45,10 +46,19 @@ int cli_open_walk(const cli_common *c,
                   int hash_files,
                   dd_image **img,
                   dd_walk **walk);
-/* Open + scan with the analyzers in `analyzers` (DD_ANALYZE_*). */
+/* The engine for the options in `c` (NULL db_path: no vulnerability
+ * scanner; no_malware: no malware engines); one error line and
+ * EXIT_USAGE / EXIT_UNREADABLE on failure, 0 otherwise. */
+int cli_make_engine(const cli_common *c,
+                    const char *db_path,
+                    int no_malware,
+                    dd_engine **out);
+/* Open + scan with `so` (its walk options are filled from `c`), with
+ * the progress bar; prints one error line on failure and returns the
+ * exit code, or 0. */
 int cli_open_scan(const cli_common *c,
-                  int hash_files,
-                  unsigned analyzers,
+                  dd_engine *eng,
+                  dd_scan_opts *so,
                   dd_image **img,
                   dd_scan **scan);
 /* The user's cache directory for drydock ($XDG_CACHE_HOME/drydock or

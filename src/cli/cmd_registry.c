@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -42,13 +43,10 @@ typedef struct image_row {
 } image_row;
 
 static int
-scan_one(const cli_common *c, dd_vulndb *db, const char *ref, image_row *row)
+scan_one(const cli_common *c, dd_engine *eng, const char *ref, image_row *row)
 {
     dd_image *img = NULL;
     dd_scan *scan = NULL;
-    dd_findings *vf = NULL;
-    dd_vuln_report rep;
-    memset(&rep, 0, sizeof rep);
     dd_error err;
     dd_image_opts io = DD_IMAGE_OPTS_INIT;
     io.platform = c->platform;
@@ -58,34 +56,18 @@ scan_one(const cli_common *c, dd_vulndb *db, const char *ref, image_row *row)
         dd_scan_opts so = DD_SCAN_OPTS_INIT;
         so.walk.limits = c->limits;
         so.walk.threads = c->threads;
-        so.analyzers = DD_ANALYZE_SECRETS | DD_ANALYZE_MALWARE |
-                       DD_ANALYZE_CONFIG | (db ? DD_ANALYZE_PACKAGES : 0);
-        so.malware = c->malware;
-        so.checks = c->checks;
-        rc = dd_scan_run(&scan, img, &so, &err);
-    }
-    if (!rc && db) {
-        dd_vuln_opts vo = {(int64_t)7 * 86400};
-        rc = dd_vuln_match(db, scan, img, &vo, &vf, &rep, &err);
+        rc = dd_scan_run(&scan, eng, img, &so, &err);
     }
     if (rc) {
         snprintf(row->error, sizeof row->error, "%.299s", err.message);
         row->status = EXIT_UNREADABLE;
     } else {
-        const dd_findings *lists[3] = {dd_image_findings(img),
-                                       dd_scan_findings(scan), vf};
-        for (int l = 0; l < 3; l++) {
-            for (size_t i = 0; lists[l] && i < dd_findings_count(lists[l]);
-                 i++) {
-                row->counts[dd_findings_get(lists[l], i)->severity]++;
-            }
-        }
-        if (!dd_walk_complete(dd_scan_walk(scan))) {
+        const dd_scan_summary *sum = dd_scan_summary_get(scan);
+        memcpy(row->counts, sum->by_severity, sizeof row->counts);
+        if (!sum->complete) {
             row->status = EXIT_PARTIAL;
         }
     }
-    dd_findings_free(vf);
-    dd_vuln_report_free(&rep);
     dd_scan_free(scan);
     dd_image_free(img);
     return rc;
@@ -243,12 +225,15 @@ int cmd_registry(int argc, char **argv)
             }
             dd_registry_strings_free(tags, nt);
         }
-        dd_vulndb *db = NULL;
+        /* one engine for the whole sweep: rules compiled once */
+        dd_engine *eng = NULL;
         char dbbuf[4096];
         const char *dbpath = cli_db_path(dbopt, dbbuf, sizeof dbbuf);
-        if (dbpath && dd_vulndb_open(&db, dbpath, &err) && dbopt) {
-            fprintf(stderr, "drydock: %s\n", err.message);
-            rc = EXIT_UNREADABLE;
+        if (dbpath && !dbopt && access(dbpath, F_OK) != 0) {
+            dbpath = NULL; /* no default database: the others still run */
+        }
+        if (!rc) {
+            rc = cli_make_engine(&c, dbpath, 0, &eng);
         }
         int worst = 0;
         json_t *arr = json_array();
@@ -260,7 +245,7 @@ int cmd_registry(int argc, char **argv)
             image_row *row = &rows[j];
             char byd[900];
             snprintf(byd, sizeof byd, "%s/%s@%s", host, row->repo, row->digest);
-            scan_one(&c, db, byd, row);
+            scan_one(&c, eng, byd, row);
             for (int s = c.fail_on; s <= DD_SEV_CRITICAL && c.fail_on; s++) {
                 if (row->counts[s]) {
                     worst = worst > EXIT_FINDINGS ? worst : EXIT_FINDINGS;
@@ -297,7 +282,7 @@ int cmd_registry(int argc, char **argv)
             fputc('\n', stdout);
         }
         json_decref(arr);
-        dd_vulndb_close(db);
+        dd_engine_free(eng);
         free(rows);
         if (!rc) {
             rc = worst;

@@ -135,7 +135,15 @@ int cmd_sbom(int argc, char **argv)
     }
     dd_image *img = NULL;
     dd_scan *scan = NULL;
-    int rc = cli_open_scan(&c, 0, DD_ANALYZE_PACKAGES, &img, &scan);
+    dd_engine *eng = NULL;
+    int rc = cli_make_engine(&c, NULL, 1, &eng);
+    if (rc) {
+        return rc;
+    }
+    dd_scan_opts sopts = DD_SCAN_OPTS_INIT;
+    sopts.scanners = DD_SCANNER_PACKAGES;
+    rc = cli_open_scan(&c, eng, &sopts, &img, &scan);
+    dd_engine_free(eng); /* the scan keeps its own reference */
     if (rc) {
         return rc;
     }
@@ -174,10 +182,13 @@ int cmd_sbom(int argc, char **argv)
         fprintf(stderr, "warning: %s\n", dd_inventory_warning(inv, i));
     }
     if (!c.quiet) {
-        cli_print_findings(stderr, dd_image_findings(img));
         cli_print_findings(stderr, dd_scan_findings(scan));
     }
-    rc = cli_exit_code(&c, img, dd_scan_walk(scan));
+    rc = cli_exit_code(&c, NULL, dd_scan_walk(scan));
+    if (!rc && c.fail_on != DD_SEV_UNKNOWN &&
+        (int)dd_findings_max_severity(dd_scan_findings(scan)) >= c.fail_on) {
+        rc = EXIT_FINDINGS;
+    }
     if (!rc && !dd_inventory_complete(inv)) {
         rc = EXIT_PARTIAL;
     }

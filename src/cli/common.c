@@ -255,9 +255,30 @@ static int walk_done(int rc, int bar, const dd_error *err, dd_image **img)
     return 0;
 }
 
+int cli_make_engine(const cli_common *c,
+                    const char *db_path,
+                    int no_malware,
+                    dd_engine **out)
+{
+    dd_engine_opts eo = DD_ENGINE_OPTS_INIT;
+    eo.db_path = db_path;
+    eo.secret_config = c->secret_config;
+    eo.malware = c->malware;
+    eo.checks_config = c->checks_config;
+    eo.no_malware = no_malware;
+    eo.db_max_age = c->db_max_age;
+    dd_error err;
+    int rc = dd_engine_new(out, &eo, &err);
+    if (rc) {
+        fprintf(stderr, "drydock: %s\n", err.message);
+        return EXIT_UNREADABLE;
+    }
+    return 0;
+}
+
 int cli_open_scan(const cli_common *c,
-                  int hash_files,
-                  unsigned analyzers,
+                  dd_engine *eng,
+                  dd_scan_opts *so,
                   dd_image **img,
                   dd_scan **scan)
 {
@@ -266,14 +287,19 @@ int cli_open_scan(const cli_common *c,
         return rc;
     }
     dd_error err;
-    dd_scan_opts so = DD_SCAN_OPTS_INIT;
     int bar;
-    so.walk = walk_opts(c, hash_files, &bar);
-    so.analyzers = analyzers;
-    so.secret_config = c->secret_config;
-    so.malware = c->malware;
-    so.checks = c->checks;
-    return walk_done(dd_scan_run(scan, *img, &so, &err), bar, &err, img);
+    so->walk = walk_opts(c, so->walk.hash_files, &bar);
+    rc = dd_scan_run(scan, eng, *img, so, &err);
+    if (rc == DD_EINVALID) {
+        if (bar) {
+            fprintf(stderr, "\r\033[K");
+        }
+        fprintf(stderr, "drydock: %s\n", err.message);
+        dd_image_free(*img);
+        *img = NULL;
+        return EXIT_USAGE;
+    }
+    return walk_done(rc, bar, &err, img);
 }
 
 const char *cli_cache_dir(char *buf, size_t n)
@@ -323,7 +349,8 @@ int cli_exit_code(const cli_common *c, const dd_image *img, const dd_walk *w)
     if (c->fail_on == DD_SEV_UNKNOWN) {
         return EXIT_CLEAN;
     }
-    dd_severity m = dd_findings_max_severity(dd_image_findings(img));
+    dd_severity m =
+        img ? dd_findings_max_severity(dd_image_findings(img)) : DD_SEV_UNKNOWN;
     if (w) {
         dd_severity m2 = dd_findings_max_severity(dd_walk_findings(w));
         m = m2 > m ? m2 : m;

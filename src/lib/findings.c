@@ -242,3 +242,90 @@ int dd__findings_set_vuln(dd_findings *list, const dd_vuln_info *v)
     DD_VEC_AT(&list->items, dd_finding, list->items.len - 1)->vuln = c;
     return 0;
 }
+
+int dd__findings_copy(dd_findings *to, const dd_finding *f)
+{
+    size_t need = slen(f->rule_id) + slen(f->title) + slen(f->path) +
+                  slen(f->layer_digest) + slen(f->evidence) +
+                  slen(f->category) + slen(f->engine) + slen(f->sha256);
+    char *blk = dd__malloc(need);
+    dd_finding *d = blk ? dd__vec_push(&to->items) : NULL;
+    if (!d) {
+        dd__free(blk);
+        return DD_ENOMEM;
+    }
+    *d = *f;
+    d->vuln = NULL;
+    char *o = blk;
+    d->rule_id = pack(&o, f->rule_id); /* first: owns the block */
+    d->title = pack(&o, f->title);
+    d->path = pack(&o, f->path);
+    d->layer_digest = pack(&o, f->layer_digest);
+    d->evidence = pack(&o, f->evidence);
+    d->category = pack(&o, f->category);
+    d->engine = pack(&o, f->engine);
+    d->sha256 = pack(&o, f->sha256);
+    return f->vuln ? dd__findings_set_vuln(to, f->vuln) : 0;
+}
+
+int dd__findings_filter_move(dd_findings *to,
+                             dd_findings *from,
+                             int (*keep)(void *ctx, const dd_finding *f),
+                             void *ctx)
+{
+    int rc = 0;
+    size_t i = 0;
+    for (; i < from->items.len && !rc; i++) {
+        dd_finding *f = DD_VEC_AT(&from->items, dd_finding, i);
+        if (!keep(ctx, f)) {
+            finding_clear(f);
+            continue;
+        }
+        dd_finding *slot = dd__vec_push(&to->items);
+        if (!slot) {
+            rc = DD_ENOMEM;
+            finding_clear(f);
+            continue;
+        }
+        *slot = *f;
+    }
+    for (; i < from->items.len; i++) {
+        finding_clear(DD_VEC_AT(&from->items, dd_finding, i));
+    }
+    from->items.len = 0;
+    return rc;
+}
+
+/* stable merge sort of the items (qsort is not stable) */
+int dd__findings_sort(dd_findings *l,
+                      int (*cmp)(const dd_finding *, const dd_finding *))
+{
+    size_t n = l->items.len;
+    if (n < 2) {
+        return 0;
+    }
+    dd_finding *a = l->items.items;
+    dd_finding *tmp = dd__malloc(n * sizeof *tmp);
+    if (!tmp) {
+        return DD_ENOMEM;
+    }
+    for (size_t w = 1; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n;
+            size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi) {
+                tmp[k++] = cmp(&a[j], &a[i]) < 0 ? a[j++] : a[i++];
+            }
+            while (i < mid) {
+                tmp[k++] = a[i++];
+            }
+            while (j < hi) {
+                tmp[k++] = a[j++];
+            }
+        }
+        memcpy(a, tmp, n * sizeof *tmp);
+    }
+    dd__free(tmp);
+    return 0;
+}

@@ -47,6 +47,17 @@ int dd__findings_add_text(dd_findings *list,
                           const char *title);
 /* Move every finding of `from` to the end of `to` (from is emptied). */
 int dd__findings_move(dd_findings *to, dd_findings *from);
+/* Append a deep copy of `f` (its vulnerability details too). */
+int dd__findings_copy(dd_findings *to, const dd_finding *f);
+/* Move the findings of `from` that keep() accepts to the end of `to`,
+ * free the others; `from` is emptied either way. 0 or DD_ENOMEM. */
+int dd__findings_filter_move(dd_findings *to,
+                             dd_findings *from,
+                             int (*keep)(void *ctx, const dd_finding *f),
+                             void *ctx);
+/* Stable sort. 0 or DD_ENOMEM (the list is unchanged then). */
+int dd__findings_sort(dd_findings *l,
+                      int (*cmp)(const dd_finding *, const dd_finding *));
 /* Mutable access, for the walker to set deleted_in after merging. */
 dd_finding *dd__findings_at(dd_findings *list, size_t i);
 

@@ -1,228 +1,311 @@
 /*
- * lib/scan.c - the walk with the built-in analyzers plugged in.
+ * lib/scan.c - the whole scan (drydock/scan.h): rows of the analyzer
+ * table chosen from the scanners asked for, the walk with their hooks,
+ * their finishers in table order, then ignores, filters, sorting and the
+ * summary.
  */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
+#include <time.h>
 
 #include "drydock/scan.h"
+#include "drydock/vulndb.h"
 #include "analyze/analyzer.h"
+#include "engine_int.h"
 #include "layer/walk_int.h"
 #include "pkg/inventory.h"
-#include "config/config_int.h"
-#include "malware/malware_int.h"
-#include "pkg/owners.h"
-#include "secret/secret_int.h"
+#include "scan_int.h"
+#include "vuln/match_int.h"
 
-#define MAX_ANALYZERS 8
+#define MAX_ROWS 16
 
 struct dd_scan {
-    dd__analyzer pkg, sec, mal, own, cfg;
-    dd__config config;
-    dd__secret_engine *cfg_engine;
-    dd__owner_map owners;
-    int have_owners;
-    dd__malware mw;
-    dd__yara *yara;
-    dd__hashdb *hashes;
-    dd__clamd *clamd;
-    dd__clamav *clamav;
-    char engines[512];
-    dd__secret_engine *engine;
-    dd__secret_analyzer sa;
-    const dd__analyzer *list[MAX_ANALYZERS];
-    size_t n;
-    dd_walk *walk;
-    dd_inventory *inv;
+    dd_engine *eng; /* one reference */
+    const dd_image *img;
+    dd__scan_ctx ctx;
+    int on[MAX_ROWS];
+    void *state[MAX_ROWS];
+    dd__analyzer hooks[MAX_ROWS];
+    const dd__analyzer *list[MAX_ROWS];
+    size_t n_list;
+    dd_findings *final;
+    dd_scan_summary sum;
+    dd_arena strings;
+    dd_vec warnings; /* const char * */
+    dd_vec ignored;  /* dd_ignored */
+    dd__ignores ig;
+    const dd_scan_opts *opts; /* during the run only */
 };
 
-#define MAX_YARA_THREADS 32
-#define DEFAULT_MAX_FILE (256ull << 20)
-
-static int load_malware(dd_scan *s, const dd_malware_opts *o, dd_error *err)
+static int add_warning_n(dd_scan *s, const char *text, size_t n)
 {
-    s->mw.max_file = o->max_file_size ? o->max_file_size : DEFAULT_MAX_FILE;
-    s->mw.no_heuristics = o->no_heuristics;
+    char *w = dd__arena_strndup(&s->strings, text, n);
+    const char **slot = w ? dd__vec_push(&s->warnings) : NULL;
+    if (!slot) {
+        return DD_ENOMEM;
+    }
+    *slot = w;
+    return 0;
+}
+
+/* one warning per line of `text` */
+static int add_warnings(dd_scan *s, const char *text)
+{
     int rc = 0;
-    size_t at = 0;
-    if (!o->no_builtin_rules || o->n_yara_rules) {
-        rc = dd__yara_load(&s->yara, o->yara_rules, o->n_yara_rules,
-                           o->no_builtin_rules, o->cache_dir, err);
-        if (rc) {
-            return rc;
+    for (const char *p = text; p && *p && !rc;) {
+        size_t k = strcspn(p, "\n");
+        if (k) {
+            rc = add_warning_n(s, p, k);
         }
-        s->mw.yara = s->yara;
-        s->mw.yara_builtin_only = o->n_yara_rules == 0;
-        at +=
-            (size_t)snprintf(s->engines + at, sizeof s->engines - at,
-                             "yara (%zu rules%s)", dd__yara_rule_count(s->yara),
-                             dd__yara_from_cache(s->yara) ? ", cached" : "");
+        p += k + (p[k] == '\n');
     }
-    if (o->n_hash_dbs) {
-        if (!(s->hashes = dd__hashdb_new())) {
-            return dd__error_set(err, DD_ENOMEM, "out of memory");
-        }
-        for (size_t i = 0; i < o->n_hash_dbs && !rc; i++) {
-            rc = dd__hashdb_load(s->hashes, o->hash_dbs[i], err);
-        }
-        if (rc) {
-            return rc;
-        }
-        dd__hashdb_finish(s->hashes);
-        s->mw.hashes = s->hashes;
-        at += (size_t)snprintf(s->engines + at, sizeof s->engines - at,
-                               "%shash (%zu)", at ? ", " : "",
-                               dd__hashdb_count(s->hashes));
+    return rc;
+}
+
+static int keep(void *ctx, const dd_finding *f)
+{
+    dd_scan *s = ctx;
+    const dd_scan_opts *o = s->opts;
+    if (o->severities && !(o->severities & (1u << f->severity))) {
+        return 0;
     }
-    if (o->clamd && o->clamav_db) {
-        return dd__error_set(err, DD_EINVALID,
-                             "clamd and an in-process ClamAV database "
-                             "exclude each other: choose one");
+    if (o->ignore_unfixed && f->vuln && f->vuln->status != DD_VULN_FIXED) {
+        return 0;
     }
-    if (o->clamd) {
-        if ((rc = dd__clamd_new(&s->clamd, o->clamd, err))) {
-            return rc;
-        }
-        s->mw.clamd = s->clamd;
-        at += (size_t)snprintf(s->engines + at, sizeof s->engines - at,
-                               "%sclamd (%s)", at ? ", " : "",
-                               dd__clamd_version(s->clamd));
+    dd__ignore_entry *e = dd__ignores_match(&s->ig, f);
+    if (!e) {
+        return 1;
     }
-    if (o->clamav_db) {
-        if ((rc = dd__clamav_load(&s->clamav, o->clamav_db, err))) {
-            return rc;
-        }
-        s->mw.clamav = s->clamav;
-        at += (size_t)snprintf(s->engines + at, sizeof s->engines - at,
-                               "%slibclamav", at ? ", " : "");
-    }
-    if (!o->no_heuristics && at < sizeof s->engines) {
-        snprintf(s->engines + at, sizeof s->engines - at, "%sheuristics",
-                 at ? ", " : "");
+    dd_ignored *g = dd__vec_push(&s->ignored);
+    if (g) {
+        g->id = dd__arena_strdup(&s->strings, f->rule_id);
+        g->package =
+            f->vuln ? dd__arena_strdup(&s->strings, f->vuln->package) : NULL;
+        g->rule = e->id;
+        g->expires = e->expires;
+        g->reason = e->reason;
+        g->path = dd__arena_strdup(&s->strings, f->path);
     }
     return 0;
 }
 
+/* vulnerabilities first (package, severity down, id, version), the
+ * others after them in the order they were found */
+static int by_report_order(const dd_finding *x, const dd_finding *y)
+{
+    if (!x->vuln || !y->vuln) {
+        return x->vuln ? -1 : y->vuln ? 1 : 0;
+    }
+    int c = strcmp(x->vuln->package, y->vuln->package);
+    if (c) {
+        return c;
+    }
+    if (x->severity != y->severity) {
+        return x->severity > y->severity ? -1 : 1;
+    }
+    if ((c = strcmp(x->rule_id, y->rule_id))) {
+        return c;
+    }
+    return strcmp(x->vuln->installed_version, y->vuln->installed_version);
+}
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Rows to run: those of the scanners asked for, then what they need. */
+static void choose_rows(dd_scan *s, unsigned scanners)
+{
+    size_t n = dd__analyzer_count();
+    for (size_t r = 0; r < n; r++) {
+        s->on[r] = (dd__analyzer_get(r)->scanner & scanners) != 0;
+    }
+    for (size_t r = n; r-- > 0;) {
+        unsigned needs = s->on[r] ? dd__analyzer_get(r)->needs : 0;
+        for (size_t q = 0; needs && q < r; q++) {
+            if (dd__analyzer_get(q)->provides & needs) {
+                s->on[q] = 1;
+            }
+        }
+    }
+}
+
+static int run(dd_scan *s, const dd_scan_opts *o, dd_error *err)
+{
+    dd__scan_ctx *c = &s->ctx;
+    unsigned avail = dd_engine_scanners(s->eng);
+    unsigned want = o->scanners;
+    int rc = 0;
+    if (want & ~avail) {
+        return dd__error_set(
+            err, DD_EINVALID, "%s",
+            (want & ~avail & DD_SCANNER_VULN)
+                ? "the vuln scanner needs a vulnerability database: the "
+                  "engine was made without one (run `drydock db update`)"
+                : "a scanner was asked for that this engine was made without");
+    }
+    if (!want) {
+        want = DD_SCANNERS_DEFAULT & avail;
+        if (!(avail & DD_SCANNER_VULN)) {
+            rc = add_warnings(s, "no vulnerability database: vulnerabilities "
+                                 "were not checked (run `drydock db update`, "
+                                 "or choose scanners with --scanners)");
+        }
+    }
+    c->scanners = want;
+    s->sum.scanners = want;
+    /* the ignore file first: a bad one fails before any work */
+    if (!rc && o->ignore_file) {
+        char today[16];
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(today, sizeof today, "%Y-%m-%d", &tm);
+        dd_buf w;
+        dd__buf_init(&w, 1u << 20);
+        rc = dd__ignores_load(&s->ig, o->ignore_file, today, &w, err);
+        if (!rc && w.len) {
+            char *t = dd__buf_detach(&w);
+            rc = t ? add_warnings(s, t) : DD_ENOMEM;
+            dd__free(t);
+        }
+        dd__buf_free(&w);
+        if (rc) {
+            return rc;
+        }
+    }
+    choose_rows(s, want);
+    size_t n = dd__analyzer_count();
+    for (size_t r = 0; r < n && !rc; r++) {
+        const dd__analyzer_def *d = dd__analyzer_get(r);
+        if (!s->on[r]) {
+            continue;
+        }
+        memset(&s->hooks[r], 0, sizeof s->hooks[r]);
+        rc = d->setup(c, &s->state[r], &s->hooks[r], err);
+        if (!rc && s->hooks[r].wants) {
+            c->walk_index[r] = s->n_list;
+            s->list[s->n_list++] = &s->hooks[r];
+        }
+    }
+    if (rc) {
+        return rc;
+    }
+    dd_walk_opts wo = o->walk;
+    if (!wo.cancel && o->cancel) {
+        wo.cancel = o->cancel;
+        wo.cancel_payload = o->cancel_payload;
+    }
+    if (o->timeout_ms && !wo.deadline_ns) {
+        wo.deadline_ns = mono_ns() + (int64_t)o->timeout_ms * 1000000;
+    }
+    rc = dd__walk_run_with(&c->walk, s->img, &wo, s->list, s->n_list, err);
+    if (rc) {
+        return rc;
+    }
+    c->findings = c->walk->findings;
+    for (size_t r = 0; r < n && !rc; r++) {
+        const dd__analyzer_def *d = dd__analyzer_get(r);
+        if (s->on[r] && d->finish) {
+            if (o->cancel && o->cancel(o->cancel_payload)) {
+                return dd__error_set(err, DD_ECANCELED, "scan canceled");
+            }
+            rc = d->finish(c, s->state[r], c->walk_index[r], err);
+        }
+    }
+    if (rc) {
+        return rc;
+    }
+    /* one list: the image's own findings, then the walk's and the
+     * analyzers' (in layer order), filtered, then sorted */
+    s->final = dd__findings_new();
+    dd_findings *img_f = dd__findings_new();
+    const dd_findings *imgl = dd_image_findings(s->img);
+    rc = s->final && img_f ? 0 : DD_ENOMEM;
+    for (size_t i = 0; !rc && i < dd_findings_count(imgl); i++) {
+        rc = dd__findings_copy(img_f, dd_findings_get(imgl, i));
+    }
+    if (!rc) {
+        rc = dd__findings_filter_move(s->final, img_f, keep, s);
+    }
+    dd_findings_free(img_f);
+    if (!rc) {
+        rc = dd__findings_filter_move(s->final, c->findings, keep, s);
+    }
+    if (!rc) {
+        rc = dd__findings_sort(s->final, by_report_order);
+    }
+    if (rc) {
+        return dd__error_set(err, rc, "out of memory");
+    }
+    /* summary and warnings */
+    dd_scan_summary *sum = &s->sum;
+    for (size_t i = 0; i < dd_findings_count(s->final); i++) {
+        sum->by_severity[dd_findings_get(s->final, i)->severity]++;
+    }
+    sum->total = dd_findings_count(s->final);
+    sum->ignored = s->ignored.len;
+    sum->complete =
+        dd_walk_complete(c->walk) && (!c->inv || dd_inventory_complete(c->inv));
+    sum->db_age = -1;
+    if (c->vrep) {
+        sum->packages_checked = c->vrep->packages_checked;
+        sum->db_namespace = c->vrep->ns;
+        sum->db_path = s->eng->db_path;
+        sum->db_age = c->db_age;
+        rc = add_warnings(s, c->vrep->warnings);
+    }
+    for (size_t i = 0; !rc && c->inv && i < dd_inventory_warning_count(c->inv);
+         i++) {
+        rc = add_warnings(s, dd_inventory_warning(c->inv, i));
+    }
+    if (!rc && !dd_walk_complete(c->walk)) {
+        rc = add_warnings(s, "the image was read only in part: findings may "
+                             "be missing (see the archive findings)");
+    }
+    return rc ? dd__error_set(err, rc, "out of memory") : 0;
+}
+
 int dd_scan_run(dd_scan **out,
+                dd_engine *eng,
                 const dd_image *img,
                 const dd_scan_opts *opts,
                 dd_error *err)
 {
     dd__error_clear(err);
-    if (!out || !img) {
+    if (!out || !eng || !img) {
         return dd__error_set(err, DD_EINVALID, "dd_scan_run: NULL argument");
     }
+    *out = NULL;
     dd_scan_opts defaults = DD_SCAN_OPTS_INIT;
     if (!opts) {
         opts = &defaults;
     }
-    unsigned which = opts->analyzers ? opts->analyzers : ~0u;
-    if (which & (DD_ANALYZE_MALWARE | DD_ANALYZE_CONFIG)) {
-        /* package file lists (rpm headers carry them) tell who owns what */
-        which |= DD_ANALYZE_PACKAGES;
+    if (opts->version != DD_SCAN_OPTS_VERSION) {
+        return dd__error_set(err, DD_EINVALID,
+                             "dd_scan_run: options version %u, this library "
+                             "knows %u",
+                             opts->version, DD_SCAN_OPTS_VERSION);
     }
     dd_scan *s = dd__calloc(1, sizeof *s);
     if (!s) {
         return dd__error_set(err, DD_ENOMEM, "out of memory");
     }
-    size_t pkg_index = 0;
-    if (which & DD_ANALYZE_PACKAGES) {
-        dd__pkg_analyzer_init(&s->pkg);
-        pkg_index = s->n;
-        s->list[s->n++] = &s->pkg;
-    }
-    if (which & DD_ANALYZE_SECRETS) {
-        int r = dd__secret_engine_new(&s->engine, opts->secret_config, err);
-        if (r) {
-            dd_scan_free(s);
-            return r;
-        }
-        s->sa.engine = s->engine;
-        s->sa.info = dd_image_info_get(img);
-        dd__secret_analyzer_init(&s->sec, &s->sa);
-        s->list[s->n++] = &s->sec;
-    }
-    size_t mal_index = 0;
-    dd_walk_opts wo = opts->walk;
-    if (which & DD_ANALYZE_MALWARE) {
-        int r = load_malware(s, &opts->malware, err);
-        if (r) {
-            dd_scan_free(s);
-            return r;
-        }
-        s->mw.info = dd_image_info_get(img);
-        dd__malware_analyzer_init(&s->mal, &s->mw);
-        mal_index = s->n;
-        s->list[s->n++] = &s->mal;
-        if (s->yara && (wo.threads == 0 || wo.threads > MAX_YARA_THREADS)) {
-            /* libyara: at most 32 scanners per rule set at a time */
-            long c = sysconf(_SC_NPROCESSORS_ONLN);
-            wo.threads = c > MAX_YARA_THREADS ? MAX_YARA_THREADS : wo.threads;
-        }
-    }
-    size_t own_index = 0, cfg_index = 0;
-    if (which & DD_ANALYZE_CONFIG) {
-        s->config.policy = opts->checks;
-        s->config.img = img;
-        if (!(which & DD_ANALYZE_SECRETS)) {
-            /* Env secrets: reported by the secret scanner when it runs,
-             * by the config checks otherwise - once either way */
-            int r = dd__secret_engine_new(&s->cfg_engine, NULL, err);
-            if (r) {
-                dd_scan_free(s);
-                return r;
-            }
-            s->config.secrets = s->cfg_engine;
-        }
-        dd__config_analyzer_init(&s->cfg, &s->config);
-        cfg_index = s->n;
-        s->list[s->n++] = &s->cfg;
-    }
-    int want_owners = (which & (DD_ANALYZE_MALWARE | DD_ANALYZE_CONFIG)) != 0;
-    if (want_owners) {
-        dd__owners_analyzer_init(&s->own);
-        own_index = s->n;
-        s->list[s->n++] = &s->own;
-    }
-    int rc = dd__walk_run_with(&s->walk, img, &wo, s->list, s->n, err);
-    if (!rc && (which & DD_ANALYZE_PACKAGES)) {
-        rc = dd__inventory_build(&s->inv, s->walk, pkg_index, img);
-        if (rc) {
-            dd__error_set(err, rc, "building the package inventory: %s",
-                          dd_strerror(rc));
-        }
-    }
-    if (!rc && want_owners) {
-        rc = dd__owner_map_build(&s->owners, s->walk, own_index);
-        s->have_owners = 1;
-        if (!rc && s->inv) {
-            rc = dd__owner_map_add_inventory(&s->owners, s->inv);
-        }
-        if (rc) {
-            dd__error_set(err, rc, "package file lists: %s", dd_strerror(rc));
-        }
-    }
-    if (!rc && (which & DD_ANALYZE_MALWARE)) {
-        rc = dd__malware_finish(&s->mw, s->walk, mal_index, &s->owners,
-                                s->walk->findings);
-        if (rc) {
-            dd__error_set(err, rc, "malware heuristics: %s", dd_strerror(rc));
-        }
-    }
-    if (!rc && (which & DD_ANALYZE_SECRETS)) {
-        rc = dd__secret_scan_config(&s->sa, s->walk->findings);
-        if (rc) {
-            dd__error_set(err, rc, "scanning the image config: %s",
-                          dd_strerror(rc));
-        }
-    }
-    if (!rc && (which & DD_ANALYZE_CONFIG)) {
-        rc = dd__config_finish(&s->config, s->walk, cfg_index, s->inv,
-                               &s->owners, s->walk->findings);
-        if (rc) {
-            dd__error_set(err, rc, "configuration checks: %s", dd_strerror(rc));
-        }
-    }
+    s->eng = dd_engine_ref(eng);
+    s->img = img;
+    s->opts = opts;
+    s->ctx.eng = eng;
+    s->ctx.img = img;
+    s->ctx.info = dd_image_info_get(img);
+    dd__arena_init(&s->strings);
+    dd__vec_init(&s->warnings, sizeof(const char *));
+    dd__vec_init(&s->ignored, sizeof(dd_ignored));
+    dd__ignores_init(&s->ig);
+    int rc = run(s, opts, err);
+    s->opts = NULL;
     if (rc) {
         dd_scan_free(s);
         return rc;
@@ -236,36 +319,74 @@ void dd_scan_free(dd_scan *s)
     if (!s) {
         return;
     }
-    if (s->have_owners) {
-        dd__owner_map_free(&s->owners);
+    /* the walk frees the analyzers' layer states first; then each row's
+     * own state, rows using others before the rows they use */
+    dd__inventory_free(s->ctx.inv);
+    dd_walk_free(s->ctx.walk);
+    for (size_t r = dd__analyzer_count(); r-- > 0;) {
+        const dd__analyzer_def *d = dd__analyzer_get(r);
+        if (s->on[r] && d->teardown) {
+            d->teardown(&s->ctx, s->state[r]);
+        }
     }
-    dd__inventory_free(s->inv);
-    dd_walk_free(s->walk);
-    dd__secret_engine_free(s->engine);
-    dd__secret_engine_free(s->cfg_engine);
-    dd__yara_free(s->yara);
-    dd__hashdb_free(s->hashes);
-    dd__clamd_free(s->clamd);
-    dd__clamav_free(s->clamav);
+    dd_findings_free(s->final);
+    dd__ignores_free(&s->ig);
+    dd__vec_free(&s->warnings);
+    dd__vec_free(&s->ignored);
+    dd__arena_free(&s->strings);
+    dd_engine_free(s->eng);
     dd__free(s);
-}
-
-const dd_walk *dd_scan_walk(const dd_scan *s)
-{
-    return s->walk;
-}
-
-const dd_inventory *dd_scan_inventory(const dd_scan *s)
-{
-    return s->inv;
-}
-
-const char *dd_scan_malware_engines(const dd_scan *s)
-{
-    return s->engines;
 }
 
 const dd_findings *dd_scan_findings(const dd_scan *s)
 {
-    return dd_walk_findings(s->walk);
+    return s->final;
+}
+
+const dd_scan_summary *dd_scan_summary_get(const dd_scan *s)
+{
+    return &s->sum;
+}
+
+size_t dd_scan_warning_count(const dd_scan *s)
+{
+    return s->warnings.len;
+}
+
+const char *dd_scan_warning(const dd_scan *s, size_t i)
+{
+    return i < s->warnings.len ? *DD_VEC_AT(&s->warnings, const char *, i)
+                               : NULL;
+}
+
+size_t dd_scan_ignored_count(const dd_scan *s)
+{
+    return s->ignored.len;
+}
+
+const dd_ignored *dd_scan_ignored(const dd_scan *s, size_t i)
+{
+    return i < s->ignored.len ? DD_VEC_AT(&s->ignored, dd_ignored, i) : NULL;
+}
+
+const dd_image *dd_scan_image(const dd_scan *s)
+{
+    return s->img;
+}
+
+const dd_walk *dd_scan_walk(const dd_scan *s)
+{
+    return s->ctx.walk;
+}
+
+const dd_inventory *dd_scan_inventory(const dd_scan *s)
+{
+    return s->ctx.inv;
+}
+
+const char *dd_scan_malware_engines(const dd_scan *s)
+{
+    return (s->sum.scanners & DD_SCANNER_MALWARE)
+               ? dd_engine_malware_engines(s->eng)
+               : "";
 }

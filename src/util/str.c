@@ -57,6 +57,8 @@ const char *dd_strerror(int code)
         return "stopped by callback";
     case DD_EAMBIGUOUS:
         return "ambiguous";
+    case DD_ECANCELED:
+        return "canceled";
     default:
         return "error";
     }

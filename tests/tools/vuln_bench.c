@@ -1,5 +1,5 @@
 /*
- * tests/tools/vuln_bench.c - time dd_vuln_match() alone (image read and
+ * tests/tools/vuln_bench.c - time dd__vuln_match() alone (image read and
  * database opened beforehand), RUNS times; prints the median and the
  * number of findings. Used by bench/vulndb.sh.
  *
@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "drydock/drydock.h"
+#include "lib/vuln/match_int.h"
 
 static int cmp_d(const void *a, const void *b)
 {
@@ -31,8 +32,12 @@ int main(int argc, char **argv)
     dd_image *img = NULL;
     dd_scan *scan = NULL;
     dd_vulndb *db = NULL;
+    dd_engine *eng = NULL;
+    dd_scan_opts so = DD_SCAN_OPTS_INIT;
+    so.scanners = DD_SCANNER_PACKAGES;
     if (dd_image_open(&img, argv[1], NULL, &err) ||
-        dd_scan_run(&scan, img, NULL, &err) ||
+        dd_engine_new(&eng, NULL, &err) ||
+        dd_scan_run(&scan, eng, img, &so, &err) ||
         dd_vulndb_open(&db, argv[2], &err)) {
         fprintf(stderr, "%s\n", err.message);
         return 1;
@@ -41,10 +46,11 @@ int main(int argc, char **argv)
     size_t found = 0;
     for (int i = 0; i < runs; i++) {
         dd_findings *f = NULL;
-        dd_vuln_report rep;
+        dd__vuln_report rep;
         struct timespec a, b;
         clock_gettime(CLOCK_MONOTONIC, &a);
-        if (dd_vuln_match(db, scan, img, NULL, &f, &rep, &err)) {
+        if (dd__vuln_match(db, dd_scan_inventory(scan), img, 0, &f, &rep,
+                           &err)) {
             fprintf(stderr, "%s\n", err.message);
             return 1;
         }
@@ -53,7 +59,7 @@ int main(int argc, char **argv)
                (double)(b.tv_nsec - a.tv_nsec) / 1e6;
         found = dd_findings_count(f);
         dd_findings_free(f);
-        dd_vuln_report_free(&rep);
+        dd__vuln_report_free(&rep);
     }
     qsort(t, (size_t)runs, sizeof *t, cmp_d);
     printf("packages %zu findings %zu median_ms %.2f min_ms %.2f\n",
@@ -61,6 +67,7 @@ int main(int argc, char **argv)
            t[0]);
     dd_vulndb_close(db);
     dd_scan_free(scan);
+    dd_engine_free(eng);
     dd_image_free(img);
     return 0;
 }

@@ -563,7 +563,10 @@ static void test_pkg__inventory_attribution(void)
         CHECK(dd_image_open(&img, dir, NULL, &err) == 0);
         dd_scan_opts so = DD_SCAN_OPTS_INIT;
         so.walk.threads = del ? 1 : 4;
-        CHECK(dd_scan_run(&s, img, &so, &err) == 0);
+        dd_engine *eng = NULL;
+        CHECK(dd_engine_new(&eng, NULL, &err) == 0);
+        CHECK(dd_scan_run(&s, eng, img, &so, &err) == 0);
+        dd_engine_free(eng); /* the scan holds a reference */
         const dd_inventory *inv = dd_scan_inventory(s);
         CHECK(inv && dd_inventory_complete(inv));
         CHECK_STR(dd_inventory_os(inv)->family, "debian");
@@ -605,13 +608,15 @@ static void test_pkg__out_of_memory_everywhere(void)
     dd_image *img = NULL;
     dd_error err;
     CHECK(dd_image_open(&img, dir, NULL, &err) == 0);
+    dd_engine *eng = NULL;
+    CHECK(dd_engine_new(&eng, NULL, &err) == 0);
     int ok_runs = 0;
     for (long n = 1; n < 4000; n += 7) {
         dd_scan *s = NULL;
         dd_scan_opts so = DD_SCAN_OPTS_INIT;
         so.walk.threads = 1;
         dd__alloc_fail_after(n);
-        int rc = dd_scan_run(&s, img, &so, &err);
+        int rc = dd_scan_run(&s, eng, img, &so, &err);
         dd__alloc_fail_after(0);
         if (!(rc == 0 || rc == DD_ENOMEM || rc == DD_EIO)) {
             fprintf(stderr, "n=%ld rc=%d %s\n", n, rc, err.message);
@@ -623,6 +628,7 @@ static void test_pkg__out_of_memory_everywhere(void)
         dd_scan_free(s);
     }
     CHECK(ok_runs > 0);
+    dd_engine_free(eng);
     dd_image_free(img);
     fx_rmtree(dir);
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "walk_int.h"
@@ -65,6 +66,7 @@ typedef struct shared {
     size_t n_analyzers;
     size_t *order;
     atomic_size_t next;
+    atomic_int canceled; /* the cancel callback asked to stop */
     pthread_mutex_t progress_lock;
     uint64_t progress_done, progress_total, progress_last;
 } shared;
@@ -538,6 +540,38 @@ verify_digests(layer_ctx *lc, const dd_layer_src *src, int stream_done)
     }
 }
 
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Cancel and deadline, polled between reads. 1: stop this layer. */
+static int must_stop(layer_ctx *lc, uint64_t off)
+{
+    shared *sh = lc->sh;
+    if (atomic_load(&sh->canceled)) {
+        return 1;
+    }
+    if (sh->opts->cancel && sh->opts->cancel(sh->opts->cancel_payload)) {
+        atomic_store(&sh->canceled, 1);
+        return 1;
+    }
+    if (sh->opts->deadline_ns && now_ns() >= sh->opts->deadline_ns) {
+        char msg[200];
+        snprintf(msg, sizeof msg,
+                 "scan deadline reached: layer read only to blob offset "
+                 "%llu; the rest of it was not analysed",
+                 (unsigned long long)off);
+        add_finding(lc, DD_KIND_ARCHIVE, "scan.timeout", DD_SEV_HIGH, NULL, 1,
+                    off, NULL, msg);
+        lc->res->stats.complete = 0;
+        return 1;
+    }
+    return 0;
+}
+
 static void process_layer(shared *sh, dd_layer_result *r, uint8_t *buf)
 {
     const dd_layer_src *src = dd__image_layer_src(sh->img, r->index);
@@ -588,8 +622,12 @@ static void process_layer(shared *sh, dd_layer_result *r, uint8_t *buf)
         goto out;
     }
     uint64_t off = 0;
-    int decomp_ok = 1;
+    int decomp_ok = 1, stopped = 0;
     for (;;) {
+        if (must_stop(&lc, off)) {
+            stopped = 1;
+            break;
+        }
         long long n = dd__region_read(&reg, off, buf, READ_CHUNK);
         if (n < 0) {
             dd__error_set(&r->err, DD_EIO,
@@ -622,6 +660,9 @@ static void process_layer(shared *sh, dd_layer_result *r, uint8_t *buf)
         report_progress(&lc, (uint64_t)n);
     }
     dd__region_close(&reg);
+    if (stopped) {
+        decomp_ok = 0; /* the rest of the stream was not read */
+    }
     if (decomp_ok && !r->io_failed && dd__decomp_finish(lc.decomp) != 0) {
         decomp_ok = 0;
         r->stats.complete = 0;
@@ -634,10 +675,16 @@ static void process_layer(shared *sh, dd_layer_result *r, uint8_t *buf)
     dd__sha256_final_digest(lc.tar_hash, r->diff_digest);
     r->stats.blob_sha256 = r->blob_digest;
     r->stats.diff_sha256 = decomp_ok ? r->diff_digest : NULL;
-    if (!r->io_failed) {
+    if (!r->io_failed && !stopped) {
         verify_digests(&lc, src, decomp_ok);
     }
 out:
+    for (size_t i = 0; i < sh->n_analyzers; i++) {
+        const dd__analyzer *a = sh->analyzers[i];
+        if (a->layer_end && r->astate[i]) {
+            a->layer_end(a->self, r->astate[i]);
+        }
+    }
     if (r->io_failed) {
         r->stats.complete = 0;
     }
@@ -749,6 +796,7 @@ int dd__walk_run_with(dd_walk **out,
     sh.analyzers = analyzers;
     sh.n_analyzers = n_analyzers;
     atomic_init(&sh.next, 0);
+    atomic_init(&sh.canceled, 0);
     pthread_mutex_init(&sh.progress_lock, NULL);
     unsigned nt = opts->threads;
     if (!nt) {
@@ -773,6 +821,10 @@ int dd__walk_run_with(dd_walk **out,
         pthread_join(tids[t], NULL);
     }
     pthread_mutex_destroy(&sh.progress_lock);
+    if (atomic_load(&sh.canceled)) {
+        rc = dd__error_set(err, DD_ECANCELED, "scan canceled");
+        goto fail;
+    }
     for (size_t i = 0; i < w->n_layers; i++) {
         dd_layer_result *r = &w->layers[i];
         if (r->io_failed) {

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "match_int.h"
 #include "vuln_int.h"
 #include "../findings_int.h"
 
@@ -59,7 +60,7 @@ const char *dd_vuln_status_name(dd_vuln_status s)
     return (unsigned)s < 6 ? n[s] : "unknown";
 }
 
-void dd_vuln_report_free(dd_vuln_report *r)
+void dd__vuln_report_free(dd__vuln_report *r)
 {
     if (r) {
         dd__free(r->warnings);
@@ -460,17 +461,16 @@ static int warn(dd_buf *w, const char *fmt, ...)
     return dd__buf_printf(w, "%s\n", m);
 }
 
-int dd_vuln_match(dd_vulndb *db,
-                  const dd_scan *scan,
-                  const dd_image *img,
-                  const dd_vuln_opts *opts,
-                  dd_findings **out,
-                  dd_vuln_report *rep,
-                  dd_error *err)
+int dd__vuln_match(dd_vulndb *db,
+                   const dd_inventory *inv,
+                   const dd_image *img,
+                   int64_t max_age,
+                   dd_findings **out,
+                   dd__vuln_report *rep,
+                   dd_error *err)
 {
     dd__error_clear(err);
     memset(rep, 0, sizeof *rep);
-    const dd_inventory *inv = dd_scan_inventory(scan);
     if (!inv) {
         return dd__error_set(err, DD_EINVALID,
                              "the scan ran without the package analyzer");
@@ -483,7 +483,7 @@ int dd_vuln_match(dd_vulndb *db,
     dd_vec hits;
     dd__vec_init(&hits, sizeof(hit));
     int rc = f ? 0 : DD_ENOMEM;
-    int64_t max_age = opts && opts->max_age ? opts->max_age : 7 * 86400;
+    max_age = max_age > 0 ? max_age : 7 * 86400;
     int64_t age = dd_vulndb_age(db);
     if (age > max_age) {
         warn(&w,
@@ -563,7 +563,7 @@ int dd_vuln_match(dd_vulndb *db,
     if (rc) {
         dd_findings_free(f);
         dd__buf_free(&w);
-        dd_vuln_report_free(rep);
+        dd__vuln_report_free(rep);
         return dd__error_set(err, rc, "matching: %s", dd_strerror(rc));
     }
     rep->warnings = w.len ? dd__buf_detach(&w) : NULL;

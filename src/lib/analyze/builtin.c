@@ -1,0 +1,253 @@
+/*
+ * lib/analyze/builtin.c - the built-in rows of the analyzer table: the
+ * glue between dd__scan_ctx and each analyzer's own module (packages,
+ * owners, vuln, secret, malware, config). The analyzers themselves live
+ * in their modules; table.c lists the rows.
+ */
+#include <string.h>
+
+#include "analyzer.h"
+#include "drydock/scan.h"
+#include "../engine_int.h"
+#include "../config/config_int.h"
+#include "../malware/malware_int.h"
+#include "../pkg/inventory.h"
+#include "../pkg/owners.h"
+#include "../secret/secret_int.h"
+#include "../vuln/match_int.h"
+#include "../../util/util.h"
+
+/* ------------------------------------------------------------ packages */
+static int pkg_setup(dd__scan_ctx *c, void **st, dd__analyzer *h, dd_error *e)
+{
+    (void)c, (void)e;
+    dd__pkg_analyzer_init(h);
+    *st = NULL;
+    return 0;
+}
+
+static int pkg_finish(dd__scan_ctx *c, void *st, size_t ai, dd_error *err)
+{
+    (void)st;
+    int rc = dd__inventory_build(&c->inv, c->walk, ai, c->img);
+    return rc ? dd__error_set(err, rc, "building the package inventory: %s",
+                              dd_strerror(rc))
+              : 0;
+}
+
+const dd__analyzer_def dd__row_packages = {
+    .name = "packages",
+    .version = 1,
+    .scanner = DD_SCANNER_PACKAGES,
+    .provides = DD__ROW_PACKAGES,
+    .setup = pkg_setup,
+    .finish = pkg_finish,
+};
+
+/* ------------------------------------------------------------ owners */
+static int own_setup(dd__scan_ctx *c, void **st, dd__analyzer *h, dd_error *e)
+{
+    (void)c;
+    dd__owner_map *m = dd__calloc(1, sizeof *m);
+    if (!m) {
+        return dd__error_set(e, DD_ENOMEM, "out of memory");
+    }
+    dd__owners_analyzer_init(h);
+    *st = m;
+    return 0;
+}
+
+static int own_finish(dd__scan_ctx *c, void *st, size_t ai, dd_error *err)
+{
+    dd__owner_map *m = st;
+    int rc = dd__owner_map_build(m, c->walk, ai);
+    c->owners = m; /* built (or half built): freed by teardown */
+    if (!rc && c->inv) {
+        rc = dd__owner_map_add_inventory(m, c->inv);
+    }
+    return rc ? dd__error_set(err, rc, "package file lists: %s",
+                              dd_strerror(rc))
+              : 0;
+}
+
+static void own_teardown(dd__scan_ctx *c, void *st)
+{
+    if (st && c->owners == st) {
+        dd__owner_map_free(st);
+    }
+    dd__free(st);
+}
+
+const dd__analyzer_def dd__row_owners = {
+    .name = "owners",
+    .version = 1,
+    .provides = DD__ROW_OWNERS,
+    .needs = DD__ROW_PACKAGES,
+    .setup = own_setup,
+    .finish = own_finish,
+    .teardown = own_teardown,
+};
+
+/* ------------------------------------------------------------ vuln */
+static int vuln_setup(dd__scan_ctx *c, void **st, dd__analyzer *h, dd_error *e)
+{
+    (void)h;
+    dd__vuln_report *r = dd__calloc(1, sizeof *r);
+    if (!r) {
+        return dd__error_set(e, DD_ENOMEM, "out of memory");
+    }
+    c->vrep = r;
+    *st = r;
+    return 0;
+}
+
+static int vuln_finish(dd__scan_ctx *c, void *st, size_t ai, dd_error *err)
+{
+    (void)ai;
+    dd_vulndb *db = dd__engine_db_acquire(c->eng, err);
+    if (!db) {
+        return err ? err->code : DD_EIO;
+    }
+    dd_findings *vf = NULL;
+    c->db_age = dd_vulndb_age(db);
+    int rc =
+        dd__vuln_match(db, c->inv, c->img, c->eng->db_max_age, &vf, st, err);
+    dd__engine_db_release(c->eng, db);
+    if (!rc) {
+        rc = dd__findings_move(c->findings, vf);
+        if (rc) {
+            dd__error_set(err, rc, "out of memory");
+        }
+    }
+    dd_findings_free(vf);
+    return rc;
+}
+
+static void vuln_teardown(dd__scan_ctx *c, void *st)
+{
+    (void)c;
+    dd__vuln_report_free(st);
+    dd__free(st);
+}
+
+const dd__analyzer_def dd__row_vuln = {
+    .name = "vuln",
+    .version = 1,
+    .scanner = DD_SCANNER_VULN,
+    .needs = DD__ROW_PACKAGES,
+    .setup = vuln_setup,
+    .finish = vuln_finish,
+    .teardown = vuln_teardown,
+};
+
+/* ------------------------------------------------------------ secret */
+static int sec_setup(dd__scan_ctx *c, void **st, dd__analyzer *h, dd_error *e)
+{
+    dd__secret_analyzer *sa = dd__calloc(1, sizeof *sa);
+    if (!sa) {
+        return dd__error_set(e, DD_ENOMEM, "out of memory");
+    }
+    sa->engine = c->eng->secrets;
+    sa->info = c->info;
+    dd__secret_analyzer_init(h, sa);
+    *st = sa;
+    return 0;
+}
+
+static int sec_finish(dd__scan_ctx *c, void *st, size_t ai, dd_error *err)
+{
+    (void)ai;
+    int rc = dd__secret_scan_config(st, c->findings);
+    return rc ? dd__error_set(err, rc, "scanning the image config: %s",
+                              dd_strerror(rc))
+              : 0;
+}
+
+static void free_state(dd__scan_ctx *c, void *st)
+{
+    (void)c;
+    dd__free(st);
+}
+
+const dd__analyzer_def dd__row_secret = {
+    .name = "secret",
+    .version = 1,
+    .scanner = DD_SCANNER_SECRET,
+    .setup = sec_setup,
+    .finish = sec_finish,
+    .teardown = free_state,
+};
+
+/* ------------------------------------------------------------ malware */
+static int mal_setup(dd__scan_ctx *c, void **st, dd__analyzer *h, dd_error *e)
+{
+    const dd_engine *eng = c->eng;
+    dd__malware *m = dd__calloc(1, sizeof *m);
+    if (!m) {
+        return dd__error_set(e, DD_ENOMEM, "out of memory");
+    }
+    m->yara = eng->yara;
+    m->hashes = eng->hashes;
+    m->clamd = eng->clamd;
+    m->clamav = eng->clamav;
+    m->info = c->info;
+    m->max_file = eng->mal_max_file;
+    m->no_heuristics = eng->no_heuristics;
+    m->yara_builtin_only = eng->yara_builtin_only;
+    dd__malware_analyzer_init(h, m);
+    *st = m;
+    return 0;
+}
+
+static int mal_finish(dd__scan_ctx *c, void *st, size_t ai, dd_error *err)
+{
+    int rc = dd__malware_finish(st, c->walk, ai, c->owners, c->findings);
+    return rc ? dd__error_set(err, rc, "malware heuristics: %s",
+                              dd_strerror(rc))
+              : 0;
+}
+
+const dd__analyzer_def dd__row_malware = {
+    .name = "malware",
+    .version = 1,
+    .scanner = DD_SCANNER_MALWARE,
+    .needs = DD__ROW_PACKAGES | DD__ROW_OWNERS,
+    .setup = mal_setup,
+    .finish = mal_finish,
+    .teardown = free_state,
+};
+
+/* ------------------------------------------------------------ config */
+static int cfg_setup(dd__scan_ctx *c, void **st, dd__analyzer *h, dd_error *e)
+{
+    dd__config *k = dd__calloc(1, sizeof *k);
+    if (!k) {
+        return dd__error_set(e, DD_ENOMEM, "out of memory");
+    }
+    k->policy = c->eng->checks;
+    k->img = c->img;
+    /* Env secrets: reported by the secret scanner when it runs, by the
+     * configuration checks otherwise - once either way */
+    k->secrets = (c->scanners & DD_SCANNER_SECRET) ? NULL : c->eng->secrets;
+    dd__config_analyzer_init(h, k);
+    *st = k;
+    return 0;
+}
+
+static int cfg_finish(dd__scan_ctx *c, void *st, size_t ai, dd_error *err)
+{
+    int rc = dd__config_finish(st, c->walk, ai, c->inv, c->owners, c->findings);
+    return rc ? dd__error_set(err, rc, "configuration checks: %s",
+                              dd_strerror(rc))
+              : 0;
+}
+
+const dd__analyzer_def dd__row_config = {
+    .name = "config",
+    .version = 1,
+    .scanner = DD_SCANNER_CONFIG,
+    .needs = DD__ROW_PACKAGES | DD__ROW_OWNERS,
+    .setup = cfg_setup,
+    .finish = cfg_finish,
+    .teardown = free_state,
+};
