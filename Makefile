@@ -1,7 +1,8 @@
 # drydock - top-level convenience targets. The real build is Meson; this
 # file installs what a fresh Debian 12 machine lacks and drives it.
 #   make demo    build, make a small demo image from Debian packages, scan it
-#   make check   build (normal + ASan/UBSan), run unit, fuzz-replay and
+#   make check   build (normal + ASan/UBSan + a TSan build of the engine
+#                test), run unit, fuzz-replay and
 #                integration tests; last line "N passed, N failed"
 #   make fuzz    libFuzzer targets, FUZZ_SECONDS each (default 60)
 #   make bench   bench/walk.sh (needs root: builds bookworm-big)
@@ -9,6 +10,7 @@
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
 FUZZ_SECONDS ?= 60
 
 # Debian packages needed to build and test (checked with dpkg-query, only
@@ -22,7 +24,7 @@ TEST_PKGS  = clang libclang-rt-14-dev python3 zstd gzip jq git debootstrap \
              docker-registry skopeo apache2-utils curl podman
 DEMO_PKGS  = debootstrap python3
 
-.PHONY: all deps deps-test build build-asan check demo fuzz bench bench-malware format \
+.PHONY: all deps deps-test build build-asan build-tsan check demo fuzz bench bench-malware format \
         format-check clean
 
 all: build
@@ -57,8 +59,16 @@ $(ASAN_BUILD)/build.ninja:
 build-asan: deps-test $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
 
-check: deps-test build build-asan
-	@bash tests/run-all.sh $(BUILD) $(ASAN_BUILD)
+# ThreadSanitizer: only the concurrency test (one engine, many scans)
+$(TSAN_BUILD)/build.ninja:
+	CC=clang meson setup $(TSAN_BUILD) --buildtype=debug -Db_sanitize=thread \
+	  -Db_lundef=false >/dev/null
+
+build-tsan: deps-test $(TSAN_BUILD)/build.ninja
+	ninja -C $(TSAN_BUILD) tests/test_engine
+
+check: deps-test build build-asan build-tsan
+	@TSAN_BUILD=$(TSAN_BUILD) bash tests/run-all.sh $(BUILD) $(ASAN_BUILD)
 
 demo: build
 	$(call install_missing,$(DEMO_PKGS))

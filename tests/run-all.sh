@@ -29,6 +29,15 @@ echo "== unit tests (ASan+UBSan)"
 for t in "$ASAN"/tests/test_*; do
   [ -f "$t" ] && [ -x "$t" ] && run "$(basename "$t")" "$t"
 done
+echo "== concurrency (ThreadSanitizer)"
+TSAN=${TSAN_BUILD:-}
+if [ -n "$TSAN" ] && [ -x "$TSAN/tests/test_engine" ]; then
+  export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
+  run "tsan test_engine" bash -o pipefail -c \
+    "'$TSAN/tests/test_engine' 2>&1 | sed -E 's/^(PASS|FAIL|SKIP) /\\1 tsan: /'"
+else
+  echo "SKIP tsan: no ThreadSanitizer build (make build-tsan)"
+fi
 echo "== fuzz corpus replay (ASan+UBSan)"
 for t in "$ASAN"/tests/fuzz_*_replay; do
   name=$(basename "$t" _replay)

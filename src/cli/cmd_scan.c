@@ -217,6 +217,16 @@ int cmd_scan(int argc, char **argv)
     c.malware.cache_dir = cli_cache_dir(cache, sizeof cache);
     c.db_max_age = (int64_t)(max_age_days * 86400);
     so.ignore_file = ignfile;
+    if (c.checks_config) {
+        /* a bad checks file is a usage error (exit 2), said before any
+         * rules are compiled */
+        dd_check_policy *pol = NULL;
+        if (dd_check_policy_load(&pol, c.checks_config, &err)) {
+            fprintf(stderr, "drydock: %s\n", err.message);
+            return EXIT_USAGE;
+        }
+        dd_check_policy_free(pol);
+    }
     /* the database: an explicit --db or vuln scanner must have one; the
      * default set goes on without it (the scan says so in its warnings) */
     char dbbuf[4096];

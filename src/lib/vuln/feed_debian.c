@@ -251,8 +251,10 @@ static int parse_header(const char *l, entry *e)
         p += 3;
     }
     snprintf(e->summary, sizeof e->summary, "%s", p);
-    snprintf(e->date, sizeof e->date, "%04d-%02d-%02d", year % 10000, mon + 1,
-             day % 100);
+    /* every part bounded, so the date always fits */
+    unsigned y = (unsigned)year % 10000u, m = (unsigned)(mon + 1) % 100u,
+             d = (unsigned)day % 100u;
+    snprintf(e->date, sizeof e->date, "%04u-%02u-%02u", y, m, d);
     e->open = 1;
     return 0;
 }
