@@ -222,16 +222,12 @@ static int run(dd_scan *s, const dd_scan_opts *o, dd_error *err)
     /* one list: the image's own findings, then the walk's and the
      * analyzers' (in layer order), filtered, then sorted */
     s->final = dd__findings_new();
-    dd_findings *img_f = dd__findings_new();
     const dd_findings *imgl = dd_image_findings(s->img);
-    rc = s->final && img_f ? 0 : DD_ENOMEM;
+    rc = s->final ? 0 : DD_ENOMEM;
     for (size_t i = 0; !rc && i < dd_findings_count(imgl); i++) {
-        rc = dd__findings_copy(img_f, dd_findings_get(imgl, i));
+        const dd_finding *f = dd_findings_get(imgl, i);
+        rc = keep(s, f) ? dd__findings_copy(s->final, f) : 0;
     }
-    if (!rc) {
-        rc = dd__findings_filter_move(s->final, img_f, keep, s);
-    }
-    dd_findings_free(img_f);
     if (!rc) {
         rc = dd__findings_filter_move(s->final, c->findings, keep, s);
     }

@@ -11,8 +11,7 @@ cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-if ! grep -qF "$(sed -n '2,12p' examples/scan_threads.c)" README.md ||
-   ! python3 - <<'PY'
+if ! python3 - <<'PY'
 import sys
 ex = open("examples/scan_threads.c").read()
 sys.exit(0 if ex in open("README.md").read() else 1)

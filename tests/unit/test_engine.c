@@ -142,6 +142,21 @@ static char *make_db(const char *dir)
     return db;
 }
 
+/* an engine with the database of make_db() under `dir`, or NULL */
+static dd_engine *engine_with_db(const char *dir)
+{
+    char *db = make_db(dir);
+    dd_engine_opts eo = DD_ENGINE_OPTS_INIT;
+    eo.db_path = db;
+    dd_engine *eng = NULL;
+    dd_error err;
+    if (dd_engine_new(&eng, &eo, &err)) {
+        fprintf(stderr, "engine: %s\n", err.message);
+    }
+    free(db);
+    return eng;
+}
+
 /* the JSON report without the database's age (it ticks) */
 static char *report(dd_scan *s, const char *fmt)
 {
@@ -192,12 +207,8 @@ static void test_engine__concurrent_scans_equal_alone(void)
     image_fx x[N_IMAGES];
     make_images(x);
     char *dir = fx_tempdir();
-    char *db = make_db(dir);
-    dd_engine_opts eo = DD_ENGINE_OPTS_INIT;
-    eo.db_path = db;
-    dd_engine *eng = NULL;
-    dd_error err;
-    CHECK(dd_engine_new(&eng, &eo, &err) == 0);
+    dd_engine *eng = engine_with_db(dir);
+    CHECK(eng);
     CHECK(dd_engine_scanners(eng) & DD_SCANNER_VULN);
     char *alone[N_IMAGES];
     for (int i = 0; i < N_IMAGES; i++) {
@@ -237,7 +248,6 @@ static void test_engine__concurrent_scans_equal_alone(void)
     }
     dd_engine_free(eng);
     free_images(x);
-    free(db);
     fx_rmtree(dir);
 }
 
@@ -383,12 +393,9 @@ static void test_engine__report_formats(void)
     image_fx x[N_IMAGES];
     make_images(x);
     char *dir = fx_tempdir();
-    char *db = make_db(dir);
-    dd_engine_opts eo = DD_ENGINE_OPTS_INIT;
-    eo.db_path = db;
-    dd_engine *eng = NULL;
+    dd_engine *eng = engine_with_db(dir);
     dd_error err;
-    CHECK(dd_engine_new(&eng, &eo, &err) == 0);
+    CHECK(eng);
     dd_scan *s = NULL;
     CHECK(dd_scan_run(&s, eng, x[0].img, NULL, &err) == 0);
     for (size_t i = 0; dd_report_format_name(i); i++) {
@@ -416,7 +423,6 @@ static void test_engine__report_formats(void)
     dd_scan_free(s);
     dd_engine_free(eng);
     free_images(x);
-    free(db);
     fx_rmtree(dir);
 }
 
