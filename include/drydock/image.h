@@ -69,10 +69,15 @@ typedef struct dd_kv {
 
 typedef struct dd_history_step {
     const char *created;
+    /* the build step with the values of secret-named assignments and
+     * well-known tokens masked ("ARG NPM_TOKEN=****"): what reports show */
     const char *created_by;
     const char *comment;
     int empty_layer;
     int layer; /* layer index this step produced, -1 for empty steps */
+    /* the step exactly as the config holds it: for analyzers only (the
+     * secret and malware scanners), never to be printed */
+    const char *created_by_raw;
 } dd_history_step;
 
 typedef struct dd_layer_desc {

@@ -130,3 +130,14 @@ char *dd__printable(const char *s, size_t max)
     }
     return out;
 }
+
+void dd__env_where(char *out, size_t n, const char *kv)
+{
+    char name[49], esc[4 * 48 + 8];
+    size_t k = kv ? strcspn(kv, "=") : 0;
+    k = k > 48 ? 48 : k;
+    memcpy(name, kv ? kv : "", k);
+    name[k] = '\0';
+    dd__printable_into(esc, name, 48);
+    snprintf(out, n, "Env %s", k ? esc : "(unnamed)");
+}

@@ -102,5 +102,9 @@ char *dd__printable(const char *s, size_t max);
  * bytes; returns the byte after the NUL. */
 size_t dd__printable_bound(const char *s, size_t max);
 char *dd__printable_into(char *out, const char *s, size_t max);
+/* "Env NAME" for the environment entry "NAME=value" into out (at least
+ * 256 bytes): the variable's name, escaped and cut at 48 bytes, never
+ * its value. */
+void dd__env_where(char *out, size_t n, const char *kv);
 
 #endif

@@ -20,7 +20,7 @@ trap 'rm -rf "$T"' EXIT
 "$DD" db import --db "$T/db" "$SECDB" > /dev/null 2>&1 || { fail "golden: db import failed"; exit 0; }
 normalise() { # format file
   if [ "$1" = json ]; then
-    jq -S '.image.name = "IMAGE" | .database.path = "DB" | .database.age_seconds = 0 | .drydock_version = "VERSION"' "$2"
+    jq -S '.image.name = "IMAGE" | .database.path = "DB" | .database.age_seconds = 0 | .drydock_version = "VERSION" | (.. | objects | select(has("layer_digest")) | .layer_digest) |= (if . == null then . else "sha256:LAYER" end)' "$2"
   else
     jq -S '.runs[0].tool.driver.version = "VERSION" | (.runs[0].results[].message.text) |= sub("Image: .*$"; "Image: IMAGE")' "$2"
   fi

@@ -9,6 +9,7 @@
 
 #include "harness.h"
 #include "lib/secret/secret.h"
+#include "util/util.h"
 
 typedef struct got {
     char ids[2048];
@@ -38,6 +39,47 @@ static got scan(dd__secret_engine *e, const char *path, const char *s, size_t n)
     return g;
 }
 
+static void test_secret__mask_text(void)
+{
+    static const struct {
+        const char *in, *out;
+    } V[] = {
+        {"/bin/sh -c #(nop)  ARG "
+         "NPM_TOKEN=npm_abcdefghijklmnopqrstuvwxyz0123456789",
+         "/bin/sh -c #(nop)  ARG NPM_TOKEN=****"},
+        {"ENV DB_PASSWORD=Pr0dPassw0rd2024! APP=web",
+         "ENV DB_PASSWORD=**** APP=web"},
+        {"RUN curl -H token:$TOKEN x", "RUN curl -H token:$TOKEN x"},
+        {"|1 API_KEY=\"s3cr3t value\" /bin/sh -c make",
+         "|1 API_KEY=**** /bin/sh -c make"},
+        {"RUN echo AKIAQWERTYUIOPASDFGH >x", "RUN echo AKIA**** >x"},
+        {"RUN git clone https://ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8@h/r",
+         "RUN git clone https://ghp_****@h/r"},
+        {"RUN apt-get install -y curl && rm -rf /var/lib/apt",
+         "RUN apt-get install -y curl && rm -rf /var/lib/apt"},
+        {"ENV PATH=/usr/local/bin:/usr/bin LANG=C.UTF-8",
+         "ENV PATH=/usr/local/bin:/usr/bin LANG=C.UTF-8"},
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof V / sizeof *V; i++) {
+        char *m = dd__secret_mask_text(V[i].in);
+        CHECK_STR(m, V[i].out);
+        dd__free(m);
+    }
+    CHECK(dd__secret_mask_text(NULL) == NULL);
+    /* a flood of assignments: one pass, every value masked */
+    size_t n = 1u << 20;
+    char *flood = dd__malloc(n + 1);
+    for (size_t i = 0; i < n; i++) {
+        flood[i] = "password=x "[i % 11];
+    }
+    flood[n] = '\0';
+    char *m = dd__secret_mask_text(flood);
+    CHECK(m && !strstr(m, "=x"));
+    dd__free(m);
+    dd__free(flood);
+}
+
 static void test_secret__rules_lines_redaction(void)
 {
     dd__secret_engine *e = NULL;
@@ -57,6 +99,24 @@ static void test_secret__rules_lines_redaction(void)
     CHECK(g.lines[0] == 2 && g.lines[1] == 5);
     CHECK_STR(g.red[0], "ghp_****Q7r8 (40 chars)");
     CHECK(strstr(g.red[1], "****") != NULL);
+    /* a private key shows no character of its body */
+    CHECK(strncmp(g.red[1], "****", 4) == 0);
+    /* a password shows no character of the value; a short prefixed token
+     * shows only its public prefix, a long one also its last 4 */
+    static const char pw[] = "DB_PASSWORD=Pr0dPassw0rd2024!\n"
+                             "key AKIAQWERTYUIOPASDFGH here\n";
+    g = scan(e, "app/.env", pw, sizeof pw - 1);
+    CHECK(g.n >= 2);
+    for (size_t i = 0; i < g.n && i < 64; i++) {
+        CHECK(strstr(g.red[i], "Pr0d") == NULL);
+        CHECK(strstr(g.red[i], "024!") == NULL);
+        CHECK(strstr(g.red[i], "SDFGH") == NULL);
+        if (strncmp(g.red[i], "AKIA", 4) == 0) {
+            CHECK_STR(g.red[i], "AKIA**** (20 chars)");
+        } else {
+            CHECK(strncmp(g.red[i], "****", 4) == 0);
+        }
+    }
     /* binary: only BINARY rules, generic ones never */
     char bin[200];
     memset(bin, 0, sizeof bin);
@@ -155,5 +215,6 @@ static void test_secret__config(void)
 }
 
 TEST_LIST(T(test_secret__rules_lines_redaction),
+          T(test_secret__mask_text),
           T(test_secret__hostile_inputs),
           T(test_secret__config))

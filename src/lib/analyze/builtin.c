@@ -171,7 +171,7 @@ static void free_state(dd__scan_ctx *c, void *st)
 
 const dd__analyzer_def dd__row_secret = {
     .name = "secret",
-    .version = 1,
+    .version = 2,
     .scanner = DD_SCANNER_SECRET,
     .setup = sec_setup,
     .finish = sec_finish,
@@ -244,7 +244,7 @@ static int cfg_finish(dd__scan_ctx *c, void *st, size_t ai, dd_error *err)
 
 const dd__analyzer_def dd__row_config = {
     .name = "config",
-    .version = 1,
+    .version = 2,
     .scanner = DD_SCANNER_CONFIG,
     .needs = DD__ROW_PACKAGES | DD__ROW_OWNERS,
     .setup = cfg_setup,

@@ -561,13 +561,13 @@ static int env_secrets(const dd__emit *e,
 {
     int rc = 0;
     for (size_t i = 0; !rc && i < in->n_env; i++) {
-        char where[32];
-        snprintf(where, sizeof where, "Env[%zu]", i);
+        char where[256];
+        dd__env_where(where, sizeof where, in->env[i]);
         dd__where w = DD_WHERE_NONE;
         /* the ENV step that set it, when the history shows one */
         size_t klen = strcspn(in->env[i], "=");
         for (size_t h = in->n_history; h-- > 0;) {
-            const char *cb = in->history[h].created_by;
+            const char *cb = in->history[h].created_by_raw;
             const char *envp = cb ? strstr(cb, "ENV ") : NULL;
             if (envp && strstr(envp, in->env[i]) &&
                 (klen == 0 || strncmp(in->env[i], "PATH=", 5))) {

@@ -145,9 +145,9 @@ int dd__secret_scan_config(dd__secret_analyzer *sa, dd_findings *out)
 {
     const dd_image_info *in = sa->info;
     int rc = 0;
-    char where[64];
+    char where[256];
     for (size_t i = 0; i < in->n_env && !rc; i++) {
-        snprintf(where, sizeof where, "Env[%zu]", i);
+        dd__env_where(where, sizeof where, in->env[i]);
         rc = scan_str(sa, out, where, -1, in->env[i]);
     }
     for (size_t i = 0; i < in->n_labels && !rc; i++) {
@@ -167,7 +167,7 @@ int dd__secret_scan_config(dd__secret_analyzer *sa, dd_findings *out)
     }
     for (size_t i = 0; i < in->n_history && !rc; i++) {
         snprintf(where, sizeof where, "history[%zu].created_by", i);
-        rc = scan_str(sa, out, where, (int)i, in->history[i].created_by);
+        rc = scan_str(sa, out, where, (int)i, in->history[i].created_by_raw);
     }
     return rc;
 }

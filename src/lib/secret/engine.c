@@ -11,6 +11,7 @@
  * limit, so a crafted file cannot make a rule backtrack for long.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
+#include <ctype.h>
 #include <jansson.h>
 #include <math.h>
 #include <pcre2.h>
@@ -629,20 +630,54 @@ re_hit(pcre2_code *re, const uint8_t *p, size_t n, pcre2_match_context *mctx)
     return r >= 0;
 }
 
-static void redact(const uint8_t *p, size_t n, char *out, size_t on)
+/* What of a secret a report may show: at most the rule's public prefix
+ * (a keyword the value starts with, such as AKIA, ghp_ or xoxb-) and, for
+ * tokens of 32 characters or more, their last 4. Passwords, generic
+ * secrets and keys show no character of the value. */
+static size_t
+public_prefix(const dd__secret_rule *r, const uint8_t *p, size_t n)
 {
-    if (n < 12) {
-        snprintf(out, on, "****");
-        return;
+    size_t best = 0;
+    if ((r->flags & DD_SR_GENERIC) || !r->keywords ||
+        !strcmp(r->category, "private-key") ||
+        !strcmp(r->category, "generic") || strstr(r->id, "password")) {
+        return 0;
     }
-    char a[5], z[5];
-    for (int i = 0; i < 4; i++) {
+    for (const char *k = r->keywords; *k;) {
+        size_t kl = strcspn(k, "|");
+        if (kl > best && kl <= 12 && kl + 8 <= n) {
+            size_t i = 0;
+            while (i < kl && tolower(p[i]) == (unsigned char)k[i]) {
+                i++;
+            }
+            best = i == kl ? kl : best;
+        }
+        k += kl + (k[kl] == '|');
+    }
+    return best;
+}
+
+static void redact(
+    const dd__secret_rule *r, const uint8_t *p, size_t n, char *out, size_t on)
+{
+    size_t pre = public_prefix(r, p, n);
+    int tail = pre && n >= 32;
+    if (!pre && n >= 32 && !(r->flags & DD_SR_GENERIC) &&
+        strcmp(r->category, "private-key") && strcmp(r->category, "generic") &&
+        !strstr(r->id, "password")) {
+        tail = 1; /* a long token without a public prefix: last 4 only */
+    }
+    char a[13], z[5];
+    for (size_t i = 0; i < pre; i++) {
         a[i] = p[i] >= 0x20 && p[i] < 0x7f ? (char)p[i] : '?';
-        z[i] = p[n - 4 + (size_t)i] >= 0x20 && p[n - 4 + (size_t)i] < 0x7f
-                   ? (char)p[n - 4 + (size_t)i]
+    }
+    a[pre] = '\0';
+    for (size_t i = 0; i < 4; i++) {
+        z[i] = tail && p[n - 4 + i] >= 0x20 && p[n - 4 + i] < 0x7f
+                   ? (char)p[n - 4 + i]
                    : '?';
     }
-    a[4] = z[4] = '\0';
+    z[tail ? 4 : 0] = '\0';
     snprintf(out, on, "%s****%s (%zu chars)", a, z, n);
 }
 
@@ -899,7 +934,7 @@ int dd__secret_scan(const dd__secret_engine *e,
                  (q = memchr(q, '\n', (size_t)(mstart - q))); q++) {
                 sm.line++;
             }
-            redact(sec, sl, sm.redacted, sizeof sm.redacted);
+            redact(&cr->r, sec, sl, sm.redacted, sizeof sm.redacted);
             rc = cb(ctx, &sm);
         }
     }

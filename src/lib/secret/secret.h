@@ -80,4 +80,10 @@ int dd__secret_scan(const dd__secret_engine *e,
                     dd__secret_cb cb,
                     void *ctx);
 
+/* A copy of free text from an image (a history step, a build argument)
+ * with the values of secret-named assignments and well-known token
+ * shapes replaced by "****" (mask.c): linear in the text; the caller
+ * frees it with dd__free. NULL for NULL or on ENOMEM. */
+char *dd__secret_mask_text(const char *s);
+
 #endif

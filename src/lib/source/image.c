@@ -17,6 +17,7 @@
 #include "image_int.h"
 #include "store.h"
 #include "../registry/registry.h"
+#include "../secret/secret.h"
 #include "../findings_int.h"
 #include "../../util/arena.h"
 #include "../../util/sha256.h"
@@ -266,7 +267,19 @@ static int parse_config(dd_image *img, json_t *cfg, dd_error *err)
                 continue;
             }
             h[i].created = jstr(img, e, "created");
-            h[i].created_by = jstr(img, e, "created_by");
+            h[i].created_by_raw = jstr(img, e, "created_by");
+            h[i].created_by = h[i].created_by_raw;
+            char *m = dd__secret_mask_text(h[i].created_by_raw);
+            if (h[i].created_by_raw && !m) {
+                return dd__error_set(err, DD_ENOMEM, "out of memory");
+            }
+            if (m && strcmp(m, h[i].created_by_raw)) {
+                h[i].created_by = dd__arena_strdup(&img->a, m);
+            }
+            dd__free(m);
+            if (!h[i].created_by && h[i].created_by_raw) {
+                return dd__error_set(err, DD_ENOMEM, "out of memory");
+            }
             h[i].comment = jstr(img, e, "comment");
             h[i].empty_layer = json_is_true(json_object_get(e, "empty_layer"));
         }
