@@ -11,6 +11,7 @@
 #include "errors.h"
 #include "finding.h"
 #include "image.h"
+#include "lookalike.h"
 #include "packages.h"
 #include "registry.h"
 #include "report.h"

@@ -76,6 +76,7 @@ int cmd_inspect(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
 int cmd_sbom(int argc, char **argv);
 int cmd_vercmp(int argc, char **argv);
+int cmd_lookalike(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_dockerfile(int argc, char **argv);
 int cmd_registry(int argc, char **argv);

@@ -19,6 +19,7 @@ static const char usage[] =
     "  history IMAGE     build steps as Dockerfile instructions + checks\n"
     "  dockerfile PATH   configuration checks on a Dockerfile\n"
     "  registry ls|scan HOST[/REPO]  list or sweep a registry\n"
+    "  lookalike NAME... image names that imitate well-known ones\n"
     "  db update|import|info  the vulnerability database\n"
     "  version           print the version\n"
     "\n"
@@ -63,6 +64,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "dockerfile") == 0) {
         return cmd_dockerfile(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "lookalike") == 0) {
+        return cmd_lookalike(argc - 1, argv + 1);
     }
     if (strcmp(cmd, "vercmp") == 0) {
         return cmd_vercmp(argc - 1, argv + 1);

@@ -13,6 +13,7 @@
 #include "analyze/analyzer.h"
 #include "engine_int.h"
 #include "layer/walk_int.h"
+#include "lookalike/lookalike_int.h"
 #include "pkg/inventory.h"
 #include "scan_int.h"
 #include "vuln/match_int.h"
@@ -207,6 +208,9 @@ static int run(dd_scan *s, const dd_scan_opts *o, dd_error *err)
         return rc;
     }
     c->findings = c->walk->findings;
+    if (want & DD_SCANNER_CONFIG) { /* the reference itself (lookalike.h) */
+        rc = dd__lookalike_finding(c->findings, c->info);
+    }
     for (size_t r = 0; r < n && !rc; r++) {
         const dd__analyzer_def *d = dd__analyzer_get(r);
         if (s->on[r] && d->finish) {
