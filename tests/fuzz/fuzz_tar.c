@@ -67,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     data++;
     size--;
     st s = {0, 0, 0, 0};
-    dd_limits lim = {0};
+    dd__tar_limits lim = {0};
     lim.max_entries = 1000;
     lim.max_pax_size = 4096;
     lim.max_path_len = 1024;
