@@ -6,8 +6,23 @@
  * then with the entry's data in pieces, then at its end. It never seeks,
  * never buffers entry data and never touches the filesystem. Supported:
  * ustar/POSIX (prefix field), GNU (long names/links 'L'/'K', base-256
- * numbers), PAX 'x'/'g' (path, linkpath, size, uid, gid, mtime), v7.
- * A missing end-of-archive marker (EOF on a header boundary) is accepted.
+ * numbers), PAX 'x'/'g' (path, linkpath, size, uid, gid, mtime), v7,
+ * star (131-byte prefix), and GNU sparse files in every form Go's
+ * archive/tar (containerd) and GNU tar read: old GNU type 'S' with its
+ * extension blocks, PAX 0.0 (repeated GNU.sparse.offset/numbytes), 0.1
+ * (GNU.sparse.map) and 1.0 (map at the start of the data). A sparse
+ * file's data are delivered expanded (holes as zeros) up to
+ * limits.max_sparse_expand bytes. A missing end-of-archive marker (EOF on
+ * a header boundary) is accepted.
+ *
+ * Where tools disagree, the reader does what Go's archive/tar does (it is
+ * what container runtimes extract) and reports the disagreement as an
+ * "archive.parser-differential" anomaly: a GNU long name wins over a PAX
+ * path, empty PAX values keep the header's field, GNU.sparse.name only
+ * renames a file Go reads as sparse, a GNU header's prefix field is used
+ * only when its atime/ctime do not parse (pre-Go 1.8 files). A sparse
+ * form Go rejects or does not know ("archive.bad-sparse", HIGH) is
+ * delivered as a plain entry with its stored bytes, never skipped.
  *
  * Anomalies go to the `anomaly` callback with a rule id and byte offset;
  * fatal ones also make dd__tar_feed/finish return DD_ECORRUPT or
@@ -22,9 +37,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "drydock/errors.h"
 #include "drydock/finding.h"
 #include "anomaly.h"
-#include "drydock/walk.h"
+
+/* What the reader may spend on one archive (0 = default). The layer walk
+ * fills it from the public dd_limits; the tar reader never calls up into
+ * the walk. */
+typedef struct dd__tar_limits {
+    uint64_t max_file_size; /* one entry's size: 16 GiB */
+    uint64_t max_entries;   /* entries per archive: 200,000 */
+    uint64_t max_path_len;  /* bytes in one path: 4096 */
+    uint64_t max_pax_size;  /* one PAX/long-name record, a 1.0 map: 1 MiB */
+    uint64_t max_sparse_entries; /* fragments in one sparse map: 65,536 */
+    uint64_t max_sparse_expand;  /* bytes of one sparse file delivered: 1 GiB */
+} dd__tar_limits;
 
 typedef struct dd_tar_entry {
     const char *name;     /* raw name (after PAX/GNU), NUL-terminated */
@@ -33,7 +60,10 @@ typedef struct dd_tar_entry {
     char typeflag;        /* as in the header ('0', '5', ...) */
     uint32_t mode;
     uint64_t uid, gid;
-    uint64_t size; /* data bytes that follow */
+    uint64_t size;   /* logical size: the bytes `data` delivers (sparse:
+                        the expanded size, capped by max_sparse_expand) */
+    uint64_t stored; /* bytes that follow the header(s) in the stream */
+    int sparse;      /* 1: data are expanded from a GNU sparse map */
     int64_t mtime;
     uint64_t offset; /* offset of the (first) header of this entry */
 } dd_tar_entry;
@@ -49,7 +79,7 @@ typedef struct dd_tar_callbacks {
 
 typedef struct dd_tar dd_tar;
 
-dd_tar *dd__tar_new(const dd_limits *limits, const dd_tar_callbacks *cb);
+dd_tar *dd__tar_new(const dd__tar_limits *limits, const dd_tar_callbacks *cb);
 int dd__tar_feed(dd_tar *t, const uint8_t *data, size_t len);
 /* End of input. Returns DD_ECORRUPT when the stream ended inside a header
  * or an entry's data (after reporting "archive.truncated"). */
@@ -58,10 +88,18 @@ uint64_t dd__tar_entries(const dd_tar *t);
 void dd__tar_free(dd_tar *t);
 
 /* Pure header decoding, shared with the outer-archive indexer. */
+enum {
+    DD_TARF_V7 = 0,
+    DD_TARF_USTAR, /* "ustar\0" magic: 155-byte prefix */
+    DD_TARF_STAR,  /* "ustar\0" and "tar\0" at 508: 131-byte prefix */
+    DD_TARF_GNU    /* "ustar  \0": no prefix field */
+};
 typedef struct dd_tar_header {
-    char name[257]; /* prefix "/" name for POSIX ustar */
+    char name[257]; /* prefix "/" name, the prefix as Go reads it */
     char linkname[101];
     char typeflag;
+    int format;         /* DD_TARF_* */
+    int prefix_differs; /* GNU tar or Python would read another prefix */
     uint32_t mode;
     uint64_t uid, gid, size;
     int64_t mtime;
@@ -83,7 +121,9 @@ typedef struct dd_pax_record {
 /* Take the next record at *cursor (advancing it): 1 record, 0 end of the
  * records (or NUL padding), -1 malformed. */
 int dd__tar_pax_next(const char **cursor, size_t *left, dd_pax_record *out);
-/* Parse an octal or base-256 numeric field. 0 ok, -1 invalid/negative. */
+/* Parse an octal or base-256 numeric field as Go's archive/tar does
+ * (leading and trailing NULs and spaces trimmed, octal cut at the first
+ * NUL). 0 ok, -1 invalid/negative. */
 int dd__tar_parse_number(const uint8_t *f, size_t n, uint64_t *out);
 /* 1 for types that carry no data whatever the size field says. */
 int dd__tar_header_only_type(char typeflag);

@@ -119,6 +119,7 @@ static void on_anomaly(void *payload,
     /* stream-stopping problems already mark the layer through return
      * codes; a limit can also skip a single entry without stopping */
     if (strcmp(rule, "archive.limit") == 0 ||
+        strcmp(rule, "archive.bad-sparse") == 0 ||
         strcmp(rule, "archive.unsupported-compression") == 0) {
         lc->res->stats.complete = 0;
     }
@@ -593,7 +594,13 @@ static void process_layer(shared *sh, dd_layer_result *r, uint8_t *buf)
     dd_decomp_callbacks dcb = {on_output, on_anomaly, &lc};
     dd_tar_callbacks tcb = {on_entry, on_data, on_entry_end, on_anomaly, &lc};
     lc.decomp = dd__decomp_new(&dcb);
-    lc.tar = dd__tar_new(&sh->lim, &tcb);
+    dd__tar_limits tl = {sh->lim.max_file_size,
+                         sh->lim.max_entries,
+                         sh->lim.max_path_len,
+                         sh->lim.max_pax_size,
+                         0,
+                         0};
+    lc.tar = dd__tar_new(&tl, &tcb);
     if (!blob_hash || !lc.tar_hash || !lc.decomp || !lc.tar ||
         (sh->opts->hash_files && !lc.file_hash)) {
         dd__error_set(&r->err, DD_ENOMEM, "out of memory");
