@@ -80,6 +80,7 @@ int cmd_lookalike(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_dockerfile(int argc, char **argv);
 int cmd_registry(int argc, char **argv);
+int cmd_verify_blob(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 /* `drydock db update`: download the feeds and import them. */

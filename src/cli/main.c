@@ -20,6 +20,7 @@ static const char usage[] =
     "  dockerfile PATH   configuration checks on a Dockerfile\n"
     "  registry ls|scan HOST[/REPO]  list or sweep a registry\n"
     "  lookalike NAME... image names that imitate well-known ones\n"
+    "  verify-blob --bundle FILE ARTIFACT  verify a Sigstore bundle\n"
     "  db update|import|info  the vulnerability database\n"
     "  version           print the version\n"
     "\n"
@@ -61,6 +62,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "registry") == 0) {
         return cmd_registry(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "verify-blob") == 0) {
+        return cmd_verify_blob(argc - 1, argv + 1);
     }
     if (strcmp(cmd, "dockerfile") == 0) {
         return cmd_dockerfile(argc - 1, argv + 1);

@@ -1,0 +1,108 @@
+/*
+ * drydock/trust.h - offline verification of Sigstore bundles (v0.1, v0.2,
+ * v0.3; message signatures and DSSE envelopes) against a pinned
+ * trusted_root.json (Fulcio CAs, Rekor and CT log keys, TSAs), or against
+ * a managed public key (ECDSA P-256/P-384, RSA, Ed25519).
+ *
+ * Nothing here touches the network or the wall clock: the signing time
+ * comes from a verified transparency-log entry or RFC 3161 timestamp.
+ *
+ * Ownership: a dd_trust_root returned through `out` belongs to the caller,
+ * who frees it with dd_trust_root_free() (NULL is a no-op). A root is
+ * immutable once loaded and may be shared by threads. Input buffers are
+ * borrowed for the length of the call only. Results are written into the
+ * caller's dd_trust_result; it holds no pointers.
+ */
+#ifndef DD_TRUST_H
+#define DD_TRUST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common.h"
+#include "errors.h"
+
+DD_BEGIN_DECLS
+
+typedef struct dd_trust_root dd_trust_root;
+
+/* Largest trusted_root.json / bundle accepted (bytes). */
+#define DD_TRUST_MAX_JSON (4u << 20)
+
+/* Parse a trusted_root.json held in memory. 0; DD_ECORRUPT (malformed,
+ * duplicate keys, a key or certificate that does not parse), DD_ELIMIT
+ * (over DD_TRUST_MAX_JSON), DD_ENOMEM. */
+DD_API int dd_trust_root_parse(dd_trust_root **out,
+                               const char *json,
+                               size_t len,
+                               dd_error *err);
+/* The same from a file (DD_ENOTFOUND, DD_EIO as well). */
+DD_API int
+dd_trust_root_load(dd_trust_root **out, const char *path, dd_error *err);
+/* The Sigstore public-good trusted root built into the library (taken
+ * from the TUF seeds of @sigstore/tuf, see docs/trust.md). */
+DD_API int dd_trust_root_builtin(dd_trust_root **out, dd_error *err);
+DD_API void dd_trust_root_free(dd_trust_root *root);
+
+/* What the signer must be. Either key_pem (a managed key: PEM public key
+ * or certificate) or identity + issuer (keyless, Fulcio certificate). */
+typedef struct dd_trust_policy {
+    const char *key_pem;  /* NUL-terminated PEM, borrowed */
+    const char *identity; /* SAN: email, URI or OtherName */
+    int identity_regex;   /* identity is a PCRE2 pattern (whole match) */
+    const char *issuer;   /* OIDC issuer (Fulcio OID .1.8, legacy .1.1) */
+    int issuer_regex;
+    /* Optional Fulcio extension matches (exact), NULL = any. */
+    const char *source_repository; /* 1.3.6.1.4.1.57264.1.12 */
+    const char *source_ref;        /* 1.3.6.1.4.1.57264.1.14 */
+    const char *build_config;      /* 1.3.6.1.4.1.57264.1.18 (workflow) */
+} dd_trust_policy;
+
+/* The check that failed (DD_TRUST_OK when the bundle verified). */
+typedef enum dd_trust_check {
+    DD_TRUST_OK = 0,
+    DD_TRUST_BUNDLE,    /* bundle malformed or unsupported */
+    DD_TRUST_ARTIFACT,  /* the bundle is for another artifact */
+    DD_TRUST_SIGNATURE, /* signature does not verify */
+    DD_TRUST_CHAIN,     /* certificate chain / EKU / root in bundle */
+    DD_TRUST_SCT,       /* no valid SCT from a trusted CT log */
+    DD_TRUST_TLOG,      /* SET, inclusion proof, checkpoint or body */
+    DD_TRUST_TSA,       /* RFC 3161 timestamp */
+    DD_TRUST_TIME,      /* signing time outside the certificate validity */
+    DD_TRUST_IDENTITY,  /* SAN does not match */
+    DD_TRUST_ISSUER,    /* OIDC issuer does not match */
+    DD_TRUST_EXTENSION  /* a Fulcio extension does not match */
+} dd_trust_check;
+
+typedef struct dd_trust_result {
+    dd_trust_check failed;
+    char message[512];    /* one line naming the failed check */
+    int64_t signing_time; /* Unix seconds, from the log or the TSA */
+    char identity[512];   /* the certificate's first SAN */
+    char issuer[512];
+    char payload_type[128]; /* DSSE payloadType, "" for messageSignature */
+    unsigned tlog_entries;  /* verified transparency-log entries */
+    unsigned timestamps;    /* verified RFC 3161 timestamps */
+} dd_trust_result;
+
+/* Static short name of a check ("signature", "certificate chain", ...). */
+DD_API const char *dd_trust_check_name(dd_trust_check c);
+
+/* Verify `bundle` (JSON) for an artifact: `artifact` (may be NULL when
+ * only its digest is known; Ed25519 message signatures need the bytes)
+ * and its SHA-256 `digest`. `root` may be NULL with a managed key.
+ * Returns 0 when the verification ran (the verdict is in `res`: failed ==
+ * DD_TRUST_OK means verified); DD_EINVALID for bad arguments, DD_ENOMEM. */
+DD_API int dd_trust_verify_bundle(const dd_trust_root *root,
+                                  const char *bundle,
+                                  size_t bundle_len,
+                                  const uint8_t *artifact,
+                                  size_t artifact_len,
+                                  const uint8_t digest[32],
+                                  const dd_trust_policy *pol,
+                                  dd_trust_result *res,
+                                  dd_error *err);
+
+DD_END_DECLS
+
+#endif
