@@ -15,6 +15,7 @@
 #include "registry.h"
 #include "report.h"
 #include "scan.h"
+#include "text.h"
 #include "version.h"
 #include "vulndb.h"
 #include "walk.h"
