@@ -66,6 +66,10 @@ int cli_open_scan(const cli_common *c,
 const char *cli_cache_dir(char *buf, size_t n);
 /* Exit code from findings and completeness. */
 int cli_exit_code(const cli_common *c, const dd_image *img, const dd_walk *w);
+/* s escaped for a terminal (DD_ESCAPE_TERMINAL, drydock/text.h) in one
+ * of 8 static buffers reused in turn ("" for NULL): valid until 8 more
+ * calls. Every image-derived string a table prints goes through it. */
+const char *cli_esc(const char *s);
 /* One line per finding to `out`. */
 void cli_print_findings(FILE *out, const dd_findings *f);
 void cli_mode_string(const dd_fs_node *n, char out[11]);

@@ -76,9 +76,9 @@ static void findings_table(FILE *out, const dd_findings *f, const char *file)
             snprintf(where, sizeof where, "step %d", x->history);
         }
         fprintf(out, "%-8s %-24s %-10s %s", dd_severity_name(x->severity),
-                x->rule_id, where, x->title);
+                x->rule_id, where, cli_esc(x->title));
         if (x->evidence) {
-            fprintf(out, " [%s]", x->evidence);
+            fprintf(out, " [%s]", cli_esc(x->evidence));
         }
         fputc('\n', out);
     }
@@ -224,7 +224,7 @@ int cmd_history(int argc, char **argv)
             if (st->layer >= 0) {
                 snprintf(lay, sizeof lay, "L%d", st->layer);
             }
-            printf("%-4zu %-6s %10s  %.200s\n", h, lay, size, ins);
+            printf("%-4zu %-6s %10s  %.200s\n", h, lay, size, cli_esc(ins));
         }
     }
     if (json) {
@@ -328,7 +328,7 @@ int cmd_dockerfile(int argc, char **argv)
         fputc('\n', stdout);
         json_decref(doc);
     } else {
-        printf("%s", path);
+        printf("%s", cli_esc(path));
         findings_table(stdout, f, path);
     }
     rc = worst_exit(&c, f);

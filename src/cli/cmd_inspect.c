@@ -178,7 +178,7 @@ static void list_line(const char *label, const char *const *v, size_t n)
         printf("-");
     }
     for (size_t i = 0; i < n; i++) {
-        printf("%s%s", i ? " " : "", v[i]);
+        printf("%s%s", i ? " " : "", cli_esc(v[i]));
     }
     printf("\n");
 }
@@ -187,31 +187,35 @@ static void print_table(const dd_image *img, const dd_walk *w)
 {
     const dd_image_info *in = dd_image_info_get(img);
     char a[32], b[32];
-    printf("%-14s%s (%s)\n", "Image", in->path,
+    printf("%-14s%s (%s)\n", "Image", cli_esc(in->path),
            dd_source_kind_name(in->source));
-    printf("%-14s%s\n", "Name", in->name ? in->name : "-");
+    printf("%-14s%s\n", "Name", in->name ? cli_esc(in->name) : "-");
     printf("%-14s%s\n", "Manifest",
-           in->manifest_digest ? in->manifest_digest : "-");
-    printf("%-14s%s\n", "Config", in->config_digest ? in->config_digest : "-");
-    printf("%-14s%s/%s%s%s\n", "Platform", in->os ? in->os : "?",
-           in->architecture ? in->architecture : "?", in->variant ? "/" : "",
-           in->variant ? in->variant : "");
-    printf("%-14s%s\n", "Created", in->created ? in->created : "-");
+           in->manifest_digest ? cli_esc(in->manifest_digest) : "-");
+    printf("%-14s%s\n", "Config",
+           in->config_digest ? cli_esc(in->config_digest) : "-");
+    printf("%-14s%s/%s%s%s\n", "Platform", in->os ? cli_esc(in->os) : "?",
+           in->architecture ? cli_esc(in->architecture) : "?",
+           in->variant ? "/" : "", cli_esc(in->variant));
+    printf("%-14s%s\n", "Created", in->created ? cli_esc(in->created) : "-");
     printf("%-14s%s\n", "User",
-           in->user && in->user[0] ? in->user : "(none: runs as root)");
+           in->user && in->user[0] ? cli_esc(in->user)
+                                   : "(none: runs as root)");
     printf("%-14s%s\n", "Workdir",
-           in->workdir && in->workdir[0] ? in->workdir : "-");
+           in->workdir && in->workdir[0] ? cli_esc(in->workdir) : "-");
     list_line("Entrypoint", in->entrypoint, in->n_entrypoint);
     list_line("Cmd", in->cmd, in->n_cmd);
     list_line("Exposed ports", in->exposed_ports, in->n_exposed_ports);
-    printf("%-14s%s\n", "Healthcheck", in->healthcheck ? in->healthcheck : "-");
+    printf("%-14s%s\n", "Healthcheck",
+           in->healthcheck ? cli_esc(in->healthcheck) : "-");
     printf("Env\n");
     for (size_t i = 0; i < in->n_env; i++) {
-        printf("  %s\n", in->env[i]);
+        printf("  %s\n", cli_esc(in->env[i]));
     }
     printf("Labels\n");
     for (size_t i = 0; i < in->n_labels; i++) {
-        printf("  %s=%s\n", in->labels[i].key, in->labels[i].value);
+        printf("  %s=%s\n", cli_esc(in->labels[i].key),
+               cli_esc(in->labels[i].value));
     }
     printf("\nLayers\n");
     printf("  %-3s %-20s %-5s %10s %10s %8s  %s\n", "#", "DIGEST", "COMP",
@@ -222,11 +226,12 @@ static void print_table(const dd_image *img, const dd_walk *w)
         const char *by =
             l->history >= 0 ? in->history[l->history].created_by : NULL;
         printf("  %-3zu %-20.19s %-5s %10s %10s %8llu%s %.70s\n", i,
-               l->digest ? l->digest : "-", dd_compression_name(s->compression),
+               l->digest ? cli_esc(l->digest) : "-",
+               dd_compression_name(s->compression),
                cli_human(s->stored_bytes, a, sizeof a),
                cli_human(s->tar_bytes, b, sizeof b),
                (unsigned long long)s->entries, s->complete ? " " : "!",
-               by ? by : "");
+               cli_esc(by));
     }
     printf("\nHistory\n");
     for (size_t i = 0; i < in->n_history; i++) {
@@ -237,8 +242,7 @@ static void print_table(const dd_image *img, const dd_walk *w)
         } else {
             snprintf(lay, sizeof lay, "--");
         }
-        printf("  %-3zu %-4s %.100s\n", i, lay,
-               h->created_by ? h->created_by : "");
+        printf("  %-3zu %-4s %.100s\n", i, lay, cli_esc(h->created_by));
     }
     printf("\nFiles         %zu visible, %zu deleted by later layers\n",
            dd_walk_file_count(w), dd_walk_deleted_count(w));

@@ -62,13 +62,13 @@ static void line(const dd_fs_node *n, int lng, int show_deleted)
     } else if (n->type == DD_ENTRY_OPAQUE_WHITEOUT) {
         printf("(opaque whiteout) ");
     }
-    printf("/%s", n->path);
+    printf("/%s", cli_esc(n->path));
     if (n->type == DD_ENTRY_DIR && n->path[0]) {
         printf("/");
     }
     if (lng && n->linkname) {
         printf(" %s %s", n->type == DD_ENTRY_HARDLINK ? "link to" : "->",
-               n->linkname);
+               cli_esc(n->linkname));
     }
     printf("\n");
 }

@@ -358,6 +358,30 @@ int cli_exit_code(const cli_common *c, const dd_image *img, const dd_walk *w)
     return (int)m >= c->fail_on ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
+const char *cli_esc(const char *s)
+{
+    /* a ring, so one printf can show several escaped strings */
+    static char *ring[8];
+    static size_t cap[8];
+    static unsigned next;
+    if (!s) {
+        return "";
+    }
+    unsigned k = next++ % 8;
+    size_t len = strlen(s);
+    size_t need = dd_text_escape(NULL, 0, s, len, DD_ESCAPE_TERMINAL) + 1;
+    if (need > cap[k]) {
+        char *nb = realloc(ring[k], need);
+        if (!nb) {
+            return "?";
+        }
+        ring[k] = nb;
+        cap[k] = need;
+    }
+    dd_text_escape(ring[k], need, s, len, DD_ESCAPE_TERMINAL);
+    return ring[k];
+}
+
 void cli_print_findings(FILE *out, const dd_findings *fl)
 {
     for (size_t i = 0; i < dd_findings_count(fl); i++) {
@@ -373,12 +397,13 @@ void cli_print_findings(FILE *out, const dd_findings *fl)
             fprintf(out, " offset %llu", (unsigned long long)f->offset);
         }
         if (f->path) {
-            fprintf(out, " /%s", f->path[0] == '/' ? f->path + 1 : f->path);
+            fprintf(out, " /%s",
+                    cli_esc(f->path[0] == '/' ? f->path + 1 : f->path));
         }
         if (f->deleted_in >= 0) {
             fprintf(out, " [deleted in layer %d]", f->deleted_in);
         }
-        fprintf(out, ": %s\n", f->title);
+        fprintf(out, ": %s\n", cli_esc(f->title));
     }
 }
 
