@@ -41,44 +41,36 @@ static const char usage[] =
 
 static json_t *jstr_or_null(const char *s)
 {
-    return s ? json_string(s) : json_null();
+    return cli_json_text(s);
 }
 
 static json_t *str_list(const char *const *v, size_t n)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++) {
-        json_array_append_new(a, json_string(v[i]));
+        json_array_append_new(a, cli_json_text(v[i]));
     }
     return a;
 }
 
-json_t *cli_findings_json(const dd_findings *fl, json_t *arr);
-json_t *cli_findings_json(const dd_findings *fl, json_t *arr)
+/* the library's finding writer (dd_findings_render, the objects of
+ * drydock-scan/1) for `fl`, appended to `arr` */
+json_t *
+cli_findings_json(const dd_findings *fl, const dd_image *img, json_t *arr);
+json_t *
+cli_findings_json(const dd_findings *fl, const dd_image *img, json_t *arr)
 {
-    for (size_t i = 0; i < dd_findings_count(fl); i++) {
-        const dd_finding *f = dd_findings_get(fl, i);
-        json_t *o = json_object();
-        json_object_set_new(o, "kind", json_string(dd_kind_name(f->kind)));
-        json_object_set_new(o, "severity",
-                            json_string(dd_severity_name(f->severity)));
-        json_object_set_new(o, "rule", json_string(f->rule_id));
-        json_object_set_new(o, "title", json_string(f->title));
-        json_object_set_new(
-            o, "layer", f->layer >= 0 ? json_integer(f->layer) : json_null());
-        json_object_set_new(o, "layer_digest", jstr_or_null(f->layer_digest));
-        json_object_set_new(o, "history",
-                            f->history >= 0 ? json_integer(f->history)
-                                            : json_null());
-        json_object_set_new(o, "path", jstr_or_null(f->path));
-        json_object_set_new(o, "offset",
-                            f->has_offset ? json_integer((json_int_t)f->offset)
-                                          : json_null());
-        json_object_set_new(o, "evidence", jstr_or_null(f->evidence));
-        json_object_set_new(o, "deleted_in_layer",
-                            f->deleted_in >= 0 ? json_integer(f->deleted_in)
-                                               : json_null());
-        json_array_append_new(arr, o);
+    char *t = NULL;
+    dd_error err;
+    if (dd_findings_render(&t, NULL, fl, img, "json", &err)) {
+        fprintf(stderr, "drydock: %s\n", err.message);
+        return arr;
+    }
+    json_t *a = json_loads(t, 0, NULL);
+    dd_string_free(t);
+    if (a) {
+        json_array_extend(arr, a);
+        json_decref(a);
     }
     return arr;
 }
@@ -89,7 +81,7 @@ static void print_json(const dd_image *img, const dd_walk *w)
     json_t *o = json_object();
     json_object_set_new(o, "source",
                         json_string(dd_source_kind_name(in->source)));
-    json_object_set_new(o, "path", json_string(in->path));
+    json_object_set_new(o, "path", cli_json_text(in->path));
     json_object_set_new(o, "name", jstr_or_null(in->name));
     json_object_set_new(o, "manifest_digest",
                         jstr_or_null(in->manifest_digest));
@@ -111,8 +103,11 @@ static void print_json(const dd_image *img, const dd_walk *w)
                         str_list(in->exposed_ports, in->n_exposed_ports));
     json_t *labels = json_object();
     for (size_t i = 0; i < in->n_labels; i++) {
-        json_object_set_new(labels, in->labels[i].key,
-                            json_string(in->labels[i].value));
+        json_t *k = cli_json_text(in->labels[i].key);
+        json_object_set_new(labels,
+                            json_is_string(k) ? json_string_value(k) : "",
+                            cli_json_text(in->labels[i].value));
+        json_decref(k);
     }
     json_object_set_new(o, "labels", labels);
     json_object_set_new(o, "healthcheck", jstr_or_null(in->healthcheck));
@@ -163,8 +158,8 @@ static void print_json(const dd_image *img, const dd_walk *w)
                         json_integer((json_int_t)dd_walk_deleted_count(w)));
     json_object_set_new(o, "complete", json_boolean(dd_walk_complete(w)));
     json_t *f = json_array();
-    cli_findings_json(dd_image_findings(img), f);
-    cli_findings_json(dd_walk_findings(w), f);
+    cli_findings_json(dd_image_findings(img), img, f);
+    cli_findings_json(dd_walk_findings(w), img, f);
     json_object_set_new(o, "findings", f);
     json_dumpf(o, stdout, JSON_INDENT(2));
     fputc('\n', stdout);

@@ -382,6 +382,42 @@ const char *cli_esc(const char *s)
     return ring[k];
 }
 
+json_t *cli_json_text(const char *s)
+{
+    if (!s) {
+        return json_null();
+    }
+    json_t *j = json_string(s);
+    if (j) {
+        return j;
+    }
+    size_t len = strlen(s);
+    size_t need = dd_text_escape(NULL, 0, s, len, DD_ESCAPE_LOSSLESS) + 1;
+    char *e = malloc(need);
+    if (e) {
+        dd_text_escape(e, need, s, len, DD_ESCAPE_LOSSLESS);
+        j = json_string(e);
+        free(e);
+    }
+    return j ? j : json_null();
+}
+
+void cli_json_bytes(json_t *o, const char *key, const char *s)
+{
+    size_t len = s ? strlen(s) : 0;
+    if (!s || dd_text_is_utf8(s, len)) {
+        return;
+    }
+    size_t need = dd_text_base64(NULL, 0, s, len) + 1;
+    char *b = malloc(need), k[64];
+    if (b) {
+        dd_text_base64(b, need, s, len);
+        snprintf(k, sizeof k, "%s_bytes", key);
+        json_object_set_new(o, k, json_string(b));
+        free(b);
+    }
+}
+
 void cli_print_findings(FILE *out, const dd_findings *fl)
 {
     for (size_t i = 0; i < dd_findings_count(fl); i++) {
