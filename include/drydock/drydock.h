@@ -16,6 +16,7 @@
 #include "registry.h"
 #include "report.h"
 #include "scan.h"
+#include "text.h"
 #include "trust.h"
 #include "version.h"
 #include "vulndb.h"

@@ -37,10 +37,15 @@ typedef struct dd_finding {
     dd_finding_kind kind;
     dd_severity severity;
     const char *rule_id;      /* stable id, e.g. "archive.path-traversal" */
-    const char *title;        /* one line for humans */
-    const char *path;         /* path inside the image, or NULL */
+    const char *title;        /* one line for humans, already escaped
+                                 (DD_ESCAPE_TERMINAL, drydock/text.h) */
+    const char *path;         /* path inside the image, or NULL: the raw
+                                 bytes, which may hold controls or be
+                                 invalid UTF-8 - escape before showing it
+                                 (drydock/text.h) */
     const char *layer_digest; /* diff_id or blob digest, or NULL */
-    const char *evidence;     /* short, already redacted, or NULL */
+    const char *evidence;     /* short, already redacted and escaped like
+                                 the title, or NULL */
     int layer;                /* 0-based layer index, -1 for image-level */
     int history;              /* index into the config history, -1 if unknown */
     int has_offset;           /* 1 when offset is meaningful */

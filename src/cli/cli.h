@@ -7,6 +7,8 @@
 
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "drydock/drydock.h"
 
 /* Exit codes (README "Exit codes"). */
@@ -66,6 +68,15 @@ int cli_open_scan(const cli_common *c,
 const char *cli_cache_dir(char *buf, size_t n);
 /* Exit code from findings and completeness. */
 int cli_exit_code(const cli_common *c, const dd_image *img, const dd_walk *w);
+/* s escaped for a terminal (DD_ESCAPE_TERMINAL, drydock/text.h) in one
+ * of 8 static buffers reused in turn ("" for NULL): valid until 8 more
+ * calls. Every image-derived string a table prints goes through it. */
+const char *cli_esc(const char *s);
+/* A JSON string for image text: as it is when valid UTF-8, else the
+ * reversible escape (DD_ESCAPE_LOSSLESS); json_null() for NULL. */
+json_t *cli_json_text(const char *s);
+/* "<key>_bytes": base64 of s's raw bytes, set only when s is not UTF-8. */
+void cli_json_bytes(json_t *o, const char *key, const char *s);
 /* One line per finding to `out`. */
 void cli_print_findings(FILE *out, const dd_findings *f);
 void cli_mode_string(const dd_fs_node *n, char out[11]);

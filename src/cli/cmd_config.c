@@ -31,32 +31,15 @@ static const char dockerfile_usage[] =
 
 static json_t *js(const char *s)
 {
-    return s ? json_string(s) : json_null();
+    return cli_json_text(s);
 }
 
-static json_t *findings_json(const dd_findings *f)
+json_t *
+cli_findings_json(const dd_findings *fl, const dd_image *img, json_t *arr);
+/* the library's finding writer (as scan and inspect use) */
+static json_t *findings_json(const dd_findings *f, const dd_image *img)
 {
-    json_t *a = json_array();
-    for (size_t i = 0; i < dd_findings_count(f); i++) {
-        const dd_finding *x = dd_findings_get(f, i);
-        json_t *o = json_object();
-        json_object_set_new(o, "id", json_string(x->rule_id));
-        json_object_set_new(o, "severity",
-                            json_string(dd_severity_name(x->severity)));
-        json_object_set_new(o, "title", json_string(x->title));
-        json_object_set_new(o, "path", js(x->path));
-        json_object_set_new(o, "line",
-                            x->line ? json_integer((json_int_t)x->line)
-                                    : json_null());
-        json_object_set_new(o, "history",
-                            x->history >= 0 ? json_integer(x->history)
-                                            : json_null());
-        json_object_set_new(
-            o, "layer", x->layer >= 0 ? json_integer(x->layer) : json_null());
-        json_object_set_new(o, "evidence", js(x->evidence));
-        json_array_append_new(a, o);
-    }
-    return a;
+    return cli_findings_json(f, img, json_array());
 }
 
 static void findings_table(FILE *out, const dd_findings *f, const char *file)
@@ -76,9 +59,9 @@ static void findings_table(FILE *out, const dd_findings *f, const char *file)
             snprintf(where, sizeof where, "step %d", x->history);
         }
         fprintf(out, "%-8s %-24s %-10s %s", dd_severity_name(x->severity),
-                x->rule_id, where, x->title);
+                x->rule_id, where, cli_esc(x->title));
         if (x->evidence) {
-            fprintf(out, " [%s]", x->evidence);
+            fprintf(out, " [%s]", cli_esc(x->evidence));
         }
         fputc('\n', out);
     }
@@ -212,25 +195,26 @@ int cmd_history(int argc, char **argv)
             json_array_append_new(
                 steps,
                 json_pack(
-                    "{s:I,s:o,s:o,s:s,s:o,s:o}", "step", (json_int_t)h, "layer",
+                    "{s:I,s:o,s:o,s:o,s:o,s:o}", "step", (json_int_t)h, "layer",
                     st->layer >= 0 ? json_integer(st->layer) : json_null(),
                     "size",
                     st->layer >= 0 ? json_integer((json_int_t)bytes)
                                    : json_null(),
-                    "instruction", ins, "created_by", js(st->created_by),
+                    "instruction", js(ins), "created_by", js(st->created_by),
                     "created", js(st->created)));
         } else {
             char lay[16] = "-";
             if (st->layer >= 0) {
                 snprintf(lay, sizeof lay, "L%d", st->layer);
             }
-            printf("%-4zu %-6s %10s  %.200s\n", h, lay, size, ins);
+            printf("%-4zu %-6s %10s  %.200s\n", h, lay, size, cli_esc(ins));
         }
     }
     if (json) {
-        json_t *doc = json_pack(
-            "{s:s,s:o,s:o}", "image", in->name ? in->name : in->path, "steps",
-            steps, "findings", f ? findings_json(f) : json_array());
+        json_t *doc =
+            json_pack("{s:o,s:o,s:o}", "image",
+                      js(in->name ? in->name : in->path), "steps", steps,
+                      "findings", f ? findings_json(f, img) : json_array());
         json_dumpf(doc, stdout, JSON_INDENT(2));
         fputc('\n', stdout);
         json_decref(doc);
@@ -322,13 +306,13 @@ int cmd_dockerfile(int argc, char **argv)
         return EXIT_UNREADABLE;
     }
     if (c.format && !strcmp(c.format, "json")) {
-        json_t *doc = json_pack("{s:s,s:o}", "dockerfile", path, "findings",
-                                findings_json(f));
+        json_t *doc = json_pack("{s:o,s:o}", "dockerfile", js(path), "findings",
+                                findings_json(f, NULL));
         json_dumpf(doc, stdout, JSON_INDENT(2));
         fputc('\n', stdout);
         json_decref(doc);
     } else {
-        printf("%s", path);
+        printf("%s", cli_esc(path));
         findings_table(stdout, f, path);
     }
     rc = worst_exit(&c, f);

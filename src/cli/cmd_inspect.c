@@ -41,44 +41,36 @@ static const char usage[] =
 
 static json_t *jstr_or_null(const char *s)
 {
-    return s ? json_string(s) : json_null();
+    return cli_json_text(s);
 }
 
 static json_t *str_list(const char *const *v, size_t n)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++) {
-        json_array_append_new(a, json_string(v[i]));
+        json_array_append_new(a, cli_json_text(v[i]));
     }
     return a;
 }
 
-json_t *cli_findings_json(const dd_findings *fl, json_t *arr);
-json_t *cli_findings_json(const dd_findings *fl, json_t *arr)
+/* the library's finding writer (dd_findings_render, the objects of
+ * drydock-scan/1) for `fl`, appended to `arr` */
+json_t *
+cli_findings_json(const dd_findings *fl, const dd_image *img, json_t *arr);
+json_t *
+cli_findings_json(const dd_findings *fl, const dd_image *img, json_t *arr)
 {
-    for (size_t i = 0; i < dd_findings_count(fl); i++) {
-        const dd_finding *f = dd_findings_get(fl, i);
-        json_t *o = json_object();
-        json_object_set_new(o, "kind", json_string(dd_kind_name(f->kind)));
-        json_object_set_new(o, "severity",
-                            json_string(dd_severity_name(f->severity)));
-        json_object_set_new(o, "rule", json_string(f->rule_id));
-        json_object_set_new(o, "title", json_string(f->title));
-        json_object_set_new(
-            o, "layer", f->layer >= 0 ? json_integer(f->layer) : json_null());
-        json_object_set_new(o, "layer_digest", jstr_or_null(f->layer_digest));
-        json_object_set_new(o, "history",
-                            f->history >= 0 ? json_integer(f->history)
-                                            : json_null());
-        json_object_set_new(o, "path", jstr_or_null(f->path));
-        json_object_set_new(o, "offset",
-                            f->has_offset ? json_integer((json_int_t)f->offset)
-                                          : json_null());
-        json_object_set_new(o, "evidence", jstr_or_null(f->evidence));
-        json_object_set_new(o, "deleted_in_layer",
-                            f->deleted_in >= 0 ? json_integer(f->deleted_in)
-                                               : json_null());
-        json_array_append_new(arr, o);
+    char *t = NULL;
+    dd_error err;
+    if (dd_findings_render(&t, NULL, fl, img, "json", &err)) {
+        fprintf(stderr, "drydock: %s\n", err.message);
+        return arr;
+    }
+    json_t *a = json_loads(t, 0, NULL);
+    dd_string_free(t);
+    if (a) {
+        json_array_extend(arr, a);
+        json_decref(a);
     }
     return arr;
 }
@@ -89,7 +81,7 @@ static void print_json(const dd_image *img, const dd_walk *w)
     json_t *o = json_object();
     json_object_set_new(o, "source",
                         json_string(dd_source_kind_name(in->source)));
-    json_object_set_new(o, "path", json_string(in->path));
+    json_object_set_new(o, "path", cli_json_text(in->path));
     json_object_set_new(o, "name", jstr_or_null(in->name));
     json_object_set_new(o, "manifest_digest",
                         jstr_or_null(in->manifest_digest));
@@ -111,8 +103,11 @@ static void print_json(const dd_image *img, const dd_walk *w)
                         str_list(in->exposed_ports, in->n_exposed_ports));
     json_t *labels = json_object();
     for (size_t i = 0; i < in->n_labels; i++) {
-        json_object_set_new(labels, in->labels[i].key,
-                            json_string(in->labels[i].value));
+        json_t *k = cli_json_text(in->labels[i].key);
+        json_object_set_new(labels,
+                            json_is_string(k) ? json_string_value(k) : "",
+                            cli_json_text(in->labels[i].value));
+        json_decref(k);
     }
     json_object_set_new(o, "labels", labels);
     json_object_set_new(o, "healthcheck", jstr_or_null(in->healthcheck));
@@ -163,8 +158,8 @@ static void print_json(const dd_image *img, const dd_walk *w)
                         json_integer((json_int_t)dd_walk_deleted_count(w)));
     json_object_set_new(o, "complete", json_boolean(dd_walk_complete(w)));
     json_t *f = json_array();
-    cli_findings_json(dd_image_findings(img), f);
-    cli_findings_json(dd_walk_findings(w), f);
+    cli_findings_json(dd_image_findings(img), img, f);
+    cli_findings_json(dd_walk_findings(w), img, f);
     json_object_set_new(o, "findings", f);
     json_dumpf(o, stdout, JSON_INDENT(2));
     fputc('\n', stdout);
@@ -178,7 +173,7 @@ static void list_line(const char *label, const char *const *v, size_t n)
         printf("-");
     }
     for (size_t i = 0; i < n; i++) {
-        printf("%s%s", i ? " " : "", v[i]);
+        printf("%s%s", i ? " " : "", cli_esc(v[i]));
     }
     printf("\n");
 }
@@ -187,31 +182,35 @@ static void print_table(const dd_image *img, const dd_walk *w)
 {
     const dd_image_info *in = dd_image_info_get(img);
     char a[32], b[32];
-    printf("%-14s%s (%s)\n", "Image", in->path,
+    printf("%-14s%s (%s)\n", "Image", cli_esc(in->path),
            dd_source_kind_name(in->source));
-    printf("%-14s%s\n", "Name", in->name ? in->name : "-");
+    printf("%-14s%s\n", "Name", in->name ? cli_esc(in->name) : "-");
     printf("%-14s%s\n", "Manifest",
-           in->manifest_digest ? in->manifest_digest : "-");
-    printf("%-14s%s\n", "Config", in->config_digest ? in->config_digest : "-");
-    printf("%-14s%s/%s%s%s\n", "Platform", in->os ? in->os : "?",
-           in->architecture ? in->architecture : "?", in->variant ? "/" : "",
-           in->variant ? in->variant : "");
-    printf("%-14s%s\n", "Created", in->created ? in->created : "-");
+           in->manifest_digest ? cli_esc(in->manifest_digest) : "-");
+    printf("%-14s%s\n", "Config",
+           in->config_digest ? cli_esc(in->config_digest) : "-");
+    printf("%-14s%s/%s%s%s\n", "Platform", in->os ? cli_esc(in->os) : "?",
+           in->architecture ? cli_esc(in->architecture) : "?",
+           in->variant ? "/" : "", cli_esc(in->variant));
+    printf("%-14s%s\n", "Created", in->created ? cli_esc(in->created) : "-");
     printf("%-14s%s\n", "User",
-           in->user && in->user[0] ? in->user : "(none: runs as root)");
+           in->user && in->user[0] ? cli_esc(in->user)
+                                   : "(none: runs as root)");
     printf("%-14s%s\n", "Workdir",
-           in->workdir && in->workdir[0] ? in->workdir : "-");
+           in->workdir && in->workdir[0] ? cli_esc(in->workdir) : "-");
     list_line("Entrypoint", in->entrypoint, in->n_entrypoint);
     list_line("Cmd", in->cmd, in->n_cmd);
     list_line("Exposed ports", in->exposed_ports, in->n_exposed_ports);
-    printf("%-14s%s\n", "Healthcheck", in->healthcheck ? in->healthcheck : "-");
+    printf("%-14s%s\n", "Healthcheck",
+           in->healthcheck ? cli_esc(in->healthcheck) : "-");
     printf("Env\n");
     for (size_t i = 0; i < in->n_env; i++) {
-        printf("  %s\n", in->env[i]);
+        printf("  %s\n", cli_esc(in->env[i]));
     }
     printf("Labels\n");
     for (size_t i = 0; i < in->n_labels; i++) {
-        printf("  %s=%s\n", in->labels[i].key, in->labels[i].value);
+        printf("  %s=%s\n", cli_esc(in->labels[i].key),
+               cli_esc(in->labels[i].value));
     }
     printf("\nLayers\n");
     printf("  %-3s %-20s %-5s %10s %10s %8s  %s\n", "#", "DIGEST", "COMP",
@@ -222,11 +221,12 @@ static void print_table(const dd_image *img, const dd_walk *w)
         const char *by =
             l->history >= 0 ? in->history[l->history].created_by : NULL;
         printf("  %-3zu %-20.19s %-5s %10s %10s %8llu%s %.70s\n", i,
-               l->digest ? l->digest : "-", dd_compression_name(s->compression),
+               l->digest ? cli_esc(l->digest) : "-",
+               dd_compression_name(s->compression),
                cli_human(s->stored_bytes, a, sizeof a),
                cli_human(s->tar_bytes, b, sizeof b),
                (unsigned long long)s->entries, s->complete ? " " : "!",
-               by ? by : "");
+               cli_esc(by));
     }
     printf("\nHistory\n");
     for (size_t i = 0; i < in->n_history; i++) {
@@ -237,8 +237,7 @@ static void print_table(const dd_image *img, const dd_walk *w)
         } else {
             snprintf(lay, sizeof lay, "--");
         }
-        printf("  %-3zu %-4s %.100s\n", i, lay,
-               h->created_by ? h->created_by : "");
+        printf("  %-3zu %-4s %.100s\n", i, lay, cli_esc(h->created_by));
     }
     printf("\nFiles         %zu visible, %zu deleted by later layers\n",
            dd_walk_file_count(w), dd_walk_deleted_count(w));

@@ -8,7 +8,8 @@
 
 #include "cli.h"
 
-json_t *cli_findings_json(const dd_findings *fl, json_t *arr);
+json_t *
+cli_findings_json(const dd_findings *fl, const dd_image *img, json_t *arr);
 
 static const char usage[] =
     "usage: drydock ls IMAGE [PATH] [--long] [--layers] [--deleted]\n"
@@ -62,13 +63,13 @@ static void line(const dd_fs_node *n, int lng, int show_deleted)
     } else if (n->type == DD_ENTRY_OPAQUE_WHITEOUT) {
         printf("(opaque whiteout) ");
     }
-    printf("/%s", n->path);
+    printf("/%s", cli_esc(n->path));
     if (n->type == DD_ENTRY_DIR && n->path[0]) {
         printf("/");
     }
     if (lng && n->linkname) {
         printf(" %s %s", n->type == DD_ENTRY_HARDLINK ? "link to" : "->",
-               n->linkname);
+               cli_esc(n->linkname));
     }
     printf("\n");
 }
@@ -76,7 +77,8 @@ static void line(const dd_fs_node *n, int lng, int show_deleted)
 static json_t *node_json(const dd_fs_node *n)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "path", json_string(n->path));
+    json_object_set_new(o, "path", cli_json_text(n->path));
+    cli_json_bytes(o, "path", n->path);
     json_object_set_new(o, "type", json_string(type_name(n->type)));
     json_object_set_new(o, "mode", json_integer(n->mode));
     json_object_set_new(o, "uid", json_integer((json_int_t)n->uid));
@@ -84,7 +86,8 @@ static json_t *node_json(const dd_fs_node *n)
     json_object_set_new(o, "size", json_integer((json_int_t)n->size));
     json_object_set_new(o, "layer", json_integer(n->layer));
     if (n->linkname) {
-        json_object_set_new(o, "link", json_string(n->linkname));
+        json_object_set_new(o, "link", cli_json_text(n->linkname));
+        cli_json_bytes(o, "link", n->linkname);
     }
     if (n->sha256) {
         json_object_set_new(o, "sha256", json_string(n->sha256));
@@ -195,8 +198,8 @@ int cmd_ls(int argc, char **argv)
         json_t *doc = json_object();
         json_object_set_new(doc, "entries", out);
         json_t *f = json_array();
-        cli_findings_json(dd_image_findings(img), f);
-        cli_findings_json(dd_walk_findings(w), f);
+        cli_findings_json(dd_image_findings(img), img, f);
+        cli_findings_json(dd_walk_findings(w), img, f);
         json_object_set_new(doc, "findings", f);
         json_object_set_new(doc, "complete", json_boolean(dd_walk_complete(w)));
         json_dumpf(doc, stdout, JSON_INDENT(1));

@@ -147,7 +147,7 @@ int cmd_registry(int argc, char **argv)
                 if (json) {
                     json_object_set_new(doc, list[i], json_null());
                 } else {
-                    printf("%s/%s\n", host, list[i]);
+                    printf("%s/%s\n", cli_esc(host), cli_esc(list[i]));
                 }
                 continue;
             }
@@ -161,9 +161,10 @@ int cmd_registry(int argc, char **argv)
             json_t *a = json_array();
             for (size_t k = 0; k < nt; k++) {
                 if (json) {
-                    json_array_append_new(a, json_string(tags[k]));
+                    json_array_append_new(a, cli_json_text(tags[k]));
                 } else {
-                    printf("%s/%s:%s\n", host, list[i], tags[k]);
+                    printf("%s/%s:%s\n", cli_esc(host), cli_esc(list[i]),
+                           cli_esc(tags[k]));
                 }
             }
             json_object_set_new(doc, list[i], a);
@@ -271,10 +272,11 @@ int cmd_registry(int argc, char **argv)
                               st));
             } else {
                 printf("%-48.48s %-19.19s %4zu %4zu %4zu %4zu  %s%s%s\n",
-                       row->ref, row->digest, row->counts[DD_SEV_CRITICAL],
-                       row->counts[DD_SEV_HIGH], row->counts[DD_SEV_MEDIUM],
-                       row->counts[DD_SEV_LOW], st,
-                       row->also[0] ? "; also tagged " : "", row->also);
+                       cli_esc(row->ref), cli_esc(row->digest),
+                       row->counts[DD_SEV_CRITICAL], row->counts[DD_SEV_HIGH],
+                       row->counts[DD_SEV_MEDIUM], row->counts[DD_SEV_LOW], st,
+                       row->also[0] ? "; also tagged " : "",
+                       cli_esc(row->also));
             }
         }
         if (json && !rc) {

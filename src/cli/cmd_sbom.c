@@ -26,13 +26,14 @@ static void table(FILE *out, const dd_image *img, const dd_inventory *inv)
     const dd_os_info *os = dd_inventory_os(inv);
     const dd_image_info *info = dd_image_info_get(img);
     if (os) {
-        fprintf(out, "OS: %s (%s %s%s%s)", os->name ? os->name : os->family,
-                os->family, os->version ? os->version : "?",
-                os->codename ? ", " : "", os->codename ? os->codename : "");
+        fprintf(out, "OS: %s (%s %s%s%s)",
+                cli_esc(os->name ? os->name : os->family), cli_esc(os->family),
+                os->version ? cli_esc(os->version) : "?",
+                os->codename ? ", " : "", cli_esc(os->codename));
         if (os->eol > 0) {
-            fprintf(out, " - END OF LIFE since %s", os->eol_date);
+            fprintf(out, " - END OF LIFE since %s", cli_esc(os->eol_date));
         } else if (os->eol == 0) {
-            fprintf(out, " - supported until %s", os->eol_date);
+            fprintf(out, " - supported until %s", cli_esc(os->eol_date));
         } else {
             fprintf(out, " - end of life unknown");
         }
@@ -68,8 +69,9 @@ static void table(FILE *out, const dd_image *img, const dd_inventory *inv)
                      p->source_version);
         }
         fprintf(out, "%-4s  %-*s  %-*s  %-*s  %-5d  %s\n",
-                dd_pkg_type_name(p->type), (int)wn, p->name, (int)wv,
-                p->version, (int)wa, p->arch ? p->arch : "-", p->layer, src);
+                dd_pkg_type_name(p->type), (int)wn, cli_esc(p->name), (int)wv,
+                cli_esc(p->version), (int)wa, p->arch ? cli_esc(p->arch) : "-",
+                p->layer, cli_esc(src));
     }
     fprintf(out, "%zu packages (dpkg %zu, apk %zu, rpm %zu) in %zu layers\n", n,
             counts[DD_PKG_DPKG], counts[DD_PKG_APK], counts[DD_PKG_RPM],

@@ -358,6 +358,66 @@ int cli_exit_code(const cli_common *c, const dd_image *img, const dd_walk *w)
     return (int)m >= c->fail_on ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
+const char *cli_esc(const char *s)
+{
+    /* a ring, so one printf can show several escaped strings */
+    static char *ring[8];
+    static size_t cap[8];
+    static unsigned next;
+    if (!s) {
+        return "";
+    }
+    unsigned k = next++ % 8;
+    size_t len = strlen(s);
+    size_t need = dd_text_escape(NULL, 0, s, len, DD_ESCAPE_TERMINAL) + 1;
+    if (need > cap[k]) {
+        char *nb = realloc(ring[k], need);
+        if (!nb) {
+            return "?";
+        }
+        ring[k] = nb;
+        cap[k] = need;
+    }
+    dd_text_escape(ring[k], need, s, len, DD_ESCAPE_TERMINAL);
+    return ring[k];
+}
+
+json_t *cli_json_text(const char *s)
+{
+    if (!s) {
+        return json_null();
+    }
+    json_t *j = json_string(s);
+    if (j) {
+        return j;
+    }
+    size_t len = strlen(s);
+    size_t need = dd_text_escape(NULL, 0, s, len, DD_ESCAPE_LOSSLESS) + 1;
+    char *e = malloc(need);
+    if (e) {
+        dd_text_escape(e, need, s, len, DD_ESCAPE_LOSSLESS);
+        j = json_string(e);
+        free(e);
+    }
+    return j ? j : json_null();
+}
+
+void cli_json_bytes(json_t *o, const char *key, const char *s)
+{
+    size_t len = s ? strlen(s) : 0;
+    if (!s || dd_text_is_utf8(s, len)) {
+        return;
+    }
+    size_t need = dd_text_base64(NULL, 0, s, len) + 1;
+    char *b = malloc(need), k[64];
+    if (b) {
+        dd_text_base64(b, need, s, len);
+        snprintf(k, sizeof k, "%s_bytes", key);
+        json_object_set_new(o, k, json_string(b));
+        free(b);
+    }
+}
+
 void cli_print_findings(FILE *out, const dd_findings *fl)
 {
     for (size_t i = 0; i < dd_findings_count(fl); i++) {
@@ -373,12 +433,13 @@ void cli_print_findings(FILE *out, const dd_findings *fl)
             fprintf(out, " offset %llu", (unsigned long long)f->offset);
         }
         if (f->path) {
-            fprintf(out, " /%s", f->path[0] == '/' ? f->path + 1 : f->path);
+            fprintf(out, " /%s",
+                    cli_esc(f->path[0] == '/' ? f->path + 1 : f->path));
         }
         if (f->deleted_in >= 0) {
             fprintf(out, " [deleted in layer %d]", f->deleted_in);
         }
-        fprintf(out, ": %s\n", f->title);
+        fprintf(out, ": %s\n", cli_esc(f->title));
     }
 }
 

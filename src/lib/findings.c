@@ -63,7 +63,7 @@ int dd__findings_add_text(dd_findings *list,
                           const char *title)
 {
     size_t need = strlen(spec->rule_id) + 1 + dd__printable_bound(title, 1023) +
-                  dd__printable_bound(spec->path, 4096) +
+                  (spec->path ? strlen(spec->path) + 1 : 0) +
                   (spec->layer_digest ? strlen(spec->layer_digest) + 1 : 0) +
                   dd__printable_bound(spec->evidence, 256) +
                   (spec->category ? strlen(spec->category) + 1 : 0) +
@@ -90,10 +90,8 @@ int dd__findings_add_text(dd_findings *list,
     o += rl;
     f->title = o;
     o = dd__printable_into(o, title, 1023);
-    f->path = spec->path ? o : NULL;
-    if (spec->path) {
-        o = dd__printable_into(o, spec->path, 4096);
-    }
+    /* the path as the image spells it (escaped by each output) */
+    f->path = copy_opt(&o, spec->path);
     if (spec->layer_digest) {
         size_t dl = strlen(spec->layer_digest) + 1;
         memcpy(o, spec->layer_digest, dl);

@@ -10,15 +10,14 @@ int dd__error_set(dd_error *err, int code, const char *fmt, ...)
 {
     if (err) {
         va_list ap;
+        char raw[sizeof err->message];
         va_start(ap, fmt);
-        vsnprintf(err->message, sizeof err->message, fmt, ap);
+        vsnprintf(raw, sizeof raw, fmt, ap);
         va_end(ap);
-        /* one line: fold any newline an input smuggled into a message */
-        for (char *p = err->message; *p; p++) {
-            if (*p == '\n' || *p == '\r') {
-                *p = ' ';
-            }
-        }
+        /* one line, nothing a terminal acts on: names from an image are
+         * shown escaped (drydock/text.h) */
+        dd_text_escape(err->message, sizeof err->message, raw, strlen(raw),
+                       DD_ESCAPE_TERMINAL);
         err->code = code;
     }
     return code;
@@ -96,25 +95,23 @@ size_t dd__printable_bound(const char *s, size_t max)
     while (s && s[n] && n < max) {
         n++;
     }
-    return n * 4 + 4; /* \xNN per byte, "..." and the NUL */
+    return n * 4 + 4; /* \xNN per byte at most, "..." and the NUL */
 }
 
 char *dd__printable_into(char *o, const char *s, size_t max)
 {
-    static const char hex[] = "0123456789abcdef";
-    size_t i = 0;
-    for (; s && s[i] && i < max; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c == 0x7f) {
-            *o++ = '\\';
-            *o++ = 'x';
-            *o++ = hex[c >> 4];
-            *o++ = hex[c & 15];
-        } else {
-            *o++ = (char)c;
-        }
+    size_t n = 0;
+    while (s && s[n] && n < max) {
+        n++;
     }
-    if (s && s[i]) {
+    int cut = s && s[n];
+    /* cut before a character, not inside one */
+    for (size_t k = 0;
+         cut && k < 3 && n && ((unsigned char)s[n] & 0xc0) == 0x80; k++) {
+        n--;
+    }
+    o += dd_text_escape(o, n * 4 + 1, s, n, DD_ESCAPE_TERMINAL);
+    if (cut) {
         memcpy(o, "...", 3);
         o += 3;
     }

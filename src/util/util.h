@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "drydock/errors.h"
+#include "drydock/text.h"
 
 #if defined(__GNUC__) || defined(__clang__)
 #define DD_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -96,7 +97,14 @@ void dd__dir_list_free(dd_vec *v);
 void dd__hex(const uint8_t *in, size_t n, char *out);
 /* 1 when s is "sha256:" followed by 64 lowercase hex digits. */
 int dd__is_sha256_digest(const char *s);
-/* Copy of s with control characters escaped, for one-line messages. */
+/* Append the escape of `len` bytes at s (drydock/text.h) to b: 0,
+ * DD_ELIMIT, DD_ENOMEM. */
+int dd__text_escape(dd_buf *b, const char *s, size_t len, dd_escape_mode mode);
+/* The escape as a new string (dd__free); NULL on ENOMEM. */
+char *dd__text_escape_dup(const char *s, size_t len, dd_escape_mode mode);
+
+/* Copy of at most `max` bytes of s escaped for a terminal
+ * (DD_ESCAPE_TERMINAL), "..." when cut, for one-line messages. */
 char *dd__printable(const char *s, size_t max);
 /* The same into a caller's buffer of at least dd__printable_bound()
  * bytes; returns the byte after the NUL. */

@@ -31,7 +31,7 @@ while IFS=$'\t' read -r case forms code rules; do
     fi
     if [ "$rules" != "-" ]; then
       for r in ${rules//,/ }; do
-        jq -e --arg r "$r" '[.findings[].rule] | index($r) != null' "$work/out.json" >/dev/null 2>&1 \
+        jq -e --arg r "$r" '[.findings[].id] | index($r) != null' "$work/out.json" >/dev/null 2>&1 \
           || { ok=0; why="$why; missing $r"; }
       done
     else

@@ -3,6 +3,7 @@
  * sha256, arena, allocation failure.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "harness.h"
 #include "util/arena.h"
@@ -158,6 +159,136 @@ static void test_util__printable(void)
     CHECK_STR(dd_strerror(DD_ELIMIT), "limit exceeded");
 }
 
+static void test_util__escape_terminal(void)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"plain/path.txt", "plain/path.txt"},
+        {"caf\xc3\xa9 \xe2\x82\xac", "caf\xc3\xa9 \xe2\x82\xac"},
+        {"a\x1b]0;pwned\x07"
+         "b",
+         "a\\x1b]0;pwned\\x07b"},
+        {"\t\n\r\x7f", "\\x09\\x0a\\x0d\\x7f"},
+        {"\xc2\x85\xc2\x9b", "\\u0085\\u009b"},
+        {"x\xe2\x80\xaey\xe2\x81\xa6z\xe2\x81\xa9", "x\\u202ey\\u2066z\\u2069"},
+        {"\xe2\x80\xa8\xe2\x80\x8f\xd8\x9c", "\\u2028\\u200f\\u061c"},
+        {"\x9b\xff\xc0\xaf", "\\x9b\\xff\\xc0\\xaf"}, /* raw C1, overlong */
+        {"\xed\xa0\x80", "\\xed\\xa0\\x80"},          /* surrogate */
+        {"\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80"}, /* > U+10FFFF */
+        {"\xe2\x80", "\\xe2\\x80"},                   /* truncated */
+        {"\xf0\x9f\x98\x80 ok\\",
+         "\xf0\x9f\x98\x80 ok\\"}, /* emoji, backslash */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char out[256];
+        size_t n = dd_text_escape(out, sizeof out, cases[i].in,
+                                  strlen(cases[i].in), DD_ESCAPE_TERMINAL);
+        CHECK_STR(out, cases[i].out);
+        CHECK(n == strlen(cases[i].out));
+        CHECK(dd_text_is_utf8(out, strlen(out)));
+        CHECK(n <= 4 * strlen(cases[i].in));
+    }
+    CHECK(dd_text_is_utf8("caf\xc3\xa9", 5));
+    CHECK(!dd_text_is_utf8("\xc3", 1));
+    CHECK(!dd_text_is_utf8("a\0b", 3));
+    CHECK(dd_text_is_utf8(NULL, 0));
+    /* cut only between whole escapes, NUL-terminated, length reported */
+    char small[6];
+    size_t need =
+        dd_text_escape(small, sizeof small, "ab\x1b", 3, DD_ESCAPE_TERMINAL);
+    CHECK(need == 6);
+    CHECK_STR(small, "ab");
+    need =
+        dd_text_escape(small, sizeof small, "\xc2\x85", 2, DD_ESCAPE_TERMINAL);
+    CHECK(need == 6);
+    CHECK_STR(small, "");
+    CHECK(dd_text_escape(NULL, 0, "abc", 3, DD_ESCAPE_TERMINAL) == 3);
+    /* every single byte: output is valid UTF-8 without a control */
+    for (int c = 1; c < 256; c++) {
+        char in[2] = {(char)c, 0}, out[8];
+        dd_text_escape(out, sizeof out, in, 1, DD_ESCAPE_TERMINAL);
+        CHECK(dd_text_is_utf8(out, strlen(out)));
+        for (const char *p = out; *p; p++) {
+            CHECK((unsigned char)*p >= 0x20 && *p != 0x7f);
+        }
+    }
+}
+
+/* the lossless escape undone: \\ -> \, \xNN -> the byte */
+static size_t unescape(const char *s, char *out)
+{
+    size_t o = 0;
+    for (; *s; s++) {
+        if (s[0] == '\\' && s[1] == '\\') {
+            out[o++] = '\\';
+            s++;
+        } else if (s[0] == '\\' && s[1] == 'x') {
+            out[o++] = (char)strtol((char[]){s[2], s[3], 0}, NULL, 16);
+            s += 3;
+        } else {
+            out[o++] = *s;
+        }
+    }
+    return o;
+}
+
+static void test_util__escape_lossless(void)
+{
+    const char in[] = "a\\b\xff\x1b\xc2\x85\xe2\x80\xae\x80\xc3\xa9\\x41";
+    char out[256], back[256];
+    size_t n =
+        dd_text_escape(out, sizeof out, in, sizeof in - 1, DD_ESCAPE_LOSSLESS);
+    CHECK_STR(out, "a\\\\b\\xff\x1b\xc2\x85\xe2\x80\xae\\x80\xc3\xa9\\\\x41");
+    CHECK(n == strlen(out));
+    CHECK(dd_text_is_utf8(out, n));
+    size_t m = unescape(out, back);
+    CHECK(m == sizeof in - 1 && memcmp(back, in, m) == 0);
+    /* every byte pair round-trips */
+    for (int a = 1; a < 256; a++) {
+        for (int b = 1; b < 256; b += 7) {
+            char x[3] = {(char)a, (char)b, 0};
+            dd_text_escape(out, sizeof out, x, 2, DD_ESCAPE_LOSSLESS);
+            CHECK(dd_text_is_utf8(out, strlen(out)));
+            CHECK(unescape(out, back) == 2 && memcmp(back, x, 2) == 0);
+        }
+    }
+}
+
+static void test_util__base64(void)
+{
+    char out[16];
+    CHECK(dd_text_base64(out, sizeof out, "", 0) == 0);
+    CHECK_STR(out, "");
+    CHECK(dd_text_base64(out, sizeof out, "f", 1) == 4);
+    CHECK_STR(out, "Zg==");
+    dd_text_base64(out, sizeof out, "fo", 2);
+    CHECK_STR(out, "Zm8=");
+    dd_text_base64(out, sizeof out, "foobar", 6);
+    CHECK_STR(out, "Zm9vYmFy");
+    dd_text_base64(out, sizeof out, "\xff\x00\x1b", 3);
+    CHECK_STR(out, "/wAb");
+    /* too small: whole quads only, still NUL-terminated */
+    CHECK(dd_text_base64(out, 6, "foobar", 6) == 8);
+    CHECK_STR(out, "Zm9v");
+}
+
+static void test_util__printable_c1_bidi(void)
+{
+    char *p = dd__printable("x\xc2\x9b\xe2\x80\xae\xff", 100);
+    CHECK_STR(p, "x\\u009b\\u202e\\xff");
+    dd__free(p);
+    /* cut at max, not inside a character */
+    p = dd__printable("ab\xc3\xa9"
+                      "cd",
+                      3);
+    CHECK_STR(p, "ab...");
+    dd__free(p);
+    dd_error e;
+    dd__error_set(&e, DD_ECORRUPT, "name '%s'", "\x1b[2J\xe2\x80\xae\xff");
+    CHECK_STR(e.message, "name '\\x1b[2J\\u202e\\xff'");
+}
+
 TEST_LIST(T(test_util__path_clean_table),
           T(test_util__resolve_link),
           T(test_util__buf_cap),
@@ -165,4 +296,8 @@ TEST_LIST(T(test_util__path_clean_table),
           T(test_util__sha256_vectors),
           T(test_util__arena),
           T(test_util__alloc_failure_is_reported),
-          T(test_util__printable))
+          T(test_util__printable),
+          T(test_util__escape_terminal),
+          T(test_util__escape_lossless),
+          T(test_util__base64),
+          T(test_util__printable_c1_bidi))

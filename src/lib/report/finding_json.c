@@ -17,16 +17,30 @@ json_t *dd__json_text(const char *s)
     if (j) {
         return j;
     }
-    /* not UTF-8: keep it printable, bytes >= 0x80 as '?' */
-    char *p = dd__printable(s, 1u << 20);
-    for (char *q = p; q && *q; q++) {
-        if ((unsigned char)*q >= 0x80) {
-            *q = '?';
-        }
-    }
+    /* not UTF-8: the reversible escape (drydock/text.h), never dropped */
+    char *p = dd__text_escape_dup(s, strlen(s), DD_ESCAPE_LOSSLESS);
     j = p ? json_string(p) : NULL;
     dd__free(p);
     return j ? j : json_null();
+}
+
+int dd__json_set_bytes(json_t *o, const char *key, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (!s || dd_text_is_utf8(s, n)) {
+        return 0;
+    }
+    size_t need = dd_text_base64(NULL, 0, s, n) + 1;
+    char *b = dd__malloc(need);
+    char *k = dd__asprintf("%s_bytes", key);
+    int rc = -1;
+    if (b && k) {
+        dd_text_base64(b, need, s, n);
+        rc = json_object_set_new(o, k, json_string(b));
+    }
+    dd__free(b);
+    dd__free(k);
+    return rc;
 }
 
 #define JS(x) dd__json_text(x)
@@ -43,6 +57,7 @@ json_t *dd__finding_json(const dd_finding *f, const dd_image_info *in)
                         json_string(dd_severity_name(f->severity)));
     json_object_set_new(o, "title", JS(f->title));
     json_object_set_new(o, "path", JS(f->path));
+    dd__json_set_bytes(o, "path", f->path);
     json_object_set_new(o, "layer",
                         f->layer >= 0 ? json_integer(f->layer) : json_null());
     json_object_set_new(o, "layer_digest", JS(f->layer_digest));

@@ -13,8 +13,14 @@
 #include "drydock/finding.h"
 #include "drydock/image.h"
 
-/* A JSON string for untrusted text: invalid UTF-8 is made printable. */
+/* A JSON string for untrusted text: valid UTF-8 as it is, anything else
+ * through the reversible escape (DD_ESCAPE_LOSSLESS, drydock/text.h);
+ * json_null() for NULL. Never drops a string. */
 json_t *dd__json_text(const char *s);
+/* When s is not valid UTF-8, set "<key>_bytes" in o to the base64 of its
+ * raw bytes (so the escaped "<key>" can be checked or undone); nothing
+ * otherwise. 0, -1 on ENOMEM. */
+int dd__json_set_bytes(json_t *o, const char *key, const char *s);
 /* The finding as a JSON object (docs/scan-json.md). `info` (may be NULL)
  * gives the history step of the finding; the step's text is left out for
  * secret findings (it may hold the secret). */

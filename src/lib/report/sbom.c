@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "drydock/report.h"
+#include "report_int.h"
 #include "../../util/map.h"
 #include "../../util/util.h"
 
@@ -39,19 +40,10 @@ typedef struct ctx {
 
 static json_t *S(ctx *c, const char *s)
 {
-    json_t *j = json_string(s ? s : "");
-    if (!j) {
-        /* invalid UTF-8 from a package database: keep it printable */
-        char *p = dd__printable(s, 4096);
-        for (char *q = p; q && *q; q++) {
-            if ((unsigned char)*q >= 0x80) {
-                *q = '?';
-            }
-        }
-        j = json_string(p ? p : "");
-        dd__free(p);
-    }
-    if (!j) {
+    /* text that is not UTF-8 (a package database, a file name): the
+     * reversible escape of drydock/text.h, never dropped */
+    json_t *j = s ? dd__json_text(s) : json_string("");
+    if (!j || json_is_null(j)) {
         c->oom = 1;
     }
     return j;
@@ -80,6 +72,24 @@ static void prop(ctx *c, json_t *props, const char *name, const char *value)
     set(c, p, "name", S(c, name));
     set(c, p, "value", S(c, value));
     push(c, props, p);
+}
+
+/* the base64 of s's raw bytes as a property when s is not UTF-8 */
+static void prop_bytes(ctx *c, json_t *props, const char *name, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (!s || dd_text_is_utf8(s, n)) {
+        return;
+    }
+    size_t need = dd_text_base64(NULL, 0, s, n) + 1;
+    char *b = dd__malloc(need);
+    if (!b) {
+        c->oom = 1;
+        return;
+    }
+    dd_text_base64(b, need, s, n);
+    prop(c, props, name, b);
+    dd__free(b);
 }
 
 static const char *layer_diff(const ctx *c, int layer)
@@ -262,6 +272,7 @@ static json_t *cdx(ctx *c)
         prop(c, pp, "drydock:package:modularity_label", p->modularity);
         prop(c, pp, "drydock:package:source_rpm", p->source_rpm);
         prop(c, pp, "drydock:package:db_path", p->db_path);
+        prop_bytes(c, pp, "drydock:package:db_path_bytes", p->db_path);
         snprintf(num, sizeof num, "%d", p->layer);
         prop(c, pp, "drydock:layer:index", num);
         prop(c, pp, "drydock:layer:diff_id", layer_diff(c, p->layer));
@@ -512,6 +523,9 @@ static json_t *own(ctx *c)
         set(c, o, "purl", nstr(c, purl));
         dd__free(purl);
         set(c, o, "db_path", S(c, p->db_path));
+        if (dd__json_set_bytes(o, "db_path", p->db_path)) {
+            c->oom = 1;
+        }
         set(c, o, "layer", json_integer(p->layer));
         set(c, o, "diff_id", nstr(c, layer_diff(c, p->layer)));
         set(c, o, "history", json_integer(p->history));

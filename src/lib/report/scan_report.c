@@ -187,6 +187,7 @@ static json_t *sarif_result(const dd_finding *f, size_t idx, const char *name)
     if (f->sha256) {
         json_object_set_new(props, "sha256", dd__json_text(f->sha256));
     }
+    dd__json_set_bytes(props, "path", f->path);
     if (f->category) {
         json_object_set_new(props, "category", dd__json_text(f->category));
     }
@@ -374,10 +375,14 @@ static int scan_table(const dd_scan *scan, char **out, size_t *len)
     dd__buf_init(&b, OUT_MAX);
     esc(&b, image_name(in), 4096);
     int has_ver = os && os->version && os->version[0];
-    dd__buf_printf(&b, " (%s%s%s) - %zu packages checked against %s\n",
-                   os ? os->family : "unknown OS", has_ver ? " " : "",
-                   has_ver ? os->version : "", sum->packages_checked,
-                   sum->db_namespace ? sum->db_namespace : "no namespace");
+    dd__buf_addstr(&b, " (");
+    esc(&b, os ? os->family : "unknown OS", 256);
+    dd__buf_addstr(&b, has_ver ? " " : "");
+    esc(&b, has_ver ? os->version : "", 256);
+    dd__buf_printf(&b, ") - %zu packages checked against ",
+                   sum->packages_checked);
+    esc(&b, sum->db_namespace ? sum->db_namespace : "no namespace", 256);
+    dd__buf_addstr(&b, "\n");
     const char *last = NULL;
     for (size_t i = 0; i < dd_findings_count(fl); i++) {
         const dd_finding *f = dd_findings_get(fl, i);
