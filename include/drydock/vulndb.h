@@ -92,6 +92,19 @@ typedef struct dd_vuln_info {
     const char *purl;
 } dd_vuln_info;
 
+/* The ecosystem table (one row per ecosystem: purl type, version scheme,
+ * OSV name, namespace, name rules). Version scheme of a database
+ * namespace ("debian:12", "npm", "maven", "rubygems"): 0 and *out set;
+ * DD_ENOTFOUND for an unknown namespace; DD_EUNSUPPORTED when drydock has
+ * no comparator for that ecosystem (its packages stay unmatched). */
+DD_API int dd_ecosystem_scheme(const char *ns, dd_version_scheme *out);
+/* Normalise a package name as its ecosystem compares names (PyPI PEP 503,
+ * NuGet and Packagist case-insensitive, Maven group:artifact, npm
+ * %40scope): 0, DD_ENOTFOUND unknown namespace, DD_EINVALID bad name,
+ * DD_ELIMIT when out (n bytes) is too small. */
+DD_API int
+dd_ecosystem_normalize(const char *ns, const char *name, char *out, size_t n);
+
 /* Match any (namespace, package, version) triple - "debian:12" + source
  * package, "npm" + name, "maven" + "group:artifact", ... - compared with
  * `scheme`. Findings (layer -1) go to *out (caller frees). */

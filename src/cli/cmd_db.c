@@ -58,23 +58,6 @@ static void age(int64_t secs, char *out, size_t n)
     }
 }
 
-static const char *scheme_for(const char *ns)
-{
-    static const struct {
-        const char *prefix, *scheme;
-    } T[] = {{"debian", "dpkg"}, {"ubuntu", "dpkg"},    {"alpine", "apk"},
-             {"wolfi", "apk"},   {"chainguard", "apk"}, {"npm", "semver"},
-             {"go", "semver"},   {"cargo", "semver"},   {"nuget", "semver"},
-             {"hex", "semver"},  {"pub", "semver"},     {"pypi", "pep440"},
-             {"maven", "maven"}};
-    for (size_t i = 0; i < sizeof T / sizeof *T; i++) {
-        if (!strncmp(ns, T[i].prefix, strlen(T[i].prefix))) {
-            return T[i].scheme;
-        }
-    }
-    return "rpm";
-}
-
 static int
 match_one(const char *path, const char *scheme_opt, const char **args, size_t n)
 {
@@ -82,11 +65,25 @@ match_one(const char *path, const char *scheme_opt, const char **args, size_t n)
         fprintf(stderr, "drydock db match: NAMESPACE PACKAGE VERSION\n");
         return EXIT_USAGE;
     }
-    dd_version_scheme sch;
-    if (dd_version_scheme_parse(scheme_opt ? scheme_opt : scheme_for(args[0]),
-                                &sch)) {
-        fprintf(stderr, "drydock db match: unknown --scheme\n");
-        return EXIT_USAGE;
+    dd_version_scheme sch = DD_VER_DPKG;
+    if (scheme_opt) {
+        if (dd_version_scheme_parse(scheme_opt, &sch)) {
+            fprintf(stderr, "drydock db match: unknown --scheme\n");
+            return EXIT_USAGE;
+        }
+    } else {
+        int r = dd_ecosystem_scheme(args[0], &sch);
+        if (r == DD_EUNSUPPORTED) {
+            fprintf(stderr,
+                    "drydock db match: %s %s %s: unmatched: no version "
+                    "comparator for this ecosystem\n",
+                    args[0], args[1], args[2]);
+            return EXIT_UNREADABLE;
+        }
+        if (r) {
+            /* an unknown namespace (a vendor's rpm feed): rpm order */
+            sch = DD_VER_RPM;
+        }
     }
     dd_vulndb *db = NULL;
     dd_error err;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "pkgdb.h"
+#include "../eco/eco.h"
 
 static int enc(dd_buf *b, const char *s)
 {
@@ -35,24 +36,21 @@ static int enc(dd_buf *b, const char *s)
     return 0;
 }
 
-static const char *rpm_namespace(const char *family)
+/* purl namespace of an OS package: the ecosystem table row of the OS
+ * family when its purl type matches, else the type's default */
+static const char *purl_ns(const char *type, const char *family)
 {
-    if (!family) {
-        return "rpm";
+    const dd__eco *e = dd__eco_by_family(family);
+    if (e && !strcmp(e->purl_type, type)) {
+        return e->purl_ns;
     }
-    if (!strcmp(family, "rhel")) {
-        return "redhat";
+    if (!strcmp(type, "rpm")) {
+        return family ? family : "rpm";
     }
-    if (!strcmp(family, "amzn")) {
-        return "amazon";
+    if (!strcmp(type, "apk") && family && strcmp(family, "debian")) {
+        return family;
     }
-    if (!strncmp(family, "opensuse", 8) || !strncmp(family, "sle", 3)) {
-        return "suse";
-    }
-    if (!strcmp(family, "ol")) {
-        return "oracle";
-    }
-    return family;
+    return dd__eco_by_purl_type(type, NULL)->purl_ns;
 }
 
 char *dd_package_purl(const dd_package *p, const dd_os_info *os)
@@ -63,20 +61,10 @@ char *dd_package_purl(const dd_package *p, const dd_os_info *os)
     const char *ver = os ? os->version : NULL;
     int rc = 0;
     const char *vers = p->version;
-    switch (p->type) {
-    case DD_PKG_DPKG:
-        rc |=
-            dd__buf_printf(&b, "pkg:deb/%s/",
-                           fam && !strcmp(fam, "ubuntu") ? "ubuntu" : "debian");
-        break;
-    case DD_PKG_APK:
-        rc |= dd__buf_printf(&b, "pkg:apk/%s/",
-                             fam && strcmp(fam, "debian") ? fam : "alpine");
-        break;
-    case DD_PKG_RPM:
-        rc |= dd__buf_printf(&b, "pkg:rpm/%s/", rpm_namespace(fam));
-        break;
-    }
+    const char *type = p->type == DD_PKG_DPKG  ? "deb"
+                       : p->type == DD_PKG_APK ? "apk"
+                                               : "rpm";
+    rc |= dd__buf_printf(&b, "pkg:%s/%s/", type, purl_ns(type, fam));
     rc |= enc(&b, p->name);
     rc |= dd__buf_add(&b, "@", 1);
     if (p->type == DD_PKG_RPM) {
@@ -99,7 +87,7 @@ char *dd_package_purl(const dd_package *p, const dd_os_info *os)
         if (p->type == DD_PKG_APK) {
             rc |= enc(&b, ver);
         } else {
-            rc |= enc(&b, p->type == DD_PKG_RPM ? rpm_namespace(fam) : fam);
+            rc |= enc(&b, p->type == DD_PKG_RPM ? purl_ns("rpm", fam) : fam);
             rc |= dd__buf_add(&b, "-", 1);
             rc |= enc(&b, ver);
         }

@@ -14,63 +14,33 @@
 #include <string.h>
 
 #include "vuln_int.h"
+#include "../eco/eco.h"
 
-static const struct {
-    const char *eco; /* prefix before ':' (or whole) */
-    const char *ns, *scheme;
-    int release; /* namespace takes the part after ':' */
-} ECO[] = {
-    {"Debian", "debian", "dpkg", 1},
-    {"Ubuntu", "ubuntu", "dpkg", 1},
-    {"Alpine", "alpine", "apk", 1},
-    {"Wolfi", "wolfi", "apk", 0},
-    {"Chainguard", "chainguard", "apk", 0},
-    {"Rocky Linux", "rocky", "rpm", 1},
-    {"AlmaLinux", "almalinux", "rpm", 1},
-    {"Red Hat", "redhat", "rpm", 1},
-    {"openSUSE", "opensuse", "rpm", 1},
-    {"SUSE", "suse", "rpm", 1},
-    {"Mageia", "mageia", "rpm", 1},
-    {"Photon OS", "photon", "rpm", 1},
-    {"Azure Linux", "azurelinux", "rpm", 1},
-    {"npm", "npm", "semver", 0},
-    {"PyPI", "pypi", "pep440", 0},
-    {"Maven", "maven", "maven", 0},
-    {"Go", "go", "semver", 0},
-    {"crates.io", "cargo", "semver", 0},
-    {"NuGet", "nuget", "semver", 0},
-    {"Hex", "hex", "semver", 0},
-    {"Pub", "pub", "semver", 0},
-    {"RubyGems", "rubygems", NULL, 0},
-    {"Packagist", "composer", NULL, 0},
-};
-
+/* OSV ecosystem -> database namespace and scheme name, from the one
+ * ecosystem table (lib/eco) */
 int dd__osv_namespace(const char *ecosystem,
                       char *ns,
                       size_t n,
                       const char **scheme)
 {
+    const dd__eco *e = dd__eco_by_osv(ecosystem);
+    if (!e) {
+        return -1;
+    }
+    *scheme = e->has_scheme ? dd_version_scheme_name(e->scheme) : NULL;
     const char *colon = strchr(ecosystem, ':');
-    size_t pl = colon ? (size_t)(colon - ecosystem) : strlen(ecosystem);
-    for (size_t i = 0; i < sizeof ECO / sizeof *ECO; i++) {
-        if (strlen(ECO[i].eco) != pl || strncmp(ECO[i].eco, ecosystem, pl)) {
-            continue;
-        }
-        *scheme = ECO[i].scheme;
-        if (!ECO[i].release || !colon) {
-            snprintf(ns, n, "%s", ECO[i].ns);
-            return 0;
-        }
-        /* "Alpine:v3.20" -> 3.20; "Ubuntu:22.04:LTS" -> 22.04 */
-        const char *r = colon + 1;
-        if (*r == 'v') {
-            r++;
-        }
-        size_t rl = strcspn(r, ":");
-        snprintf(ns, n, "%s:%.*s", ECO[i].ns, (int)rl, r);
+    if (!e->release || !colon) {
+        snprintf(ns, n, "%s", e->id);
         return 0;
     }
-    return -1;
+    /* "Alpine:v3.20" -> 3.20; "Ubuntu:22.04:LTS" -> 22.04 */
+    const char *r = colon + 1;
+    if (*r == 'v') {
+        r++;
+    }
+    size_t rl = strcspn(r, ":");
+    snprintf(ns, n, "%s:%.*s", e->id, (int)rl, r);
+    return 0;
 }
 
 static const char *str(json_t *o, const char *k)
@@ -190,6 +160,12 @@ int dd__feed_osv_json(dd__importer *im,
             for (char *p = ns; *p; p++) {
                 *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
             }
+        }
+        /* names as the ecosystem compares them (PEP 503, NuGet case) */
+        char normname[512];
+        if (!dd__eco_normalize(dd__eco_by_osv(eco), name, normname,
+                               sizeof normname)) {
+            name = normname;
         }
         json_t *ranges = json_object_get(x, "ranges");
         json_t *versions = json_object_get(x, "versions");

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "match_int.h"
+#include "../eco/eco.h"
 #include "vuln_int.h"
 #include "../findings_int.h"
 
@@ -191,6 +192,9 @@ static int add_ref(char **refs, const char *r)
     return 0;
 }
 
+/* Database namespace and version order of an OS package, from the
+ * ecosystem table row of the detected OS family; NULL when the package
+ * cannot be matched. */
 static const char *ns_for(const dd_package *p,
                           const dd_os_info *os,
                           char *buf,
@@ -201,10 +205,20 @@ static const char *ns_for(const dd_package *p,
         return NULL;
     }
     const char *v = os->version ? os->version : "";
+    const dd__eco *e = dd__eco_by_family(os->family);
+    const char *type = p->type == DD_PKG_DPKG  ? "deb"
+                       : p->type == DD_PKG_APK ? "apk"
+                                               : "rpm";
+    if (e && strcmp(e->purl_type, type)) {
+        e = NULL; /* an apk database on Debian etc.: not this row */
+    }
     switch (p->type) {
     case DD_PKG_DPKG:
         *sch = DD_VER_DPKG;
-        if (!strcmp(os->family, "debian")) {
+        if (!e) {
+            return NULL;
+        }
+        if (!strcmp(e->id, "debian")) {
             if (*v >= '0' && *v <= '9') {
                 snprintf(buf, n, "debian:%.*s", (int)strcspn(v, "."), v);
             } else if (os->codename && dd__debian_release(os->codename)) {
@@ -214,25 +228,23 @@ static const char *ns_for(const dd_package *p,
             }
             return buf;
         }
-        if (!strcmp(os->family, "ubuntu")) {
-            snprintf(buf, n, "ubuntu:%s", v);
-            return buf;
-        }
-        return NULL;
+        snprintf(buf, n, "%s:%s", e->id, v);
+        return buf;
     case DD_PKG_APK:
         *sch = DD_VER_APK;
-        if (!strcmp(os->family, "alpine")) {
+        if (e && e->release) {
             const char *d1 = strchr(v, '.');
             const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
-            snprintf(buf, n, "alpine:%.*s",
+            snprintf(buf, n, "%s:%.*s", e->id,
                      (int)(d2 ? (size_t)(d2 - v) : strlen(v)), v);
             return buf;
         }
-        snprintf(buf, n, "%s", os->family);
+        snprintf(buf, n, "%s", e ? e->id : os->family);
         return buf;
     case DD_PKG_RPM:
         *sch = DD_VER_RPM;
-        snprintf(buf, n, "%s:%.*s", os->family, (int)strcspn(v, "."), v);
+        snprintf(buf, n, "%s:%.*s", e ? e->id : os->family,
+                 (int)strcspn(v, "."), v);
         return buf;
     }
     return NULL;
@@ -266,6 +278,10 @@ static int collect(dd_vulndb *db,
         if (!status || !id || !strcmp(status, "not-affected") ||
             (scheme && dd_version_scheme_parse(scheme, &rs))) {
             continue;
+        }
+        if (!scheme && (ranges || (fixed && !strcmp(status, "fixed"))) &&
+            dd_ecosystem_scheme(ns, &rs) == DD_EUNSUPPORTED) {
+            continue; /* no comparator: never another scheme's order */
         }
         hit h;
         h.id[0] = h.fixed[0] = h.vector[0] = '\0';
@@ -572,28 +588,6 @@ int dd__vuln_match(dd_vulndb *db,
     return 0;
 }
 
-/* OSV-style purl for language ecosystems, NULL for others */
-static char *lang_purl(const char *ns, const char *name, const char *ver)
-{
-    static const struct {
-        const char *ns, *type;
-    } T[] = {{"npm", "npm"},     {"pypi", "pypi"},    {"go", "golang"},
-             {"cargo", "cargo"}, {"nuget", "nuget"},  {"hex", "hex"},
-             {"pub", "pub"},     {"rubygems", "gem"}, {"composer", "composer"}};
-    for (size_t i = 0; i < sizeof T / sizeof *T; i++) {
-        if (!strcmp(T[i].ns, ns)) {
-            return dd__asprintf("pkg:%s/%s@%s", T[i].type, name, ver);
-        }
-    }
-    if (!strcmp(ns, "maven")) {
-        const char *c = strchr(name, ':');
-        return c ? dd__asprintf("pkg:maven/%.*s/%s@%s", (int)(c - name), name,
-                                c + 1, ver)
-                 : NULL;
-    }
-    return NULL;
-}
-
 int dd_vuln_match_package(dd_vulndb *db,
                           const char *ns,
                           dd_version_scheme scheme,
@@ -603,6 +597,18 @@ int dd_vuln_match_package(dd_vulndb *db,
                           dd_error *err)
 {
     dd__error_clear(err);
+    const dd__eco *eco = dd__eco_by_ns(ns);
+    dd_version_scheme own;
+    if (eco && dd_ecosystem_scheme(ns, &own) == DD_EUNSUPPORTED) {
+        return dd__error_set(err, DD_EUNSUPPORTED,
+                             "%s %s %s: unmatched: drydock has no version "
+                             "comparator for %s",
+                             ns, name, version, eco->osv ? eco->osv : ns);
+    }
+    char norm[512];
+    if (eco && !dd__eco_normalize(eco, name, norm, sizeof norm)) {
+        name = norm; /* as the feed import stored it */
+    }
     dd_findings *f = dd__findings_new();
     dd_vec hits;
     dd__vec_init(&hits, sizeof(hit));
@@ -610,7 +616,10 @@ int dd_vuln_match_package(dd_vulndb *db,
     if (!rc) {
         rc = fold(&hits);
     }
-    char *purl = rc ? NULL : lang_purl(ns, name, version);
+    char *purl = NULL;
+    if (!rc && eco && !eco->os_family) {
+        purl = dd__eco_purl(eco, name, version);
+    }
     for (size_t a = 0; !rc && a < hits.len; a++) {
         hit *h = DD_VEC_AT(&hits, hit, a);
         if (!h->id[0]) {
