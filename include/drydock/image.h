@@ -114,6 +114,16 @@ typedef struct dd_image_info {
     size_t n_layers;
     const char *const *repo_tags; /* every name the archive offers */
     size_t n_repo_tags;
+    /* The texts above that come from the config (user, workdir, env, cmd,
+     * entrypoint, label values, healthcheck) have the values of
+     * secret-named assignments and well-known tokens masked: they are what
+     * reports and `inspect` print. These are the same lists exactly as the
+     * config holds them, for analyzers only, never to be printed. Same
+     * lengths as env, cmd, entrypoint and labels. */
+    const char *const *env_raw;
+    const char *const *cmd_raw;
+    const char *const *entrypoint_raw;
+    const dd_kv *labels_raw;
 } dd_image_info;
 
 /*

@@ -565,19 +565,20 @@ static int env_secrets(const dd__emit *e,
         dd__env_where(where, sizeof where, in->env[i]);
         dd__where w = DD_WHERE_NONE;
         /* the ENV step that set it, when the history shows one */
-        size_t klen = strcspn(in->env[i], "=");
+        const char *raw = in->env_raw[i];
+        size_t klen = strcspn(raw, "=");
         for (size_t h = in->n_history; h-- > 0;) {
             const char *cb = in->history[h].created_by_raw;
             const char *envp = cb ? strstr(cb, "ENV ") : NULL;
-            if (envp && strstr(envp, in->env[i]) &&
-                (klen == 0 || strncmp(in->env[i], "PATH=", 5))) {
+            if (envp && strstr(envp, raw) &&
+                (klen == 0 || strncmp(raw, "PATH=", 5))) {
                 w.history = (int)h;
                 break;
             }
         }
         void *ctx[3] = {(void *)e, &w, where};
-        rc = dd__secret_scan(eng, NULL, (const uint8_t *)in->env[i],
-                             strlen(in->env[i]), env_secret_cb, ctx);
+        rc = dd__secret_scan(eng, NULL, (const uint8_t *)raw, strlen(raw),
+                             env_secret_cb, ctx);
     }
     return rc;
 }

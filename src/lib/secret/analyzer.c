@@ -148,22 +148,22 @@ int dd__secret_scan_config(dd__secret_analyzer *sa, dd_findings *out)
     char where[256];
     for (size_t i = 0; i < in->n_env && !rc; i++) {
         dd__env_where(where, sizeof where, in->env[i]);
-        rc = scan_str(sa, out, where, -1, in->env[i]);
+        rc = scan_str(sa, out, where, -1, in->env_raw[i]);
     }
     for (size_t i = 0; i < in->n_labels && !rc; i++) {
-        char *kv =
-            dd__asprintf("%s=%s", in->labels[i].key, in->labels[i].value);
+        char *kv = dd__asprintf("%s=%s", in->labels_raw[i].key,
+                                in->labels_raw[i].value);
         snprintf(where, sizeof where, "Labels[%zu]", i);
         rc = kv ? scan_str(sa, out, where, -1, kv) : DD_ENOMEM;
         dd__free(kv);
     }
     for (size_t i = 0; i < in->n_cmd && !rc; i++) {
         snprintf(where, sizeof where, "Cmd[%zu]", i);
-        rc = scan_str(sa, out, where, -1, in->cmd[i]);
+        rc = scan_str(sa, out, where, -1, in->cmd_raw[i]);
     }
     for (size_t i = 0; i < in->n_entrypoint && !rc; i++) {
         snprintf(where, sizeof where, "Entrypoint[%zu]", i);
-        rc = scan_str(sa, out, where, -1, in->entrypoint[i]);
+        rc = scan_str(sa, out, where, -1, in->entrypoint_raw[i]);
     }
     for (size_t i = 0; i < in->n_history && !rc; i++) {
         snprintf(where, sizeof where, "history[%zu].created_by", i);

@@ -49,8 +49,12 @@ static int secret_key(const char *s, size_t i)
     }
     low[n] = '\0';
     for (size_t k = 0; SECRET_KEYS[k]; k++) {
-        if (strstr(low, SECRET_KEYS[k])) {
-            return 1;
+        for (const char *p = strstr(low, SECRET_KEYS[k]); p;
+             p = strstr(p + 1, SECRET_KEYS[k])) {
+            /* "auth" but not "author(s)" (org.opencontainers.image.authors) */
+            if (strcmp(SECRET_KEYS[k], "auth") || strncmp(p + 4, "or", 2)) {
+                return 1;
+            }
         }
     }
     return 0;
@@ -60,9 +64,11 @@ static size_t value_end(const char *s, size_t i)
 {
     char q = s[i] == '"' || s[i] == '\'' ? s[i] : 0;
     size_t e = i + (q != 0);
+    /* unquoted: up to a blank, a shell separator or a double quote (the
+     * end of a JSON string: Healthcheck's ["CMD","x","--password=v"]) */
     while (s[e] && (q ? s[e] != q
                       : !isspace((unsigned char)s[e]) && s[e] != ';' &&
-                            s[e] != '&' && s[e] != '|')) {
+                            s[e] != '&' && s[e] != '|' && s[e] != '"')) {
         e++;
     }
     return q && s[e] == q ? e + 1 : e;

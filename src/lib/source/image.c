@@ -18,6 +18,7 @@
 #include "store.h"
 #include "../registry/registry.h"
 #include "../secret/secret.h"
+#include "config_mask.h"
 #include "../findings_int.h"
 #include "../../util/arena.h"
 #include "../../util/sha256.h"
@@ -250,6 +251,9 @@ static int parse_config(dd_image *img, json_t *cfg, dd_error *err)
                 in->healthcheck = astr(img, t);
                 free(t); /* allocated by jansson */
             }
+        }
+        if (dd__image_info_mask(&img->a, in)) {
+            return dd__error_set(err, DD_ENOMEM, "out of memory");
         }
     }
     json_t *hist = json_object_get(cfg, "history");
