@@ -66,8 +66,14 @@ cli_findings_json(const dd_findings *fl, const dd_image *img, json_t *arr)
         fprintf(stderr, "drydock: %s\n", err.message);
         return arr;
     }
-    json_t *a = json_loads(t, 0, NULL);
+    /* the library's own document; duplicates would be its bug */
+    json_error_t je;
+    json_t *a = json_loads(t, JSON_REJECT_DUPLICATES, &je);
     dd_string_free(t);
+    if (!a) {
+        fprintf(stderr, "drydock: findings JSON: line %d: %s\n", je.line,
+                je.text);
+    }
     if (a) {
         json_array_extend(arr, a);
         json_decref(a);

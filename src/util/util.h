@@ -115,4 +115,21 @@ char *dd__printable_into(char *out, const char *s, size_t max);
  * its value. */
 void dd__env_where(char *out, size_t n, const char *kv);
 
+/* Parse JSON from outside the library (util/json.c): at most `cap` bytes
+ * (0: no cap; DD_JSON_MAX is the default for documents without a tighter
+ * limit), duplicate object keys rejected, nesting limited by jansson.
+ * On success *out is a new reference the caller json_decref()s; on
+ * failure *out is NULL and err (may be NULL) holds one line naming
+ * `what`, the line, column and byte offset: DD_ECORRUPT, DD_ELIMIT over
+ * the cap, DD_ENOMEM. util.h does not include jansson: struct json_t is
+ * jansson's json_t. */
+#define DD_JSON_MAX ((size_t)64 << 20)
+struct json_t;
+int dd__json_parse(struct json_t **out,
+                   const char *buf,
+                   size_t len,
+                   size_t cap,
+                   const char *what,
+                   dd_error *err);
+
 #endif

@@ -1,7 +1,8 @@
 /*
  * tests/unit/test_util.c - path cleaning, capped buffers, hash map,
- * sha256, arena, allocation failure.
+ * sha256, arena, allocation failure, the untrusted-JSON parser.
  */
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -289,6 +290,64 @@ static void test_util__printable_c1_bidi(void)
     CHECK_STR(e.message, "name '\\x1b[2J\\u202e\\xff'");
 }
 
+static void test_util__json_parse(void)
+{
+    json_t *j = NULL;
+    dd_error e;
+    const char ok[] = "{\"a\": [1, {\"b\": \"c\"}], \"d\": null}";
+    CHECK(dd__json_parse(&j, ok, sizeof ok - 1, 64, "ok.json", &e) == 0);
+    CHECK(json_is_object(j) && json_object_size(j) == 2);
+    json_decref(j);
+    /* duplicate keys, at the top and nested */
+    const char dup[] = "{\"a\": 1,\n \"a\": 2}";
+    j = (json_t *)1;
+    CHECK(dd__json_parse(&j, dup, sizeof dup - 1, 0, "dup.json", &e) ==
+          DD_ECORRUPT);
+    CHECK(j == NULL && e.code == DD_ECORRUPT);
+    CHECK(strncmp(e.message, "dup.json: line 2: invalid JSON at column ", 41) ==
+          0);
+    CHECK(strstr(e.message, "duplicate object key") != NULL);
+    CHECK(strstr(e.message, "byte offset ") != NULL);
+    const char dup2[] = "{\"x\": {\"k\": 1, \"k\": 1}}";
+    CHECK(dd__json_parse(&j, dup2, sizeof dup2 - 1, 0, "d2", &e) ==
+          DD_ECORRUPT);
+    /* over the cap: refused before parsing, the sizes named */
+    CHECK(dd__json_parse(&j, ok, sizeof ok - 1, 10, "big.json", &e) ==
+          DD_ELIMIT);
+    CHECK(j == NULL);
+    CHECK(strstr(e.message, "big.json: ") == e.message &&
+          strstr(e.message, "over the 10 byte limit") != NULL);
+    /* truncated at every length: never a value, always one message */
+    for (size_t n = 0; n < sizeof ok - 1; n++) {
+        e.message[0] = 0;
+        CHECK(dd__json_parse(&j, ok, n, 0, "cut.json", &e) == DD_ECORRUPT);
+        CHECK(j == NULL && strncmp(e.message, "cut.json: line 1: ", 18) == 0);
+    }
+    /* deep nesting: jansson's depth limit, reported, not a stack overflow */
+    size_t depth = 100000;
+    char *deep = dd__malloc(2 * depth);
+    CHECK(deep != NULL);
+    memset(deep, '[', depth);
+    memset(deep + depth, ']', depth);
+    CHECK(dd__json_parse(&j, deep, 2 * depth, 0, "deep.json", &e) ==
+          DD_ECORRUPT);
+    CHECK(j == NULL && strstr(e.message, "depth") != NULL);
+    /* moderate nesting parses */
+    CHECK(dd__json_parse(&j, deep + depth - 100, 200, 0, "d", &e) == 0);
+    json_decref(j);
+    dd__free(deep);
+    /* the bytes near the error (maybe a credential) are not quoted */
+    const char sec[] = "{\"auth\": ghp_SECRETSECRET}";
+    CHECK(dd__json_parse(&j, sec, sizeof sec - 1, 0, "auth.json", &e) ==
+          DD_ECORRUPT);
+    CHECK(strstr(e.message, "SECRET") == NULL);
+    /* NUL inside the buffer, NULL buffer, NULL what, NULL err */
+    CHECK(dd__json_parse(&j, "{\"a\":1}\0", 8, 0, NULL, &e) == DD_ECORRUPT);
+    CHECK(strncmp(e.message, "JSON: ", 6) == 0);
+    CHECK(dd__json_parse(&j, NULL, 0, 0, "none", &e) == DD_ECORRUPT);
+    CHECK(dd__json_parse(&j, "[", 1, 0, "x", NULL) == DD_ECORRUPT);
+}
+
 TEST_LIST(T(test_util__path_clean_table),
           T(test_util__resolve_link),
           T(test_util__buf_cap),
@@ -300,4 +359,5 @@ TEST_LIST(T(test_util__path_clean_table),
           T(test_util__escape_terminal),
           T(test_util__escape_lossless),
           T(test_util__base64),
-          T(test_util__printable_c1_bidi))
+          T(test_util__printable_c1_bidi),
+          T(test_util__json_parse))

@@ -84,13 +84,13 @@ int dd_check_policy_parse(dd_check_policy **out,
 {
     dd__error_clear(err);
     *out = NULL;
-    json_error_t je;
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-    if (!root || !json_is_object(root)) {
+    json_t *root = NULL;
+    int prc = dd__json_parse(&root, text, len, DD_JSON_MAX, name, err);
+    if (prc || !json_is_object(root)) {
         json_decref(root);
-        return dd__error_set(err, DD_ECORRUPT, "%s: line %d: %s", name,
-                             root ? 1 : je.line,
-                             root ? "expected a JSON object" : je.text);
+        return prc ? prc
+                   : dd__error_set(err, DD_ECORRUPT,
+                                   "%s: line 1: expected a JSON object", name);
     }
     dd_check_policy *p = dd__calloc(1, sizeof *p);
     if (!p) {

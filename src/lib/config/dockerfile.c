@@ -245,7 +245,8 @@ static int json_form(const char *a, char *buf, size_t cap)
     if (*a != '[') {
         return 0;
     }
-    json_t *j = json_loads(a, 0, NULL);
+    json_t *j = NULL; /* not JSON: the shell form */
+    dd__json_parse(&j, a, strlen(a), DD_JSON_MAX, "JSON form", NULL);
     if (!json_is_array(j)) {
         json_decref(j);
         return 0;

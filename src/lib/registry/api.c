@@ -96,8 +96,12 @@ static int pages(dd_registry *r,
         if (rc) {
             break;
         }
-        json_t *j = json_loadb(body, len, 0, NULL);
+        json_t *j = NULL;
+        rc = dd__json_parse(&j, body, len, MAX_PAGE, key, err);
         dd__free(body);
+        if (rc) {
+            break;
+        }
         json_t *a = json_object_get(j, key);
         if (!json_is_array(a) && !json_is_null(a)) {
             rc = dd__error_set(err, DD_ECORRUPT,

@@ -185,7 +185,8 @@ static int from_helper(const char *helper,
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         return 0; /* "credentials not found" exits 1 */
     }
-    json_t *j = json_loadb(buf, n, 0, NULL);
+    json_t *j = NULL;
+    int prc = dd__json_parse(&j, buf, n, 0, prog, err);
     const char *u = json_string_value(json_object_get(j, "Username"));
     const char *sec = json_string_value(json_object_get(j, "Secret"));
     int found = 0;
@@ -194,9 +195,10 @@ static int from_helper(const char *helper,
         snprintf(secret, scap, "%s", sec);
         found = 1;
     } else {
-        found =
-            dd__error_set(err, DD_ECORRUPT,
-                          "%s: the answer has no Username and Secret", prog);
+        found = prc ? prc
+                    : dd__error_set(err, DD_ECORRUPT,
+                                    "%s: the answer has no Username and Secret",
+                                    prog);
     }
     OPENSSL_cleanse(buf, sizeof buf);
     json_decref(j);
@@ -216,12 +218,11 @@ static int from_file(const char *path,
     if (dd__file_read(path, MAX_AUTH_FILE, &buf, &len) != 0) {
         return 0; /* absent or unreadable: not ours to complain about */
     }
-    json_error_t je;
-    json_t *root = json_loadb(buf, len, 0, &je);
+    json_t *root = NULL;
+    int prc = dd__json_parse(&root, buf, len, 0, path, err);
     dd__free(buf);
-    if (!root) {
-        return dd__error_set(err, DD_ECORRUPT, "%s: line %d: %s", path, je.line,
-                             je.text);
+    if (prc) {
+        return prc;
     }
     json_t *auths = json_object_get(root, "auths");
     const char *key;

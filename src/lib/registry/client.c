@@ -194,8 +194,8 @@ static void auth_header(dd__registry *r, const char *url, char *out, size_t cap)
 static void reg_error(const xfer *x, char *out, size_t cap)
 {
     out[0] = 0;
-    json_t *j =
-        x->body.len ? json_loadb(x->body.ptr, x->body.len, 0, NULL) : NULL;
+    json_t *j = NULL; /* no JSON: no code to show */
+    dd__json_parse(&j, x->body.ptr, x->body.len, DD_JSON_MAX, "error", NULL);
     json_t *e0 = json_array_get(json_object_get(j, "errors"), 0);
     const char *code = json_string_value(json_object_get(e0, "code"));
     const char *msg = json_string_value(json_object_get(e0, "message"));
@@ -412,7 +412,8 @@ static int fetch_token(dd__registry *r, const char *want_scope, dd_error *err)
                                ? "access denied (check the credentials)"
                                : "unexpected status");
     } else {
-        json_t *j = json_loadb(x.body.ptr, x.body.len, 0, NULL);
+        json_t *j = NULL; /* not JSON: "no token in the answer" */
+        dd__json_parse(&j, x.body.ptr, x.body.len, DD_JSON_MAX, "token", NULL);
         const char *t = json_string_value(json_object_get(j, "token"));
         if (!t) {
             t = json_string_value(json_object_get(j, "access_token"));

@@ -195,7 +195,12 @@ int dd__remote_store_open(struct dd_store **out,
     }
     json_t *m = NULL;
     if (!rc) {
-        m = json_loadb(r->manifest, r->manifest_len, 0, NULL);
+        char what[600];
+        snprintf(what, sizeof what, "%s/%s: manifest", r->ref.domain,
+                 r->ref.repo);
+        rc = dd__json_parse(&m, r->manifest, r->manifest_len, 0, what, err);
+    }
+    if (!rc) {
         const char *mt = json_string_value(json_object_get(m, "mediaType"));
         if (!mt) {
             mt =

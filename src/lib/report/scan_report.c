@@ -318,10 +318,13 @@ static int sbom_doc(const dd_scan *scan,
         return 0;
     }
     /* our own document, parsed back to add the vulnerabilities */
-    json_error_t je;
-    json_t *doc = json_loads(text, JSON_REJECT_DUPLICATES, &je);
+    json_t *doc = NULL;
+    rc = dd__json_parse(&doc, text, strlen(text), 0, "CycloneDX", err);
     dd_string_free(text);
-    if (!doc || add_cdx_vulns(doc, dd_scan_findings(scan))) {
+    if (rc) {
+        return rc;
+    }
+    if (add_cdx_vulns(doc, dd_scan_findings(scan))) {
         json_decref(doc);
         return dd__error_set(err, DD_ENOMEM, "out of memory");
     }

@@ -546,12 +546,20 @@ int dd__secret_engine_new_from(dd__secret_engine **out,
     dd__error_clear(err);
     json_t *cfg = NULL;
     if (config) {
-        json_error_t je;
-        cfg = json_loadb(config, len, JSON_REJECT_DUPLICATES, &je);
+        int prc = dd__json_parse(&cfg, config, len, DD_JSON_MAX,
+                                 "secret config", err);
+        if (prc == DD_ENOMEM) {
+            return prc;
+        } else if (prc && err) {
+            err->code = DD_EINVALID;
+        }
+        if (prc) {
+            return DD_EINVALID;
+        }
         if (!json_is_object(cfg)) {
             json_decref(cfg);
-            return dd__error_set(err, DD_EINVALID, "secret config: line %d: %s",
-                                 je.line, cfg ? "not an object" : je.text);
+            return dd__error_set(err, DD_EINVALID,
+                                 "secret config: line 1: not an object");
         }
     }
     int rc = build(out, cfg, err);

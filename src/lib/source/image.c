@@ -136,13 +136,13 @@ static int load_json(dd_image *img,
                       "%s is %s bytes, not the size its descriptor states",
                       path, n);
     }
-    json_error_t je;
-    json_t *j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+    char what[1024];
+    snprintf(what, sizeof what, "%s: %s", dd__store_path(img->store), path);
+    json_t *j = NULL;
+    int prc = dd__json_parse(&j, data, len, 0, what, err);
     dd__free(data);
-    if (!j) {
-        return dd__error_set(
-            err, DD_ECORRUPT, "%s: %s: invalid JSON at line %d column %d: %s",
-            dd__store_path(img->store), path, je.line, je.column, je.text);
+    if (prc) {
+        return prc;
     }
     *out = j;
     return 0;

@@ -141,18 +141,14 @@ int dd_trust_root_parse(dd_trust_root **out,
                         dd_error *err)
 {
     *out = NULL;
-    if (len > DD_TRUST_MAX_JSON) {
-        return dd__error_set(err, DD_ELIMIT,
-                             "trusted root: %zu bytes, over the %u limit", len,
-                             DD_TRUST_MAX_JSON);
-    }
-    json_error_t je;
-    json_t *j = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
-    if (!j || !json_is_object(j)) {
+    json_t *j = NULL;
+    int prc =
+        dd__json_parse(&j, json, len, DD_TRUST_MAX_JSON, "trusted root", err);
+    if (prc || !json_is_object(j)) {
         json_decref(j);
-        return dd__error_set(err, DD_ECORRUPT,
-                             "trusted root: not a JSON object (offset %d: %s)",
-                             je.position, je.text);
+        return prc ? prc
+                   : dd__error_set(err, DD_ECORRUPT,
+                                   "trusted root: not a JSON object");
     }
     dd_trust_root *r = dd__calloc(1, sizeof *r);
     if (!r) {

@@ -208,9 +208,9 @@ static int load_material(vctx *v, json_t *vm)
 
 static int subject_matches(vctx *v)
 {
-    json_error_t je;
-    json_t *st = json_loadb((const char *)v->payload, v->payload_len,
-                            JSON_REJECT_DUPLICATES, &je);
+    json_t *st = NULL; /* not JSON: no subject matches */
+    dd__json_parse(&st, (const char *)v->payload, v->payload_len,
+                   DD_TRUST_MAX_JSON, "statement", NULL);
     json_t *subj = json_object_get(st, "subject");
     char hex[65];
     dd__hex(v->digest, 32, hex);
@@ -514,9 +514,8 @@ static int check_tlog(vctx *v, json_t *e, size_t idx)
                  "entry %zu is from a log not in the trusted root", idx);
         goto out;
     }
-    json_error_t je;
-    bj = json_loadb((const char *)body, body_len, JSON_REJECT_DUPLICATES, &je);
-    if (!bj) {
+    if (dd__json_parse(&bj, (const char *)body, body_len, DD_TRUST_MAX_JSON,
+                       "tlog body", NULL)) {
         r = fail(v, DD_TRUST_TLOG, "entry %zu body is not JSON", idx);
         goto out;
     }
@@ -1016,17 +1015,11 @@ static int bundle_version(const char *mt)
 
 static void run(vctx *v, const char *bundle, size_t len)
 {
-    json_error_t je;
     json_t *b = NULL;
-    if (len > DD_TRUST_MAX_JSON) {
-        fail(v, DD_TRUST_BUNDLE, "%zu bytes, over the %u limit", len,
-             DD_TRUST_MAX_JSON);
-        return;
-    }
-    b = json_loadb(bundle, len, JSON_REJECT_DUPLICATES, &je);
-    if (!json_is_object(b)) {
-        fail(v, DD_TRUST_BUNDLE, "not a JSON object (offset %d: %s)",
-             je.position, je.text);
+    dd_error je;
+    if (dd__json_parse(&b, bundle, len, DD_TRUST_MAX_JSON, "bundle", &je) ||
+        !json_is_object(b)) {
+        fail(v, DD_TRUST_BUNDLE, "%s", b ? "not a JSON object" : je.message);
         goto out;
     }
     const char *mt = jstr(b, "mediaType");

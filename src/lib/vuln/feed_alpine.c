@@ -110,12 +110,13 @@ static int id_like(const char *s, size_t n)
 int dd__feed_alpine(
     dd__importer *im, const char *where, const char *data, size_t len, int yaml)
 {
-    char why[300] = "";
-    json_error_t e;
-    json_t *r = yaml ? load_yaml(data, len, why, sizeof why)
-                     : json_loadb(data, len, JSON_REJECT_DUPLICATES, &e);
-    if (!yaml && !r) {
-        snprintf(why, sizeof why, "JSON error at line %d: %s", e.line, e.text);
+    char why[sizeof(((dd_error *)0)->message)] = "";
+    json_t *r = NULL;
+    dd_error e;
+    if (yaml) {
+        r = load_yaml(data, len, why, sizeof why);
+    } else if (dd__json_parse(&r, data, len, 0, "JSON", &e)) {
+        snprintf(why, sizeof why, "%s", e.message);
     }
     const char *dv = json_string_value(json_object_get(r, "distroversion"));
     const char *repo = json_string_value(json_object_get(r, "reponame"));

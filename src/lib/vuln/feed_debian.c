@@ -66,11 +66,13 @@ int dd__feed_debian_json(dd__importer *im,
                          const char *data,
                          size_t len)
 {
-    json_error_t e;
-    json_t *r = json_loadb(data, len, 0, &e);
-    if (!json_is_object(r)) {
-        dd__imp_malformed(im, "not the tracker's JSON export (%s, line %d)",
-                          r ? "wrong type" : e.text, e.line);
+    json_t *r = NULL;
+    dd_error e;
+    if (dd__json_parse(&r, data, len, 0, "tracker JSON", &e) ||
+        !json_is_object(r)) {
+        dd__imp_malformed(im, "%s",
+                          r ? "not the tracker's JSON export (wrong type)"
+                            : e.message);
         json_decref(r);
         return 0;
     }

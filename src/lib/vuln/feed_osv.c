@@ -74,11 +74,14 @@ int dd__feed_osv_json(dd__importer *im,
                       const char *data,
                       size_t len)
 {
-    json_error_t e;
-    json_t *r = json_loadb(data, len, JSON_REJECT_DUPLICATES, &e);
-    if (!json_is_object(r)) {
-        dd__imp_malformed(im, "%s: not an OSV JSON object (%s, line %d)", where,
-                          r ? "wrong type" : e.text, e.line);
+    json_t *r = NULL;
+    dd_error e;
+    if (dd__json_parse(&r, data, len, 0, where, &e) || !json_is_object(r)) {
+        if (r) {
+            dd__imp_malformed(im, "%s: not an OSV JSON object", where);
+        } else {
+            dd__imp_malformed(im, "%s", e.message);
+        }
         json_decref(r);
         return 0;
     }

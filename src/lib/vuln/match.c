@@ -83,8 +83,8 @@ static int in_ranges(const char *json,
                      char *fixed_out,
                      size_t fn)
 {
-    json_t *doc = json_loads(json, 0, NULL);
-    if (!doc) {
+    json_t *doc = NULL; /* written by the importer; -1 when not readable */
+    if (dd__json_parse(&doc, json, strlen(json), 0, "ranges", NULL)) {
         return -1;
     }
     int found = 0;
