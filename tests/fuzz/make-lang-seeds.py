@@ -1,0 +1,33 @@
+#!/usr/bin/env python3
+"""Write the seed corpus of fuzz_lang_npm (first byte: 0 package.json,
+1 package-lock.json, 2 a path).  usage: make-lang-seeds.py CORPUS_DIR"""
+import hashlib
+import os
+import sys
+
+out = os.path.join(sys.argv[1], "fuzz_lang_npm")
+os.makedirs(out, exist_ok=True)
+seeds = [
+    b'\0{"name":"lodash","version":"4.17.15","license":"MIT"}',
+    b'\0{"name":"@types/node","version":"20.1.0","license":{"type":"MIT"}}',
+    b'\0{"name":"x","version":"1.0.0","licenses":[{"type":"BSD"}]}',
+    b'\0{"name":"x"}',
+    b'\0{"name":"a\\u0000b","version":"1"}',
+    b'\0[1,2,3]',
+    b'\0{"name":"x","version":"1.0.0"',
+    b'\1{"lockfileVersion":3,"packages":{"":{},"node_modules/a":{"dev":true},'
+    b'"node_modules/a/node_modules/b":{"devOptional":true}}}',
+    b'\1{"lockfileVersion":1,"dependencies":{"a":{"version":"1","dev":true,'
+    b'"dependencies":{"b":{"version":"2"}}}}}',
+    b'\1{"lockfileVersion":2}',
+    b'\1' + b'{"dependencies":' + b'{"x":{"dependencies":' * 80 + b'{}' +
+    b'}}' * 80 + b'}',
+    b'\2app/node_modules/@scope/name/package.json',
+    b'\2node_modules/a/node_modules/b/package.json',
+    b'\2app/node_modules/a/lib/package.json',
+    b'\2node_modules/.bin/package.json',
+    b'\2/node_modules/@/package.json',
+]
+for s in seeds:
+    with open(os.path.join(out, hashlib.sha1(s).hexdigest()), "wb") as f:
+        f.write(s)
