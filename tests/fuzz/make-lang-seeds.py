@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Write the seed corpus of fuzz_lang_npm (first byte: 0 package.json,
-1 package-lock.json, 2 a path).  usage: make-lang-seeds.py CORPUS_DIR"""
+"""Write the seed corpora of fuzz_lang_npm (first byte: 0 package.json,
+1 package-lock.json, 2 a path) and fuzz_lang_python (first byte: 0 whole
+file, 1 truncated).  usage: make-lang-seeds.py CORPUS_DIR"""
 import hashlib
 import os
 import sys
@@ -30,4 +31,21 @@ seeds = [
 ]
 for s in seeds:
     with open(os.path.join(out, hashlib.sha1(s).hexdigest()), "wb") as f:
+        f.write(s)
+
+py = os.path.join(sys.argv[1], "fuzz_lang_python")
+os.makedirs(py, exist_ok=True)
+pseeds = [
+    b"\0Metadata-Version: 2.1\nName: requests\nVersion: 2.31.0\n"
+    b"License: Apache 2.0\n  continued\n\nlong description\n",
+    b"\0Name: x\r\nVersion: 1\r\nLicense-Expression: MIT\r\n\r\n",
+    b"\1Name: x\nVersion: 1\nSumm",
+    b"\1\xef\xbb\xbfName: x\nVersion: 1\n\n",
+    b"\0Version: 1\n",
+    b"\0Name x\n",
+    b"\0x/pip-23.0.1.dist-info/METADATA",
+    b"\0x/a.egg/EGG-INFO/PKG-INFO",
+]
+for s in pseeds:
+    with open(os.path.join(py, hashlib.sha1(s).hexdigest()), "wb") as f:
         f.write(s)

@@ -6,6 +6,9 @@ SemVer 2.0 order (no drydock code involved).
 
   lang_oracle.py packages IMAGE.tar        -> "path\tname\tversion" lines
   lang_oracle.py match IMAGE.tar OSV_DIR   -> "id\tpath\tinstalled\tfixed"
+  lang_oracle.py pydists IMAGE.tar|DIR      -> "path\tname\tversion" of the
+      Python distributions importlib.metadata finds in the image's (or the
+      directory's) trees that hold *.dist-info / *.egg-info entries
 """
 import json
 import os
@@ -125,8 +128,71 @@ def match(image, osv_dir):
         print("\t".join(r))
 
 
+def py_meta(name):
+    parts = name.split("/")
+    return any(p.endswith((".dist-info", ".egg-info")) or p == "EGG-INFO"
+               for p in parts)
+
+
+def extract_py(image, dest):
+    """Final-filesystem copy of the image's Python metadata entries."""
+    import shutil
+    for _, t in layers(image):
+        for m in t.getmembers():
+            name = m.name.lstrip("./")
+            base = os.path.basename(name)
+            if base.startswith(".wh."):
+                tgt = os.path.join(dest, os.path.dirname(name), base[4:])
+                if os.path.isdir(tgt):
+                    shutil.rmtree(tgt)
+                elif os.path.lexists(tgt):
+                    os.unlink(tgt)
+                continue
+            if (m.isfile() or m.isdir()) and py_meta(name):
+                out = os.path.join(dest, name)
+                if m.isdir():
+                    os.makedirs(out, exist_ok=True)
+                else:
+                    os.makedirs(os.path.dirname(out), exist_ok=True)
+                    with open(out, "wb") as f:
+                        f.write(t.extractfile(m).read())
+
+
+def pydists(root):
+    import importlib.metadata as md
+    dirs = set()
+    for d, subdirs, files in os.walk(root):
+        for e in subdirs + files:
+            if e.endswith((".dist-info", ".egg-info")):
+                dirs.add(d)
+            if e == "EGG-INFO":  # an .egg directory is its own path entry
+                dirs.add(d)
+    out = set()
+    for d in sorted(dirs):
+        for dist in md.distributions(path=[d]):
+            p = str(dist._path)
+            if p.endswith(".dist-info"):
+                p += "/METADATA"
+            elif os.path.isdir(p):
+                p += "/PKG-INFO"
+            name, ver = dist.metadata["Name"], dist.version
+            if name and ver:
+                out.add((os.path.relpath(p, root), name, ver))
+    for r in sorted(out):
+        print("\t".join(r))
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "packages":
+    if sys.argv[1] == "pydists":
+        src = sys.argv[2]
+        if os.path.isdir(src):
+            pydists(src)
+        else:
+            import tempfile
+            with tempfile.TemporaryDirectory() as d:
+                extract_py(src, d)
+                pydists(d)
+    elif sys.argv[1] == "packages":
         for p in npm_packages(sys.argv[2]):
             print("\t".join(p))
     else:

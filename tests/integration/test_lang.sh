@@ -125,3 +125,56 @@ got=$(jq -r '[.findings[] | "\(.path)|\(.evidence // "-")|\(.vulnerability.purl)
 want="app/node_modules/@scope/pkg/package.json|-|pkg:npm/%40scope/pkg@1.0.0 app/node_modules/jest/package.json|dev dependency|pkg:npm/jest@29.0.0"
 [ "$got" = "$want" ] && pass "lang crafted: findings name the node_modules path, scoped name matched, dev flag from package-lock.json" ||
   fail "lang crafted scan: rc=$rc got '$got'"
+
+# ---- Python: bookworm-big's Debian python3-* packages vs importlib.metadata
+BB=$IMAGES/bookworm-big
+if [ -f "$BB/bookworm-big-docker.tar" ]; then
+  python3 "$HERE/lang_oracle.py" pydists "$BB/bookworm-big-docker.tar" | sort > "$T/pwant"
+  rc=0
+  "$DD" sbom "$BB/oci" --format json -q > "$T/bb.json" 2>/dev/null || rc=$?
+  jq -r '.packages[] | select(.type=="pypi") | "\(.db_path)\t\(.name)\t\(.version)"' "$T/bb.json" |
+    sort > "$T/pgot"
+  if [ -s "$T/pwant" ] && cmp -s "$T/pwant" "$T/pgot"; then
+    pass "lang bookworm-big: $(wc -l < "$T/pgot") Python distributions equal importlib.metadata's listing of the same trees"
+  else
+    fail "lang bookworm-big python: rc=$rc $(diff "$T/pwant" "$T/pgot" | head -5 | tr '\n' ' ')"
+  fi
+else
+  skip "lang bookworm-big: image not built"
+fi
+
+# ---- Python: a crafted tree (every metadata form, PEP 503 purls)
+P=$T/py; R=$P/root; SP=$R/usr/lib/python3/dist-packages; mkdir -p "$SP" "$R/etc"
+printf 'ID=debian\nVERSION_ID="12"\n' > "$R/etc/os-release"
+mkdir -p "$SP/Foo_Bar.baz-1.0.dist-info"
+printf 'Metadata-Version: 2.1\r\nName: Foo_Bar.baz\r\nVersion: 1.0\r\nLicense: BSD\r\n\r\n' > "$SP/Foo_Bar.baz-1.0.dist-info/METADATA"
+printf 'Metadata-Version: 1.1\nName: six\nVersion: 1.16.0\nLicense: MIT\n' > "$SP/six-1.16.0.egg-info"
+mkdir -p "$SP/requests-2.31.0.egg-info"
+printf 'Metadata-Version: 2.1\nName: requests\nVersion: 2.31.0\nLicense: Apache 2.0\n\n' > "$SP/requests-2.31.0.egg-info/PKG-INFO"
+mkdir -p "$SP/eggy-0.1-py3.11.egg/EGG-INFO"
+printf 'Metadata-Version: 2.1\nName: eggy\nVersion: 0.1\n' > "$SP/eggy-0.1-py3.11.egg/EGG-INFO/PKG-INFO"
+mkdir -p "$SP/big-2.0.dist-info"
+{ printf 'Metadata-Version: 2.1\nName: big\nVersion: 2.0\nLicense-Expression: MIT\n\n'; head -c 200000 /dev/zero | tr '\0' 'x'; } > "$SP/big-2.0.dist-info/METADATA"
+mkdir -p "$SP/noname-1.dist-info"
+printf 'Metadata-Version: 2.1\nVersion: 1\n' > "$SP/noname-1.dist-info/METADATA"
+tar --sort=name --owner=0 --group=0 --mtime=@0 -C "$R" -cf "$P/l.tar" .
+cat > "$P/spec.json" <<J
+{"out": "$P/img", "name": "py", "tag": "1", "layers": [{"tar": "$P/l.tar", "created_by": "pip install"}]}
+J
+python3 "$ROOT/demo/mkimage.py" "$P/spec.json" > /dev/null
+rc=0
+"$DD" sbom "$P/img/oci" --format json -q > "$P/s.json" 2> "$P/err" || rc=$?
+python3 "$HERE/lang_oracle.py" pydists "$R" | sort > "$P/want"
+jq -r '.packages[] | select(.type=="pypi") | "\(.db_path)\t\(.name)\t\(.version)"' "$P/s.json" | sort > "$P/got"
+if [ "$(wc -l < "$P/want")" = 5 ] && cmp -s "$P/want" "$P/got"; then
+  pass "lang python fixture: METADATA, .egg-info file and dir, EGG-INFO, a 200 KB METADATA: equal importlib.metadata"
+else
+  fail "lang python fixture: $(diff "$P/want" "$P/got" | head -6 | tr '\n' ' ')"
+fi
+purl=$(jq -r '.packages[] | select(.name=="Foo_Bar.baz") | .purl' "$P/s.json")
+[ "$purl" = "pkg:pypi/foo-bar-baz@1.0" ] && pass "lang python: PEP 503 purl $purl" || fail "lang python: purl '$purl'"
+if [ "$rc" = 4 ] && grep -q 'noname-1.dist-info/METADATA (layer 0): no Name header' "$P/err"; then
+  pass "lang python: metadata without Name is one warning line, exit 4"
+else
+  fail "lang python: rc=$rc $(head -c 300 "$P/err")"
+fi

@@ -142,6 +142,60 @@ static void test_npm_lock(void)
     dd__arena_free(&a);
 }
 
+static void test_py_metadata(void)
+{
+    dd_arena a;
+    dd__arena_init(&a);
+    dd__lang_pkg p;
+    char why[256];
+    const char *m = "Metadata-Version: 2.1\r\nName: Foo_Bar.baz\r\n"
+                    "Version: 1.0.post1\r\nLicense: BSD\r\n  more\r\n"
+                    "\r\nName: not-this\n";
+    CHECK(dd__py_metadata(&a, S(m), 0, &p, why, sizeof why) == 0);
+    CHECK_STR(p.name, "Foo_Bar.baz");
+    CHECK_STR(p.version, "1.0.post1");
+    CHECK_STR(p.license, "BSD");
+    CHECK(dd__py_metadata(&a,
+                          S("Name: x\nVersion: 2\nLicense: MIT\n"
+                            "License-Expression: Apache-2.0 OR MIT\n"),
+                          0, &p, why, sizeof why) == 0);
+    CHECK_STR(p.license, "Apache-2.0 OR MIT");
+    CHECK(dd__py_metadata(&a, S("Name: x\nVersion: 2\nLicense: UNKNOWN\n"), 0,
+                          &p, why, sizeof why) == 0);
+    CHECK(p.license == NULL);
+    /* truncated after the header block: complete; inside it: a limit */
+    CHECK(dd__py_metadata(&a, S("Name: x\nVersion: 2\n\nlong text"), 1, &p, why,
+                          sizeof why) == 0);
+    CHECK(dd__py_metadata(&a, S("Name: x\nVersion: 2\nSumm"), 1, &p, why,
+                          sizeof why) == DD_ELIMIT);
+    /* crafted */
+    CHECK(dd__py_metadata(&a, S("Version: 2\n"), 0, &p, why, sizeof why) ==
+          DD_EINVALID);
+    CHECK(strstr(why, "Name") != NULL);
+    CHECK(dd__py_metadata(&a, S("Name: x\ngarbage line\n"), 0, &p, why,
+                          sizeof why) == DD_EINVALID);
+    CHECK(strstr(why, "line 2") != NULL);
+    CHECK(dd__py_metadata(&a, S("Name: x\x01y\nVersion: 1\n"), 0, &p, why,
+                          sizeof why) == DD_EINVALID);
+    CHECK(dd__py_metadata(&a, S(""), 0, &p, why, sizeof why) == DD_EINVALID);
+    const char *ok = "Name: requests\nVersion: 2.31.0\n";
+    for (size_t n = 0; n < strlen(ok); n++) {
+        int rc =
+            dd__py_metadata(&a, (const uint8_t *)ok, n, 1, &p, why, sizeof why);
+        CHECK(rc == DD_ELIMIT || rc == DD_EINVALID);
+    }
+    CHECK(dd__py_metadata_path("usr/lib/python3/dist-packages/"
+                               "pip-23.0.1.dist-info/METADATA"));
+    CHECK(dd__py_metadata_path("x/setuptools-66.1.1.egg-info/PKG-INFO"));
+    CHECK(dd__py_metadata_path("x/six-1.16.0.egg-info"));
+    CHECK(dd__py_metadata_path("x/foo-1.0-py3.11.egg/EGG-INFO/PKG-INFO"));
+    CHECK(!dd__py_metadata_path("x/pip/METADATA"));
+    CHECK(!dd__py_metadata_path("METADATA"));
+    CHECK(!dd__py_metadata_path("x/foo.dist-info/RECORD"));
+    CHECK(!dd__py_metadata_path("x/PKG-INFO"));
+    dd__arena_free(&a);
+}
+
 /* ---- fixture image ---------------------------------------------------- */
 
 static void
@@ -254,4 +308,5 @@ static void test_npm_image(void)
 TEST_LIST({"npm_package", test_npm_package},
           {"npm_root", test_npm_root},
           {"npm_lock", test_npm_lock},
-          {"npm_image", test_npm_image})
+          {"npm_image", test_npm_image},
+          {"py_metadata", test_py_metadata})

@@ -5,7 +5,8 @@
  *
  * During the walk each layer worker parses the metadata files it meets
  * (npm: node_modules/.../package.json of each package, and the project's
- * package-lock.json or node_modules/.package-lock.json for dev flags) and
+ * package-lock.json or node_modules/.package-lock.json for dev flags;
+ * Python: *.dist-info/METADATA, *.egg-info, EGG-INFO/PKG-INFO) and
  * keeps the result in its layer state. After the merge, every visible
  * manifest becomes one package of the inventory, attributed to the layer
  * that last wrote it; nested copies (a/node_modules/b) are separate
@@ -22,10 +23,11 @@
 #include "../pkg/inventory.h"
 #include "../../util/util.h"
 
-enum kind { K_NONE = 0, K_NPM_PKG, K_NPM_LOCK };
+enum kind { K_NONE = 0, K_NPM_PKG, K_NPM_LOCK, K_PY_META };
 
 #define NPM_PKG_MAX  (1u << 20)
 #define NPM_LOCK_MAX (64u << 20)
+#define PY_META_MAX  (64u << 10) /* the header block; the rest is text */
 
 struct dd__lang {
     int unused;
@@ -58,6 +60,9 @@ static int classify(const char *p)
          !strncmp(b - 13, "node_modules/", 13))) {
         return K_NPM_LOCK;
     }
+    if (dd__py_metadata_path(p)) {
+        return K_PY_META;
+    }
     return K_NONE;
 }
 
@@ -72,6 +77,8 @@ static uint64_t wants(void *self, const dd_fs_node *n)
         return NPM_PKG_MAX;
     case K_NPM_LOCK:
         return NPM_LOCK_MAX;
+    case K_PY_META:
+        return PY_META_MAX;
     default:
         return 0;
     }
@@ -138,7 +145,10 @@ static int on_file(void *self,
     }
     char why[256] = "";
     int rc = 0;
-    if (truncated) {
+    if (k == K_PY_META) {
+        rc = dd__py_metadata(&s->a, data, len, truncated, &r->pkg, why,
+                             sizeof why);
+    } else if (truncated) {
         snprintf(why, sizeof why,
                  "%llu bytes, over the %u-byte limit: not read",
                  (unsigned long long)n->size,
@@ -274,13 +284,12 @@ int dd__lang_finish(dd__lang *l, dd__scan_ctx *c, size_t ai)
             rc = warn_rec(c->inv, r, layer);
             continue;
         }
-        if (k != K_NPM_PKG) {
+        if (k != K_NPM_PKG && k != K_PY_META) {
             continue;
         }
-        long ro = dd__npm_manifest_root(n->path);
         dd_package p;
         memset(&p, 0, sizeof p);
-        p.type = DD_PKG_NPM;
+        p.type = k == K_NPM_PKG ? DD_PKG_NPM : DD_PKG_PYPI;
         p.name = r->pkg.name;
         p.version = r->pkg.version;
         p.upstream = r->pkg.version;
@@ -290,7 +299,10 @@ int dd__lang_finish(dd__lang *l, dd__scan_ctx *c, size_t ai)
         p.history = info && layer >= 0 && (size_t)layer < info->n_layers
                         ? info->layers[layer].history
                         : -1;
-        p.dev = npm_dev(w, ai, n->path, (size_t)ro, c->inv);
+        if (k == K_NPM_PKG) {
+            long ro = dd__npm_manifest_root(n->path);
+            p.dev = npm_dev(w, ai, n->path, (size_t)ro, c->inv);
+        }
         rc = dd__inventory_add(c->inv, &p);
     }
     dd__inventory_sort(c->inv);

@@ -49,6 +49,21 @@ int dd__npm_lock(dd_arena *a,
  * project root ends there), or -1. */
 long dd__npm_manifest_root(const char *path);
 
+/* Python core metadata (METADATA, PKG-INFO, single-file .egg-info): the
+ * header block's Name, Version, License-Expression or License. With
+ * `truncated` (only the file's first bytes), DD_ELIMIT when the header
+ * block did not end within them. */
+int dd__py_metadata(dd_arena *a,
+                    const uint8_t *data,
+                    size_t len,
+                    int truncated,
+                    dd__lang_pkg *out,
+                    char *why,
+                    size_t why_n);
+/* 1 when `path` is "X.dist-info/METADATA", "X.egg-info/PKG-INFO",
+ * "EGG-INFO/PKG-INFO" or a file named "X.egg-info". */
+int dd__py_metadata_path(const char *path);
+
 struct dd__analyzer;
 struct dd__scan_ctx;
 typedef struct dd__lang dd__lang;
