@@ -5,7 +5,8 @@
  * the layers while streaming them once: dpkg (status, status.d/ of
  * distroless images, info/<pkg>.list), apk (lib/apk/db/installed) and rpm
  * (rpmdb.sqlite, Berkeley DB "Packages", NDB "Packages.db"). Only the
- * databases visible in the final filesystem count; each package carries the
+ * databases visible in the final filesystem count; application packages
+ * (npm node_modules, ...) are added from their installed metadata; each package carries the
  * layer (and history step) that installed it or last changed its version.
  *
  * Ownership: a dd_inventory is owned by its dd_scan; every pointer taken
@@ -21,7 +22,14 @@ DD_BEGIN_DECLS
 typedef enum dd_pkg_type {
     DD_PKG_DPKG = 1,
     DD_PKG_APK,
-    DD_PKG_RPM
+    DD_PKG_RPM,
+    /* application packages (lib/lang), found at db_path */
+    DD_PKG_NPM,
+    DD_PKG_PYPI,
+    DD_PKG_GEM,
+    DD_PKG_COMPOSER,
+    DD_PKG_NUGET,
+    DD_PKG_GOLANG
 } dd_pkg_type;
 
 typedef struct dd_package {
@@ -48,6 +56,7 @@ typedef struct dd_package {
     size_t n_files;
     int layer;   /* layer that installed it or last changed it */
     int history; /* history step of that layer, -1 if unknown */
+    int dev;     /* npm: a dev dependency per the project's lockfile */
 } dd_package;
 
 typedef struct dd_os_info {
@@ -75,7 +84,8 @@ DD_API const char *dd_inventory_warning(const dd_inventory *inv, size_t i);
  * truncated, over a limit): the list may then miss packages. */
 DD_API int dd_inventory_complete(const dd_inventory *inv);
 
-DD_API const char *dd_pkg_type_name(dd_pkg_type t); /* "dpkg", "apk", "rpm" */
+/* "dpkg", "apk", "rpm", "npm", "pypi", "gem", "composer", "nuget", "golang" */
+DD_API const char *dd_pkg_type_name(dd_pkg_type t);
 /* Package URL (purl spec) for a package of an image with `os`; the caller
  * frees it with dd_string_free(). NULL on ENOMEM. */
 DD_API char *dd_package_purl(const dd_package *p, const dd_os_info *os);

@@ -10,6 +10,7 @@
 #include "drydock/scan.h"
 #include "../engine_int.h"
 #include "../config/config_int.h"
+#include "../lang/lang.h"
 #include "../malware/malware_int.h"
 #include "../pkg/inventory.h"
 #include "../pkg/owners.h"
@@ -42,6 +43,46 @@ const dd__analyzer_def dd__row_packages = {
     .provides = DD__ROW_PACKAGES,
     .setup = pkg_setup,
     .finish = pkg_finish,
+};
+
+/* ------------------------------------------------------------ lang */
+/* Application packages (npm, ...): part of the "packages" scanner (same
+ * bit), adds to the inventory the packages row built. */
+static int lang_setup(dd__scan_ctx *c, void **st, dd__analyzer *h, dd_error *e)
+{
+    (void)c;
+    dd__lang *l = dd__lang_new();
+    if (!l) {
+        return dd__error_set(e, DD_ENOMEM, "out of memory");
+    }
+    dd__lang_analyzer_init(h, l);
+    *st = l;
+    return 0;
+}
+
+static int lang_finish(dd__scan_ctx *c, void *st, size_t ai, dd_error *err)
+{
+    int rc = dd__lang_finish(st, c, ai);
+    return rc ? dd__error_set(err, rc, "application packages: %s",
+                              dd_strerror(rc))
+              : 0;
+}
+
+static void lang_teardown(dd__scan_ctx *c, void *st)
+{
+    (void)c;
+    dd__lang_free(st);
+}
+
+const dd__analyzer_def dd__row_lang = {
+    .name = "lang",
+    .version = 1,
+    .scanner = DD_SCANNER_PACKAGES,
+    .provides = DD__ROW_PACKAGES,
+    .needs = DD__ROW_PACKAGES,
+    .setup = lang_setup,
+    .finish = lang_finish,
+    .teardown = lang_teardown,
 };
 
 /* ------------------------------------------------------------ owners */

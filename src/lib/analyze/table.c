@@ -11,11 +11,11 @@
 #include "drydock/scan.h"
 #include "../../util/util.h"
 
-extern const dd__analyzer_def dd__row_packages, dd__row_owners, dd__row_vuln,
-    dd__row_secret, dd__row_malware, dd__row_config;
+extern const dd__analyzer_def dd__row_packages, dd__row_lang, dd__row_owners,
+    dd__row_vuln, dd__row_secret, dd__row_malware, dd__row_config;
 
 static const dd__analyzer_def *const rows[] = {
-    &dd__row_packages, &dd__row_owners,  &dd__row_vuln,
+    &dd__row_packages, &dd__row_lang,    &dd__row_owners, &dd__row_vuln,
     &dd__row_secret,   &dd__row_malware, &dd__row_config,
 };
 #define N_ROWS (sizeof rows / sizeof *rows)
@@ -30,14 +30,27 @@ const dd__analyzer_def *dd__analyzer_get(size_t i)
     return i < N_ROWS ? rows[i] : NULL;
 }
 
-/* Scanners: the rows with a scanner bit, findings scanners first. */
+/* Scanners: the rows with a scanner bit, findings scanners first; a row
+ * sharing an earlier row's bit ("lang" with "packages") is part of that
+ * scanner, not one of its own. */
+static int shares_bit(size_t r)
+{
+    for (size_t q = 0; q < r; q++) {
+        if (rows[q]->scanner == rows[r]->scanner) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static const dd__analyzer_def *scanner_row(size_t i)
 {
     size_t k = 0;
     for (int pass = 0; pass < 2; pass++) {
         for (size_t r = 0; r < N_ROWS; r++) {
             unsigned b = rows[r]->scanner;
-            if (!b || ((b & DD_SCANNERS_DEFAULT) != 0) != (pass == 0)) {
+            if (!b || ((b & DD_SCANNERS_DEFAULT) != 0) != (pass == 0) ||
+                shares_bit(r)) {
                 continue;
             }
             if (k++ == i) {

@@ -207,6 +207,26 @@ const dd__eco *dd__eco_by_purl_type(const char *type, const char *purl_ns)
     return NULL;
 }
 
+const dd__eco *dd__eco_by_pkg_type(dd_pkg_type t)
+{
+    switch (t) {
+    case DD_PKG_NPM:
+        return dd__eco_by_id("npm");
+    case DD_PKG_PYPI:
+        return dd__eco_by_id("pypi");
+    case DD_PKG_GEM:
+        return dd__eco_by_id("rubygems");
+    case DD_PKG_COMPOSER:
+        return dd__eco_by_id("composer");
+    case DD_PKG_NUGET:
+        return dd__eco_by_id("nuget");
+    case DD_PKG_GOLANG:
+        return dd__eco_by_id("go");
+    default:
+        return NULL;
+    }
+}
+
 static char lower(char c)
 {
     return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "drydock/packages.h"
 #include "drydock/version.h"
 #include "drydock/vulndb.h"
 
@@ -52,6 +53,10 @@ const dd__eco *dd__eco_by_ns(const char *ns);
 const dd__eco *dd__eco_by_osv(const char *osv);
 const dd__eco *dd__eco_by_family(const char *family);
 const dd__eco *dd__eco_by_purl_type(const char *type, const char *purl_ns);
+
+/* Language row of an application package type (DD_PKG_NPM -> "npm");
+ * NULL for OS package types. */
+const dd__eco *dd__eco_by_pkg_type(dd_pkg_type t);
 
 /* Normalise a package name as the ecosystem compares names into out (n
  * bytes, NUL-terminated). 0, or DD_ELIMIT when it does not fit, or

@@ -481,7 +481,9 @@ static int cmp_pkg(const void *x, const void *y)
         return c;
     }
     c = strcmp(a->arch ? a->arch : "", b->arch ? b->arch : "");
-    return c ? c : strcmp(a->version, b->version);
+    c = c ? c : strcmp(a->version, b->version);
+    return c ? c : strcmp(a->db_path ? a->db_path : "",
+                          b->db_path ? b->db_path : "");
 }
 
 static void detect_os(builder *b)
@@ -609,4 +611,54 @@ const char *dd_inventory_warning(const dd_inventory *inv, size_t i)
 int dd_inventory_complete(const dd_inventory *inv)
 {
     return inv ? inv->complete : 1;
+}
+
+int dd__inventory_add(dd_inventory *inv, const dd_package *p)
+{
+    dd_package *q = dd__vec_push(&inv->pkgs);
+    if (!q) {
+        return DD_ENOMEM;
+    }
+    *q = *p;
+    q->files = NULL;
+    q->n_files = 0;
+    dd_arena *a = &inv->a;
+    const char **f[] = {&q->name,        &q->version,        &q->epoch,
+                        &q->upstream,    &q->release,        &q->arch,
+                        &q->source_name, &q->source_version, &q->maintainer,
+                        &q->vendor,      &q->license,        &q->checksum,
+                        &q->source_rpm,  &q->modularity,     &q->db_path};
+    for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
+        if (*f[i] && !(*f[i] = dd__arena_strdup(a, *f[i]))) {
+            inv->pkgs.len--;
+            return DD_ENOMEM;
+        }
+    }
+    return 0;
+}
+
+int dd__inventory_warn(dd_inventory *inv, const char *line)
+{
+    const char **slot = dd__vec_push(&inv->warnings);
+    if (!slot) {
+        return DD_ENOMEM;
+    }
+    *slot = dd__arena_strdup(&inv->a, line);
+    if (!*slot) {
+        inv->warnings.len--;
+        return DD_ENOMEM;
+    }
+    return 0;
+}
+
+void dd__inventory_incomplete(dd_inventory *inv)
+{
+    inv->complete = 0;
+}
+
+void dd__inventory_sort(dd_inventory *inv)
+{
+    if (inv->pkgs.len) {
+        qsort(inv->pkgs.items, inv->pkgs.len, sizeof(dd_package), cmp_pkg);
+    }
 }

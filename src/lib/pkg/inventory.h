@@ -20,5 +20,13 @@ int dd__inventory_build(dd_inventory **out,
                         size_t ai,
                         const dd_image *img);
 void dd__inventory_free(dd_inventory *inv);
+/* For rows that add packages after the build (lib/lang): add a copy of
+ * `p` (its strings are copied into the inventory; `files` is not kept),
+ * a warning line (copied), mark the list incomplete, and sort again once
+ * all are in. 0 or DD_ENOMEM. */
+int dd__inventory_add(dd_inventory *inv, const dd_package *p);
+int dd__inventory_warn(dd_inventory *inv, const char *line);
+void dd__inventory_incomplete(dd_inventory *inv);
+void dd__inventory_sort(dd_inventory *inv);
 
 #endif

@@ -55,6 +55,10 @@ static const char *purl_ns(const char *type, const char *family)
 
 char *dd_package_purl(const dd_package *p, const dd_os_info *os)
 {
+    const dd__eco *le = dd__eco_by_pkg_type(p->type);
+    if (le) { /* application package: "pkg:npm/%40scope/name@1.0.0" */
+        return dd__eco_purl(le, p->name, p->version);
+    }
     dd_buf b;
     dd__buf_init(&b, 0);
     const char *fam = os ? os->family : NULL;
@@ -118,6 +122,18 @@ const char *dd_pkg_type_name(dd_pkg_type t)
         return "apk";
     case DD_PKG_RPM:
         return "rpm";
+    case DD_PKG_NPM:
+        return "npm";
+    case DD_PKG_PYPI:
+        return "pypi";
+    case DD_PKG_GEM:
+        return "gem";
+    case DD_PKG_COMPOSER:
+        return "composer";
+    case DD_PKG_NUGET:
+        return "nuget";
+    case DD_PKG_GOLANG:
+        return "golang";
     }
     return "unknown";
 }

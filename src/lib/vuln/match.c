@@ -246,8 +246,26 @@ static const char *ns_for(const dd_package *p,
         snprintf(buf, n, "%s:%.*s", e ? e->id : os->family,
                  (int)strcspn(v, "."), v);
         return buf;
+    default:
+        break; /* application packages: lang_ns() */
     }
     return NULL;
+}
+
+/* Namespace, order and compared name of an application package: its
+ * ecosystem's row ("npm", "pypi"); NULL for OS packages. */
+static const dd__eco *
+lang_ns(const dd_package *p, dd_version_scheme *sch, char *name, size_t n)
+{
+    const dd__eco *e = dd__eco_by_pkg_type(p->type);
+    if (!e) {
+        return NULL;
+    }
+    *sch = e->scheme;
+    if (dd__eco_normalize(e, p->name, name, n)) {
+        snprintf(name, n, "%s", p->name);
+    }
+    return e;
 }
 
 static int collect(dd_vulndb *db,
@@ -408,9 +426,20 @@ static int emit(dd_findings *out,
         diff = info->layers[p->layer].diff_id ? info->layers[p->layer].diff_id
                                               : info->layers[p->layer].digest;
     }
-    dd_finding_spec sp = {
-        DD_KIND_VULN, h->sev, h->id, p->db_path, diff, NULL, p->layer,
-        p->history,   0,      0,     0,          NULL, NULL, NULL};
+    dd_finding_spec sp = {DD_KIND_VULN,
+                          h->sev,
+                          h->id,
+                          p->db_path,
+                          diff,
+                          p->dev ? "dev dependency" : NULL,
+                          p->layer,
+                          p->history,
+                          0,
+                          0,
+                          0,
+                          NULL,
+                          NULL,
+                          NULL};
     int rc = dd__findings_add_text(out, &sp, h->summary ? h->summary : h->id);
     if (rc) {
         return rc;
@@ -516,13 +545,24 @@ int dd__vuln_match(dd_vulndb *db,
     if (!os && dd_inventory_count(inv)) {
         warn(&w, "the OS was not detected: OS packages cannot be matched");
     }
-    char covered_ns[64] = "";
+    char covered_ns[64] = "", unmatched_ns[64] = "";
     for (size_t i = 0; !rc && i < dd_inventory_count(inv); i++) {
         const dd_package *p = dd_inventory_get(inv, i);
-        char nsbuf[64];
+        char nsbuf[64], lname[512];
         dd_version_scheme sch = DD_VER_DPKG;
-        const char *ns = ns_for(p, os, nsbuf, sizeof nsbuf, &sch);
+        const dd__eco *le = lang_ns(p, &sch, lname, sizeof lname);
+        const char *ns = le ? le->id : ns_for(p, os, nsbuf, sizeof nsbuf, &sch);
         if (!ns) {
+            continue;
+        }
+        if (le && !le->has_scheme) {
+            if (strcmp(unmatched_ns, ns)) {
+                snprintf(unmatched_ns, sizeof unmatched_ns, "%s", ns);
+                warn(&w,
+                     "%s packages are unmatched: drydock has no version "
+                     "comparator for %s",
+                     dd_pkg_type_name(p->type), le->osv ? le->osv : ns);
+            }
             continue;
         }
         if (strcmp(covered_ns, ns)) {
@@ -547,7 +587,9 @@ int dd__vuln_match(dd_vulndb *db,
             }
         }
         rep->packages_checked++;
-        const char *name = p->source_name ? p->source_name : p->name;
+        const char *name = le               ? lname
+                           : p->source_name ? p->source_name
+                                            : p->name;
         /* Debian advisories name source versions: a binNMU (+b13) or a
          * binary with its own numbering (cpp 4:12.2.0-3 from gcc-defaults)
          * must be compared by the version of its source */
@@ -555,7 +597,7 @@ int dd__vuln_match(dd_vulndb *db,
                               ? p->source_version
                               : p->version;
         rc = collect(db, ns, name, sch, ver, &hits);
-        if (!rc && p->source_name && strcmp(p->source_name, p->name)) {
+        if (!rc && !le && p->source_name && strcmp(p->source_name, p->name)) {
             rc = collect(db, ns, p->name, sch, p->version, &hits);
         }
         if (!rc) {

@@ -1,0 +1,310 @@
+/*
+ * lib/lang/analyzer.c - the "lang" row: application packages from their
+ * installed metadata (what is really in the image, not what a lockfile
+ * wished).
+ *
+ * During the walk each layer worker parses the metadata files it meets
+ * (npm: node_modules/.../package.json of each package, and the project's
+ * package-lock.json or node_modules/.package-lock.json for dev flags;
+ * Python: *.dist-info/METADATA, *.egg-info, EGG-INFO/PKG-INFO) and
+ * keeps the result in its layer state. After the merge, every visible
+ * manifest becomes one package of the inventory, attributed to the layer
+ * that last wrote it; nested copies (a/node_modules/b) are separate
+ * packages with their own path. Unreadable manifests are reported as
+ * inventory warnings (path, layer, why) and mark the list incomplete.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "lang.h"
+#include "drydock/errors.h"
+#include "drydock/image.h"
+#include "../analyze/analyzer.h"
+#include "../pkg/inventory.h"
+#include "../../util/util.h"
+
+enum kind { K_NONE = 0, K_NPM_PKG, K_NPM_LOCK, K_PY_META };
+
+#define NPM_PKG_MAX  (1u << 20)
+#define NPM_LOCK_MAX (64u << 20)
+#define PY_META_MAX  (64u << 10) /* the header block; the rest is text */
+
+struct dd__lang {
+    int unused;
+};
+
+typedef struct rec {
+    const char *path;
+    int kind;
+    int ok;
+    const char *why; /* when !ok */
+    dd__lang_pkg pkg;
+    dd_map *dev; /* K_NPM_LOCK */
+} rec;
+
+typedef struct lstate {
+    dd_arena a;
+    dd_vec recs; /* rec */
+    dd_map index;
+} lstate;
+
+static int classify(const char *p)
+{
+    const char *b = strrchr(p, '/');
+    b = b ? b + 1 : p;
+    if (b[0] == 'p' && !strcmp(b, "package.json")) {
+        return dd__npm_manifest_root(p) >= 0 ? K_NPM_PKG : K_NONE;
+    }
+    if (!strcmp(b, "package-lock.json") ||
+        (!strcmp(b, ".package-lock.json") && b - p >= 13 &&
+         !strncmp(b - 13, "node_modules/", 13))) {
+        return K_NPM_LOCK;
+    }
+    if (dd__py_metadata_path(p)) {
+        return K_PY_META;
+    }
+    return K_NONE;
+}
+
+static uint64_t wants(void *self, const dd_fs_node *n)
+{
+    (void)self;
+    if (n->type != DD_ENTRY_FILE) {
+        return 0;
+    }
+    switch (classify(n->path)) {
+    case K_NPM_PKG:
+        return NPM_PKG_MAX;
+    case K_NPM_LOCK:
+        return NPM_LOCK_MAX;
+    case K_PY_META:
+        return PY_META_MAX;
+    default:
+        return 0;
+    }
+}
+
+static void *layer_begin(void *self, size_t layer, dd_findings *findings)
+{
+    (void)self, (void)layer, (void)findings;
+    lstate *s = dd__calloc(1, sizeof *s);
+    if (!s) {
+        return NULL;
+    }
+    dd__arena_init(&s->a);
+    dd__vec_init(&s->recs, sizeof(rec));
+    if (dd__map_init(&s->index)) {
+        dd__free(s);
+        return NULL;
+    }
+    return s;
+}
+
+static void layer_free(void *self, void *st)
+{
+    (void)self;
+    lstate *s = st;
+    if (!s) {
+        return;
+    }
+    for (size_t i = 0; i < s->recs.len; i++) {
+        rec *r = DD_VEC_AT(&s->recs, rec, i);
+        if (r->dev) {
+            dd__map_free(r->dev);
+            dd__free(r->dev);
+        }
+    }
+    dd__vec_free(&s->recs);
+    dd__map_free(&s->index);
+    dd__arena_free(&s->a);
+    dd__free(s);
+}
+
+static int on_file(void *self,
+                   void *st,
+                   const dd_fs_node *n,
+                   const uint8_t *data,
+                   size_t len,
+                   int truncated)
+{
+    (void)self;
+    lstate *s = st;
+    int k = classify(n->path);
+    if (k == K_NONE) {
+        return 0;
+    }
+    rec *r = dd__vec_push(&s->recs);
+    if (!r) {
+        return DD_ENOMEM;
+    }
+    r->kind = k;
+    r->path = dd__arena_strdup(&s->a, n->path);
+    if (!r->path || dd__map_put(&s->index, r->path, strlen(r->path),
+                                (int64_t)s->recs.len - 1)) {
+        return DD_ENOMEM;
+    }
+    char why[256] = "";
+    int rc = 0;
+    if (k == K_PY_META) {
+        rc = dd__py_metadata(&s->a, data, len, truncated, &r->pkg, why,
+                             sizeof why);
+    } else if (truncated) {
+        snprintf(why, sizeof why,
+                 "%llu bytes, over the %u-byte limit: not read",
+                 (unsigned long long)n->size,
+                 k == K_NPM_PKG ? NPM_PKG_MAX : NPM_LOCK_MAX);
+        rc = DD_ELIMIT;
+    } else if (k == K_NPM_PKG) {
+        rc = dd__npm_package(&s->a, data, len, &r->pkg, why, sizeof why);
+    } else {
+        r->dev = dd__calloc(1, sizeof *r->dev);
+        if (!r->dev || dd__map_init(r->dev)) {
+            dd__free(r->dev);
+            r->dev = NULL;
+            return DD_ENOMEM;
+        }
+        rc = dd__npm_lock(&s->a, data, len, r->dev, why, sizeof why);
+    }
+    if (rc == DD_ENOMEM) {
+        return rc;
+    }
+    r->ok = rc == 0;
+    if (!r->ok) {
+        if (!why[0]) {
+            snprintf(why, sizeof why, "%s", dd_strerror(rc));
+        }
+        r->why = dd__arena_strdup(&s->a, why);
+        if (!r->why) {
+            return DD_ENOMEM;
+        }
+    }
+    return 0;
+}
+
+void dd__lang_analyzer_init(dd__analyzer *h, dd__lang *self)
+{
+    memset(h, 0, sizeof *h);
+    h->name = "lang";
+    h->version = 1;
+    h->self = self;
+    h->wants = wants;
+    h->layer_begin = layer_begin;
+    h->file = on_file;
+    h->layer_free = layer_free;
+}
+
+dd__lang *dd__lang_new(void)
+{
+    return dd__calloc(1, sizeof(dd__lang));
+}
+
+void dd__lang_free(dd__lang *l)
+{
+    dd__free(l);
+}
+
+/* the record of the visible file at `path`, or NULL */
+static const rec *
+visible(const dd_walk *w, size_t ai, const char *path, int *layer)
+{
+    const dd_fs_node *n = dd__walk_find(w, path);
+    if (!n || n->type != DD_ENTRY_FILE) {
+        return NULL;
+    }
+    lstate *s = dd__walk_layer_state(w, ai, (size_t)n->layer);
+    int64_t i;
+    if (!s || !dd__map_get(&s->index, path, strlen(path), &i)) {
+        return NULL;
+    }
+    *layer = n->layer;
+    return DD_VEC_AT(&s->recs, rec, (size_t)i);
+}
+
+static int warn_rec(dd_inventory *inv, const rec *r, int layer)
+{
+    char m[640];
+    snprintf(m, sizeof m, "%s (layer %d): %s", r->path, layer, r->why);
+    dd__inventory_incomplete(inv);
+    return dd__inventory_warn(inv, m);
+}
+
+/* dev flag of the npm package whose manifest is `path` (root at `ro`) */
+static int npm_dev(
+    const dd_walk *w, size_t ai, const char *path, size_t ro, dd_inventory *inv)
+{
+    static const char *const locks[] = {"node_modules/.package-lock.json",
+                                        "package-lock.json"};
+    char lp[4096];
+    for (size_t i = 0; i < 2; i++) {
+        int n = snprintf(lp, sizeof lp, "%.*s%s", (int)ro, path, locks[i]);
+        if (n < 0 || (size_t)n >= sizeof lp) {
+            return 0;
+        }
+        int layer;
+        const rec *r = visible(w, ai, lp, &layer);
+        if (!r || !r->ok || !r->dev) {
+            continue;
+        }
+        const char *key = path + ro;
+        size_t kl = strlen(key) - (sizeof "/package.json" - 1);
+        int64_t v;
+        if (dd__map_get(r->dev, key, kl, &v)) {
+            return v != 0;
+        }
+    }
+    (void)inv;
+    return 0;
+}
+
+int dd__lang_finish(dd__lang *l, dd__scan_ctx *c, size_t ai)
+{
+    (void)l;
+    if (!c->inv) {
+        return 0;
+    }
+    const dd_walk *w = c->walk;
+    const dd_image_info *info = c->img ? dd_image_info_get(c->img) : NULL;
+    int rc = 0;
+    /* warn once about each unreadable lockfile that is visible */
+    for (size_t i = 0; !rc && i < dd_walk_file_count(w); i++) {
+        const dd_fs_node *n = dd_walk_file(w, i);
+        if (n->type != DD_ENTRY_FILE) {
+            continue;
+        }
+        int k = classify(n->path);
+        if (k == K_NONE) {
+            continue;
+        }
+        int layer;
+        const rec *r = visible(w, ai, n->path, &layer);
+        if (!r) {
+            continue;
+        }
+        if (!r->ok) {
+            rc = warn_rec(c->inv, r, layer);
+            continue;
+        }
+        if (k != K_NPM_PKG && k != K_PY_META) {
+            continue;
+        }
+        dd_package p;
+        memset(&p, 0, sizeof p);
+        p.type = k == K_NPM_PKG ? DD_PKG_NPM : DD_PKG_PYPI;
+        p.name = r->pkg.name;
+        p.version = r->pkg.version;
+        p.upstream = r->pkg.version;
+        p.license = r->pkg.license;
+        p.db_path = n->path;
+        p.layer = layer;
+        p.history = info && layer >= 0 && (size_t)layer < info->n_layers
+                        ? info->layers[layer].history
+                        : -1;
+        if (k == K_NPM_PKG) {
+            long ro = dd__npm_manifest_root(n->path);
+            p.dev = npm_dev(w, ai, n->path, (size_t)ro, c->inv);
+        }
+        rc = dd__inventory_add(c->inv, &p);
+    }
+    dd__inventory_sort(c->inv);
+    return rc;
+}

@@ -1,0 +1,77 @@
+/*
+ * lib/lang/lang.h - application (language) packages installed in an
+ * image: the parsers of each ecosystem's installed metadata and the
+ * "lang" row of the analyzer table that feeds them from the layer walk
+ * into the scan's package inventory.
+ *
+ * Parsers read untrusted bytes of one file (never NUL-terminated) and
+ * copy what they keep into the caller's arena; on bad input they return
+ * DD_EINVALID with one line in `why` (what and where: offset or line),
+ * DD_ENOMEM when out of memory, 0 otherwise.
+ */
+#ifndef DD_LANG_H
+#define DD_LANG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../../util/arena.h"
+#include "../../util/map.h"
+
+typedef struct dd__lang_pkg {
+    const char *name;    /* as the ecosystem spells it */
+    const char *version; /* as installed */
+    const char *license; /* SPDX expression or free text, or NULL */
+} dd__lang_pkg;
+
+/* node_modules/.../package.json of one installed npm package. */
+int dd__npm_package(dd_arena *a,
+                    const uint8_t *data,
+                    size_t len,
+                    dd__lang_pkg *out,
+                    char *why,
+                    size_t why_n);
+
+/* package-lock.json v1/v2/v3 (or node_modules/.package-lock.json): for
+ * every installed package path relative to the lockfile's directory
+ * ("node_modules/a/node_modules/b") put 1 into `dev` when it is a dev
+ * dependency, 0 otherwise. Keys are copied into `a` (the map borrows). */
+int dd__npm_lock(dd_arena *a,
+                 const uint8_t *data,
+                 size_t len,
+                 dd_map *dev,
+                 char *why,
+                 size_t why_n);
+
+/* Where a package.json path is an installed package's own manifest:
+ * ".../node_modules/NAME/package.json" or ".../node_modules/@S/N/...".
+ * Returns the offset of the first "node_modules/" component (the
+ * project root ends there), or -1. */
+long dd__npm_manifest_root(const char *path);
+
+/* Python core metadata (METADATA, PKG-INFO, single-file .egg-info): the
+ * header block's Name, Version, License-Expression or License. With
+ * `truncated` (only the file's first bytes), DD_ELIMIT when the header
+ * block did not end within them. */
+int dd__py_metadata(dd_arena *a,
+                    const uint8_t *data,
+                    size_t len,
+                    int truncated,
+                    dd__lang_pkg *out,
+                    char *why,
+                    size_t why_n);
+/* 1 when `path` is "X.dist-info/METADATA", "X.egg-info/PKG-INFO",
+ * "EGG-INFO/PKG-INFO" or a file named "X.egg-info". */
+int dd__py_metadata_path(const char *path);
+
+struct dd__analyzer;
+struct dd__scan_ctx;
+typedef struct dd__lang dd__lang;
+/* The row's hooks; `self` is the row state. */
+void dd__lang_analyzer_init(struct dd__analyzer *h, dd__lang *self);
+dd__lang *dd__lang_new(void);
+void dd__lang_free(dd__lang *l);
+/* After the walk: add the visible packages to ctx->inv. */
+int dd__lang_finish(dd__lang *l, struct dd__scan_ctx *c, size_t ai);
+
+#endif
