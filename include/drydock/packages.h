@@ -6,8 +6,9 @@
  * distroless images, info/<pkg>.list), apk (lib/apk/db/installed) and rpm
  * (rpmdb.sqlite, Berkeley DB "Packages", NDB "Packages.db"). Only the
  * databases visible in the final filesystem count; application packages
- * (npm node_modules, ...) are added from their installed metadata; each package carries the
- * layer (and history step) that installed it or last changed its version.
+ * (npm node_modules, ...) are added from their installed metadata; each package
+ * carries the layer (and history step) that installed it or last changed its
+ * version.
  *
  * Ownership: a dd_inventory is owned by its dd_scan; every pointer taken
  * from it is borrowed and lives as long as the scan.

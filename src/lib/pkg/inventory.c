@@ -482,8 +482,9 @@ static int cmp_pkg(const void *x, const void *y)
     }
     c = strcmp(a->arch ? a->arch : "", b->arch ? b->arch : "");
     c = c ? c : strcmp(a->version, b->version);
-    return c ? c : strcmp(a->db_path ? a->db_path : "",
-                          b->db_path ? b->db_path : "");
+    return c ? c
+             : strcmp(a->db_path ? a->db_path : "",
+                      b->db_path ? b->db_path : "");
 }
 
 static void detect_os(builder *b)
