@@ -39,6 +39,32 @@ DD_API int dd_registry_digest(dd_registry *r,
                               dd_error *err);
 DD_API void dd_registry_strings_free(char **v, size_t n);
 
+/* ------------------------------------------------------------ audit */
+struct dd_findings;
+/* Options of dd_registry_audit(); zero is the default for every field. */
+typedef struct dd_registry_audit_opts {
+    const char *ca_file;     /* extra CA bundle for HTTPS, or NULL */
+    long connect_timeout_ms; /* per request; 0: 3000 */
+    long timeout_ms;         /* per request, in total; 0: 10000 */
+} dd_registry_audit_opts;
+#define DD_REGISTRY_AUDIT_OPTS_INIT \
+    {                               \
+        NULL, 0, 0                  \
+    }
+
+/* Audit how the registry at HOST[:PORT] is exposed: plain HTTP, anonymous
+ * access to /v2/, the catalog and pulls, the token realm, version
+ * headers, delete enabled (docs/registry-audit.md). Read-only, anonymous
+ * (no credentials are sent), a few requests per check with bounded
+ * timeouts. *out is a new findings list (rules "registry.*", kind
+ * DD_KIND_CONFIG; the title ends in "; fix: ..."), owned by the caller
+ * (dd_findings_free). 0, DD_EINVALID (not HOST[:PORT]), DD_EIO (no
+ * registry answers there), DD_ENOMEM. */
+DD_API int dd_registry_audit(struct dd_findings **out,
+                             const char *host,
+                             const dd_registry_audit_opts *opts,
+                             dd_error *err);
+
 DD_END_DECLS
 
 #endif

@@ -14,6 +14,8 @@
 static const char usage[] =
     "usage: drydock registry ls HOST[/REPO] [options]\n"
     "       drydock registry scan HOST[/REPO] [--tags GLOB] [--db PATH]\n"
+    "       drydock registry audit HOST[:PORT] [--format table|json]\n"
+    "                             [--fail-on SEV] [--ca-file P]\n"
     "                             [--format table|json] [--fail-on SEV]\n"
     "                             [options]\n"
     "\n"
@@ -24,6 +26,10 @@ static const char usage[] =
     "vulnerability scanner; it prints one line per image and exits 1 when\n"
     "a finding is at or above --fail-on (default high), 3 when an image\n"
     "could not be scanned.\n"
+    "audit checks how HOST exposes its registry (plain HTTP, anonymous\n"
+    "access, token realm, delete, version headers; docs/registry-audit.md)\n"
+    "with a few anonymous, read-only requests; exit 1 at --fail-on, 3 when\n"
+    "no registry answers.\n"
     "Registry options (also for scan, inspect, ls, sbom on HOST/REPO:TAG):\n"
     "  --username U --password-stdin   credentials (else docker/podman's\n"
     "                    config.json / auth.json, or --auth-file P)\n"
@@ -73,6 +79,64 @@ scan_one(const cli_common *c, dd_engine *eng, const char *ref, image_row *row)
     return rc;
 }
 
+/* `registry audit HOST[:PORT]`: options handled here alone */
+static int cmd_audit(int argc, char **argv)
+{
+    const char *host = NULL, *format = "table";
+    dd_registry_audit_opts o = DD_REGISTRY_AUDIT_OPTS_INIT;
+    int fail_on = DD_SEV_HIGH;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--format") && i + 1 < argc) {
+            format = argv[++i];
+        } else if (!strcmp(a, "--ca-file") && i + 1 < argc) {
+            o.ca_file = argv[++i];
+        } else if (!strcmp(a, "--fail-on") && i + 1 < argc) {
+            i++;
+            fail_on = !strcmp(argv[i], "never") ? DD_SEV_UNKNOWN
+                                                : dd_severity_parse(argv[i]);
+            if (fail_on < 0) {
+                fprintf(stderr,
+                        "drydock registry audit: bad --fail-on "
+                        "'%s'\n",
+                        argv[i]);
+                return EXIT_USAGE;
+            }
+        } else if (a[0] == '-' || host) {
+            fprintf(stderr, "drydock registry audit: unexpected '%s'\n%s", a,
+                    usage);
+            return EXIT_USAGE;
+        } else {
+            host = a;
+        }
+    }
+    if (!host || (strcmp(format, "table") && strcmp(format, "json"))) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    dd_findings *fl = NULL;
+    dd_error err;
+    if (dd_registry_audit(&fl, host, &o, &err)) {
+        fprintf(stderr, "drydock: %s\n", err.message);
+        return err.code == DD_EINVALID ? EXIT_USAGE : EXIT_UNREADABLE;
+    }
+    char *text = NULL;
+    if (dd_findings_render(&text, NULL, fl, NULL, format, &err)) {
+        fprintf(stderr, "drydock: %s\n", err.message);
+        dd_findings_free(fl);
+        return EXIT_UNREADABLE;
+    }
+    if (!strcmp(format, "table")) {
+        printf("registry audit of %s: %zu findings\n", cli_esc(host),
+               dd_findings_count(fl));
+    }
+    fputs(text, stdout);
+    free(text);
+    int worst = dd_findings_max_severity(fl);
+    dd_findings_free(fl);
+    return fail_on && worst >= fail_on ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
 int cmd_registry(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
@@ -80,6 +144,9 @@ int cmd_registry(int argc, char **argv)
         return argc < 2 ? EXIT_USAGE : 0;
     }
     const char *verb = argv[1];
+    if (!strcmp(verb, "audit")) {
+        return cmd_audit(argc, argv);
+    }
     if (strcmp(verb, "ls") && strcmp(verb, "scan")) {
         fprintf(stderr, "drydock registry: unknown command '%s'\n%s", verb,
                 usage);
