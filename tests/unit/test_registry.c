@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "lib/registry/registry.h"
+#include "lib/registry/registry_int.h"
 
 static void test_registry__refs(void)
 {

@@ -11,7 +11,7 @@
 
 #include "drydock/lookalike.h"
 #include "lookalike_int.h"
-#include "../registry/registry.h"
+#include "../registry/registry_int.h"
 #include "../../util/util.h"
 
 static const char *const known_hosts[] = {

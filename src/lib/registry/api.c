@@ -9,7 +9,7 @@
 #include <jansson.h>
 
 #include "drydock/registry.h"
-#include "registry.h"
+#include "registry_int.h"
 #include "../../util/sha256.h"
 #include "../../util/util.h"
 

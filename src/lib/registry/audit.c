@@ -17,7 +17,7 @@
 #include "drydock/lookalike.h"
 #include "drydock/registry.h"
 #include "audit.h"
-#include "registry.h"
+#include "registry_int.h"
 #include "../findings_int.h"
 #include "../../util/util.h"
 

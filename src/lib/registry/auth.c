@@ -17,7 +17,7 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
-#include "registry.h"
+#include "registry_int.h"
 #include "../../util/util.h"
 
 #define MAX_AUTH_FILE (1u << 20)

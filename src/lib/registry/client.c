@@ -25,7 +25,7 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
-#include "registry.h"
+#include "registry_int.h"
 #include "../../util/util.h"
 
 #define MAX_HOPS    5

@@ -17,7 +17,7 @@
 
 #include <curl/curl.h>
 
-#include "registry.h"
+#include "registry_int.h"
 #include "../../util/util.h"
 
 static int sock_exists(const char *p)

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "registry.h"
+#include "registry_int.h"
 #include "../../util/util.h"
 
 static int alnum_lower(unsigned char c)

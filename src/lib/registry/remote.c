@@ -13,7 +13,7 @@
 
 #include <jansson.h>
 
-#include "registry.h"
+#include "registry_int.h"
 #include "../source/store.h"
 #include "../../util/sha256.h"
 #include "../../util/util.h"

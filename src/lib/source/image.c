@@ -16,7 +16,7 @@
 
 #include "image_int.h"
 #include "store.h"
-#include "../registry/registry.h"
+#include "../registry/registry_int.h"
 #include "../secret/secret.h"
 #include "config_mask.h"
 #include "../findings_int.h"

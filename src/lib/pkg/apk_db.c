@@ -1,5 +1,5 @@
 /*
- * lib/pkg/apk.c - apk installed database (lib/apk/db/installed).
+ * lib/pkg/apk_db.c - apk installed database (lib/apk/db/installed).
  *
  * Blocks of "X:value" lines separated by blank lines. P name, V version,
  * A arch, o origin (source package), L license, m maintainer, C checksum

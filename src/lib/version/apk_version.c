@@ -1,5 +1,5 @@
 /*
- * lib/version/apk.c - Alpine (apk-tools 3) versions:
+ * lib/version/apk_version.c - Alpine (apk-tools 3) versions:
  *   digit{.digit}...{letter}{_suffix{digits}}...{~hexhash}{-rN}
  * Suffixes rank alpha < beta < pre < rc < (none) < cvs < svn < git < hg
  * < p. Digit components compare numerically, except that a component

@@ -1,6 +1,6 @@
 /*
- * lib/secret/analyzer.c - the secret analyzer in the walk, and the scan of
- * the image configuration (Env, Labels, Cmd, Entrypoint, history).
+ * lib/secret/secret_analyzer.c - the secret analyzer in the walk, and the scan
+ * of the image configuration (Env, Labels, Cmd, Entrypoint, history).
  *
  * Every regular file of every layer is offered (up to 16 MiB; binary
  * files - a NUL in the first 8 KiB - only to the rules marked BINARY and

@@ -1,5 +1,5 @@
 /*
- * lib/registry/registry.h - images in an OCI distribution registry
+ * lib/registry/registry_int.h - images in an OCI distribution registry
  * (internal).
  *
  *   ref.c     image references: parsing and normalisation
@@ -17,8 +17,8 @@
  * A dd__registry is shared by the walk's worker threads: its token cache
  * has a lock; each transfer uses its own curl handle.
  */
-#ifndef DD_REGISTRY_H
-#define DD_REGISTRY_H
+#ifndef DD__REGISTRY_INT_H
+#define DD__REGISTRY_INT_H
 
 #include <stddef.h>
 #include <stdint.h>

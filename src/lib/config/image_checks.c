@@ -1,5 +1,5 @@
 /*
- * lib/config/image.c - configuration checks on an image: the analyzer
+ * lib/config/image_checks.c - configuration checks on an image: the analyzer
  * keeps each layer's etc/passwd and etc/shadow; after the merge the
  * checks read the config and history (checks.c), the account files
  * visible in the final image, the merged file list (modes, daemons,

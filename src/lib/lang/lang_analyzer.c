@@ -1,5 +1,5 @@
 /*
- * lib/lang/analyzer.c - the "lang" row: application packages from their
+ * lib/lang/lang_analyzer.c - the "lang" row: application packages from their
  * installed metadata (what is really in the image, not what a lockfile
  * wished).
  *
