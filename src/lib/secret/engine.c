@@ -490,7 +490,8 @@ static int build(dd__secret_engine **out, json_t *cfg, dd_error *err)
             json_is_number(me) ? json_number_value(me) : 0,
             0,
             NULL,
-            0};
+            0,
+            NULL};
         dd__buf_free(&kw);
         if (nr.severity == DD_SEV_UNKNOWN) {
             nr.severity = DD_SEV_HIGH;
@@ -713,10 +714,23 @@ static int generic_value(const uint8_t *p, size_t n)
     return 1;
 }
 
+/* a run of one rule's keyword hits whose confirmation windows overlap:
+ * the regex searches the run's union window once, so a flood of keywords
+ * costs one pass, not a window per keyword */
 typedef struct hitrec {
     uint32_t rule;
-    uint64_t pos;
+    uint64_t pos;  /* the first hit */
+    uint64_t last; /* the last hit */
 } hitrec;
+
+/* bytes after a hit the rule's regex may reach */
+static size_t rule_window(const crule *cr)
+{
+    if (cr->r.window) {
+        return cr->r.window;
+    }
+    return cr->prefix ? 512 : DEFAULT_WINDOW;
+}
 
 static int by_rule_pos(const void *x, const void *y)
 {
@@ -746,6 +760,7 @@ int dd__secret_scan(const dd__secret_engine *e,
      * hit only (0 unknown, 1 on, 2 off for this file). */
     uint8_t state[MAX_RULES];
     memset(state, 0, sizeof state);
+    size_t lastc[MAX_RULES]; /* the rule's latest run in `hits` */
     dd_vec hits;
     dd__vec_init(&hits, sizeof(hitrec));
     int32_t s = 0;
@@ -781,6 +796,15 @@ int dd__secret_scan(const dd__secret_engine *e,
                 }
                 state[o->rule] = on ? 1 : 2;
             }
+            uint64_t pos = i + 1 - o->len;
+            if (state[o->rule] == 3) {
+                hitrec *h = DD_VEC_AT(&hits, hitrec, lastc[o->rule]);
+                if (pos < h->last + rule_window(cr)) {
+                    h->last = pos;
+                } else {
+                    state[o->rule] = 1;
+                }
+            }
             if (state[o->rule] == 1) {
                 hitrec *h = dd__vec_push(&hits);
                 if (!h) {
@@ -788,12 +812,16 @@ int dd__secret_scan(const dd__secret_engine *e,
                     break;
                 }
                 h->rule = o->rule;
-                h->pos = i + 1 - o->len;
+                h->pos = pos;
+                h->last = pos;
+                lastc[o->rule] = hits.len - 1;
+                state[o->rule] = 3; /* on, with a run open */
             }
             k = o->next;
         }
-        if (hits.len > 100000) {
-            break; /* a file of nothing but keywords: enough to judge */
+        if (hits.len > DD__SECRET_MAX_RUNS) {
+            /* a 16 MiB file holds at most 16 Mi / 512 runs of a rule */
+            rc = DD_ELIMIT;
         }
     }
     if (rc || !hits.len) {
@@ -806,16 +834,33 @@ int dd__secret_scan(const dd__secret_engine *e,
      * reported by an earlier rule is not reported again */
     dd_vec spans;
     dd__vec_init(&spans, 2 * sizeof(uint64_t));
+    /* spans form runs, each sorted by start (one rule's matches come in
+     * order): an overlap test is a binary search per run, not a walk over
+     * every earlier span */
+    dd_vec runs;
+    dd__vec_init(&runs, sizeof(size_t));
     pcre2_match_data *md = NULL;
     uint32_t cur_rule = UINT32_MAX;
     uint64_t done_to = 0;
     int path_ok = 1;
+    size_t need_at = 0, need_from = 0, need_len = 0; /* the next `need` */
+    int need_known = 0;
+    size_t line_pos = 0, line_no = 1; /* line counting resumes, per rule */
     for (size_t h = 0; h < hits.len && !rc; h++) {
         const hitrec *hr = DD_VEC_AT(&hits, hitrec, h);
         const crule *cr = &e->rules[hr->rule];
         if (hr->rule != cur_rule) {
             cur_rule = hr->rule;
             done_to = 0;
+            need_known = 0;
+            need_len = cr->r.need ? strlen(cr->r.need) : 0;
+            line_pos = 0, line_no = 1;
+            size_t *run = dd__vec_push(&runs);
+            if (!run) {
+                rc = DD_ENOMEM;
+                break;
+            }
+            *run = spans.len;
             pcre2_match_data_free(md);
             md = pcre2_match_data_create_from_pattern(cr->re, NULL);
             if (!md) {
@@ -832,27 +877,46 @@ int dd__secret_scan(const dd__secret_engine *e,
                                   e->mctx);
             }
         }
-        if (!path_ok || hr->pos < done_to) {
+        if (!path_ok || hr->last < done_to) {
             continue;
         }
         size_t ws = (size_t)hr->pos, back = 0;
-        size_t win = cr->r.window ? cr->r.window : DEFAULT_WINDOW;
+        size_t win = rule_window(cr);
         size_t at;
         if (cr->prefix) {
             /* the token starts at its keyword: one byte of context for
              * the boundary look-behind, a short window after */
             ws = ws ? ws - 1 : 0;
             at = (size_t)hr->pos;
-            if (!cr->r.window) {
-                win = 512;
-            }
         } else {
             while (ws > 0 && data[ws - 1] != '\n' && back < 512) {
                 ws--, back++;
             }
             at = ws;
         }
-        size_t we = (size_t)hr->pos + win < len ? (size_t)hr->pos + win : len;
+        if (hr->pos < done_to && at < done_to) {
+            at = (size_t)done_to; /* the run's start is already confirmed */
+        }
+        size_t we = (size_t)hr->last + win < len ? (size_t)hr->last + win : len;
+        if (need_len) {
+            /* hits come in order: the search for the literal only moves
+             * forward, one pass over the file per rule */
+            if (!need_known || (need_at < (size_t)hr->pos && need_at < len)) {
+                size_t from = (size_t)hr->pos;
+                if (need_known && need_from > from) {
+                    from = need_from;
+                }
+                const uint8_t *q = from < len ? memmem(data + from, len - from,
+                                                       cr->r.need, need_len)
+                                              : NULL;
+                need_at = q ? (size_t)(q - data) : len;
+                need_from = from;
+                need_known = 1;
+            }
+            if (need_at >= len || need_at + need_len > we) {
+                continue;
+            }
+        }
         while (at < we && !rc) {
             int m = pcre2_match(cr->re, data + ws, we - ws, at - ws, 0, md,
                                 e->mctx);
@@ -915,12 +979,41 @@ int dd__secret_scan(const dd__secret_engine *e,
             for (size_t v = 0; !allowed && v < e->n_allow_values; v++) {
                 allowed = re_hit(e->allow_values[v], sec, sl, e->mctx);
             }
-            for (size_t k = 0; !allowed && k < spans.len; k++) {
-                const uint64_t *sp = DD_VEC_AT(&spans, uint64_t, 2 * k);
-                allowed = s0 < sp[1] && s1 > sp[0];
+            for (size_t r = 0; !allowed && r < runs.len; r++) {
+                size_t lo = *DD_VEC_AT(&runs, size_t, r);
+                size_t hi = r + 1 < runs.len ? *DD_VEC_AT(&runs, size_t, r + 1)
+                                             : spans.len;
+                /* the first span of the run that ends after s0 */
+                while (lo < hi) {
+                    size_t mid = lo + (hi - lo) / 2;
+                    if (DD_VEC_AT(&spans, uint64_t, 2 * mid)[1] <= s0) {
+                        lo = mid + 1;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                hi = r + 1 < runs.len ? *DD_VEC_AT(&runs, size_t, r + 1)
+                                      : spans.len;
+                if (lo < hi) {
+                    const uint64_t *sp = DD_VEC_AT(&spans, uint64_t, 2 * lo);
+                    allowed = s1 > sp[0];
+                }
             }
             if (allowed) {
                 continue;
+            }
+            if (spans.len > *DD_VEC_AT(&runs, size_t, runs.len - 1)) {
+                const uint64_t *last =
+                    DD_VEC_AT(&spans, uint64_t, 2 * (spans.len - 1));
+                if (s0 < last[1]) {
+                    /* out of order: a new run keeps every run sorted */
+                    size_t *run = dd__vec_push(&runs);
+                    if (!run) {
+                        rc = DD_ENOMEM;
+                        break;
+                    }
+                    *run = spans.len;
+                }
             }
             uint64_t *nsp = dd__vec_push(&spans);
             if (!nsp) {
@@ -937,16 +1030,21 @@ int dd__secret_scan(const dd__secret_engine *e,
             sm.offset = s0;
             /* the line where the match starts (a PEM block's BEGIN) */
             const uint8_t *mstart = data + ws + ov[0];
-            sm.line = 1;
-            for (const uint8_t *q = data;
-                 (q = memchr(q, '\n', (size_t)(mstart - q))); q++) {
-                sm.line++;
+            if ((size_t)(mstart - data) < line_pos) {
+                line_pos = 0, line_no = 1;
             }
+            for (const uint8_t *q = data + line_pos;
+                 (q = memchr(q, '\n', (size_t)(mstart - q))); q++) {
+                line_no++;
+            }
+            line_pos = (size_t)(mstart - data);
+            sm.line = line_no;
             redact(&cr->r, sec, sl, sm.redacted, sizeof sm.redacted);
             rc = cb(ctx, &sm);
         }
     }
     pcre2_match_data_free(md);
+    dd__vec_free(&runs);
     dd__vec_free(&spans);
     dd__vec_free(&hits);
     return rc;

@@ -25,9 +25,11 @@
         id, "private-key", sev, what, "-----begin " label,             \
             "-----BEGIN " label "-----([\\s\\S]{40,}?)-----END " label \
             "-----",                                                   \
-            1, 0, B, NULL, 16384                                       \
+            1, 0, B, NULL, 16384, "-----END " label "-----"            \
     }
 
+/* rules leave their trailing optional fields (`need`) zero */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 static const dd__secret_rule RULES[] = {
     /* ---- cloud ---- */
     {"aws-access-key-id", "cloud", C, "AWS access key ID",

@@ -39,12 +39,21 @@ typedef struct dd__secret_rule {
     unsigned flags;
     const char *path_regex; /* only files whose path matches, or NULL */
     size_t window;          /* bytes after the hit searched, 0 = 1024 */
+    /* a literal (case-sensitive) every match holds after its keyword, or
+     * NULL: a hit with no occurrence of it in its window is not handed to
+     * the regex (a flood of unterminated PEM headers costs one memmem
+     * pass, not a regex run over the window per header) */
+    const char *need;
 } dd__secret_rule;
 
 /* The built-in rules (rules.c). */
 const dd__secret_rule *dd__secret_builtin(size_t *n);
 
 typedef struct dd__secret_engine dd__secret_engine;
+
+/* runs of keyword hits one scan keeps; beyond, dd__secret_scan stops with
+ * DD_ELIMIT (about 96 MiB of state; a 16 MiB file stays far below) */
+#define DD__SECRET_MAX_RUNS (1u << 22)
 
 /* Compile built-in rules plus those of an optional JSON config (path may
  * be NULL): {"rules": [{id, category, severity, title, keywords: [],

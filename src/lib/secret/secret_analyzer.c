@@ -17,6 +17,9 @@
 
 #define MAX_FILE   (16u << 20)
 #define MAX_BINARY (64u << 10)
+/* findings listed per file: a file of 100,000 passwords is one problem,
+ * reported as the first ones plus a count, not 100,000 findings */
+#define MAX_PER_FILE 100
 
 typedef struct lstate {
     dd__secret_analyzer *an;
@@ -31,6 +34,7 @@ typedef struct cbctx {
     dd_findings *out;
     int layer;
     const char *digest;
+    size_t listed, more; /* findings in this file: listed, beyond the cap */
 } cbctx;
 
 static uint64_t wants(void *self, const dd_fs_node *n)
@@ -71,6 +75,11 @@ static void layer_free(void *self, void *st)
 static int on_match(void *ctx, const dd__secret_match *m)
 {
     cbctx *c = ctx;
+    if (c->n && c->listed >= MAX_PER_FILE) {
+        c->more++;
+        return 0;
+    }
+    c->listed++;
     dd_finding_spec sp = {DD_KIND_SECRET,
                           m->severity,
                           m->rule_id,
@@ -101,17 +110,60 @@ static int on_file(void *self,
                    int truncated)
 {
     (void)self;
-    (void)truncated;
     lstate *s = st;
     const dd_image_info *info = s->an->info;
     const dd_layer_desc *ld = &info->layers[s->layer];
     int binary = memchr(data, 0, len < 8192 ? len : 8192) != NULL;
-    cbctx c = {
-        n,           ld->history,   NULL,
-        s->findings, (int)s->layer, ld->diff_id ? ld->diff_id : ld->digest};
-    return dd__secret_scan(s->an->engine, n->path, data,
-                           binary && len > MAX_BINARY ? MAX_BINARY : len,
-                           on_match, &c);
+    cbctx c = {n,
+               ld->history,
+               NULL,
+               s->findings,
+               (int)s->layer,
+               ld->diff_id ? ld->diff_id : ld->digest,
+               0,
+               0};
+    int rc = dd__secret_scan(s->an->engine, n->path, data,
+                             binary && len > MAX_BINARY ? MAX_BINARY : len,
+                             on_match, &c);
+    if (rc == 0 && c.more) {
+        dd_finding_spec mp = {DD_KIND_SECRET, DD_SEV_HIGH, "secret.more",
+                              n->path,        c.digest,    NULL,
+                              c.layer,        c.history,   1,
+                              n->offset,      0,           "summary",
+                              NULL,           NULL};
+        rc = dd__findings_add(s->findings, &mp,
+                              "%zu further secret matches in this file are "
+                              "not listed (the first %d are)",
+                              c.more, MAX_PER_FILE);
+    }
+    if (rc != DD_ELIMIT && !(truncated && !binary)) {
+        return rc;
+    }
+    /* never a silent partial scan: the file was read only in part */
+    dd_finding_spec sp = {DD_KIND_SECRET,
+                          DD_SEV_MEDIUM,
+                          "secret.partial",
+                          n->path,
+                          c.digest,
+                          NULL,
+                          c.layer,
+                          c.history,
+                          1,
+                          n->offset,
+                          0,
+                          "scan-limit",
+                          NULL,
+                          NULL};
+    if (rc == DD_ELIMIT) {
+        return dd__findings_add(s->findings, &sp,
+                                "secret scan stopped: more than %u keyword "
+                                "runs in one file",
+                                (unsigned)DD__SECRET_MAX_RUNS);
+    }
+    return dd__findings_add(s->findings, &sp,
+                            "secret scan read only the first %u MiB of a "
+                            "%llu-byte text file",
+                            MAX_FILE >> 20, (unsigned long long)n->size);
 }
 
 void dd__secret_analyzer_init(dd__analyzer *a, dd__secret_analyzer *sa)
@@ -136,7 +188,7 @@ static int scan_str(dd__secret_analyzer *sa,
     if (!text || !*text) {
         return 0;
     }
-    cbctx c = {NULL, history, where, out, -1, NULL};
+    cbctx c = {NULL, history, where, out, -1, NULL, 0, 0};
     return dd__secret_scan(sa->engine, NULL, (const uint8_t *)text,
                            strlen(text), on_match, &c);
 }
