@@ -21,10 +21,21 @@
 /* ------------------------------------------------------------ packages */
 static int pkg_setup(dd__scan_ctx *c, void **st, dd__analyzer *h, dd_error *e)
 {
-    (void)c, (void)e;
+    (void)c;
     dd__pkg_analyzer_init(h);
-    *st = NULL;
+    dd__pkg_dbcache *cache = dd__pkg_dbcache_new();
+    if (!cache) {
+        return dd__error_set(e, DD_ENOMEM, "out of memory");
+    }
+    h->self = cache;
+    *st = cache;
     return 0;
+}
+
+static void pkg_teardown(dd__scan_ctx *c, void *st)
+{
+    (void)c;
+    dd__pkg_dbcache_free(st);
 }
 
 static int pkg_finish(dd__scan_ctx *c, void *st, size_t ai, dd_error *err)
@@ -43,6 +54,7 @@ const dd__analyzer_def dd__row_packages = {
     .provides = DD__ROW_PACKAGES,
     .setup = pkg_setup,
     .finish = pkg_finish,
+    .teardown = pkg_teardown,
 };
 
 /* ------------------------------------------------------------ lang */

@@ -17,11 +17,13 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 #include <time.h>
 
 #include "inventory.h"
 #include "pkgdb.h"
+#include "../../util/sha256.h"
 #include "../analyze/analyzer.h"
 #include "../../util/map.h"
 
@@ -162,6 +164,81 @@ static void layer_free(void *self, void *st)
     dd__free(s);
 }
 
+struct dd__pkg_dbcache {
+    pthread_mutex_t mu;
+    dd_map index; /* "kind:path:sha256" -> slot in dbs */
+    dd_vec dbs;   /* dd__pkgdb * (one reference each) */
+    dd_arena keys;
+};
+
+dd__pkg_dbcache *dd__pkg_dbcache_new(void)
+{
+    dd__pkg_dbcache *c = dd__calloc(1, sizeof *c);
+    if (!c) {
+        return NULL;
+    }
+    if (dd__map_init(&c->index)) {
+        dd__free(c);
+        return NULL;
+    }
+    pthread_mutex_init(&c->mu, NULL);
+    dd__vec_init(&c->dbs, sizeof(dd__pkgdb *));
+    dd__arena_init(&c->keys);
+    return c;
+}
+
+void dd__pkg_dbcache_free(dd__pkg_dbcache *c)
+{
+    if (!c) {
+        return;
+    }
+    for (size_t i = 0; i < c->dbs.len; i++) {
+        dd__pkgdb_free(*DD_VEC_AT(&c->dbs, dd__pkgdb *, i));
+    }
+    dd__vec_free(&c->dbs);
+    dd__map_free(&c->index);
+    dd__arena_free(&c->keys);
+    pthread_mutex_destroy(&c->mu);
+    dd__free(c);
+}
+
+/* the shared parse of these bytes, with a reference for the caller, or
+ * NULL when none is cached yet */
+static dd__pkgdb *cache_get(dd__pkg_dbcache *c, const char *key)
+{
+    dd__pkgdb *db = NULL;
+    int64_t slot;
+    pthread_mutex_lock(&c->mu);
+    if (dd__map_get(&c->index, key, strlen(key), &slot)) {
+        db = dd__pkgdb_ref(*DD_VEC_AT(&c->dbs, dd__pkgdb *, (size_t)slot));
+    }
+    pthread_mutex_unlock(&c->mu);
+    return db;
+}
+
+/* Keep `db` (a complete parse) for the next layer with the same bytes;
+ * when another worker got there first, `*db` becomes the shared one. */
+static void cache_put(dd__pkg_dbcache *c, const char *key, dd__pkgdb **db)
+{
+    int64_t slot;
+    pthread_mutex_lock(&c->mu);
+    if (dd__map_get(&c->index, key, strlen(key), &slot)) {
+        dd__pkgdb *shared = *DD_VEC_AT(&c->dbs, dd__pkgdb *, (size_t)slot);
+        dd__pkgdb_free(*db);
+        *db = dd__pkgdb_ref(shared);
+    } else {
+        char *k = dd__arena_strdup(&c->keys, key);
+        dd__pkgdb **p = k ? dd__vec_push(&c->dbs) : NULL;
+        if (p &&
+            !dd__map_put(&c->index, k, strlen(k), (int64_t)c->dbs.len - 1)) {
+            *p = dd__pkgdb_ref(*db);
+        } else if (p) {
+            c->dbs.len--; /* out of memory: simply not shared */
+        }
+    }
+    pthread_mutex_unlock(&c->mu);
+}
+
 static int on_file(void *self,
                    void *st,
                    const dd_fs_node *n,
@@ -169,7 +246,7 @@ static int on_file(void *self,
                    size_t len,
                    int truncated)
 {
-    (void)self;
+    dd__pkg_dbcache *cache = self;
     lstate *s = st;
     int k = classify(n->path);
     if (k < 0) {
@@ -197,6 +274,18 @@ static int on_file(void *self,
         c->text = t;
         c->len = len;
         return 0;
+    }
+    char key[4200];
+    key[0] = '\0';
+    if (!truncated && cache) {
+        char digest[72];
+        dd__sha256_digest(data, len, digest);
+        int kn = snprintf(key, sizeof key, "%d:%s:%s", k, digest, n->path);
+        if (kn < 0 || (size_t)kn >= sizeof key) {
+            key[0] = '\0';
+        } else if ((c->db = cache_get(cache, key)) != NULL) {
+            return 0;
+        }
     }
     c->db = dd__pkgdb_new(n->path);
     if (!c->db) {
@@ -230,7 +319,13 @@ static int on_file(void *self,
     default:
         break;
     }
-    return rc || c->db->oom ? DD_ENOMEM : 0;
+    if (rc || c->db->oom) {
+        return DD_ENOMEM;
+    }
+    if (key[0]) {
+        cache_put(cache, key, &c->db);
+    }
+    return 0;
 }
 
 void dd__pkg_analyzer_init(dd__analyzer *a)
@@ -420,6 +515,15 @@ static int add_db(builder *b, const cap *c, int layer)
     for (int j = layer - 1; j >= 0 && left; j--) {
         const cap *e = lookup(b, (size_t)j, c->path);
         if (!e || !e->db) {
+            continue;
+        }
+        if (e->db == db) {
+            /* the same bytes, parsed once: every package is unchanged */
+            for (size_t i = 0; i < n; i++) {
+                if (active[i]) {
+                    DD_VEC_AT(&inv->pkgs, dd_package, first + i)->layer = j;
+                }
+            }
             continue;
         }
         dd_map m;

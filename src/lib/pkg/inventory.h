@@ -14,6 +14,13 @@
 
 struct dd__analyzer;
 void dd__pkg_analyzer_init(struct dd__analyzer *a);
+/* Per-scan state of the analyzer: package databases whose bytes are the
+ * same in several layers (a status file copied through 32 layers) are
+ * parsed once and shared. New: NULL on ENOMEM; set as the hooks' `self`
+ * before the walk and freed after the inventory is built. */
+typedef struct dd__pkg_dbcache dd__pkg_dbcache;
+dd__pkg_dbcache *dd__pkg_dbcache_new(void);
+void dd__pkg_dbcache_free(dd__pkg_dbcache *c);
 /* `ai` is the analyzer's index in the walk's analyzer list. */
 int dd__inventory_build(dd_inventory **out,
                         const dd_walk *w,

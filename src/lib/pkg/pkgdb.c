@@ -17,6 +17,7 @@ dd__pkgdb *dd__pkgdb_new(const char *path)
     dd__vec_init(&db->pkgs, sizeof(dd_package));
     dd__vec_init(&db->warnings, sizeof(const char *));
     db->complete = 1;
+    atomic_init(&db->refs, 1);
     db->path = dd__arena_strdup(&db->strings, path ? path : "?");
     if (!db->path) {
         dd__pkgdb_free(db);
@@ -25,9 +26,15 @@ dd__pkgdb *dd__pkgdb_new(const char *path)
     return db;
 }
 
+dd__pkgdb *dd__pkgdb_ref(dd__pkgdb *db)
+{
+    atomic_fetch_add(&db->refs, 1);
+    return db;
+}
+
 void dd__pkgdb_free(dd__pkgdb *db)
 {
-    if (!db) {
+    if (!db || atomic_fetch_sub(&db->refs, 1) > 1) {
         return;
     }
     dd__arena_free(&db->strings);

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <stdatomic.h>
+
 #include "drydock/packages.h"
 #include "../../util/arena.h"
 #include "../../util/util.h"
@@ -31,9 +33,15 @@ typedef struct dd__pkgdb {
     size_t warnings_dropped;
     int complete;
     int oom;
+    atomic_int refs; /* owners; dd__pkgdb_free drops one */
 } dd__pkgdb;
 
+/* A new database with one reference (the caller's). */
 dd__pkgdb *dd__pkgdb_new(const char *path);
+/* One more owner of `db` (layers whose copies of a database are the same
+ * bytes share one parse); returns db. */
+dd__pkgdb *dd__pkgdb_ref(dd__pkgdb *db);
+/* Drops one reference; the last frees it (NULL ok). */
 void dd__pkgdb_free(dd__pkgdb *db);
 void dd__pkgdb_warn(dd__pkgdb *db, const char *fmt, ...) DD_PRINTF(2, 3);
 /* New zeroed package (layer/history = -1), NULL on ENOMEM. */
