@@ -843,13 +843,17 @@ static int reuse_repeats(shared *sh)
     unsigned char *told = dd__calloc(w->n_layers + 1, 1);
     int rc = count && told ? 0 : DD_ENOMEM;
     for (size_t j = 0; !rc && j < w->n_layers; j++) {
+        if (w->layers[j].same_as >= 0) {
+            count[w->layers[j].same_as]++; /* references beyond the first */
+        }
+    }
+    for (size_t j = 0; !rc && j < w->n_layers; j++) {
         dd_layer_result *r = &w->layers[j];
         if (r->same_as < 0) {
             continue;
         }
         size_t i = (size_t)r->same_as;
         const dd_layer_result *o = &w->layers[i];
-        count[i]++;
         layer_ctx lc;
         memset(&lc, 0, sizeof lc);
         lc.sh = sh;
@@ -879,8 +883,8 @@ static int reuse_repeats(shared *sh)
             char msg[400];
             snprintf(msg, sizeof msg,
                      "layer %zu is the blob of layer %zu again%s (%zu "
-                     "references so far); it was read once and its entries "
-                     "applied again, as a runtime would",
+                     "layers use that blob); it was read once and its "
+                     "entries applied again, as a runtime would",
                      j, i, adjacent ? "" : ", with other layers between",
                      count[i] + 1);
             add_finding(&lc, DD_KIND_ARCHIVE, "archive.repeated-layer",
