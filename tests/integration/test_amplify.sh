@@ -80,6 +80,21 @@ rm -rf "$tmp/repeat"
 gen fanout "$tmp/fanout" 1000 &&
   scan "index fan-out 1000^3" budget.manifests "$tmp/fanout"
 rm -rf "$tmp/fanout"
+# the same fan-out over an empty leaf index: no image at all, 1000^3 index
+# reads before; now a clear error (exit 3) naming the budget
+if gen fanout "$tmp/fan0" 1000 0; then
+  timeout 300 /usr/bin/time -f %M -o "$tmp/rss" "$BIN" scan --scanners config \
+    "$tmp/fan0" >/dev/null 2>"$tmp/err"
+  rc=$?
+  rss=$(tail -n 1 "$tmp/rss")
+  if [ "$rc" = 3 ] && [ "$(wc -l <"$tmp/err")" = 1 ] &&
+    grep -q "budget.manifests" "$tmp/err" && [ "${rss:-999999999}" -lt "$RSS_CAP_KB" ]; then
+    pass "amplify empty fan-out: one error line naming budget.manifests, exit 3, RSS $((rss / 1024)) MiB"
+  else
+    fail "amplify empty fan-out: exit $rc, rss ${rss}KB, stderr: $(head -c 300 "$tmp/err")"
+  fi
+fi
+rm -rf "$tmp/fan0"
 
 # a manifest of 10,000 layers (docker-archive)
 gen layers "$tmp/layers.tar" 10000 &&

@@ -7,9 +7,10 @@ Python 3 standard library only; everything is generated, nothing copied.
         same ~64 KB gzip blob that inflates to MIB MiB (a decompression
         bomb); layer 1 is a small other blob, so the repeats are both
         non-adjacent (layer 2) and adjacent (3..N-1)
-  fanout OUT [K=1000]  OCI layout dir: index.json references index B K
-        times, B references C K times, C references D K times, D names one
-        small image (K^3 paths to the image)
+  fanout OUT [K=1000] [LEAF=1]  OCI layout dir: index.json references
+        index B K times, B references C K times, C references D K times, D
+        names one small image (K^3 paths to the image); LEAF=0: D is an
+        empty index (K^3 index reads and no image at all)
   layers OUT [N=10000]  docker-archive tar: a manifest of N distinct tiny
         gzip layers, the config lists their N diff_ids
   history OUT [N=700000]  OCI layout dir: one small layer, a config with N
@@ -146,14 +147,17 @@ def form_repeat(out, n=4096, mib=64):
     write_index(out, [md])
 
 
-def form_fanout(out, k=1000):
+def form_fanout(out, k=1000, leaf=1):
     t = small_tar("etc/fanout", b"leaf\n")
     ld = layer_desc(out, gz(t))
     md = oci_image(out, [ld], json.dumps(config([sha(t)])).encode())
     child = md
     for _ in range(3):
-        idx = {"schemaVersion": 2, "mediaType": OCI_INDEX,
-               "manifests": [child] * (1 if child is md else k)}
+        if child is md:
+            ms = [md] if leaf else []
+        else:
+            ms = [child] * k
+        idx = {"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": ms}
         child = put_blob(out, json.dumps(idx).encode())
         child["mediaType"] = OCI_INDEX
     top = dict(child)

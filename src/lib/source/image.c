@@ -975,6 +975,15 @@ open_oci(dd_image *img, const char *tag, const char *platform, dd_error *err)
     if ((rc = collect(img, index, NULL, 0, cl, err)) != 0) {
         goto out;
     }
+    if (cl->n == 0 && img->manifests_hit) {
+        rc = dd__error_set(err, DD_ELIMIT,
+                           "%s: the image index references more than %llu "
+                           "manifests and indexes without naming an image "
+                           "(budget.manifests): nothing to scan",
+                           img->info.path,
+                           (unsigned long long)img->max_manifests);
+        goto out;
+    }
     const candidate *c = NULL;
     if ((rc = select_candidate(img, cl, tag, platform, &c, err)) != 0) {
         if (img->manifests_hit) {
