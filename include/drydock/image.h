@@ -56,10 +56,18 @@ typedef struct dd_image_opts {
     const char *tag;        /* wanted tag/ref name; NULL = the only one */
     uint64_t max_json_size; /* cap for manifest/config/index; 0 = 16 MiB */
     const dd_registry_opts *registry; /* for registry references, or NULL */
+    /* Image-wide budgets (docs/budgets.md); 0 = the default. Hitting one
+     * is a HIGH finding ("budget.manifests", "budget.layers",
+     * "budget.history"), the image is read in part and a scan of it is
+     * incomplete; the open only fails when nothing usable remains. */
+    uint64_t max_manifests; /* index descriptors examined, repeats
+                               included, nested indexes too: 1,024 */
+    uint64_t max_layers;    /* layer references in the manifest: 4,096 */
+    uint64_t max_history;   /* history entries in the config: 10,000 */
 } dd_image_opts;
-#define DD_IMAGE_OPTS_INIT                         \
-    {                                              \
-        DD_IMAGE_OPTS_VERSION, NULL, NULL, 0, NULL \
+#define DD_IMAGE_OPTS_INIT                                  \
+    {                                                       \
+        DD_IMAGE_OPTS_VERSION, NULL, NULL, 0, NULL, 0, 0, 0 \
     }
 
 typedef struct dd_kv {

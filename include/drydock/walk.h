@@ -90,11 +90,18 @@ typedef struct dd_walk_opts {
      * stopped with a HIGH "scan.timeout" finding (incomplete, not an
      * error) */
     int64_t deadline_ns;
+    /* Image-wide budgets over all layers together (docs/budgets.md);
+     * 0 = the default. Reaching one stops the layers still being read
+     * with a HIGH "budget.bytes" / "budget.entries" finding (incomplete,
+     * not an error). */
+    uint64_t max_total_bytes;   /* decompressed bytes: 64 GiB */
+    uint64_t max_total_entries; /* tar entries, repeated layers included:
+                                   1,000,000 */
 } dd_walk_opts;
 #define DD_WALK_OPTS_INIT                                                    \
     {                                                                        \
         DD_WALK_OPTS_VERSION, {0, 0, 0, 0, 0, 0, 0}, 0, 0, NULL, NULL, NULL, \
-            NULL, 0                                                          \
+            NULL, 0, 0, 0                                                    \
     }
 
 typedef struct dd_walk dd_walk;

@@ -50,6 +50,9 @@ static const char usage[] =
     "  --db PATH         vulnerability database (default\n"
     "                    $XDG_CACHE_HOME/drydock/db/drydock.db)\n"
     "  --db-max-age D    warn when the database is older (default 7 days)\n"
+    "  --timeout T       whole-scan deadline: 30s, 5m, 1h or seconds; layers\n"
+    "                    not read by then are reported (HIGH scan.timeout)\n"
+    "                    and the exit is 4 (docs/budgets.md)\n"
     "  --platform, --tag, --fail-on, --threads, --max-*, -q, registry and\n"
     "  daemon access (--username, --password-stdin, --ca-file, ...): as for\n"
     "                    `drydock inspect --help`\n";
@@ -80,6 +83,29 @@ static int parse_size(const char *v, uint64_t *out)
         return -1;
     }
     *out = n;
+    return 0;
+}
+
+/* "30s", "5m", "1h", "90" (seconds) -> milliseconds; 1 s .. 7 days */
+static int parse_duration(const char *v, uint64_t *ms)
+{
+    char *end = NULL;
+    if (*v < '0' || *v > '9') {
+        return -1;
+    }
+    unsigned long long n = strtoull(v, &end, 10);
+    uint64_t unit = 1000;
+    if (!strcmp(end, "m")) {
+        unit = 60 * 1000;
+    } else if (!strcmp(end, "h")) {
+        unit = 3600 * 1000;
+    } else if (strcmp(end, "s") && *end) {
+        return -1;
+    }
+    if (n == 0 || n > 7ull * 86400 * 1000 / unit) {
+        return -1;
+    }
+    *ms = n * unit;
     return 0;
 }
 
@@ -150,6 +176,15 @@ int cmd_scan(int argc, char **argv)
                 fprintf(stderr,
                         "drydock scan: --malware-max-size takes a size such "
                         "as 64M (1K..4G)\n");
+                return EXIT_USAGE;
+            }
+            i++;
+        } else if (!strcmp(a, "--timeout") && v) {
+            if (parse_duration(v, &so.timeout_ms)) {
+                fprintf(stderr,
+                        "drydock scan: --timeout takes a duration such as "
+                        "30s, 5m, 1h or seconds (1s..7 days), not '%s'\n",
+                        v);
                 return EXIT_USAGE;
             }
             i++;

@@ -26,6 +26,12 @@
 #include "../../util/sha256.h"
 
 #define READ_CHUNK (1u << 20)
+/* image-wide budget defaults (dd_walk_opts, docs/budgets.md) */
+#define DEFAULT_MAX_TOTAL_BYTES   (64ULL << 30)
+#define DEFAULT_MAX_TOTAL_ENTRIES 1000000ULL
+/* one blob referenced by more layers than this is reported even when the
+ * repeats are adjacent */
+#define MAX_QUIET_REPEATS 8
 
 dd_limits dd_limits_resolve(const dd_limits *in)
 {
@@ -67,6 +73,12 @@ typedef struct shared {
     size_t *order;
     atomic_size_t next;
     atomic_int canceled; /* the cancel callback asked to stop */
+    /* per layer: 0 digests not verified (stopped, failed), 1 blob
+     * verified, 2 blob and diff_id verified */
+    unsigned char *verified;
+    /* image-wide budgets: what all layers have produced so far */
+    uint64_t max_total_bytes, max_total_entries;
+    _Atomic uint64_t total_bytes, total_entries;
     pthread_mutex_t progress_lock;
     uint64_t progress_done, progress_total, progress_last;
 } shared;
@@ -87,6 +99,8 @@ typedef struct layer_ctx {
     uint64_t *want;    /* bytes each analyzer wants of the current entry */
     uint64_t want_max; /* 0: nobody wants it */
     dd_buf content;    /* bytes buffered for them */
+    /* this layer's share already added to the image-wide totals */
+    uint64_t bytes_counted, entries_counted;
 } layer_ctx;
 
 static void add_finding(layer_ctx *lc,
@@ -548,11 +562,61 @@ static int64_t now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* Cancel and deadline, polled between reads. 1: stop this layer. */
+/* Add what this layer produced since the last call to the image-wide
+ * totals. */
+static void account(layer_ctx *lc)
+{
+    shared *sh = lc->sh;
+    uint64_t b = lc->res->stats.tar_bytes;
+    uint64_t e = lc->tar ? dd__tar_entries(lc->tar) : 0;
+    if (b > lc->bytes_counted) {
+        atomic_fetch_add(&sh->total_bytes, b - lc->bytes_counted);
+        lc->bytes_counted = b;
+    }
+    if (e > lc->entries_counted) {
+        atomic_fetch_add(&sh->total_entries, e - lc->entries_counted);
+        lc->entries_counted = e;
+    }
+}
+
+/* An image-wide budget is spent: HIGH finding, this layer stops. */
+static int budget_spent(layer_ctx *lc, uint64_t off)
+{
+    shared *sh = lc->sh;
+    account(lc);
+    const char *rule = NULL, *what = NULL;
+    uint64_t lim = 0;
+    if (atomic_load(&sh->total_bytes) > sh->max_total_bytes) {
+        rule = "budget.bytes", what = "decompressed bytes";
+        lim = sh->max_total_bytes;
+    } else if (atomic_load(&sh->total_entries) > sh->max_total_entries) {
+        rule = "budget.entries", what = "archive entries";
+        lim = sh->max_total_entries;
+    }
+    if (!rule) {
+        return 0;
+    }
+    char msg[300];
+    snprintf(msg, sizeof msg,
+             "image-wide budget of %llu %s (all layers together) spent: "
+             "layer read only to blob offset %llu; the rest of it was not "
+             "analysed",
+             (unsigned long long)lim, what, (unsigned long long)off);
+    add_finding(lc, DD_KIND_ARCHIVE, rule, DD_SEV_HIGH, NULL, 1, off, NULL,
+                msg);
+    lc->res->stats.complete = 0;
+    return 1;
+}
+
+/* Cancel, deadline and image-wide budgets, polled between reads.
+ * 1: stop this layer. */
 static int must_stop(layer_ctx *lc, uint64_t off)
 {
     shared *sh = lc->sh;
     if (atomic_load(&sh->canceled)) {
+        return 1;
+    }
+    if (budget_spent(lc, off)) {
         return 1;
     }
     if (sh->opts->cancel && sh->opts->cancel(sh->opts->cancel_payload)) {
@@ -667,6 +731,7 @@ static void process_layer(shared *sh, dd_layer_result *r, uint8_t *buf)
         report_progress(&lc, (uint64_t)n);
     }
     dd__region_close(&reg);
+    account(&lc);
     if (stopped) {
         decomp_ok = 0; /* the rest of the stream was not read */
     }
@@ -684,6 +749,7 @@ static void process_layer(shared *sh, dd_layer_result *r, uint8_t *buf)
     r->stats.diff_sha256 = decomp_ok ? r->diff_digest : NULL;
     if (!r->io_failed && !stopped) {
         verify_digests(&lc, src, decomp_ok);
+        sh->verified[r->index] = decomp_ok ? 2 : 1;
     }
 out:
     for (size_t i = 0; i < sh->n_analyzers; i++) {
@@ -716,6 +782,9 @@ static void *worker(void *arg)
             break;
         }
         dd_layer_result *r = &sh->w->layers[sh->order[k]];
+        if (r->same_as >= 0) {
+            continue; /* a repeat of an earlier blob: see reuse_repeats() */
+        }
         if (!buf) {
             dd__error_set(&r->err, DD_ENOMEM, "out of memory");
             r->io_failed = 1;
@@ -725,6 +794,132 @@ static void *worker(void *arg)
     }
     dd__free(buf);
     return NULL;
+}
+
+static int by_path(const void *a, const void *b, void *img)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int c = strcmp(dd__image_layer_src(img, x)->path,
+                   dd__image_layer_src(img, y)->path);
+    return c ? c : x < y ? -1 : x > y;
+}
+
+/* Layers whose bytes are those of an earlier layer (the same blob in the
+ * store) get same_as = that layer: they are not read again. */
+static int find_repeats(dd_walk *w, const dd_image *img)
+{
+    size_t n = w->n_layers;
+    size_t *ix = dd__calloc(n + 1, sizeof *ix);
+    if (!ix) {
+        return DD_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        ix[i] = i;
+        w->layers[i].same_as = -1;
+    }
+    qsort_r(ix, n, sizeof *ix, by_path, (void *)img);
+    for (size_t k = 1; k < n; k++) {
+        const char *a = dd__image_layer_src(img, ix[k - 1])->path;
+        const char *b = dd__image_layer_src(img, ix[k])->path;
+        if (strcmp(a, b) == 0) {
+            dd_layer_result *first = &w->layers[ix[k - 1]];
+            w->layers[ix[k]].same_as =
+                first->same_as >= 0 ? first->same_as : (long)ix[k - 1];
+        }
+    }
+    dd__free(ix);
+    return 0;
+}
+
+/* After the workers: give every repeated layer the result of the layer
+ * whose blob it repeats, as the runtime would apply it a second time.
+ * A repeat right above the same blob changes nothing and is left empty;
+ * elsewhere its entries are copied (they count against the entries
+ * budget). Returns 0 or DD_ENOMEM. */
+static int reuse_repeats(shared *sh)
+{
+    dd_walk *w = sh->w;
+    size_t *count = dd__calloc(w->n_layers + 1, sizeof *count);
+    unsigned char *told = dd__calloc(w->n_layers + 1, 1);
+    int rc = count && told ? 0 : DD_ENOMEM;
+    for (size_t j = 0; !rc && j < w->n_layers; j++) {
+        if (w->layers[j].same_as >= 0) {
+            count[w->layers[j].same_as]++; /* references beyond the first */
+        }
+    }
+    for (size_t j = 0; !rc && j < w->n_layers; j++) {
+        dd_layer_result *r = &w->layers[j];
+        if (r->same_as < 0) {
+            continue;
+        }
+        size_t i = (size_t)r->same_as;
+        const dd_layer_result *o = &w->layers[i];
+        layer_ctx lc;
+        memset(&lc, 0, sizeof lc);
+        lc.sh = sh;
+        lc.res = r;
+        const dd_layer_src *src = dd__image_layer_src(sh->img, j);
+        lc.digest_label =
+            src->expect_digest ? src->expect_digest : src->expect_diff_id;
+        r->stats = o->stats;
+        memcpy(r->blob_digest, o->blob_digest, sizeof r->blob_digest);
+        memcpy(r->diff_digest, o->diff_digest, sizeof r->diff_digest);
+        r->stats.blob_sha256 = o->stats.blob_sha256 ? r->blob_digest : NULL;
+        r->stats.diff_sha256 = o->stats.diff_sha256 ? r->diff_digest : NULL;
+        if (o->io_failed) {
+            r->stats.complete = 0;
+            continue; /* the first layer's error is reported */
+        }
+        for (size_t a = 0; r->astate && a < sh->n_analyzers; a++) {
+            r->astate[a] = o->astate[a];
+        }
+        if (sh->verified[i]) {
+            verify_digests(&lc, src, sh->verified[i] == 2);
+        }
+        int adjacent = w->layers[j - 1].same_as == (long)i || j - 1 == i;
+        if (!told[i] && o->entries.len &&
+            (!adjacent || count[i] > MAX_QUIET_REPEATS)) {
+            told[i] = 1;
+            char msg[400];
+            snprintf(msg, sizeof msg,
+                     "layer %zu is the blob of layer %zu again%s (%zu "
+                     "layers use that blob); it was read once and its "
+                     "entries applied again, as a runtime would",
+                     j, i, adjacent ? "" : ", with other layers between",
+                     count[i] + 1);
+            add_finding(&lc, DD_KIND_ARCHIVE, "archive.repeated-layer",
+                        DD_SEV_HIGH, NULL, 0, 0, NULL, msg);
+        }
+        if (adjacent) {
+            continue; /* applying the same layer twice in a row: no-op */
+        }
+        uint64_t n = o->entries.len;
+        uint64_t before = atomic_fetch_add(&sh->total_entries, n);
+        if (before + n > sh->max_total_entries) {
+            char msg[300];
+            snprintf(msg, sizeof msg,
+                     "image-wide budget of %llu archive entries (all layers "
+                     "together) spent: this repeat of layer %zu was not "
+                     "applied",
+                     (unsigned long long)sh->max_total_entries, i);
+            add_finding(&lc, DD_KIND_ARCHIVE, "budget.entries", DD_SEV_HIGH,
+                        NULL, 0, 0, NULL, msg);
+            r->stats.complete = 0;
+            continue;
+        }
+        for (size_t k = 0; k < o->entries.len; k++) {
+            dd_fs_node *e = dd__vec_push(&r->entries);
+            if (!e) {
+                rc = DD_ENOMEM;
+                break;
+            }
+            *e = *DD_VEC_AT(&o->entries, dd_fs_node, k);
+            e->layer = (int)j;
+        }
+    }
+    dd__free(count);
+    dd__free(told);
+    return rc;
 }
 
 static int by_size_desc(const void *a, const void *b, void *info)
@@ -774,7 +969,9 @@ int dd__walk_run_with(dd_walk **out,
     memset(&sh, 0, sizeof sh);
     sh.order = dd__calloc(w->n_layers + 1, sizeof *sh.order);
     int rc = 0;
-    if (!w->layers || !w->findings || !sh.order) {
+    sh.verified = dd__calloc(w->n_layers + 1, 1);
+    if (!w->layers || !w->findings || !sh.order || !sh.verified ||
+        find_repeats(w, img) != 0) {
         rc = dd__error_set(err, DD_ENOMEM, "out of memory");
         goto fail;
     }
@@ -791,7 +988,9 @@ int dd__walk_run_with(dd_walk **out,
             goto fail;
         }
         sh.order[i] = i;
-        sh.progress_total += info->layers[i].size;
+        if (r->same_as < 0) {
+            sh.progress_total += info->layers[i].size;
+        }
     }
     /* biggest layers first: the slowest one starts at once */
     qsort_r(sh.order, w->n_layers, sizeof *sh.order, by_size_desc,
@@ -799,6 +998,12 @@ int dd__walk_run_with(dd_walk **out,
     sh.img = img;
     sh.opts = opts;
     sh.lim = dd_limits_resolve(&opts->limits);
+    sh.max_total_bytes =
+        opts->max_total_bytes ? opts->max_total_bytes : DEFAULT_MAX_TOTAL_BYTES;
+    sh.max_total_entries = opts->max_total_entries ? opts->max_total_entries
+                                                   : DEFAULT_MAX_TOTAL_ENTRIES;
+    atomic_init(&sh.total_bytes, 0);
+    atomic_init(&sh.total_entries, 0);
     sh.w = w;
     sh.analyzers = analyzers;
     sh.n_analyzers = n_analyzers;
@@ -840,11 +1045,11 @@ int dd__walk_run_with(dd_walk **out,
             goto fail;
         }
     }
-    if (dd__merge_layers(w) != 0) {
+    if (reuse_repeats(&sh) != 0 || dd__merge_layers(w) != 0) {
         rc = dd__error_set(err, DD_ENOMEM, "out of memory");
         goto fail;
     }
-    w->complete = 1;
+    w->complete = dd__image_complete(img);
     for (size_t i = 0; i < w->n_layers; i++) {
         if (!w->layers[i].stats.complete) {
             w->complete = 0;
@@ -855,10 +1060,12 @@ int dd__walk_run_with(dd_walk **out,
         }
     }
     dd__free(sh.order);
+    dd__free(sh.verified);
     *out = w;
     return 0;
 fail:
     dd__free(sh.order);
+    dd__free(sh.verified);
     dd_walk_free(w);
     return rc;
 }
@@ -872,7 +1079,9 @@ void dd_walk_free(dd_walk *w)
         dd__vec_free(&w->layers[i].entries);
         dd__arena_free(&w->layers[i].strings);
         dd_findings_free(w->layers[i].findings);
-        for (size_t a = 0; w->layers[i].astate && a < w->n_analyzers; a++) {
+        for (size_t a = 0; w->layers[i].astate && a < w->n_analyzers &&
+                           w->layers[i].same_as < 0;
+             a++) {
             if (w->layers[i].astate[a]) {
                 w->analyzers[a]->layer_free(w->analyzers[a]->self,
                                             w->layers[i].astate[a]);

@@ -21,6 +21,10 @@ typedef struct dd_layer_result {
     int io_failed;
     dd_error err;
     void **astate; /* per analyzer layer state (analyze/analyzer.h) */
+    /* -1; or the earlier layer whose blob this one repeats: it was not
+     * read again, its astate pointers are that layer's (not owned) and
+     * its entries are copies (strings borrowed from that layer) */
+    long same_as;
 } dd_layer_result;
 
 struct dd__analyzer;

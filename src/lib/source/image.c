@@ -8,6 +8,7 @@
  * never disagree about a manifest) and a size cap before parsing.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,9 +25,20 @@
 #include "../../util/sha256.h"
 #include "../../util/util.h"
 
-#define MAX_LAYERS      4096
 #define MAX_CANDIDATES  1024
 #define MAX_INDEX_DEPTH 4
+/* budget defaults (dd_image_opts, docs/budgets.md) */
+#define DEFAULT_MAX_MANIFESTS 1024
+#define DEFAULT_MAX_LAYERS    4096
+#define DEFAULT_MAX_HISTORY   10000
+
+/* A nested index already read while resolving this image: never read
+ * again. Its candidates are cl->items[first, end). */
+typedef struct seen_index {
+    const char *digest;
+    const char *ref; /* the name it was walked under, or NULL */
+    size_t first, end;
+} seen_index;
 
 struct dd_image {
     dd_image_info info;
@@ -36,6 +48,13 @@ struct dd_image {
     dd_layer_desc *layers;
     dd_layer_src *srcs;
     size_t max_json;
+    /* budgets (dd_image_opts) and what they have seen */
+    uint64_t max_manifests, max_layers, max_history;
+    uint64_t n_descriptors; /* index descriptors examined */
+    int manifests_hit;      /* budget.manifests reported */
+    size_t manifest_layers; /* layers the manifest lists (before budget) */
+    int incomplete;         /* a budget cut the metadata short */
+    dd_vec seen;            /* seen_index */
 };
 
 typedef struct candidate {
@@ -45,6 +64,34 @@ typedef struct candidate {
     const char *os, *arch, *variant; /* NULL when the index does not say */
     const char *ref;                 /* ref.name / image.name annotation */
 } candidate;
+
+/* A HIGH "budget.*" finding on the image; the image is read in part. */
+static int add_budget(dd_image *img, const char *rule, const char *fmt, ...)
+    DD_PRINTF(3, 4);
+static int add_budget(dd_image *img, const char *rule, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    img->incomplete = 1;
+    dd_finding_spec sp = {DD_KIND_ARCHIVE,
+                          DD_SEV_HIGH,
+                          rule,
+                          NULL,
+                          NULL,
+                          NULL,
+                          -1,
+                          -1,
+                          0,
+                          0,
+                          0,
+                          NULL,
+                          NULL,
+                          NULL};
+    return dd__findings_add(img->findings, &sp, "%s", msg);
+}
 
 static const char *host_arch(void)
 {
@@ -259,6 +306,17 @@ static int parse_config(dd_image *img, json_t *cfg, dd_error *err)
     json_t *hist = json_object_get(cfg, "history");
     if (json_is_array(hist)) {
         size_t n = json_array_size(hist);
+        if (n > img->max_history) {
+            if (add_budget(img, "budget.history",
+                           "the config has %zu history entries, more than "
+                           "the budget of %llu: only the first %llu are "
+                           "read",
+                           n, (unsigned long long)img->max_history,
+                           (unsigned long long)img->max_history)) {
+                return dd__error_set(err, DD_ENOMEM, "out of memory");
+            }
+            n = (size_t)img->max_history;
+        }
         dd_history_step *h = dd__arena_alloc(&img->a, (n + 1) * sizeof *h);
         if (!h) {
             return dd__error_set(err, DD_ENOMEM, "out of memory");
@@ -298,10 +356,10 @@ static int bind_layers(dd_image *img, json_t *cfg)
 {
     json_t *ids = json_object_get(json_object_get(cfg, "rootfs"), "diff_ids");
     size_t nids = json_is_array(ids) ? json_array_size(ids) : 0;
-    if (nids != img->info.n_layers) {
+    if (nids != img->manifest_layers) {
         char a[32], b[32];
         snprintf(a, sizeof a, "%zu", nids);
-        snprintf(b, sizeof b, "%zu", img->info.n_layers);
+        snprintf(b, sizeof b, "%zu", img->manifest_layers);
         add_integrity(img, "integrity.layer-count", NULL, NULL, -1,
                       "config lists %s diff_ids but the manifest has %s "
                       "layers",
@@ -329,12 +387,21 @@ static int bind_layers(dd_image *img, json_t *cfg)
     return 0;
 }
 
-static int alloc_layers(dd_image *img, size_t n, dd_error *err)
+/* *n: the layers the manifest lists, cut to the budget on return. */
+static int alloc_layers(dd_image *img, size_t *np, dd_error *err)
 {
-    if (n > MAX_LAYERS) {
-        return dd__error_set(err, DD_ELIMIT,
-                             "%s: %zu layers, more than the %d supported",
-                             img->info.path, n, MAX_LAYERS);
+    size_t n = *np;
+    img->manifest_layers = n;
+    if (n > img->max_layers) {
+        if (add_budget(img, "budget.layers",
+                       "the manifest lists %zu layers, more than the budget "
+                       "of %llu: only the first %llu are read",
+                       n, (unsigned long long)img->max_layers,
+                       (unsigned long long)img->max_layers)) {
+            return dd__error_set(err, DD_ENOMEM, "out of memory");
+        }
+        n = (size_t)img->max_layers;
+        *np = n;
     }
     img->layers = dd__arena_alloc(&img->a, (n + 1) * sizeof *img->layers);
     img->srcs = dd__arena_alloc(&img->a, (n + 1) * sizeof *img->srcs);
@@ -499,7 +566,7 @@ static int open_docker(dd_image *img, const char *tag, dd_error *err)
         goto out;
     }
     size_t nl = json_array_size(layers);
-    if ((rc = alloc_layers(img, nl, err)) != 0) {
+    if ((rc = alloc_layers(img, &nl, err)) != 0) {
         goto out;
     }
     for (size_t i = 0; i < nl; i++) {
@@ -549,6 +616,55 @@ static int is_index_type(const char *mt)
                              "list.v2+json") == 0);
 }
 
+static int same_ref(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static seen_index *find_seen(dd_image *img, const char *digest)
+{
+    for (size_t i = 0; i < img->seen.len; i++) {
+        seen_index *v = DD_VEC_AT(&img->seen, seen_index, i);
+        if (strcmp(v->digest, digest) == 0) {
+            return v;
+        }
+    }
+    return NULL;
+}
+
+static int too_many_candidates(dd_image *img, dd_error *err)
+{
+    return dd__error_set(err, DD_ELIMIT,
+                         "%s: more than %d manifests in the index",
+                         img->info.path, MAX_CANDIDATES);
+}
+
+/* An index already read is offered again under another name: its
+ * candidates that carried the first name get this one. Nothing is read. */
+static int reoffer(dd_image *img,
+                   const seen_index *v,
+                   const char *ref,
+                   cand_list *cl,
+                   dd_error *err)
+{
+    size_t first = v->first, end = v->end;
+    const char *vref = v->ref;
+    for (size_t k = first; k < end; k++) {
+        if (cl->n >= MAX_CANDIDATES) {
+            return too_many_candidates(img, err);
+        }
+        candidate *c = &cl->items[cl->n++];
+        *c = cl->items[k];
+        if (same_ref(c->ref, vref)) {
+            c->ref = ref ? astr(img, ref) : NULL;
+        }
+    }
+    return 0;
+}
+
+/* Walk an index (and the indexes it nests) into candidate manifests.
+ * Every descriptor counts against the manifests budget, repeats included;
+ * a nested index is read once however often it is referenced. */
 static int collect(dd_image *img,
                    json_t *index,
                    const char *inherit_ref,
@@ -562,7 +678,18 @@ static int collect(dd_image *img,
                              "%s: image index has no manifests array",
                              img->info.path);
     }
-    for (size_t i = 0; i < json_array_size(ms); i++) {
+    for (size_t i = 0; i < json_array_size(ms) && !img->manifests_hit; i++) {
+        if (++img->n_descriptors > img->max_manifests) {
+            img->manifests_hit = 1;
+            if (add_budget(img, "budget.manifests",
+                           "the image index references more than %llu "
+                           "manifests and indexes (repeats and nested "
+                           "indexes included): the rest was not read",
+                           (unsigned long long)img->max_manifests)) {
+                return dd__error_set(err, DD_ENOMEM, "out of memory");
+            }
+            break;
+        }
         json_t *d = json_array_get(ms, i);
         const char *dg = json_string_value(json_object_get(d, "digest"));
         const char *mt = json_string_value(json_object_get(d, "mediaType"));
@@ -584,6 +711,17 @@ static int collect(dd_image *img,
             ref = inherit_ref;
         }
         if (is_index_type(mt)) {
+            seen_index *v = find_seen(img, dg);
+            if (v) {
+                if (same_ref(v->ref, ref) || v->end == (size_t)-1) {
+                    continue; /* read already (or being read) */
+                }
+                int rc = reoffer(img, v, ref, cl, err);
+                if (rc) {
+                    return rc;
+                }
+                continue;
+            }
             if (depth >= MAX_INDEX_DEPTH) {
                 return dd__error_set(err, DD_ELIMIT,
                                      "%s: image indexes nested more than %d "
@@ -597,17 +735,27 @@ static int collect(dd_image *img,
             if (rc) {
                 return rc;
             }
+            size_t vi = img->seen.len;
+            v = dd__vec_push(&img->seen);
+            if (!v) {
+                json_decref(sub);
+                return dd__error_set(err, DD_ENOMEM, "out of memory");
+            }
+            v->digest = astr(img, dg);
+            v->ref = ref ? astr(img, ref) : NULL;
+            v->first = cl->n;
+            v->end = (size_t)-1;
             rc = collect(img, sub, ref, depth + 1, cl, err);
             json_decref(sub);
             if (rc) {
                 return rc;
             }
+            /* the vector may have moved while nested indexes were added */
+            DD_VEC_AT(&img->seen, seen_index, vi)->end = cl->n;
             continue;
         }
         if (cl->n >= MAX_CANDIDATES) {
-            return dd__error_set(err, DD_ELIMIT,
-                                 "%s: more than %d manifests in the index",
-                                 img->info.path, MAX_CANDIDATES);
+            return too_many_candidates(img, err);
         }
         candidate *c = &cl->items[cl->n++];
         memset(c, 0, sizeof *c);
@@ -779,7 +927,7 @@ parse_manifest(dd_image *img, json_t *m, json_t **cfg_out, dd_error *err)
     }
     img->info.config_digest = astr(img, cdg);
     size_t nl = json_array_size(layers);
-    if ((rc = alloc_layers(img, nl, err)) != 0) {
+    if ((rc = alloc_layers(img, &nl, err)) != 0) {
         return rc;
     }
     for (size_t i = 0; i < nl; i++) {
@@ -827,8 +975,25 @@ open_oci(dd_image *img, const char *tag, const char *platform, dd_error *err)
     if ((rc = collect(img, index, NULL, 0, cl, err)) != 0) {
         goto out;
     }
+    if (cl->n == 0 && img->manifests_hit) {
+        rc = dd__error_set(err, DD_ELIMIT,
+                           "%s: the image index references more than %llu "
+                           "manifests and indexes without naming an image "
+                           "(budget.manifests): nothing to scan",
+                           img->info.path,
+                           (unsigned long long)img->max_manifests);
+        goto out;
+    }
     const candidate *c = NULL;
     if ((rc = select_candidate(img, cl, tag, platform, &c, err)) != 0) {
+        if (img->manifests_hit) {
+            char prev[sizeof err->message];
+            snprintf(prev, sizeof prev, "%s", err->message);
+            dd__error_set(err, rc,
+                          "%s (the index walk stopped at the budget of %llu "
+                          "manifests)",
+                          prev, (unsigned long long)img->max_manifests);
+        }
         goto out;
     }
     const char **tags = dd__arena_alloc(&img->a, (cl->n + 1) * sizeof *tags);
@@ -932,6 +1097,12 @@ int dd_image_open(dd_image **out,
     img->findings = dd__findings_new();
     img->max_json =
         opts->max_json_size ? (size_t)opts->max_json_size : 16u << 20;
+    img->max_manifests =
+        opts->max_manifests ? opts->max_manifests : DEFAULT_MAX_MANIFESTS;
+    img->max_layers = opts->max_layers ? opts->max_layers : DEFAULT_MAX_LAYERS;
+    img->max_history =
+        opts->max_history ? opts->max_history : DEFAULT_MAX_HISTORY;
+    dd__vec_init(&img->seen, sizeof(seen_index));
     int rc = 0;
     if (!img->findings) {
         rc = dd__error_set(err, DD_ENOMEM, "out of memory");
@@ -1094,6 +1265,7 @@ void dd_image_free(dd_image *img)
     }
     dd__store_free(img->store);
     dd_findings_free(img->findings);
+    dd__vec_free(&img->seen);
     dd__arena_free(&img->a);
     dd__free(img);
 }
@@ -1106,6 +1278,11 @@ const dd_image_info *dd_image_info_get(const dd_image *img)
 const dd_findings *dd_image_findings(const dd_image *img)
 {
     return img->findings;
+}
+
+int dd__image_complete(const dd_image *img)
+{
+    return !img->incomplete;
 }
 
 size_t dd__image_layer_count(const dd_image *img)

@@ -16,6 +16,9 @@ typedef struct dd_layer_src {
 } dd_layer_src;
 
 size_t dd__image_layer_count(const dd_image *img);
+/* 0 when a budget (dd_image_opts) cut the image's metadata short: a walk
+ * of it is incomplete. */
+int dd__image_complete(const dd_image *img);
 const dd_layer_src *dd__image_layer_src(const dd_image *img, size_t i);
 /* Open the bytes of layer i. Caller closes the region. */
 int dd__image_layer_region(const dd_image *img,
