@@ -34,6 +34,7 @@ typedef struct merger {
     dd_arena names;     /* implicit directory paths */
     dd_vec ends;        /* size_t: component ends of the path being looked at */
     dd_buf rpath, rtmp; /* symlink resolution scratch */
+    dd_vec del_nodes;   /* int64_t: the node of each w->deleted entry */
     int rc;
 } merger;
 
@@ -118,11 +119,16 @@ static void delete_subtree(merger *m, int64_t i, int by_layer)
         x->alive = 0;
         if (!x->implicit) {
             dd_fs_node *d = dd__vec_push(&m->w->deleted);
-            if (!d) {
+            int64_t *dn = d ? dd__vec_push(&m->del_nodes) : NULL;
+            if (!dn) {
                 m->rc = DD_ENOMEM;
+                if (d) {
+                    m->w->deleted.len--;
+                }
             } else {
                 *d = x->n;
                 d->deleted_in = by_layer;
+                *dn = cur;
             }
         }
         int64_t up = cur == i ? NONE : x->parent;
@@ -459,30 +465,117 @@ static int cmp_deleted(const void *a, const void *b)
     return x->layer < y->layer ? -1 : x->layer > y->layer;
 }
 
+/* (path, layer, position) order over w->deleted, for binary search */
+static int cmp_del_idx(const void *a, const void *b, void *ctx)
+{
+    const dd_vec *del = ctx;
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    const dd_fs_node *x = DD_VEC_AT(del, dd_fs_node, i);
+    const dd_fs_node *y = DD_VEC_AT(del, dd_fs_node, j);
+    int c = strcmp(x->path, y->path);
+    if (c) {
+        return c;
+    }
+    if (x->layer != y->layer) {
+        return x->layer < y->layer ? -1 : 1;
+    }
+    return i < j ? -1 : i > j;
+}
+
+/* The first entry of w->deleted (in deletion order) with this path and
+ * layer, or (size_t)-1. */
+static size_t
+find_deleted(const dd_vec *del, const size_t *idx, const char *path, int layer)
+{
+    size_t lo = 0, hi = del->len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const dd_fs_node *x = DD_VEC_AT(del, dd_fs_node, idx[mid]);
+        int c = strcmp(x->path, path);
+        if (c == 0) {
+            c = x->layer < layer ? -1 : x->layer > layer;
+        }
+        if (c < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    if (lo < del->len) {
+        const dd_fs_node *x = DD_VEC_AT(del, dd_fs_node, idx[lo]);
+        if (x->layer == layer && strcmp(x->path, path) == 0) {
+            return idx[lo];
+        }
+    }
+    return (size_t)-1;
+}
+
 /* A finding about a path is "deleted" when that layer's version of the
- * path is no longer what the final filesystem shows. */
+ * path is no longer what the final filesystem shows - unless a hardlink
+ * made with it is still there: then the content is visible under the
+ * link's name, and a content finding moves there. O((F + D) log D). */
 static void mark_deleted_findings(merger *m)
 {
+    const dd_vec *del = &m->w->deleted;
+    size_t *idx = NULL;
+    int64_t *vis = NULL;
+    if (del->len) {
+        idx = dd__calloc(del->len, sizeof *idx);
+        vis = dd__calloc(m->nodes.len, sizeof *vis);
+        if (!idx || !vis) {
+            m->rc = DD_ENOMEM;
+            goto out;
+        }
+        for (size_t i = 0; i < del->len; i++) {
+            idx[i] = i;
+        }
+        qsort_r(idx, del->len, sizeof *idx, cmp_del_idx, (void *)del);
+        /* the alive name of each content (smallest path of a link group) */
+        for (size_t i = 0; i < m->nodes.len; i++) {
+            vis[i] = NONE;
+        }
+        for (size_t i = 1; i < m->nodes.len; i++) {
+            const mnode *x = N(m, (int64_t)i);
+            if (!x->alive || x->implicit || x->inode == (int64_t)i) {
+                continue;
+            }
+            int64_t *v = &vis[x->inode];
+            if (*v == NONE || strcmp(x->n.path, N(m, *v)->n.path) < 0) {
+                *v = (int64_t)i;
+            }
+        }
+    }
     for (size_t l = 0; l < m->w->n_layers; l++) {
         dd_findings *fl = m->w->layers[l].findings;
         for (size_t k = 0; k < dd_findings_count(fl); k++) {
             dd_finding *f = dd__findings_at(fl, k);
-            if (!f->path) {
+            if (!f->path || !del->len) {
                 continue;
             }
             int64_t i = lookup(m, f->path, strlen(f->path));
             if (i != NONE && N(m, i)->n.layer == f->layer) {
                 continue;
             }
-            for (size_t d = 0; d < m->w->deleted.len; d++) {
-                dd_fs_node *x = DD_VEC_AT(&m->w->deleted, dd_fs_node, d);
-                if (x->layer == f->layer && strcmp(x->path, f->path) == 0) {
-                    f->deleted_in = x->deleted_in;
-                    break;
-                }
+            size_t d = find_deleted(del, idx, f->path, f->layer);
+            if (d == (size_t)-1) {
+                continue;
             }
+            int64_t node = *DD_VEC_AT(&m->del_nodes, int64_t, d);
+            int64_t v = vis[N(m, node)->inode];
+            if (v != NONE && f->kind != DD_KIND_ARCHIVE &&
+                f->kind != DD_KIND_INTEGRITY) {
+                if (dd__findings_set_path(fl, k, N(m, v)->n.path) != 0) {
+                    m->rc = DD_ENOMEM;
+                    goto out;
+                }
+                continue;
+            }
+            f->deleted_in = DD_VEC_AT(del, dd_fs_node, d)->deleted_in;
         }
     }
+out:
+    dd__free(idx);
+    dd__free(vis);
 }
 
 int dd__merge_layers(dd_walk *w)
@@ -493,6 +586,7 @@ int dd__merge_layers(dd_walk *w)
     dd__vec_init(&m.nodes, sizeof(mnode));
     dd__arena_init(&m.names);
     dd__vec_init(&m.ends, sizeof(size_t));
+    dd__vec_init(&m.del_nodes, sizeof(int64_t));
     dd__buf_init(&m.rpath, 1u << 16);
     dd__buf_init(&m.rtmp, 1u << 16);
     if (dd__map_init(&m.map) != 0) {
@@ -548,6 +642,7 @@ int dd__merge_layers(dd_walk *w)
     dd__map_free(&m.map);
     dd__arena_free(&m.names);
     dd__vec_free(&m.ends);
+    dd__vec_free(&m.del_nodes);
     dd__buf_free(&m.rpath);
     dd__buf_free(&m.rtmp);
     return rc;
