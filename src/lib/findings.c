@@ -128,6 +128,33 @@ int dd__findings_move(dd_findings *to, dd_findings *from)
     return 0;
 }
 
+int dd__findings_set_path(dd_findings *list, size_t i, const char *path)
+{
+    dd_finding *f = dd__findings_at(list, i);
+    if (!f) {
+        return DD_EINVALID;
+    }
+    const char *src[8] = {f->rule_id,  f->title,    path,      f->layer_digest,
+                          f->evidence, f->category, f->engine, f->sha256};
+    const char **dst[8] = {&f->rule_id,      &f->title,    &f->path,
+                           &f->layer_digest, &f->evidence, &f->category,
+                           &f->engine,       &f->sha256};
+    size_t need = 0;
+    for (int k = 0; k < 8; k++) {
+        need += src[k] ? strlen(src[k]) + 1 : 0;
+    }
+    char *blk = dd__malloc(need);
+    if (!blk) {
+        return DD_ENOMEM;
+    }
+    char *old = (char *)f->rule_id, *o = blk;
+    for (int k = 0; k < 8; k++) {
+        *dst[k] = copy_opt(&o, src[k]);
+    }
+    dd__free(old);
+    return 0;
+}
+
 dd_finding *dd__findings_at(dd_findings *list, size_t i)
 {
     return i < list->items.len ? DD_VEC_AT(&list->items, dd_finding, i) : NULL;

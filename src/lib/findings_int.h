@@ -58,6 +58,9 @@ int dd__findings_filter_move(dd_findings *to,
 /* Stable sort. 0 or DD_ENOMEM (the list is unchanged then). */
 int dd__findings_sort(dd_findings *l,
                       int (*cmp)(const dd_finding *, const dd_finding *));
+/* Replace the path of finding i (the walker, when a deleted file is still
+ * visible under a hardlink's name). 0, DD_EINVALID or DD_ENOMEM. */
+int dd__findings_set_path(dd_findings *list, size_t i, const char *path);
 /* Mutable access, for the walker to set deleted_in after merging. */
 dd_finding *dd__findings_at(dd_findings *list, size_t i);
 

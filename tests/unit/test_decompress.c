@@ -201,6 +201,39 @@ static void test_decompress__zstd_trailing_garbage(void)
     fx_buf_free(&zs);
 }
 
+/* a blob that decompresses to nothing is reported, never a silent empty
+ * layer */
+static void test_decompress__no_data_frame(void)
+{
+    fx_buf zs = {0}, gz = {0}, none = {0};
+    fx_add(&zs, "\x50\x2a\x4d\x18\x05\x00\x00\x00hello", 13);
+    out o;
+    dd_compression k;
+    CHECK(run(&zs, 3, &o, &k) == 0 && k == DD_COMP_ZSTD);
+    CHECK(o.nanom == 1 && o.data.len == 0);
+    CHECK_STR(o.rules[0], "archive.empty-stream");
+    fx_zstd(&none, &zs); /* an empty frame after it */
+    CHECK(run(&zs, 100, &o, NULL) == 0 && o.nanom == 1);
+    CHECK_STR(o.rules[0], "archive.empty-stream");
+    fx_gzip(&none, &gz);
+    fx_gzip(&none, &gz);
+    CHECK(run(&gz, 5, &o, &k) == 0 && k == DD_COMP_GZIP);
+    CHECK(o.nanom == 1 && o.data.len == 0);
+    CHECK_STR(o.rules[0], "archive.empty-stream");
+    /* a skippable frame before data is fine */
+    fx_buf raw = {0}, mixed = {0};
+    sample(&raw, 3000);
+    fx_add(&mixed, "\x50\x2a\x4d\x18\x01\x00\x00\x00x", 9);
+    fx_zstd(&raw, &mixed);
+    CHECK(run(&mixed, 100, &o, NULL) == 0 && o.nanom == 0);
+    CHECK(o.data.len == raw.len);
+    fx_buf_free(&o.data);
+    fx_buf_free(&raw);
+    fx_buf_free(&mixed);
+    fx_buf_free(&zs);
+    fx_buf_free(&gz);
+}
+
 static void test_decompress__plain_and_tiny(void)
 {
     fx_buf p = {0};
@@ -244,6 +277,7 @@ TEST_LIST(T(test_decompress__gzip_roundtrip_chunked),
           T(test_decompress__gzip_garbage_body),
           T(test_decompress__zstd_roundtrip_and_frames),
           T(test_decompress__zstd_trailing_garbage),
+          T(test_decompress__no_data_frame),
           T(test_decompress__plain_and_tiny),
           T(test_decompress__bzip2_unsupported),
           T(test_decompress__sniff))

@@ -259,10 +259,84 @@ static void test_image__walk_reports_structure_findings(void)
     fx_rmtree(dir);
 }
 
+static const dd_finding *
+rule_at(const dd_findings *f, const char *rule, const char *path)
+{
+    for (size_t i = 0; i < dd_findings_count(f); i++) {
+        const dd_finding *x = dd_findings_get(f, i);
+        if (strcmp(x->rule_id, rule) == 0 && x->path &&
+            strcmp(x->path, path) == 0) {
+            return x;
+        }
+    }
+    return NULL;
+}
+
+static dd_walk *walk_layers(char **dir, fx_buf *t, size_t n)
+{
+    *dir = fx_tempdir();
+    fx_oci_layout(*dir, "s", "amd64", t, t, n, "");
+    dd_image *img = NULL;
+    dd_error err;
+    dd_walk *w = NULL;
+    if (dd_image_open(&img, *dir, NULL, &err) != 0 ||
+        dd_walk_run(&w, img, NULL, &err) != 0) {
+        fprintf(stderr, "walk_layers: %s\n", err.message);
+        exit(1);
+    }
+    dd_image_free(img);
+    return w;
+}
+
+/* Hardlink targets and writes resolve through the merged view's symlinks:
+ * an escaping link makes them HIGH escapes, an in-root link is followed. */
+static void test_image__links_resolve_through_symlinks(void)
+{
+    fx_buf t = {0};
+    fx_tar_entry(&t, "etc/passwd", '0', NULL, "root:x:0:0\n", 11);
+    fx_tar_entry(&t, "hostroot", '2', "/../../..", NULL, 0);
+    fx_tar_entry(&t, "shadow", '1', "hostroot/etc/shadow", NULL, 0);
+    fx_tar_entry(&t, "hostroot/x", '0', NULL, "x", 1);
+    fx_tar_entry(&t, "d/up", '2', "../..", NULL, 0);
+    fx_tar_entry(&t, "d/deep/y", '0', NULL, "y", 1);
+    fx_tar_entry(&t, "d/sh2", '1', "d/up/etc/shadow", NULL, 0);
+    fx_tar_entry(&t, "e", '2', "etc", NULL, 0);
+    fx_tar_entry(&t, "pw", '1', "e/passwd", NULL, 0);
+    fx_tar_entry(&t, "e/new", '0', NULL, "n", 1);
+    fx_tar_entry(&t, "la", '2', "lb", NULL, 0);
+    fx_tar_entry(&t, "lb", '2', "la", NULL, 0);
+    fx_tar_entry(&t, "loop", '1', "la/x", NULL, 0);
+    fx_tar_end(&t);
+    char *dir;
+    dd_walk *w = walk_layers(&dir, &t, 1);
+    const dd_findings *f = dd_walk_findings(w);
+    const dd_finding *x = rule_at(f, "archive.symlink-escape", "hostroot");
+    CHECK(x && x->severity == DD_SEV_MEDIUM);
+    x = rule_at(f, "archive.hardlink-escape", "shadow");
+    CHECK(x && x->severity == DD_SEV_HIGH);
+    CHECK(rule_at(f, "archive.hardlink-missing", "shadow") == NULL);
+    x = rule_at(f, "archive.write-escape", "hostroot/x");
+    CHECK(x && x->severity == DD_SEV_HIGH);
+    CHECK(rule_at(f, "archive.hardlink-escape", "d/sh2") != NULL);
+    CHECK(find_file(w, "shadow") == NULL && find_file(w, "hostroot/x") == NULL);
+    /* in the root: the link is followed, the target found */
+    CHECK(rule_at(f, "archive.hardlink-missing", "pw") == NULL);
+    const dd_fs_node *pw = find_file(w, "pw");
+    CHECK(pw && pw->size == 11);
+    x = rule_at(f, "archive.write-through-symlink", "e/new");
+    CHECK(x && x->severity == DD_SEV_HIGH);
+    CHECK(rule_at(f, "archive.hardlink-missing", "loop") != NULL);
+    CHECK(find_file(w, "d/deep/y") != NULL);
+    dd_walk_free(w);
+    fx_buf_free(&t);
+    fx_rmtree(dir);
+}
+
 TEST_LIST(T(test_image__oci_walk_merges_whiteouts),
           T(test_image__single_thread_equals_parallel),
           T(test_image__tampered_config_and_blob),
           T(test_image__platform_and_tag_errors),
           T(test_image__hostile_index_json),
           T(test_image__missing_path),
-          T(test_image__walk_reports_structure_findings))
+          T(test_image__walk_reports_structure_findings),
+          T(test_image__links_resolve_through_symlinks))

@@ -327,5 +327,18 @@ int dd__decomp_finish(dd_decomp *d)
         anomaly(d, "archive.truncated", DD_SEV_HIGH, d->in_pos, msg);
         return fail(d, DD_ECORRUPT);
     }
+    if ((d->kind == DD_COMP_GZIP || d->kind == DD_COMP_ZSTD) &&
+        !d->any_output) {
+        /* not even a tar end marker: nothing a runtime extracts, and the
+         * blob's bytes (a skippable frame's payload) hidden from all */
+        snprintf(msg, sizeof msg,
+                 "%s stream of %llu bytes holds no data (%s): an empty "
+                 "layer, not even a tar end marker",
+                 d->kind == DD_COMP_GZIP ? "gzip" : "zstd",
+                 (unsigned long long)d->in_pos,
+                 d->kind == DD_COMP_GZIP ? "empty members only"
+                                         : "skippable or empty frames only");
+        anomaly(d, "archive.empty-stream", DD_SEV_MEDIUM, 0, msg);
+    }
     return 0;
 }

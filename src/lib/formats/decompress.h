@@ -12,7 +12,9 @@
  * "archive.corrupt-stream" (invalid data, bad CRC), "archive.truncated"
  * (stream ends early, from dd__decomp_finish) and "archive.trailing-data"
  * (bytes after the last member that are not another member; reported, not
- * fatal: the tar data already produced stands).
+ * fatal: the tar data already produced stands) and "archive.empty-stream"
+ * (a gzip or zstd stream that decompresses to nothing, e.g. one skippable
+ * frame; reported, not fatal).
  *
  * Ownership: the dd_decomp is owned by its creator (dd__decomp_free, NULL
  * ok); it never keeps pointers to input or output beyond a call.

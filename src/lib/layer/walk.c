@@ -356,8 +356,9 @@ static int on_entry(void *payload, const dd_tar_entry *e)
     const char *link = NULL;
     if (type == DD_ENTRY_SYMLINK) {
         unsigned lf = 0;
-        if (e->linkname[0] != '/' &&
-            dd__path_resolve_link(path, e->linkname, &lc->link, &lf) == 0 &&
+        /* ".." above the root, in a relative or an absolute target
+         * ("/../../..") alike: merge.c follows links with the same rule */
+        if (dd__path_resolve_link(path, e->linkname, &lc->link, &lf) == 0 &&
             (lf & DD_PATH_ESCAPES)) {
             char *t = dd__printable(e->linkname, 200);
             snprintf(msg, sizeof msg,
