@@ -107,8 +107,11 @@ static int id_like(const char *s, size_t n)
     return 1;
 }
 
-int dd__feed_alpine(
-    dd__importer *im, const char *where, const char *data, size_t len, int yaml)
+int dd__feed_alpine(const dd__vuln_sink *sink,
+                    const char *where,
+                    const char *data,
+                    size_t len,
+                    int yaml)
 {
     char why[sizeof(((dd_error *)0)->message)] = "";
     json_t *r = NULL;
@@ -124,8 +127,9 @@ int dd__feed_alpine(
     char name[256], ns[64];
     snprintf(name, sizeof name, "alpine-secdb:%s/%s", dv ? dv : "?",
              repo ? repo : "?");
-    int rc = dd__imp_feed(
-        im, name, yaml ? "alpine-secdb-yaml" : "alpine-secdb-json", where);
+    int rc = sink->feed_begin(sink->ctx, name,
+                              yaml ? "alpine-secdb-yaml" : "alpine-secdb-json",
+                              where);
     if (rc) {
         json_decref(r);
         return rc;
@@ -133,13 +137,13 @@ int dd__feed_alpine(
     if (dv && (!pkgs || json_is_null(pkgs) ||
                (json_is_string(pkgs) && !*json_string_value(pkgs)))) {
         json_decref(r);
-        return dd__imp_end_feed(im); /* a release with no entries */
+        return sink->feed_end(sink->ctx); /* a release with no entries */
     }
     if (!dv || !json_is_array(pkgs)) {
-        dd__imp_malformed(im, "not an Alpine secdb document%s%s",
-                          why[0] ? ": " : "", why);
+        dd__sink_malformed(sink, "not an Alpine secdb document%s%s",
+                           why[0] ? ": " : "", why);
         json_decref(r);
-        return dd__imp_end_feed(im);
+        return sink->feed_end(sink->ctx);
     }
     snprintf(ns, sizeof ns, "alpine:%s", dv[0] == 'v' ? dv + 1 : dv);
     size_t i;
@@ -150,14 +154,14 @@ int dd__feed_alpine(
         const char *pname = json_string_value(json_object_get(pk, "name"));
         json_t *fixes = json_object_get(pk, "secfixes");
         if (!pname || !*pname) {
-            dd__imp_malformed(im, "packages[%zu]: no pkg.name", i);
+            dd__sink_malformed(sink, "packages[%zu]: no pkg.name", i);
             continue;
         }
         if (!fixes || json_is_null(fixes)) {
             continue;
         }
         if (!json_is_object(fixes)) {
-            dd__imp_malformed(im, "%s: secfixes is not a mapping", pname);
+            dd__sink_malformed(sink, "%s: secfixes is not a mapping", pname);
             continue;
         }
         const char *ver;
@@ -167,10 +171,10 @@ int dd__feed_alpine(
             /* versions apk itself calls invalid ("2.7.16-33") are kept:
              * apk still orders them, token by token */
             if (!json_is_array(ids) || !*ver || strlen(ver) > 100) {
-                dd__imp_malformed(im,
-                                  "%s: secfixes '%.60s' is not a version "
-                                  "with a list of ids",
-                                  pname, ver);
+                dd__sink_malformed(sink,
+                                   "%s: secfixes '%.60s' is not a version "
+                                   "with a list of ids",
+                                   pname, ver);
                 continue;
             }
             size_t k;
@@ -180,26 +184,26 @@ int dd__feed_alpine(
                 const char *s = json_string_value(idv);
                 size_t n = s ? strcspn(s, " \t") : 0;
                 if (!s || !id_like(s, n) || n > 100) {
-                    dd__imp_malformed(im,
-                                      "%s %s: '%.60s' is not an advisory "
-                                      "id",
-                                      pname, ver, s ? s : "(not a string)");
+                    dd__sink_malformed(sink,
+                                       "%s %s: '%.60s' is not an advisory "
+                                       "id",
+                                       pname, ver, s ? s : "(not a string)");
                     continue;
                 }
                 char id[128];
                 snprintf(id, sizeof id, "%.*s", (int)n, s);
-                dd__vrec v = {id, NULL, NULL, NULL, -1, NULL, NULL, NULL, 0};
-                int64_t row;
+                dd__advisory v = {id,   NULL, NULL, NULL, -1,
+                                  NULL, NULL, NULL, 0};
                 int not_aff = !strcmp(ver, "0");
-                dd__vaff a = {ns,
-                              pname,
-                              "apk",
-                              not_aff ? "not-affected" : "fixed",
-                              not_aff ? NULL : ver,
-                              NULL,
-                              NULL};
-                if ((rc = dd__imp_vuln(im, &v, &row)) ||
-                    (rc = dd__imp_affected(im, row, &a))) {
+                dd__affected a = {ns,
+                                  pname,
+                                  "apk",
+                                  not_aff ? "not-affected" : "fixed",
+                                  not_aff ? NULL : ver,
+                                  NULL,
+                                  NULL};
+                if ((rc = sink->advisory(sink->ctx, &v)) ||
+                    (rc = sink->affected(sink->ctx, &a))) {
                     json_decref(r);
                     return rc;
                 }
@@ -207,5 +211,5 @@ int dd__feed_alpine(
         }
     }
     json_decref(r);
-    return dd__imp_end_feed(im);
+    return sink->feed_end(sink->ctx);
 }
