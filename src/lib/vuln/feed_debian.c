@@ -82,6 +82,10 @@ int dd__feed_debian_json(const dd__vuln_sink *sink,
     int rc = 0;
     json_object_foreach(r, pkg, cves)
     {
+        if (!*pkg) {
+            dd__sink_malformed(sink, "an empty source package name");
+            continue;
+        }
         if (!json_is_object(cves)) {
             dd__sink_malformed(sink, "%.80s: not a mapping of issues", pkg);
             continue;
@@ -91,6 +95,10 @@ int dd__feed_debian_json(const dd__vuln_sink *sink,
         json_object_foreach(cves, id, c)
         {
             json_t *rels = json_object_get(c, "releases");
+            if (!*id) {
+                dd__sink_malformed(sink, "%.80s: an empty issue id", pkg);
+                continue;
+            }
             if (!json_is_object(rels) || strlen(id) > 100) {
                 dd__sink_malformed(sink, "%.80s %.80s: no releases", pkg, id);
                 continue;

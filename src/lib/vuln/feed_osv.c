@@ -151,7 +151,7 @@ int dd__feed_osv_json(const dd__vuln_sink *sink,
     {
         json_t *pkg = json_object_get(x, "package");
         const char *eco = str(pkg, "ecosystem"), *name = str(pkg, "name");
-        if (!eco || !name || !*name) {
+        if (!eco || !*eco || !name || !*name) {
             dd__sink_malformed(sink, "%s: affected[%zu] has no package", where,
                                i);
             continue;
