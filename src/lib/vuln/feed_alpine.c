@@ -18,12 +18,33 @@
 
 #define YAML_MAX_DEPTH 64
 
-/* libyaml document node -> jansson value (strings only as scalars) */
-static json_t *to_json(yaml_document_t *doc, yaml_node_t *n, int depth)
+/* Converting the document: aliases are followed, so a small document can
+ * name a huge tree (an "alias bomb": ten aliases of ten aliases of ...).
+ * Every converted node costs one from `budget` (twice the document's own
+ * nodes: a document without aliases converts each node once). */
+typedef struct dd__yaml_conv {
+    yaml_document_t *doc;
+    size_t budget;
+    int too_deep, too_big;
+} dd__yaml_conv;
+
+/* libyaml document node -> jansson value (strings only as scalars);
+ * NULL with too_deep/too_big set when a limit is hit */
+static json_t *to_json(dd__yaml_conv *cv, yaml_node_t *n, int depth)
 {
-    if (!n || depth > YAML_MAX_DEPTH) {
+    if (!n) {
         return NULL;
     }
+    if (depth > YAML_MAX_DEPTH) {
+        cv->too_deep = 1;
+        return NULL;
+    }
+    if (!cv->budget) {
+        cv->too_big = 1;
+        return NULL;
+    }
+    cv->budget--;
+    yaml_document_t *doc = cv->doc;
     switch (n->type) {
     case YAML_SCALAR_NODE:
         return json_stringn_nocheck((const char *)n->data.scalar.value,
@@ -31,9 +52,11 @@ static json_t *to_json(yaml_document_t *doc, yaml_node_t *n, int depth)
     case YAML_SEQUENCE_NODE: {
         json_t *a = json_array();
         for (yaml_node_item_t *it = n->data.sequence.items.start;
-             a && it < n->data.sequence.items.top; it++) {
+             a && it < n->data.sequence.items.top && !cv->too_deep &&
+             !cv->too_big;
+             it++) {
             json_t *c =
-                to_json(doc, yaml_document_get_node(doc, *it), depth + 1);
+                to_json(cv, yaml_document_get_node(doc, *it), depth + 1);
             if (c) {
                 json_array_append_new(a, c);
             }
@@ -43,13 +66,15 @@ static json_t *to_json(yaml_document_t *doc, yaml_node_t *n, int depth)
     case YAML_MAPPING_NODE: {
         json_t *o = json_object();
         for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
-             o && p < n->data.mapping.pairs.top; p++) {
+             o && p < n->data.mapping.pairs.top && !cv->too_deep &&
+             !cv->too_big;
+             p++) {
             yaml_node_t *k = yaml_document_get_node(doc, p->key);
             if (!k || k->type != YAML_SCALAR_NODE) {
                 continue;
             }
             json_t *c =
-                to_json(doc, yaml_document_get_node(doc, p->value), depth + 1);
+                to_json(cv, yaml_document_get_node(doc, p->value), depth + 1);
             char *key = dd__strndup((const char *)k->data.scalar.value,
                                     k->data.scalar.length);
             if (c && key) {
@@ -77,7 +102,22 @@ static json_t *load_yaml(const char *data, size_t len, char *why, size_t n)
     yaml_parser_set_input_string(&p, (const unsigned char *)data, len);
     json_t *r = NULL;
     if (yaml_parser_load(&p, &doc)) {
-        r = to_json(&doc, yaml_document_get_root_node(&doc), 0);
+        size_t nodes = (size_t)(doc.nodes.top - doc.nodes.start);
+        dd__yaml_conv cv = {&doc, 2 * nodes + 1024, 0, 0};
+        r = to_json(&cv, yaml_document_get_root_node(&doc), 0);
+        if (cv.too_deep || cv.too_big) {
+            json_decref(r);
+            r = NULL;
+            if (cv.too_deep) {
+                snprintf(why, n, "YAML nested deeper than %d levels",
+                         YAML_MAX_DEPTH);
+            } else {
+                snprintf(why, n,
+                         "YAML aliases expand past %zu nodes (an alias "
+                         "bomb?)",
+                         2 * nodes + 1024);
+            }
+        }
         yaml_document_delete(&doc);
     } else {
         snprintf(why, n, "YAML error at line %zu: %s", p.problem_mark.line + 1,
@@ -107,8 +147,11 @@ static int id_like(const char *s, size_t n)
     return 1;
 }
 
-int dd__feed_alpine(
-    dd__importer *im, const char *where, const char *data, size_t len, int yaml)
+int dd__feed_alpine(const dd__vuln_sink *sink,
+                    const char *where,
+                    const char *data,
+                    size_t len,
+                    int yaml)
 {
     char why[sizeof(((dd_error *)0)->message)] = "";
     json_t *r = NULL;
@@ -124,8 +167,9 @@ int dd__feed_alpine(
     char name[256], ns[64];
     snprintf(name, sizeof name, "alpine-secdb:%s/%s", dv ? dv : "?",
              repo ? repo : "?");
-    int rc = dd__imp_feed(
-        im, name, yaml ? "alpine-secdb-yaml" : "alpine-secdb-json", where);
+    int rc = sink->feed_begin(sink->ctx, name,
+                              yaml ? "alpine-secdb-yaml" : "alpine-secdb-json",
+                              where);
     if (rc) {
         json_decref(r);
         return rc;
@@ -133,13 +177,13 @@ int dd__feed_alpine(
     if (dv && (!pkgs || json_is_null(pkgs) ||
                (json_is_string(pkgs) && !*json_string_value(pkgs)))) {
         json_decref(r);
-        return dd__imp_end_feed(im); /* a release with no entries */
+        return sink->feed_end(sink->ctx); /* a release with no entries */
     }
     if (!dv || !json_is_array(pkgs)) {
-        dd__imp_malformed(im, "not an Alpine secdb document%s%s",
-                          why[0] ? ": " : "", why);
+        dd__sink_malformed(sink, "not an Alpine secdb document%s%s",
+                           why[0] ? ": " : "", why);
         json_decref(r);
-        return dd__imp_end_feed(im);
+        return sink->feed_end(sink->ctx);
     }
     snprintf(ns, sizeof ns, "alpine:%s", dv[0] == 'v' ? dv + 1 : dv);
     size_t i;
@@ -150,14 +194,14 @@ int dd__feed_alpine(
         const char *pname = json_string_value(json_object_get(pk, "name"));
         json_t *fixes = json_object_get(pk, "secfixes");
         if (!pname || !*pname) {
-            dd__imp_malformed(im, "packages[%zu]: no pkg.name", i);
+            dd__sink_malformed(sink, "packages[%zu]: no pkg.name", i);
             continue;
         }
         if (!fixes || json_is_null(fixes)) {
             continue;
         }
         if (!json_is_object(fixes)) {
-            dd__imp_malformed(im, "%s: secfixes is not a mapping", pname);
+            dd__sink_malformed(sink, "%s: secfixes is not a mapping", pname);
             continue;
         }
         const char *ver;
@@ -167,10 +211,10 @@ int dd__feed_alpine(
             /* versions apk itself calls invalid ("2.7.16-33") are kept:
              * apk still orders them, token by token */
             if (!json_is_array(ids) || !*ver || strlen(ver) > 100) {
-                dd__imp_malformed(im,
-                                  "%s: secfixes '%.60s' is not a version "
-                                  "with a list of ids",
-                                  pname, ver);
+                dd__sink_malformed(sink,
+                                   "%s: secfixes '%.60s' is not a version "
+                                   "with a list of ids",
+                                   pname, ver);
                 continue;
             }
             size_t k;
@@ -180,26 +224,26 @@ int dd__feed_alpine(
                 const char *s = json_string_value(idv);
                 size_t n = s ? strcspn(s, " \t") : 0;
                 if (!s || !id_like(s, n) || n > 100) {
-                    dd__imp_malformed(im,
-                                      "%s %s: '%.60s' is not an advisory "
-                                      "id",
-                                      pname, ver, s ? s : "(not a string)");
+                    dd__sink_malformed(sink,
+                                       "%s %s: '%.60s' is not an advisory "
+                                       "id",
+                                       pname, ver, s ? s : "(not a string)");
                     continue;
                 }
                 char id[128];
                 snprintf(id, sizeof id, "%.*s", (int)n, s);
-                dd__vrec v = {id, NULL, NULL, NULL, -1, NULL, NULL, NULL, 0};
-                int64_t row;
+                dd__advisory v = {id,   NULL, NULL, NULL, -1,
+                                  NULL, NULL, NULL, 0};
                 int not_aff = !strcmp(ver, "0");
-                dd__vaff a = {ns,
-                              pname,
-                              "apk",
-                              not_aff ? "not-affected" : "fixed",
-                              not_aff ? NULL : ver,
-                              NULL,
-                              NULL};
-                if ((rc = dd__imp_vuln(im, &v, &row)) ||
-                    (rc = dd__imp_affected(im, row, &a))) {
+                dd__affected a = {ns,
+                                  pname,
+                                  "apk",
+                                  not_aff ? "not-affected" : "fixed",
+                                  not_aff ? NULL : ver,
+                                  NULL,
+                                  NULL};
+                if ((rc = sink->advisory(sink->ctx, &v)) ||
+                    (rc = sink->affected(sink->ctx, &a))) {
                     json_decref(r);
                     return rc;
                 }
@@ -207,5 +251,5 @@ int dd__feed_alpine(
         }
     }
     json_decref(r);
-    return dd__imp_end_feed(im);
+    return sink->feed_end(sink->ctx);
 }

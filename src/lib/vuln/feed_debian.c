@@ -61,7 +61,7 @@ const char *dd__urgency_severity(const char *u)
     return NULL;
 }
 
-int dd__feed_debian_json(dd__importer *im,
+int dd__feed_debian_json(const dd__vuln_sink *sink,
                          const char *where,
                          const char *data,
                          size_t len)
@@ -70,9 +70,9 @@ int dd__feed_debian_json(dd__importer *im,
     dd_error e;
     if (dd__json_parse(&r, data, len, 0, "tracker JSON", &e) ||
         !json_is_object(r)) {
-        dd__imp_malformed(im, "%s",
-                          r ? "not the tracker's JSON export (wrong type)"
-                            : e.message);
+        dd__sink_malformed(sink, "%s",
+                           r ? "not the tracker's JSON export (wrong type)"
+                             : e.message);
         json_decref(r);
         return 0;
     }
@@ -82,8 +82,12 @@ int dd__feed_debian_json(dd__importer *im,
     int rc = 0;
     json_object_foreach(r, pkg, cves)
     {
+        if (!*pkg) {
+            dd__sink_malformed(sink, "an empty source package name");
+            continue;
+        }
         if (!json_is_object(cves)) {
-            dd__imp_malformed(im, "%.80s: not a mapping of issues", pkg);
+            dd__sink_malformed(sink, "%.80s: not a mapping of issues", pkg);
             continue;
         }
         const char *id;
@@ -91,8 +95,12 @@ int dd__feed_debian_json(dd__importer *im,
         json_object_foreach(cves, id, c)
         {
             json_t *rels = json_object_get(c, "releases");
+            if (!*id) {
+                dd__sink_malformed(sink, "%.80s: an empty issue id", pkg);
+                continue;
+            }
             if (!json_is_object(rels) || strlen(id) > 100) {
-                dd__imp_malformed(im, "%.80s %.80s: no releases", pkg, id);
+                dd__sink_malformed(sink, "%.80s %.80s: no releases", pkg, id);
                 continue;
             }
             char summary[320] = "";
@@ -102,13 +110,12 @@ int dd__feed_debian_json(dd__importer *im,
                 snprintf(summary, sizeof summary, "%.*s", (int)strcspn(d, "\n"),
                          d);
             }
-            dd__vrec v = {id,   summary[0] ? summary : NULL,
-                          NULL, NULL,
-                          -1,   NULL,
-                          NULL, NULL,
-                          0};
-            int64_t row;
-            if ((rc = dd__imp_vuln(im, &v, &row))) {
+            dd__advisory v = {id,   summary[0] ? summary : NULL,
+                              NULL, NULL,
+                              -1,   NULL,
+                              NULL, NULL,
+                              0};
+            if ((rc = sink->advisory(sink->ctx, &v))) {
                 json_decref(r);
                 return rc;
             }
@@ -140,14 +147,14 @@ int dd__feed_debian_json(dd__importer *im,
                 } else if (nd && !strcmp(nd, "postponed")) {
                     status = "deferred";
                 }
-                dd__vaff a = {ns,
-                              pkg,
-                              "dpkg",
-                              status,
-                              !strcmp(status, "fixed") ? fv : NULL,
-                              NULL,
-                              dd__urgency_severity(ug)};
-                if ((rc = dd__imp_affected(im, row, &a))) {
+                dd__affected a = {ns,
+                                  pkg,
+                                  "dpkg",
+                                  status,
+                                  !strcmp(status, "fixed") ? fv : NULL,
+                                  NULL,
+                                  dd__urgency_severity(ug)};
+                if ((rc = sink->affected(sink->ctx, &a))) {
                     json_decref(r);
                     return rc;
                 }
@@ -160,7 +167,7 @@ int dd__feed_debian_json(dd__importer *im,
 
 /* ---- DSA/DLA list ------------------------------------------------------ */
 
-typedef struct entry {
+typedef struct dd__dsa_entry {
     char id[64], pkg[128], date[16], summary[256];
     char *aliases[256];
     size_t n_aliases;
@@ -169,9 +176,9 @@ typedef struct entry {
     } aff[32];
     size_t n_aff;
     int open;
-} entry;
+} dd__dsa_entry;
 
-static void entry_reset(entry *e)
+static void entry_reset(dd__dsa_entry *e)
 {
     for (size_t i = 0; i < e->n_aliases; i++) {
         dd__free(e->aliases[i]);
@@ -179,27 +186,26 @@ static void entry_reset(entry *e)
     memset(e, 0, sizeof *e);
 }
 
-static int flush(dd__importer *im, entry *e)
+static int flush(const dd__vuln_sink *sink, dd__dsa_entry *e)
 {
     if (!e->open) {
         return 0;
     }
-    dd__vrec v = {e->id,       e->summary[0] ? e->summary : NULL,
-                  NULL,        NULL,
-                  -1,          e->date[0] ? e->date : NULL,
-                  NULL,        (const char *const *)e->aliases,
-                  e->n_aliases};
-    int64_t row;
-    int rc = dd__imp_vuln(im, &v, &row);
+    dd__advisory v = {e->id,       e->summary[0] ? e->summary : NULL,
+                      NULL,        NULL,
+                      -1,          e->date[0] ? e->date : NULL,
+                      NULL,        (const char *const *)e->aliases,
+                      e->n_aliases};
+    int rc = sink->advisory(sink->ctx, &v);
     for (size_t i = 0; i < e->n_aff && !rc; i++) {
-        dd__vaff a = {e->aff[i].ns,
-                      e->aff[i].pkg,
-                      "dpkg",
-                      e->aff[i].status,
-                      e->aff[i].fixed[0] ? e->aff[i].fixed : NULL,
-                      NULL,
-                      NULL};
-        rc = dd__imp_affected(im, row, &a);
+        dd__affected a = {e->aff[i].ns,
+                          e->aff[i].pkg,
+                          "dpkg",
+                          e->aff[i].status,
+                          e->aff[i].fixed[0] ? e->aff[i].fixed : NULL,
+                          NULL,
+                          NULL};
+        rc = sink->affected(sink->ctx, &a);
     }
     entry_reset(e);
     return rc;
@@ -208,7 +214,7 @@ static int flush(dd__importer *im, entry *e)
 static const char *const MONTHS[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-static int parse_header(const char *l, entry *e)
+static int parse_header(const char *l, dd__dsa_entry *e)
 {
     /* [DD Mon YYYY] ID pkg[ - summary] */
     const char *p = l + 1;
@@ -262,7 +268,7 @@ static int parse_header(const char *l, entry *e)
 }
 
 /* "{CVE-1 CVE-2}" */
-static int parse_aliases(const char *p, entry *e)
+static int parse_aliases(const char *p, dd__dsa_entry *e)
 {
     p = strchr(p, '{');
     const char *close = p ? strchr(p, '}') : NULL;
@@ -288,7 +294,7 @@ static int parse_aliases(const char *p, entry *e)
 }
 
 /* "[codename] - pkg version" / "[codename] - pkg <status> (why)" */
-static int parse_affected(const char *p, entry *e)
+static int parse_affected(const char *p, dd__dsa_entry *e)
 {
     while (*p == ' ' || *p == '\t') {
         p++;
@@ -343,13 +349,13 @@ static int parse_affected(const char *p, entry *e)
     return 0;
 }
 
-int dd__feed_debian_list(dd__importer *im,
+int dd__feed_debian_list(const dd__vuln_sink *sink,
                          const char *where,
                          const char *data,
                          size_t len)
 {
     (void)where;
-    entry *e = dd__calloc(1, sizeof *e);
+    dd__dsa_entry *e = dd__calloc(1, sizeof *e);
     if (!e) {
         return DD_ENOMEM;
     }
@@ -374,7 +380,7 @@ int dd__feed_debian_list(dd__importer *im,
         }
         int bad = 0;
         if (buf[0] == '[') {
-            rc = flush(im, e);
+            rc = flush(sink, e);
             if (!rc && parse_header(buf, e)) {
                 entry_reset(e);
                 bad = 1;
@@ -400,14 +406,14 @@ int dd__feed_debian_list(dd__importer *im,
             bad = 1;
         }
         if (bad) {
-            dd__imp_malformed(im,
-                              "line %zu: '%.80s' is not a DSA/DLA list "
-                              "line",
-                              line, buf);
+            dd__sink_malformed(sink,
+                               "line %zu: '%.80s' is not a DSA/DLA list "
+                               "line",
+                               line, buf);
         }
     }
     if (!rc) {
-        rc = flush(im, e);
+        rc = flush(sink, e);
     }
     dd__free(buf);
     entry_reset(e);

@@ -69,7 +69,7 @@ static const char *ghsa_severity(const char *s)
     return NULL;
 }
 
-int dd__feed_osv_json(dd__importer *im,
+int dd__feed_osv_json(const dd__vuln_sink *sink,
                       const char *where,
                       const char *data,
                       size_t len)
@@ -78,9 +78,9 @@ int dd__feed_osv_json(dd__importer *im,
     dd_error e;
     if (dd__json_parse(&r, data, len, 0, where, &e) || !json_is_object(r)) {
         if (r) {
-            dd__imp_malformed(im, "%s: not an OSV JSON object", where);
+            dd__sink_malformed(sink, "%s: not an OSV JSON object", where);
         } else {
-            dd__imp_malformed(im, "%s", e.message);
+            dd__sink_malformed(sink, "%s", e.message);
         }
         json_decref(r);
         return 0;
@@ -89,8 +89,8 @@ int dd__feed_osv_json(dd__importer *im,
     const char *id = str(r, "id");
     json_t *aff = json_object_get(r, "affected");
     if (!id || !*id || strlen(id) > 200 || (aff && !json_is_array(aff))) {
-        dd__imp_malformed(im, "%s: OSV record without a usable id/affected",
-                          where);
+        dd__sink_malformed(sink, "%s: OSV record without a usable id/affected",
+                           where);
         json_decref(r);
         return 0;
     }
@@ -116,15 +116,15 @@ int dd__feed_osv_json(dd__importer *im,
     if (s) {
         snprintf(summary, sizeof summary, "%.*s", (int)strcspn(s, "\n"), s);
     }
-    dd__vrec v = {id,
-                  summary[0] ? summary : NULL,
-                  NULL,
-                  NULL,
-                  -1,
-                  str(r, "published"),
-                  str(r, "modified"),
-                  aliases,
-                  na};
+    dd__advisory v = {id,
+                      summary[0] ? summary : NULL,
+                      NULL,
+                      NULL,
+                      -1,
+                      str(r, "published"),
+                      str(r, "modified"),
+                      aliases,
+                      na};
     json_t *sev = json_object_get(r, "severity");
     size_t i;
     json_t *x;
@@ -143,8 +143,7 @@ int dd__feed_osv_json(dd__importer *im,
     if (!v.severity) {
         v.severity = dd__cvss_severity(v.cvss_score);
     }
-    int64_t row;
-    if ((rc = dd__imp_vuln(im, &v, &row))) {
+    if ((rc = sink->advisory(sink->ctx, &v))) {
         json_decref(r);
         return rc;
     }
@@ -152,8 +151,9 @@ int dd__feed_osv_json(dd__importer *im,
     {
         json_t *pkg = json_object_get(x, "package");
         const char *eco = str(pkg, "ecosystem"), *name = str(pkg, "name");
-        if (!eco || !name || !*name) {
-            dd__imp_malformed(im, "%s: affected[%zu] has no package", where, i);
+        if (!eco || !*eco || !name || !*name) {
+            dd__sink_malformed(sink, "%s: affected[%zu] has no package", where,
+                               i);
             continue;
         }
         char ns[128];
@@ -239,17 +239,17 @@ int dd__feed_osv_json(dd__importer *im,
         json_decref(keep);
         json_t *es = json_object_get(x, "ecosystem_specific");
         const char *urg = str(es, "urgency");
-        dd__vaff a = {ns,
-                      name,
-                      scheme,
-                      urg && !strcmp(urg, "end-of-life") ? "end-of-life"
-                      : simple                           ? simple
-                      : (fixed && !open_ended)           ? "fixed"
-                                                         : "affected",
-                      fixed,
-                      rj,
-                      dd__urgency_severity(urg)};
-        rc = dd__imp_affected(im, row, &a);
+        dd__affected a = {ns,
+                          name,
+                          scheme,
+                          urg && !strcmp(urg, "end-of-life") ? "end-of-life"
+                          : simple                           ? simple
+                          : (fixed && !open_ended)           ? "fixed"
+                                                             : "affected",
+                          fixed,
+                          rj,
+                          dd__urgency_severity(urg)};
+        rc = sink->affected(sink->ctx, &a);
         free(rj); /* json_dumps() result: jansson allocator */
         if (rc) {
             break;

@@ -24,13 +24,10 @@
 
 #include "match_int.h"
 #include "../eco/eco.h"
-#include "vuln_int.h"
+#include "db_int.h"
 #include "../findings_int.h"
 
-sqlite3_stmt *dd__vulndb_lookup(dd_vulndb *db);
-sqlite3 *dd__vulndb_handle(dd_vulndb *db);
-
-typedef struct hit {
+typedef struct dd__vuln_hit {
     char id[96];
     char *refs; /* comma-separated */
     char *summary;
@@ -41,7 +38,7 @@ typedef struct hit {
     double score;
     char vector[128];
     int advisory; /* DSA/DLA/DTSA */
-} hit;
+} dd__vuln_hit;
 
 /* bounded copy without printf */
 static void copy(char *dst, size_t n, const char *src)
@@ -301,7 +298,7 @@ static int collect(dd_vulndb *db,
             dd_ecosystem_scheme(ns, &rs) == DD_EUNSUPPORTED) {
             continue; /* no comparator: never another scheme's order */
         }
-        hit h;
+        dd__vuln_hit h;
         h.id[0] = h.fixed[0] = h.vector[0] = '\0';
         h.refs = h.summary = NULL;
         h.has_fixed = h.advisory = 0;
@@ -359,7 +356,7 @@ static int collect(dd_vulndb *db,
             }
             p += n + (p[n] == ',');
         }
-        hit *slot = rc ? NULL : dd__vec_push(hits);
+        dd__vuln_hit *slot = rc ? NULL : dd__vec_push(hits);
         if (!slot) {
             dd__free(h.refs);
             dd__free(h.summary);
@@ -370,10 +367,10 @@ static int collect(dd_vulndb *db,
     return rc;
 }
 
-static hit *find_hit(dd_vec *v, const char *id)
+static dd__vuln_hit *find_hit(dd_vec *v, const char *id)
 {
     for (size_t i = 0; i < v->len; i++) {
-        hit *h = DD_VEC_AT(v, hit, i);
+        dd__vuln_hit *h = DD_VEC_AT(v, dd__vuln_hit, i);
         if (!h->advisory && !strcmp(h->id, id)) {
             return h;
         }
@@ -382,7 +379,7 @@ static hit *find_hit(dd_vec *v, const char *id)
 }
 
 /* merge b into a (same issue) */
-static int merge(hit *a, hit *b)
+static int merge(dd__vuln_hit *a, dd__vuln_hit *b)
 {
     if (!a->has_fixed && b->has_fixed) {
         snprintf(a->fixed, sizeof a->fixed, "%s", b->fixed);
@@ -407,7 +404,7 @@ static int merge(hit *a, hit *b)
 static void free_hits(dd_vec *v)
 {
     for (size_t i = 0; i < v->len; i++) {
-        hit *h = DD_VEC_AT(v, hit, i);
+        dd__vuln_hit *h = DD_VEC_AT(v, dd__vuln_hit, i);
         dd__free(h->refs);
         dd__free(h->summary);
     }
@@ -416,7 +413,7 @@ static void free_hits(dd_vec *v)
 
 static int emit(dd_findings *out,
                 const dd_package *p,
-                const hit *h,
+                const dd__vuln_hit *h,
                 const char *ns,
                 const dd_image_info *info,
                 const char *purl)
@@ -459,12 +456,12 @@ static int fold(dd_vec *hits)
 {
     int rc = 0;
     for (size_t a = 0; !rc && a < hits->len; a++) {
-        hit *h = DD_VEC_AT(hits, hit, a);
+        dd__vuln_hit *h = DD_VEC_AT(hits, dd__vuln_hit, a);
         if (h->advisory || !h->id[0]) {
             continue;
         }
         for (size_t b = a + 1; !rc && b < hits->len; b++) {
-            hit *o = DD_VEC_AT(hits, hit, b);
+            dd__vuln_hit *o = DD_VEC_AT(hits, dd__vuln_hit, b);
             if (!o->advisory && o->id[0] && !strcmp(o->id, h->id)) {
                 rc = merge(h, o);
                 o->id[0] = '\0';
@@ -472,7 +469,7 @@ static int fold(dd_vec *hits)
         }
     }
     for (size_t a = 0; !rc && a < hits->len; a++) {
-        hit *h = DD_VEC_AT(hits, hit, a);
+        dd__vuln_hit *h = DD_VEC_AT(hits, dd__vuln_hit, a);
         if (!h->advisory || !h->id[0]) {
             continue;
         }
@@ -481,7 +478,7 @@ static int fold(dd_vec *hits)
             size_t n = strcspn(r, ",");
             char id[160];
             snprintf(id, sizeof id, "%.*s", (int)(n < 159 ? n : 159), r);
-            hit *t = find_hit(hits, id);
+            dd__vuln_hit *t = find_hit(hits, id);
             if (t && t->id[0]) {
                 rc = add_ref(&t->refs, h->id);
                 folded = 1;
@@ -526,7 +523,7 @@ int dd__vuln_match(dd_vulndb *db,
     dd_buf w;
     dd__buf_init(&w, 1u << 20);
     dd_vec hits;
-    dd__vec_init(&hits, sizeof(hit));
+    dd__vec_init(&hits, sizeof(dd__vuln_hit));
     int rc = f ? 0 : DD_ENOMEM;
     max_age = max_age > 0 ? max_age : 7 * 86400;
     int64_t age = dd_vulndb_age(db);
@@ -605,7 +602,7 @@ int dd__vuln_match(dd_vulndb *db,
         }
         char *purl = NULL;
         for (size_t a = 0; !rc && a < hits.len; a++) {
-            hit *h = DD_VEC_AT(&hits, hit, a);
+            dd__vuln_hit *h = DD_VEC_AT(&hits, dd__vuln_hit, a);
             if (h->id[0]) {
                 if (!purl && !(purl = dd_package_purl(p, os))) {
                     rc = DD_ENOMEM;
@@ -653,7 +650,7 @@ int dd_vuln_match_package(dd_vulndb *db,
     }
     dd_findings *f = dd__findings_new();
     dd_vec hits;
-    dd__vec_init(&hits, sizeof(hit));
+    dd__vec_init(&hits, sizeof(dd__vuln_hit));
     int rc = f ? collect(db, ns, name, scheme, version, &hits) : DD_ENOMEM;
     if (!rc) {
         rc = fold(&hits);
@@ -663,7 +660,7 @@ int dd_vuln_match_package(dd_vulndb *db,
         purl = dd__eco_purl(eco, name, version);
     }
     for (size_t a = 0; !rc && a < hits.len; a++) {
-        hit *h = DD_VEC_AT(&hits, hit, a);
+        dd__vuln_hit *h = DD_VEC_AT(&hits, dd__vuln_hit, a);
         if (!h->id[0]) {
             continue;
         }

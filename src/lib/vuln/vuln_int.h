@@ -1,16 +1,21 @@
 /*
- * lib/vuln/vuln_int.h - the vulnerability database inside the library.
+ * lib/vuln/vuln_int.h - feed parsers and the sink they emit into.
  *
- * Import: a feed parser turns its input into normalised records and hands
- * them to the importer (db.c), which writes them into SQLite inside one
- * transaction per import. Every parser is a pure function of its bytes
- * (fuzzed); a malformed record is counted and described (first few) and
- * never stops the rest of the feed.
+ * A feed parser is a pure function of its bytes: it turns its input into
+ * normalised records (dd__advisory, each followed by the dd__affected
+ * entries that belong to it) and hands them to a dd__vuln_sink. It never
+ * touches the database: the SQLite importer (db_import.c) is one sink, a
+ * test or fuzz target brings its own (counting, recording). A malformed
+ * record is reported to the sink (counted and described) and never stops
+ * the rest of the feed.
+ *
+ * Ownership: every pointer a parser passes to the sink is borrowed and
+ * valid only during that call; a sink that keeps a string copies it.
+ * This header does not include SQLite.
  */
 #ifndef DD_VULN_INT_H
 #define DD_VULN_INT_H
 
-#include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,7 +23,7 @@
 #include "../../util/util.h"
 
 /* One advisory, as every feed is reduced to. */
-typedef struct dd__vrec {
+typedef struct dd__advisory {
     const char *id;
     const char *summary;
     const char *severity; /* "LOW".."CRITICAL" or NULL */
@@ -27,10 +32,10 @@ typedef struct dd__vrec {
     const char *published, *modified;
     const char *const *aliases;
     size_t n_aliases;
-} dd__vrec;
+} dd__advisory;
 
-/* Where an advisory applies. */
-typedef struct dd__vaff {
+/* Where the advisory last given to the sink applies. */
+typedef struct dd__affected {
     const char *ns;       /* "debian:12", "alpine:3.20", "npm", ... */
     const char *package;  /* source package for distros */
     const char *scheme;   /* "dpkg", "apk", "semver", ... or NULL */
@@ -39,37 +44,55 @@ typedef struct dd__vaff {
     const char *fixed;    /* fixed version, or NULL */
     const char *ranges;   /* OSV ranges/versions JSON, or NULL */
     const char *severity; /* per-distro severity, or NULL */
-} dd__vaff;
+} dd__affected;
 
-typedef struct dd__importer dd__importer;
+/*
+ * What a parser emits into. Calls arrive in this order per feed:
+ * feed_begin, then any number of (advisory, affected...) groups and
+ * malformed lines, then feed_end. The callbacks that return int return 0
+ * or a DD_E* code (DD_ENOMEM, DD_EIO), which the parser returns at once.
+ * `ctx` is passed back to every callback.
+ */
+typedef struct dd__vuln_sink {
+    void *ctx;
+    /* begin a feed (the importer replaces an earlier import of `name`) */
+    int (*feed_begin)(void *ctx,
+                      const char *name,
+                      const char *kind,
+                      const char *source);
+    int (*advisory)(void *ctx, const dd__advisory *a);
+    /* one affected entry of the advisory given last */
+    int (*affected)(void *ctx, const dd__affected *a);
+    /* one malformed record: `msg` is one line, control characters
+     * already replaced */
+    void (*malformed)(void *ctx, const char *msg);
+    int (*feed_end)(void *ctx);
+} dd__vuln_sink;
 
-/* Parser side: begin a feed (replacing an earlier import of the same
- * name), add records, count malformed ones. */
-int dd__imp_feed(dd__importer *im,
-                 const char *name,
-                 const char *kind,
-                 const char *source);
-int dd__imp_vuln(dd__importer *im, const dd__vrec *r, int64_t *rowid);
-int dd__imp_affected(dd__importer *im, int64_t vuln, const dd__vaff *a);
-void dd__imp_malformed(dd__importer *im, const char *fmt, ...) DD_PRINTF(2, 3);
-int dd__imp_end_feed(dd__importer *im);
+/* Format a malformed-record line (at most 599 bytes, control characters
+ * turned into spaces) and hand it to s->malformed. */
+void dd__sink_malformed(const dd__vuln_sink *s, const char *fmt, ...)
+    DD_PRINTF(2, 3);
 
-/* Feed parsers (0 or DD_ENOMEM / DD_EIO from the database). `where`
- * names the input in messages. */
-int dd__feed_osv_json(dd__importer *im,
+/* Feed parsers: 0, or the first nonzero code a sink callback returned
+ * (DD_ENOMEM also when the parser runs out of memory). `where` names the
+ * input in messages. dd__feed_alpine begins and ends its own feed (the
+ * name comes from the document); the others emit records only and leave
+ * feed_begin/feed_end to the caller (db_feed.c). */
+int dd__feed_osv_json(const dd__vuln_sink *s,
                       const char *where,
                       const char *data,
                       size_t len);
-int dd__feed_alpine(dd__importer *im,
+int dd__feed_alpine(const dd__vuln_sink *s,
                     const char *where,
                     const char *data,
                     size_t len,
                     int yaml);
-int dd__feed_debian_json(dd__importer *im,
+int dd__feed_debian_json(const dd__vuln_sink *s,
                          const char *where,
                          const char *data,
                          size_t len);
-int dd__feed_debian_list(dd__importer *im,
+int dd__feed_debian_list(const dd__vuln_sink *s,
                          const char *where,
                          const char *data,
                          size_t len);
@@ -88,11 +111,5 @@ const char *dd__urgency_severity(const char *urgency);
 double dd__cvss3_score(const char *vector);
 /* "LOW".."CRITICAL" for a CVSS score. */
 const char *dd__cvss_severity(double score);
-
-/* An importer that does not write (fuzzing, parsing only). */
-dd__importer *dd__importer_dry(void);
-void dd__importer_dry_free(dd__importer *im,
-                           size_t *records,
-                           size_t *malformed);
 
 #endif
