@@ -17,7 +17,9 @@ CFLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -DDD_UNITTEST -fsanitize=fuzzer,address,un
 LIBS="$(pkg-config --libs $PKG) -lpthread -lm"
 python3 "$ROOT/src/lib/malware/rules/embed.py" "$ROOT/src/lib/malware/rules/builtin.yar" \
   "$OUT/builtin_rules.c" dd__yara_builtin_rules
-LIBSRC="$(ls "$ROOT"/src/util/*.c "$ROOT"/src/lib/*.c "$ROOT"/src/lib/*/*.c) $OUT/builtin_rules.c"
+python3 "$ROOT/src/lib/malware/rules/embed.py" "$ROOT/src/lib/trust/trusted_root.json" \
+  "$OUT/builtin_trusted_root.c" dd__trust_builtin_root
+LIBSRC="$(ls "$ROOT"/src/util/*.c "$ROOT"/src/lib/*.c "$ROOT"/src/lib/*/*.c) $OUT/builtin_rules.c $OUT/builtin_trusted_root.c"
 status=0
 for f in "$ROOT"/tests/fuzz/fuzz_*.c; do
   t=$(basename "$f" .c)
