@@ -123,7 +123,8 @@ static void build(void)
     sum.db_age = 3 * 86400;
 }
 
-static char *render(int colour, const dd__report_view *pv)
+__attribute__((noinline)) static char *render(int colour,
+                                              const dd__report_view *pv)
 {
     dd__report_view v = {&info, &os, &sum, fl, "yara, heuristics", 0};
     dd_report_opts o = DD_REPORT_OPTS_INIT;
@@ -460,7 +461,7 @@ static void t_cell_cut_whole_escapes(void)
     /* a path of escapes cut at the PATH column's 60: never half an
      * escape before the ellipsis */
     build();
-    char path[200];
+    static char path[200];
     memset(path, 0x01, 150);
     path[150] = '\0';
     add(DD_KIND_SECRET, DD_SEV_LOW, "x", path, 1, "t");
