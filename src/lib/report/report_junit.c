@@ -47,19 +47,11 @@ static void rawf(xw *x, const char *fmt, ...)
     }
 }
 
-/* s (any bytes) escaped for a terminal and then for XML; `attr` also
- * writes line breaks our own text holds as character references. */
-static void text(xw *x, const char *s, int attr)
+/* Text already escaped for a terminal (valid UTF-8, no control byte but
+ * our own line breaks) escaped for XML; `attr` writes the line breaks as
+ * character references. */
+static void xml_text(xw *x, const char *e, int attr)
 {
-    if (x->rc) {
-        return;
-    }
-    s = s ? s : "";
-    char *e = dd__text_escape_dup(s, strlen(s), DD_ESCAPE_TERMINAL);
-    if (!e) {
-        x->rc = DD_ENOMEM;
-        return;
-    }
     const char *p = e;
     while (*p && !x->rc) {
         size_t k = strcspn(p, "&<>\"'\n\xef");
@@ -104,6 +96,21 @@ static void text(xw *x, const char *s, int attr)
         }
         p += used;
     }
+}
+
+/* s (any bytes) escaped for a terminal and then for XML. */
+static void text(xw *x, const char *s, int attr)
+{
+    if (x->rc) {
+        return;
+    }
+    s = s ? s : "";
+    char *e = dd__text_escape_dup(s, strlen(s), DD_ESCAPE_TERMINAL);
+    if (!e) {
+        x->rc = DD_ENOMEM;
+        return;
+    }
+    xml_text(x, e, attr);
     dd__free(e);
 }
 
@@ -123,44 +130,58 @@ static int is_failure(const dd_report_opts *o, dd_severity s)
     return t < 0 || (t < DD_REPORT_FAIL_NONE && (int)s >= t);
 }
 
-/* The finding's details, one "Key: value" line each. */
+/* "Key: value\n" with the value escaped for a terminal. */
+static void line(dd_buf *d, const char *key, const char *value)
+{
+    const char *v = value ? value : "";
+    dd__buf_printf(d, "%s: ", key);
+    dd__text_escape(d, v, strlen(v), DD_ESCAPE_TERMINAL);
+    dd__buf_addstr(d, "\n");
+}
+
+/* The finding's details, one "Key: value" line each, every value
+ * escaped (the line breaks are ours). */
 static void details(dd_buf *d, const dd_finding *f, const char *image)
 {
     const dd_vuln_info *v = f->vuln;
-    dd__buf_printf(d, "Severity: %s\nID: %s\n", dd_severity_name(f->severity),
-                   f->rule_id ? f->rule_id : "");
+    char num[64];
+    line(d, "Severity", dd_severity_name(f->severity));
+    line(d, "ID", f->rule_id);
     if (v) {
-        dd__buf_printf(d, "Package: %s\nInstalled: %s\nFixed: %s\nStatus: %s\n",
-                       v->package ? v->package : "",
-                       v->installed_version ? v->installed_version : "",
-                       v->fixed_version ? v->fixed_version : "none",
-                       dd_vuln_status_name(v->status));
+        line(d, "Package", v->package);
+        line(d, "Installed", v->installed_version);
+        line(d, "Fixed", v->fixed_version ? v->fixed_version : "none");
+        line(d, "Status", dd_vuln_status_name(v->status));
     }
     if (f->layer >= 0) {
-        dd__buf_printf(d, "Layer: %d\n", f->layer);
+        snprintf(num, sizeof num, "%d", f->layer);
+        line(d, "Layer", num);
     }
     if (f->deleted_in >= 0) {
-        dd__buf_printf(d, "Deleted in layer: %d (still shipped)\n",
-                       f->deleted_in);
+        snprintf(num, sizeof num, "%d (still shipped)", f->deleted_in);
+        line(d, "Deleted in layer", num);
     }
     if (f->path) {
-        dd__buf_printf(d, "Path: %s%s", f->path[0] == '/' ? "" : "/", f->path);
+        dd__buf_addstr(d, "Path: ");
+        dd__buf_addstr(d, f->path[0] == '/' ? "" : "/");
+        dd__text_escape(d, f->path, strlen(f->path), DD_ESCAPE_TERMINAL);
         if (f->line) {
             dd__buf_printf(d, ":%zu", f->line);
         }
         dd__buf_addstr(d, "\n");
     }
     if (f->has_offset) {
-        dd__buf_printf(d, "Offset: %llu\n", (unsigned long long)f->offset);
+        snprintf(num, sizeof num, "%llu", (unsigned long long)f->offset);
+        line(d, "Offset", num);
     }
     if (f->engine) {
-        dd__buf_printf(d, "Engine: %s\n", f->engine);
+        line(d, "Engine", f->engine);
     }
     if (f->evidence) {
-        dd__buf_printf(d, "Evidence: %s\n", f->evidence);
+        line(d, "Evidence", f->evidence);
     }
-    dd__buf_printf(d, "Title: %s\nImage: %s\n", f->title ? f->title : "",
-                   image);
+    line(d, "Title", f->title);
+    line(d, "Image", image);
 }
 
 static void testcase(xw *x,
@@ -197,11 +218,11 @@ static void testcase(xw *x,
         attr(x, "message", name.ptr ? name.ptr : "");
         attr(x, "type", dd_severity_name(f->severity));
         raw(x, ">");
-        text(x, d.ptr ? d.ptr : "", 0);
+        xml_text(x, d.ptr ? d.ptr : "", 0);
         raw(x, "</failure>\n");
     } else {
         raw(x, "      <system-out>");
-        text(x, d.ptr ? d.ptr : "", 0);
+        xml_text(x, d.ptr ? d.ptr : "", 0);
         raw(x, "</system-out>\n");
     }
     raw(x, "    </testcase>\n");
