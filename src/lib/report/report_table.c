@@ -453,13 +453,16 @@ static void header(out *o, const dd__report_view *v)
     const dd_scan_summary *sum = v->sum;
     const dd_os_info *os = v->os;
     put_esc(o, in ? (in->name ? in->name : in->path) : "image", 200);
-    put(o, " (");
-    put_esc(o, os && os->family ? os->family : "unknown OS", 64);
-    if (os && os->version && os->version[0]) {
-        put(o, " ");
-        put_esc(o, os->version, 64);
+    if (!v->no_inventory) { /* else the OS was not looked for */
+        put(o, " (");
+        put_esc(o, os && os->family ? os->family : "unknown OS", 64);
+        if (os && os->version && os->version[0]) {
+            put(o, " ");
+            put_esc(o, os->version, 64);
+        }
+        put(o, ")");
     }
-    put(o, ")\n");
+    put(o, "\n");
     for (int s = 0; s < DD__SEC_COUNT; s++) {
         char st[256];
         dd__section_status(v, (dd__section)s, st, sizeof st);

@@ -24,6 +24,7 @@ void dd__report_view_of(dd__report_view *v, const dd_scan *scan)
     v->sum = dd_scan_summary_get(scan);
     v->findings = dd_scan_findings(scan);
     v->malware_engines = dd_scan_malware_engines(scan);
+    v->no_inventory = inv == NULL;
     for (size_t i = 0; i < dd_scan_warning_count(scan); i++) {
         const char *w = dd_scan_warning(scan, i);
         if (w && !strncmp(w, NO_DB_WARNING, strlen(NO_DB_WARNING))) {
