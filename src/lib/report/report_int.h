@@ -79,6 +79,10 @@ void dd__section_status(const dd__report_view *v,
                         dd__section s,
                         char *out,
                         size_t n);
+/* The database namespaces the vulnerability check used, comma-separated
+ * (the summary's and those of the findings), raw: escape before showing;
+ * "" when none. Into out. */
+void dd__vuln_namespaces(const dd__report_view *v, char *out, size_t n);
 /* Report order for one section: severity (CRITICAL first), then id, path,
  * layer, line. Vulnerabilities are grouped by package first. */
 int dd__report_cmp(const dd_finding *a, const dd_finding *b);

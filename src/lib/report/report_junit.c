@@ -283,9 +283,10 @@ int dd__report_junit(const dd__report_view *v,
         dd__section_status(v, (dd__section)s, st, sizeof st);
         if (s == DD__SEC_VULN && (v->sum->scanners & DD_SCANNER_VULN)) {
             size_t k = strlen(st);
-            snprintf(st + k, sizeof st - k, " against %.64s",
-                     v->sum->db_namespace ? v->sum->db_namespace
-                                          : "no OS feed");
+            char ns[160];
+            dd__vuln_namespaces(v, ns, sizeof ns);
+            snprintf(st + k, sizeof st - k, " against %s",
+                     ns[0] ? ns : "no OS feed");
         }
         raw(&x, "    <properties>\n      <property name=\"image\"");
         attr(&x, "value", image);

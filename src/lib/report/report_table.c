@@ -469,9 +469,11 @@ static void header(out *o, const dd__report_view *v)
         putf(o, INDENT "%-19s ", dd__section_key((dd__section)s));
         put_esc(o, st, 200);
         if (s == DD__SEC_VULN && (sum->scanners & DD_SCANNER_VULN)) {
-            if (sum->db_namespace) {
+            char ns[512];
+            dd__vuln_namespaces(v, ns, sizeof ns);
+            if (ns[0]) {
                 put(o, " against ");
-                put_esc(o, sum->db_namespace, 64);
+                put_esc(o, ns, 200);
             } else {
                 put(o, " (no OS feed in the database for this image)");
             }

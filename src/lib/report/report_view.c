@@ -128,6 +128,35 @@ void dd__section_status(const dd__report_view *v,
     snprintf(out, n, "checked");
 }
 
+void dd__vuln_namespaces(const dd__report_view *v, char *out, size_t n)
+{
+    const char *seen[16];
+    size_t k = 0;
+    if (v->sum->db_namespace && v->sum->db_namespace[0]) {
+        seen[k++] = v->sum->db_namespace;
+    }
+    for (size_t i = 0; i < dd_findings_count(v->findings) && k < 16; i++) {
+        const dd_finding *f = dd_findings_get(v->findings, i);
+        const char *ns = f->vuln ? f->vuln->namespace_ : NULL;
+        size_t j = 0;
+        while (ns && ns[0] && j < k && strcmp(seen[j], ns)) {
+            j++;
+        }
+        if (ns && ns[0] && j == k) {
+            seen[k++] = ns;
+        }
+    }
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t j = 0; j < k && used + 1 < n; j++) {
+        int w = snprintf(out + used, n - used, "%s%s", j ? ", " : "", seen[j]);
+        if (w < 0) {
+            break;
+        }
+        used += (size_t)w < n - used ? (size_t)w : n - used - 1;
+    }
+}
+
 static int cmp_str(const char *a, const char *b)
 {
     return strcmp(a ? a : "", b ? b : "");
