@@ -30,17 +30,51 @@ typedef struct dd_sbom_opts {
     int with_files;           /* list each package's files (JSON only) */
 } dd_sbom_opts;
 
-/* A scan as a document: "table" (for people), "json" (drydock-scan/1,
+/* A scan as a document: "table" (for people: what was and was not
+ * checked, a summary per kind and severity, then one section per kind,
+ * each sorted by severity, CRITICAL first), "json" (drydock-scan/1,
  * docs/scan-json.md), "sarif" (2.1.0), "cyclonedx" (1.6 with the
- * vulnerabilities) or "spdx" (2.3). *out is NUL-terminated, *len its
- * length (len may be NULL). Text from the image reaches "table" escaped
- * for a terminal. 0, DD_EINVALID (unknown format, or an SBOM format for a
- * scan without the package inventory), DD_ENOMEM. */
+ * vulnerabilities), "spdx" (2.3) or "junit" (JUnit XML: one testsuite per
+ * kind, one testcase per finding). *out is NUL-terminated, *len its
+ * length (len may be NULL). Text from the image reaches "table" and
+ * "junit" escaped for a terminal (drydock/text.h). No colour (see
+ * dd_report_render_opts). 0, DD_EINVALID (unknown format, or an SBOM
+ * format for a scan without the package inventory), DD_ENOMEM. */
 DD_API int dd_report_render(char **out,
                             size_t *len,
                             const dd_scan *scan,
                             const char *format,
                             dd_error *err);
+/* How dd_report_render_opts() renders. Set version to
+ * DD_REPORT_OPTS_VERSION (start from DD_REPORT_OPTS_INIT); the struct and
+ * its strings are only read during the call (the caller keeps them). */
+#define DD_REPORT_OPTS_VERSION 1
+/* fail_on value: no finding is a JUnit <failure> */
+#define DD_REPORT_FAIL_NONE 6
+typedef struct dd_report_opts {
+    unsigned version;
+    /* 1: "table" colours severities with ANSI escapes. The library never
+     * looks at a terminal itself: the caller decides (a terminal, NO_COLOR
+     * not set, no --no-color). 0 (default): no escape byte at all. */
+    int color;
+    /* "junit": findings of this dd_severity or above are <failure>s;
+     * -1 (default): every finding but INFO; DD_REPORT_FAIL_NONE: none.
+     * INFO is never a failure. */
+    int fail_on;
+} dd_report_opts;
+#define DD_REPORT_OPTS_INIT           \
+    {                                 \
+        DD_REPORT_OPTS_VERSION, 0, -1 \
+    }
+
+/* dd_report_render() with options (NULL = DD_REPORT_OPTS_INIT); the same
+ * formats, results and ownership. DD_EINVALID for an unknown version. */
+DD_API int dd_report_render_opts(char **out,
+                                 size_t *len,
+                                 const dd_scan *scan,
+                                 const char *format,
+                                 const dd_report_opts *opts,
+                                 dd_error *err);
 /* The formats dd_report_render() takes, in order; NULL out of range. */
 DD_API const char *dd_report_format_name(size_t i);
 

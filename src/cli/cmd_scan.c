@@ -9,7 +9,8 @@
 #include "cli.h"
 
 static const char usage[] =
-    "usage: drydock scan IMAGE [--format table|json|sarif|cyclonedx|spdx]\n"
+    "usage: drydock scan IMAGE [--format "
+    "table|json|sarif|cyclonedx|spdx|junit]\n"
     "                    [-o FILE]\n"
     "                    [--scanners vuln,secret,malware,config]\n"
     "                    [--severity LIST] [--ignore-unfixed]\n"
@@ -53,6 +54,7 @@ static const char usage[] =
     "  --timeout T       whole-scan deadline: 30s, 5m, 1h or seconds; layers\n"
     "                    not read by then are reported (HIGH scan.timeout)\n"
     "                    and the exit is 4 (docs/budgets.md)\n"
+    "  --no-color        no colour in the table (also NO_COLOR=anything)\n"
     "  --platform, --tag, --fail-on, --threads, --max-*, -q, registry and\n"
     "  daemon access (--username, --password-stdin, --ca-file, ...): as for\n"
     "                    `drydock inspect --help`\n";
@@ -115,7 +117,7 @@ int cmd_scan(int argc, char **argv)
     cli_common_init(&c);
     const char *format = "table", *output = NULL, *dbopt = NULL,
                *ignfile = NULL, *scanners = NULL;
-    int exit_code = -1;
+    int exit_code = -1, no_color = 0;
     double max_age_days = 7;
     const char *yara[MAX_LISTS], *hashes[MAX_LISTS];
     size_t n_yara = 0, n_hashes = 0;
@@ -136,7 +138,7 @@ int cmd_scan(int argc, char **argv)
             }
             if (!known) {
                 fprintf(stderr, "drydock scan: --format must be table, json, "
-                                "sarif, cyclonedx or spdx\n");
+                                "sarif, cyclonedx, spdx or junit\n");
                 return EXIT_USAGE;
             }
         } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && v) {
@@ -188,6 +190,8 @@ int cmd_scan(int argc, char **argv)
                 return EXIT_USAGE;
             }
             i++;
+        } else if (!strcmp(a, "--no-color")) {
+            no_color = 1;
         } else if (!strcmp(a, "--ignore-unfixed")) {
             so.ignore_unfixed = 1;
         } else if (!strcmp(a, "--exit-code") && v) {
@@ -293,7 +297,13 @@ int cmd_scan(int argc, char **argv)
     for (size_t i = 0; !c.quiet && i < dd_scan_warning_count(scan); i++) {
         fprintf(stderr, "warning: %s\n", dd_scan_warning(scan, i));
     }
-    if (dd_report_render(&text, &len, scan, format, &err)) {
+    dd_report_opts ro = DD_REPORT_OPTS_INIT;
+    ro.color =
+        !output && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && !no_color;
+    ro.fail_on = exit_code >= 0                ? -1
+                 : c.fail_on == DD_SEV_UNKNOWN ? DD_REPORT_FAIL_NONE
+                                               : c.fail_on;
+    if (dd_report_render_opts(&text, &len, scan, format, &ro, &err)) {
         fprintf(stderr, "drydock: %s\n", err.message);
         rc = EXIT_USAGE;
         goto done;

@@ -409,7 +409,12 @@ static void test_engine__report_formats(void)
                   strstr(t, "CVE-2099-0001"));
         }
         if (!strcmp(dd_report_format_name(i), "table")) {
-            CHECK(strstr(t, "Total: "));
+            CHECK(strstr(t, "\nSummary\n") &&
+                  strstr(t, "\nVulnerabilities (") &&
+                  strstr(t, "CVE-2099-0001"));
+        }
+        if (!strcmp(dd_report_format_name(i), "junit")) {
+            CHECK(strstr(t, "<testsuites ") && strstr(t, "CVE-2099-0001"));
         }
         dd_string_free(t);
     }

@@ -1,6 +1,7 @@
 /*
- * lib/report/scan_report.c - a scan as table, JSON, SARIF, CycloneDX or
- * SPDX (drydock/report.h), and findings lists alone.
+ * lib/report/scan_report.c - a scan as JSON, SARIF, CycloneDX or SPDX,
+ * the dispatch to the table (report_table.c) and JUnit (report_junit.c)
+ * renderers (drydock/report.h), and findings lists alone.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -15,8 +16,8 @@
 
 #define OUT_MAX ((size_t)1 << 31)
 
-static const char *const formats[] = {"table", "json", "sarif", "cyclonedx",
-                                      "spdx"};
+static const char *const formats[] = {"table",     "json", "sarif",
+                                      "cyclonedx", "spdx", "junit"};
 
 const char *dd_report_format_name(size_t i)
 {
@@ -30,13 +31,14 @@ static const char *image_name(const dd_image_info *in)
 
 static json_t *severity_summary(const dd_scan_summary *s)
 {
-    return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "total", (json_int_t)s->total,
-                     "critical", (json_int_t)s->by_severity[DD_SEV_CRITICAL],
-                     "high", (json_int_t)s->by_severity[DD_SEV_HIGH], "medium",
+    return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "total",
+                     (json_int_t)s->total, "critical",
+                     (json_int_t)s->by_severity[DD_SEV_CRITICAL], "high",
+                     (json_int_t)s->by_severity[DD_SEV_HIGH], "medium",
                      (json_int_t)s->by_severity[DD_SEV_MEDIUM], "low",
-                     (json_int_t)s->by_severity[DD_SEV_LOW], "unknown",
-                     (json_int_t)(s->by_severity[DD_SEV_UNKNOWN] +
-                                  s->by_severity[DD_SEV_INFO]));
+                     (json_int_t)s->by_severity[DD_SEV_LOW], "info",
+                     (json_int_t)s->by_severity[DD_SEV_INFO], "unknown",
+                     (json_int_t)s->by_severity[DD_SEV_UNKNOWN]);
 }
 
 /* ------------------------------------------------------------ json */
@@ -343,8 +345,10 @@ static void esc(dd_buf *b, const char *s, size_t max)
 
 static void finding_line(dd_buf *b, const dd_finding *f)
 {
+    char *id = dd__printable(f->rule_id ? f->rule_id : "", 256);
     dd__buf_printf(b, "  %-8s %-26s ", dd_severity_name(f->severity),
-                   f->rule_id);
+                   id ? id : "");
+    dd__free(id);
     if (f->layer >= 0) {
         dd__buf_printf(b, "layer %d ", f->layer);
     }
@@ -367,95 +371,21 @@ static void finding_line(dd_buf *b, const dd_finding *f)
     dd__buf_addstr(b, "\n");
 }
 
-static int scan_table(const dd_scan *scan, char **out, size_t *len)
-{
-    const dd_image_info *in = dd_image_info_get(dd_scan_image(scan));
-    const dd_scan_summary *sum = dd_scan_summary_get(scan);
-    const dd_inventory *inv = dd_scan_inventory(scan);
-    const dd_os_info *os = inv ? dd_inventory_os(inv) : NULL;
-    const dd_findings *fl = dd_scan_findings(scan);
-    dd_buf b;
-    dd__buf_init(&b, OUT_MAX);
-    esc(&b, image_name(in), 4096);
-    int has_ver = os && os->version && os->version[0];
-    dd__buf_addstr(&b, " (");
-    esc(&b, os ? os->family : "unknown OS", 256);
-    dd__buf_addstr(&b, has_ver ? " " : "");
-    esc(&b, has_ver ? os->version : "", 256);
-    dd__buf_printf(&b, ") - %zu packages checked against ",
-                   sum->packages_checked);
-    esc(&b, sum->db_namespace ? sum->db_namespace : "no namespace", 256);
-    dd__buf_addstr(&b, "\n");
-    const char *last = NULL;
-    for (size_t i = 0; i < dd_findings_count(fl); i++) {
-        const dd_finding *f = dd_findings_get(fl, i);
-        if (!f->vuln) {
-            continue;
-        }
-        if (!last || strcmp(last, f->vuln->package)) {
-            last = f->vuln->package;
-            const char *step =
-                f->history >= 0 && (size_t)f->history < in->n_history
-                    ? in->history[f->history].created_by
-                    : NULL;
-            dd__buf_addstr(&b, "\n");
-            esc(&b, f->vuln->package, 256);
-            dd__buf_addstr(&b, " ");
-            esc(&b, f->vuln->installed_version, 256);
-            dd__buf_addstr(&b, " (source ");
-            esc(&b, f->vuln->source_package, 256);
-            dd__buf_printf(&b, ", layer %d%s", f->layer, step ? ": " : "");
-            esc(&b, step, 60);
-            dd__buf_printf(&b, ")\n  %-18s %-8s %-12s %-24s %s\n", "ID",
-                           "SEVERITY", "STATUS", "FIXED", "TITLE");
-        }
-        dd__buf_printf(&b, "  %-18s %-8s %-12s %-24s ", f->rule_id,
-                       dd_severity_name(f->severity),
-                       dd_vuln_status_name(f->vuln->status),
-                       f->vuln->fixed_version ? f->vuln->fixed_version : "-");
-        esc(&b, f->title, 70);
-        dd__buf_addstr(&b, "\n");
-    }
-    int other = 0;
-    for (size_t i = 0; i < dd_findings_count(fl); i++) {
-        const dd_finding *f = dd_findings_get(fl, i);
-        if (f->vuln) {
-            continue;
-        }
-        if (!other++) {
-            dd__buf_addstr(&b, "\nOther findings\n");
-        }
-        finding_line(&b, f);
-    }
-    dd__buf_printf(
-        &b,
-        "\nTotal: %zu (CRITICAL %zu, HIGH %zu, MEDIUM %zu, LOW %zu, "
-        "UNKNOWN %zu)\n",
-        sum->total, sum->by_severity[DD_SEV_CRITICAL],
-        sum->by_severity[DD_SEV_HIGH], sum->by_severity[DD_SEV_MEDIUM],
-        sum->by_severity[DD_SEV_LOW],
-        sum->by_severity[DD_SEV_UNKNOWN] + sum->by_severity[DD_SEV_INFO]);
-    if (!sum->complete) {
-        dd__buf_addstr(&b, "Incomplete: the image was read only in part\n");
-    }
-    size_t n = b.len;
-    char *t = dd__buf_detach(&b);
-    dd__buf_free(&b);
-    if (!t) {
-        return DD_ENOMEM;
-    }
-    *out = t;
-    if (len) {
-        *len = n;
-    }
-    return 0;
-}
-
 int dd_report_render(char **out,
                      size_t *len,
                      const dd_scan *scan,
                      const char *format,
                      dd_error *err)
+{
+    return dd_report_render_opts(out, len, scan, format, NULL, err);
+}
+
+int dd_report_render_opts(char **out,
+                          size_t *len,
+                          const dd_scan *scan,
+                          const char *format,
+                          const dd_report_opts *opts,
+                          dd_error *err)
 {
     dd__error_clear(err);
     if (!out || !scan || !format) {
@@ -463,8 +393,20 @@ int dd_report_render(char **out,
                              "dd_report_render: NULL argument");
     }
     *out = NULL;
-    if (!strcmp(format, "table")) {
-        int rc = scan_table(scan, out, len);
+    dd_report_opts defaults = DD_REPORT_OPTS_INIT;
+    if (!opts) {
+        opts = &defaults;
+    } else if (opts->version != DD_REPORT_OPTS_VERSION) {
+        return dd__error_set(err, DD_EINVALID,
+                             "dd_report_render_opts: options version %u, "
+                             "this library knows %u",
+                             opts->version, DD_REPORT_OPTS_VERSION);
+    }
+    if (!strcmp(format, "table") || !strcmp(format, "junit")) {
+        dd__report_view v;
+        dd__report_view_of(&v, scan);
+        int rc = format[0] == 't' ? dd__report_table(&v, opts, out, len)
+                                  : dd__report_junit(&v, opts, out, len);
         return rc ? dd__error_set(err, rc, "out of memory") : 0;
     }
     if (!strcmp(format, "cyclonedx")) {
@@ -479,7 +421,7 @@ int dd_report_render(char **out,
     if (!doc && strcmp(format, "json") && strcmp(format, "sarif")) {
         return dd__error_set(err, DD_EINVALID,
                              "unknown format '%.40s' (table, json, sarif, "
-                             "cyclonedx, spdx)",
+                             "cyclonedx, spdx, junit)",
                              format);
     }
     int rc = dd__json_emit(doc, out, len);
