@@ -86,6 +86,9 @@ int cli_common_set(cli_common *c,
         return 0; /* cli_parse's */
     case CLI_K_FORMAT: {
         const char *fl = cli_formats(cmd);
+        if (!strcmp(val, "spdx-json")) {
+            val = "spdx"; /* Trivy's name */
+        }
         size_t n = strlen(val);
         int ok = 0;
         for (const char *p = fl; *p;) {

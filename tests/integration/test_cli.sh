@@ -264,3 +264,5 @@ expect_exit "cli: explicit --db that is not a database" 3 "$DD" scan --db "$work
 one_line "cli: junk --db"
 expect_exit "cli: --cache-dir without a database" 3 env DRYDOCK_CACHE_DIR="$work/cd" "$DD" scan --skip-db-update "$R"
 grep -qF "$work/cd/db/drydock.db" "$work/e" && pass "cli: DRYDOCK_CACHE_DIR sets the database path" || fail "cli: cache-dir: $(cat "$work/e")"
+a=$("$DD" sbom -q -f spdx-json "$R" | jq '.packages | length'); b=$("$DD" sbom -q --format spdx "$R" | jq '.packages | length')
+[ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" -gt 0 ] && pass "cli: -f spdx-json (Trivy) is spdx" || fail "cli: spdx-json $a vs $b"
