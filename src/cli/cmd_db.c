@@ -10,41 +10,114 @@
 
 #include "cli.h"
 
-static const char usage[] =
-    "usage: drydock db import [--db PATH] FEED...\n"
+enum {
+    K_DB = 1,
+    K_FEEDS,
+    K_SCHEME,
+    K_MIRROR,
+    K_CA,
+    K_FORMAT,
+    K_QUIET,
+    K_CACHE
+};
+static const cli_opt db_opts[] = {
+    {"db", 0, "PATH", K_DB, 0, NULL,
+     "database file (default $XDG_CACHE_HOME/drydock/db/drydock.db)"},
+    {"cache-dir", 0, "DIR", K_CACHE, 0, NULL,
+     "the database is DIR/db/drydock.db"},
+    {"feeds", 0, "LIST", K_FEEDS, 0, NULL,
+     "update: debian,alpine (default) or ubuntu, npm, pypi, go, maven, "
+     "cargo, debian-tracker"},
+    {"mirror", 0, "URL", K_MIRROR, 0, NULL,
+     "update: fetch the same paths from an https mirror (or "
+     "DRYDOCK_FEED_MIRROR)"},
+    {"ca-file", 0, "PATH", K_CA, 0, NULL, "update: trust this CA bundle"},
+    {"scheme", 0, "S", K_SCHEME, 0, NULL,
+     "match: version scheme (dpkg, rpm, apk, semver, pep440, maven)"},
+    {"format", 'f', "FORMAT", K_FORMAT, 0, NULL, "info: table or json"},
+    {"quiet", 'q', NULL, K_QUIET, 0, NULL, "no progress and no per-feed lines"},
+    {NULL, 0, NULL, 0, 0, NULL, NULL}};
+
+const cli_cmd cli_cmd_db = {
+    "db",
+    "import|update|info|match [options] [ARGS]\n"
+    "       drydock db import [--db PATH] FEED...\n"
     "       drydock db update [--db PATH] [--feeds LIST] [--mirror URL]\n"
-    "                         [--ca-file PATH]\n"
     "       drydock db info   [--db PATH] [--format table|json]\n"
     "       drydock db match  [--db PATH] [--scheme S] NAMESPACE PACKAGE "
-    "VERSION\n"
-    "\n"
+    "VERSION",
     "import  read feeds into the database (atomic: on failure the old\n"
     "        database stays): OSV JSON files or directories, osv.dev\n"
     "        all.zip archives, Alpine secdb JSON/YAML, Debian security\n"
     "        tracker JSON, DSA/list and DLA/list.\n"
-    "update  download the official feeds over https and import them:\n"
-    "        --feeds debian,alpine (default) or ubuntu, npm, pypi, go,\n"
-    "        maven, cargo, debian-tracker; --mirror URL fetches the same\n"
-    "        paths from an https mirror (or DRYDOCK_FEED_MIRROR);\n"
-    "        --ca-file PATH trusts a CA bundle (or DRYDOCK_CA_FILE)\n"
+    "update  download the official feeds over https and import them\n"
     "info    per feed: source, age, record count, namespaces\n"
     "match   advisories for one package: NAMESPACE is e.g. debian:12,\n"
     "        alpine:3.20, npm, pypi, maven (PACKAGE group:artifact), go;\n"
-    "        the version scheme follows from it unless --scheme is given\n"
-    "--db PATH  database file (default "
-    "$XDG_CACHE_HOME/drydock/db/drydock.db)\n";
+    "        the version scheme follows from it unless --scheme is given\n",
+    db_opts,
+    0,
+    NULL,
+    0};
 
-const char *cli_db_path(const char *opt, char *buf, size_t n)
+typedef struct db_args {
+    const char *db, *feeds, *scheme, *mirror, *ca, *cache;
+    int json, quiet;
+} db_args;
+
+static int db_opt(void *ctx, int key, const char *label, const char *v)
+{
+    db_args *a = ctx;
+    switch (key) {
+    case K_DB:
+        a->db = v;
+        break;
+    case K_FEEDS:
+        a->feeds = v;
+        break;
+    case K_SCHEME:
+        a->scheme = v;
+        break;
+    case K_MIRROR:
+        a->mirror = v;
+        break;
+    case K_CA:
+        a->ca = v;
+        break;
+    case K_CACHE:
+        a->cache = v;
+        break;
+    case K_FORMAT:
+        if (strcmp(v, "table") && strcmp(v, "json")) {
+            fprintf(stderr,
+                    "drydock db: %s must be one of table,json, not '%s'\n",
+                    label, cli_esc(v));
+            return EXIT_USAGE;
+        }
+        a->json = !strcmp(v, "json");
+        break;
+    default:
+        a->quiet = 1;
+        break;
+    }
+    return 0;
+}
+
+const char *
+cli_db_path(const char *opt, const char *cache_dir, char *buf, size_t n)
 {
     if (opt) {
         return opt;
+    }
+    if (cache_dir) {
+        int k = snprintf(buf, n, "%s/db/drydock.db", cache_dir);
+        return k > 0 && (size_t)k < n ? buf : NULL;
     }
     if (dd_vulndb_default_path(buf, n)) {
         return NULL;
     }
     return buf;
 }
-
 static void age(int64_t secs, char *out, size_t n)
 {
     if (secs < 0) {
@@ -176,48 +249,26 @@ static int info(const char *path, int json)
 
 int cmd_db(int argc, char **argv)
 {
-    if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-        fputs(usage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? EXIT_USAGE : 0;
+    db_args o;
+    memset(&o, 0, sizeof o);
+    const char *pos[CLI_MAX_POS];
+    size_t np = 0;
+    int prc = cli_parse(&cli_cmd_db, NULL, argc, argv, db_opt, &o, pos, &np);
+    if (prc) {
+        return prc < 0 ? 0 : prc;
     }
-    const char *sub = argv[1], *dbopt = NULL, *feeds = NULL, *mirror = NULL,
-               *ca = NULL, *scheme = NULL;
-    int json = 0, quiet = 0;
-    const char **inputs = calloc((size_t)argc, sizeof *inputs);
-    size_t n = 0;
-    if (!inputs) {
-        return EXIT_UNREADABLE;
+    if (!np) {
+        fprintf(stderr, "drydock db: import, update, info or match missing; "
+                        "see 'drydock db --help'\n");
+        return EXIT_USAGE;
     }
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--db") && i + 1 < argc) {
-            dbopt = argv[++i];
-        } else if (!strcmp(a, "--feeds") && i + 1 < argc) {
-            feeds = argv[++i];
-        } else if (!strcmp(a, "--scheme") && i + 1 < argc) {
-            scheme = argv[++i];
-        } else if (!strcmp(a, "--mirror") && i + 1 < argc) {
-            mirror = argv[++i];
-        } else if (!strcmp(a, "--ca-file") && i + 1 < argc) {
-            ca = argv[++i];
-        } else if (!strcmp(a, "--format") && i + 1 < argc) {
-            json = !strcmp(argv[++i], "json");
-        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-            quiet = 1;
-        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(usage, stdout);
-            free(inputs);
-            return 0;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "drydock db: unknown option '%s'\n%s", a, usage);
-            free(inputs);
-            return EXIT_USAGE;
-        } else {
-            inputs[n++] = a;
-        }
-    }
+    const char *sub = pos[0], *dbopt = o.db, *feeds = o.feeds,
+               *mirror = o.mirror, *ca = o.ca, *scheme = o.scheme;
+    int json = o.json, quiet = o.quiet;
+    const char **inputs = pos + 1;
+    size_t n = np - 1;
     char buf[4096];
-    const char *path = cli_db_path(dbopt, buf, sizeof buf);
+    const char *path = cli_db_path(dbopt, o.cache, buf, sizeof buf);
     int rc = EXIT_USAGE;
     if (!path) {
         fprintf(stderr, "drydock db: cannot form the default database path\n");
@@ -226,11 +277,12 @@ int cmd_db(int argc, char **argv)
     } else if (!strcmp(sub, "match")) {
         rc = match_one(path, scheme, inputs, n);
     } else if (!strcmp(sub, "update")) {
-        rc = cli_db_update(path, feeds, mirror, ca, quiet);
+        rc = cli_db_update(path, feeds, mirror, ca, quiet ? CLI_DBU_QUIET : 0,
+                           NULL, 0);
     } else if (!strcmp(sub, "import")) {
         if (!n) {
-            fprintf(stderr, "drydock db import: name at least one feed\n%s",
-                    usage);
+            fprintf(stderr, "drydock db import: name at least one feed; see "
+                            "'drydock db --help'\n");
         } else {
             dd_import_report rep;
             dd_error err;
@@ -264,8 +316,10 @@ int cmd_db(int argc, char **argv)
             dd_import_report_free(&rep);
         }
     } else {
-        fprintf(stderr, "drydock db: unknown subcommand '%s'\n%s", sub, usage);
+        fprintf(stderr,
+                "drydock db: unknown subcommand '%s' (import, update, info, "
+                "match); see 'drydock db --help'\n",
+                cli_esc(sub));
     }
-    free(inputs);
     return rc;
 }

@@ -9,35 +9,26 @@
 
 #include "cli.h"
 
-static const char usage[] =
-    "usage: drydock inspect IMAGE [--format table|json] [options]\n"
-    "\n"
+static const cli_opt inspect_opts[] = {{NULL, 0, NULL, 0, 0, NULL, NULL}};
+
+const cli_cmd cli_cmd_inspect = {
+    "inspect",
+    "IMAGE [options]",
     "Show an image's digest, platform, user, env, cmd/entrypoint, exposed\n"
     "ports, labels, history mapped to layers, and each layer's digest,\n"
     "compression, sizes and entry count. Every layer is read once and\n"
     "verified (blob digest, diff_id); problems are listed as findings.\n"
+    "Exit 0 unless the image could not be read (3) or was read only in\n"
+    "part (4).\n"
     "\n"
     "IMAGE: a docker save tar, an OCI layout directory or tar;\n"
     "       docker-archive:PATH[:TAG] or oci:PATH[:TAG] force the kind;\n"
     "       HOST/REPO:TAG, HOST/REPO@sha256:..., docker://REF: a registry;\n"
-    "       docker:NAME: a Docker-compatible daemon (dockerd, podman).\n"
-    "Options:\n"
-    "  --format table|json   output format (default table)\n"
-    "  --platform OS/ARCH[/VARIANT]  pick from a multi-platform index\n"
-    "  --tag NAME            pick an image from a multi-image archive\n"
-    "  --fail-on SEVERITY    exit 1 at this severity (default high; none)\n"
-    "  --threads N           layers read in parallel (default: all cores)\n"
-    "  --max-layer-bytes N, --max-file-size N, --max-entries N,\n"
-    "  --max-ratio N, --max-path-len N   resource limits (see README)\n"
-    "  -q, --quiet           no progress bar\n"
-    "Registry and daemon access:\n"
-    "  --username U --password-stdin  credentials (else "
-    "config.json/auth.json)\n"
-    "  --auth-file P         docker config.json or podman auth.json to use\n"
-    "  --ca-file P           extra CA (certs.d/HOST/ca.crt is read too)\n"
-    "  --certs-dir D         instead of /etc/docker/certs.d\n"
-    "  --insecure-registry HOST  allow plain HTTP to HOST (reported)\n"
-    "  --docker-host P       Engine API socket for docker:NAME\n";
+    "       docker:NAME: a Docker-compatible daemon (dockerd, podman).\n",
+    inspect_opts,
+    CLI_G_OUT | CLI_G_IMAGE | CLI_G_REGISTRY,
+    "table,json",
+    0};
 
 static json_t *jstr_or_null(const char *s)
 {
@@ -258,32 +249,22 @@ int cmd_inspect(int argc, char **argv)
 {
     cli_common c;
     cli_common_init(&c);
-    for (int i = 1; i < argc; i++) {
-        int r = cli_common_opt(&c, argc, argv, &i);
-        if (r < 0) {
-            return EXIT_USAGE;
-        }
-        if (r) {
-            continue;
-        }
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            fputs(usage, stdout);
-            return 0;
-        }
-        if (argv[i][0] == '-' || c.image) {
-            fprintf(stderr, "drydock inspect: unexpected '%s'\n%s", argv[i],
-                    usage);
-            return EXIT_USAGE;
-        }
-        c.image = argv[i];
+    const char *pos[CLI_MAX_POS];
+    size_t np = 0;
+    int rc = cli_parse(&cli_cmd_inspect, &c, argc, argv, NULL, NULL, pos, &np);
+    if (rc) {
+        return rc < 0 ? 0 : rc;
     }
-    if (!c.image) {
-        fputs(usage, stderr);
-        return EXIT_USAGE;
+    if ((rc = cli_args(&cli_cmd_inspect, pos, np, 1, 1, "IMAGE"))) {
+        return rc;
+    }
+    c.image = pos[0];
+    if ((rc = cli_redirect_output(&c))) {
+        return rc;
     }
     dd_image *img = NULL;
     dd_walk *w = NULL;
-    int rc = cli_open_walk(&c, 0, &img, &w);
+    rc = cli_open_walk(&c, 0, &img, &w);
     if (rc) {
         return rc;
     }

@@ -8,15 +8,41 @@
 
 #include "cli.h"
 
-static const char usage[] =
-    "usage: drydock lookalike [--trusted NAME]... [--format table|json] "
-    "NAME...\n"
-    "\n"
+static const cli_opt lookalike_opts[] = {
+    {"trusted", 0, "NAME", 1, CLI_REPEAT, NULL,
+     "a reference or a prefix such as ghcr.io/myorg that is always quiet; "
+     "may repeat"},
+    {"format", 'f', "FORMAT", CLI_K_FORMAT, 0, NULL, NULL},
+    {NULL, 0, NULL, 0, 0, NULL, NULL}};
+
+const cli_cmd cli_cmd_lookalike = {
+    "lookalike",
+    "[--trusted NAME]... [--format table|json] NAME...",
     "Canonicalise each image reference and report it when it looks like an\n"
     "official image, a well-known publisher namespace or registry host\n"
-    "(rule trust.lookalike-name). --trusted NAME (repeatable; a reference or\n"
-    "a prefix such as ghcr.io/myorg) is always quiet.\n"
-    "Exit status: 0 none, 1 a look-alike, 2 usage or invalid reference.\n";
+    "(rule trust.lookalike-name).\n"
+    "Exit status: 0 none, 1 a look-alike, 2 usage or invalid reference.\n",
+    lookalike_opts,
+    0,
+    "table,json",
+    0};
+
+typedef struct la_args {
+    const char *trusted[64];
+    size_t nt;
+} la_args;
+
+static int la_opt(void *ctx, int key, const char *label, const char *v)
+{
+    (void)key;
+    la_args *a = ctx;
+    if (a->nt == sizeof a->trusted / sizeof a->trusted[0]) {
+        fprintf(stderr, "drydock lookalike: too many %s\n", label);
+        return EXIT_USAGE;
+    }
+    a->trusted[a->nt++] = v;
+    return 0;
+}
 
 static void json_str(const char *s)
 {
@@ -36,45 +62,31 @@ static void json_str(const char *s)
 
 int cmd_lookalike(int argc, char **argv)
 {
-    const char *trusted[64];
-    size_t nt = 0;
-    int json = 0, any = 0, bad = 0, names = 0;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            fputs(usage, stdout);
-            return 0;
-        }
-        if (!strcmp(argv[i], "--trusted") && i + 1 < argc) {
-            if (nt == sizeof trusted / sizeof trusted[0]) {
-                fputs("drydock lookalike: too many --trusted\n", stderr);
-                return EXIT_USAGE;
-            }
-            trusted[nt++] = argv[++i];
-        } else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
-            i++;
-            json = !strcmp(argv[i], "json");
-            if (!json && strcmp(argv[i], "table")) {
-                fprintf(stderr, "drydock lookalike: unknown format '%s'\n",
-                        argv[i]);
-                return EXIT_USAGE;
-            }
-        } else if (argv[i][0] == '-') {
-            fprintf(stderr, "drydock lookalike: unknown option '%s'\n%s",
-                    argv[i], usage);
-            return EXIT_USAGE;
-        }
+    static la_args la;
+    memset(&la, 0, sizeof la);
+    cli_common c;
+    cli_common_init(&c);
+    const char *pos[CLI_MAX_POS];
+    size_t np = 0;
+    int prc =
+        cli_parse(&cli_cmd_lookalike, &c, argc, argv, la_opt, &la, pos, &np);
+    if (prc) {
+        return prc < 0 ? 0 : prc;
     }
+    if ((prc = cli_args(&cli_cmd_lookalike, pos, np, 1, CLI_MAX_POS, "NAME"))) {
+        return prc;
+    }
+    const char **trusted = la.trusted;
+    size_t nt = la.nt;
+    int json = !strcmp(c.format, "json"), any = 0, bad = 0, names = 0;
     if (json) {
         putchar('[');
     }
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--trusted") || !strcmp(argv[i], "--format")) {
-            i++;
-            continue;
-        }
+    for (size_t pi = 0; pi < np; pi++) {
+        const char *name = pos[pi];
         dd_lookalike_result r;
         dd_error err;
-        if (dd_lookalike_check(argv[i], trusted, nt, &r, &err)) {
+        if (dd_lookalike_check(name, trusted, nt, &r, &err)) {
             fprintf(stderr, "drydock lookalike: %s\n", err.message);
             bad = 1;
             continue;
@@ -82,7 +94,7 @@ int cmd_lookalike(int argc, char **argv)
         any |= r.lookalike;
         if (json) {
             printf("%s{\"name\":", names ? "," : "");
-            json_str(argv[i]);
+            json_str(name);
             printf(",\"canonical\":");
             json_str(r.canonical);
             if (r.lookalike) {
@@ -95,19 +107,15 @@ int cmd_lookalike(int argc, char **argv)
             putchar('}');
         } else if (r.lookalike) {
             printf("%-8s %s  %s: looks like %s (%s)\n",
-                   dd_severity_name(r.severity), argv[i], DD_LOOKALIKE_RULE,
+                   dd_severity_name(r.severity), name, DD_LOOKALIKE_RULE,
                    r.target, r.signal);
         } else {
-            printf("%-8s %s  (%s)\n", "ok", argv[i], r.canonical);
+            printf("%-8s %s  (%s)\n", "ok", name, r.canonical);
         }
         names++;
     }
     if (json) {
         puts("]");
-    }
-    if (!names && !bad) {
-        fputs(usage, stderr);
-        return EXIT_USAGE;
     }
     return bad ? EXIT_USAGE : any ? EXIT_FINDINGS : EXIT_CLEAN;
 }

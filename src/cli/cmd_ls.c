@@ -11,20 +11,56 @@
 json_t *
 cli_findings_json(const dd_findings *fl, const dd_image *img, json_t *arr);
 
-static const char usage[] =
-    "usage: drydock ls IMAGE [PATH] [--long] [--layers] [--deleted]\n"
-    "                  [--all-content] [--format table|json] [options]\n"
-    "\n"
+enum { K_LONG = 1, K_LAYERS, K_DELETED, K_ALL };
+static const cli_opt ls_opts[] = {
+    {"long", 'l', NULL, K_LONG, 0, NULL,
+     "mode, owner, size, layer (and sha256 with --all-content)"},
+    {"layers", 0, NULL, K_LAYERS, 0, NULL,
+     "every layer's raw entries, in archive order"},
+    {"deleted", 0, NULL, K_DELETED, 0, NULL,
+     "entries deleted (or replaced) by a later layer; their bytes still "
+     "ship in the image"},
+    {"all-content", 0, NULL, K_ALL, 0, NULL,
+     "read and sha256 every file's content"},
+    {NULL, 0, NULL, 0, 0, NULL, NULL}};
+
+const cli_cmd cli_cmd_ls = {
+    "ls",
+    "IMAGE [PATH] [options]",
     "List the image's merged filesystem (whiteouts applied), optionally\n"
-    "only PATH and what is below it. Findings go to stderr.\n"
-    "  -l, --long       mode, owner, size, layer (and sha256 with\n"
-    "                   --all-content)\n"
-    "  --layers         every layer's raw entries, in archive order\n"
-    "  --deleted        entries deleted (or replaced) by a later layer;\n"
-    "                   their bytes still ship in the image\n"
-    "  --all-content    read and sha256 every file's content\n"
-    "  --format, --platform, --tag, --fail-on, --threads, --max-*, -q:\n"
-    "                   as for `drydock inspect --help`\n";
+    "only PATH and what is below it. Findings go to stderr; the exit\n"
+    "status is 0 unless the image could not be read (3) or was read only\n"
+    "in part (4).\n",
+    ls_opts,
+    CLI_G_OUT | CLI_G_IMAGE | CLI_G_REGISTRY,
+    "table,json",
+    0};
+
+typedef struct ls_flags {
+    int lng, layers, deleted, all;
+} ls_flags;
+
+static int ls_opt(void *ctx, int key, const char *label, const char *val)
+{
+    (void)label;
+    (void)val;
+    ls_flags *f = ctx;
+    switch (key) {
+    case K_LONG:
+        f->lng = 1;
+        break;
+    case K_LAYERS:
+        f->layers = 1;
+        break;
+    case K_DELETED:
+        f->deleted = 1;
+        break;
+    default:
+        f->all = 1;
+        break;
+    }
+    return 0;
+}
 
 static int under(const char *path, const char *prefix)
 {
@@ -119,44 +155,20 @@ int cmd_ls(int argc, char **argv)
 {
     cli_common c;
     cli_common_init(&c);
-    const char *prefix = NULL;
-    int lng = 0, layers = 0, deleted = 0, all = 0;
-    for (int i = 1; i < argc; i++) {
-        int r = cli_common_opt(&c, argc, argv, &i);
-        if (r < 0) {
-            return EXIT_USAGE;
-        }
-        if (r) {
-            continue;
-        }
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(usage, stdout);
-            return 0;
-        } else if (strcmp(a, "-l") == 0 || strcmp(a, "--long") == 0) {
-            lng = 1;
-        } else if (strcmp(a, "--layers") == 0) {
-            layers = 1;
-        } else if (strcmp(a, "--deleted") == 0) {
-            deleted = 1;
-        } else if (strcmp(a, "--all-content") == 0) {
-            all = 1;
-        } else if (a[0] == '-') {
-            fprintf(stderr, "drydock ls: unknown option '%s'\n%s", a, usage);
-            return EXIT_USAGE;
-        } else if (!c.image) {
-            c.image = a;
-        } else if (!prefix) {
-            prefix = a;
-        } else {
-            fprintf(stderr, "drydock ls: unexpected '%s'\n%s", a, usage);
-            return EXIT_USAGE;
-        }
+    ls_flags fl = {0, 0, 0, 0};
+    const char *pos[CLI_MAX_POS];
+    size_t np = 0;
+    int rc = cli_parse(&cli_cmd_ls, &c, argc, argv, ls_opt, &fl, pos, &np);
+    if (rc) {
+        return rc < 0 ? 0 : rc;
     }
-    if (!c.image) {
-        fputs(usage, stderr);
-        return EXIT_USAGE;
+    if ((rc = cli_args(&cli_cmd_ls, pos, np, 1, 2, "IMAGE")) ||
+        (rc = cli_redirect_output(&c))) {
+        return rc;
     }
+    c.image = pos[0];
+    const char *prefix = np > 1 ? pos[1] : NULL;
+    int lng = fl.lng, layers = fl.layers, deleted = fl.deleted, all = fl.all;
     while (prefix && *prefix == '/') {
         prefix++;
     }
@@ -168,7 +180,7 @@ int cmd_ls(int argc, char **argv)
     }
     dd_image *img = NULL;
     dd_walk *w = NULL;
-    int rc = cli_open_walk(&c, all, &img, &w);
+    rc = cli_open_walk(&c, all, &img, &w);
     if (rc) {
         return rc;
     }

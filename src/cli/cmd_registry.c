@@ -11,32 +11,100 @@
 
 #include "cli.h"
 
-static const char usage[] =
-    "usage: drydock registry ls HOST[/REPO] [options]\n"
-    "       drydock registry scan HOST[/REPO] [--tags GLOB] [--db PATH]\n"
-    "       drydock registry audit HOST[:PORT] [--format table|json]\n"
-    "                             [--fail-on SEV] [--ca-file P]\n"
-    "                             [--format table|json] [--fail-on SEV]\n"
-    "                             [options]\n"
-    "\n"
+enum { K_TAGS = 1, K_DB, K_PAGE, K_A_CA, K_A_FAIL };
+static const cli_opt registry_opts[] = {
+    {"tags", 0, "GLOB", K_TAGS, 0, NULL,
+     "scan: only tags matching GLOB, e.g. 'v1.*'"},
+    {"db", 0, "PATH", K_DB, 0, NULL,
+     "scan: vulnerability database (default: the default one when present)"},
+    {"page-size", 0, "N", K_PAGE, 0, NULL,
+     "entries per catalog/tag page (default 1000)"},
+    {NULL, 0, NULL, 0, 0, NULL, NULL}};
+
+const cli_cmd cli_cmd_registry = {
+    "registry",
+    "ls|scan HOST[/REPO] [options]\n"
+    "       drydock registry audit HOST[:PORT] [options]",
     "ls lists the repositories of HOST (the catalog) or the tags of REPO.\n"
-    "scan scans every tag (matching GLOB, e.g. 'v1.*') of every repository\n"
-    "or of REPO, each distinct image digest once, with the secret, malware\n"
-    "and configuration scanners and, when a database is present, the\n"
+    "scan scans every tag (matching GLOB) of every repository or of REPO,\n"
+    "each distinct image digest once, with the secret, malware and\n"
+    "configuration scanners and, when a database is present, the\n"
     "vulnerability scanner; it prints one line per image and exits 1 when\n"
     "a finding is at or above --fail-on (default high), 3 when an image\n"
     "could not be scanned.\n"
     "audit checks how HOST exposes its registry (plain HTTP, anonymous\n"
     "access, token realm, delete, version headers; docs/registry-audit.md)\n"
     "with a few anonymous, read-only requests; exit 1 at --fail-on, 3 when\n"
-    "no registry answers.\n"
-    "Registry options (also for scan, inspect, ls, sbom on HOST/REPO:TAG):\n"
-    "  --username U --password-stdin   credentials (else docker/podman's\n"
-    "                    config.json / auth.json, or --auth-file P)\n"
-    "  --ca-file P       extra CA; /etc/docker/certs.d/HOST/ is read too\n"
-    "                    (--certs-dir to use another directory)\n"
-    "  --insecure-registry HOST  allow plain HTTP to HOST (reported)\n"
-    "  --page-size N     entries per catalog/tag page (default 1000)\n";
+    "no registry answers ('drydock registry audit --help').\n",
+    registry_opts,
+    CLI_G_ALL,
+    "table,json",
+    0};
+
+static const cli_opt audit_opts[] = {
+    {"ca-file", 0, "PATH", K_A_CA, 0, NULL, "extra CA bundle"},
+    {"fail-on", 0, "SEVERITY", K_A_FAIL, 0, NULL,
+     "exit 1 at or above SEVERITY (default high; never)"},
+    {"format", 'f', "FORMAT", CLI_K_FORMAT, 0, NULL, NULL},
+    {NULL, 0, NULL, 0, 0, NULL, NULL}};
+
+const cli_cmd cli_cmd_audit = {
+    "registry audit",
+    "HOST[:PORT] [options]",
+    "How HOST exposes its registry: plain HTTP, TLS trust, anonymous\n"
+    "access, token realm, version headers, delete enabled\n"
+    "(docs/registry-audit.md). Exit 1 at --fail-on, 3 when no registry\n"
+    "answers.\n",
+    audit_opts,
+    0,
+    "table,json",
+    0};
+
+typedef struct reg_args {
+    cli_common *c;
+    const char *glob, *db, *ca;
+    int fail_on;
+} reg_args;
+
+static int reg_opt(void *ctx, int key, const char *label, const char *v)
+{
+    reg_args *a = ctx;
+    switch (key) {
+    case K_TAGS:
+        a->glob = v;
+        break;
+    case K_DB:
+        a->db = v;
+        break;
+    case K_PAGE: {
+        char *end = NULL;
+        unsigned long n = strtoul(v, &end, 10);
+        if (end == v || *end || !n || n > 100000) {
+            fprintf(stderr, "drydock registry: %s takes 1..100000, not '%s'\n",
+                    label, cli_esc(v));
+            return EXIT_USAGE;
+        }
+        a->c->registry.page_size = (unsigned)n;
+        break;
+    }
+    case K_A_CA:
+        a->ca = v;
+        break;
+    case K_A_FAIL:
+        a->fail_on = !strcmp(v, "never") || !strcmp(v, "none")
+                         ? DD_SEV_UNKNOWN
+                         : dd_severity_parse(v);
+        if (a->fail_on < 0) {
+            fprintf(stderr, "drydock registry audit: bad %s '%s'\n", label,
+                    cli_esc(v));
+            return EXIT_USAGE;
+        }
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
 
 typedef struct image_row {
     char ref[600];
@@ -82,38 +150,23 @@ scan_one(const cli_common *c, dd_engine *eng, const char *ref, image_row *row)
 /* `registry audit HOST[:PORT]`: options handled here alone */
 static int cmd_audit(int argc, char **argv)
 {
-    const char *host = NULL, *format = "table";
+    cli_common c;
+    cli_common_init(&c);
+    reg_args ra = {&c, NULL, NULL, NULL, DD_SEV_HIGH};
+    const char *pos[CLI_MAX_POS];
+    size_t np = 0;
+    int rc = cli_parse(&cli_cmd_audit, &c, argc - 1, argv + 1, reg_opt, &ra,
+                       pos, &np);
+    if (rc) {
+        return rc < 0 ? 0 : rc;
+    }
+    if ((rc = cli_args(&cli_cmd_audit, pos, np, 1, 1, "HOST[:PORT]"))) {
+        return rc;
+    }
+    const char *host = pos[0], *format = c.format;
     dd_registry_audit_opts o = DD_REGISTRY_AUDIT_OPTS_INIT;
-    int fail_on = DD_SEV_HIGH;
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--format") && i + 1 < argc) {
-            format = argv[++i];
-        } else if (!strcmp(a, "--ca-file") && i + 1 < argc) {
-            o.ca_file = argv[++i];
-        } else if (!strcmp(a, "--fail-on") && i + 1 < argc) {
-            i++;
-            fail_on = !strcmp(argv[i], "never") ? DD_SEV_UNKNOWN
-                                                : dd_severity_parse(argv[i]);
-            if (fail_on < 0) {
-                fprintf(stderr,
-                        "drydock registry audit: bad --fail-on "
-                        "'%s'\n",
-                        argv[i]);
-                return EXIT_USAGE;
-            }
-        } else if (a[0] == '-' || host) {
-            fprintf(stderr, "drydock registry audit: unexpected '%s'\n%s", a,
-                    usage);
-            return EXIT_USAGE;
-        } else {
-            host = a;
-        }
-    }
-    if (!host || (strcmp(format, "table") && strcmp(format, "json"))) {
-        fputs(usage, stderr);
-        return EXIT_USAGE;
-    }
+    o.ca_file = ra.ca;
+    int fail_on = ra.fail_on;
     dd_findings *fl = NULL;
     dd_error err;
     if (dd_registry_audit(&fl, host, &o, &err)) {
@@ -139,53 +192,35 @@ static int cmd_audit(int argc, char **argv)
 
 int cmd_registry(int argc, char **argv)
 {
-    if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-        fputs(usage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? EXIT_USAGE : 0;
-    }
-    const char *verb = argv[1];
+    const char *verb = argc > 1 ? argv[1] : "";
     if (!strcmp(verb, "audit")) {
         return cmd_audit(argc, argv);
     }
-    if (strcmp(verb, "ls") && strcmp(verb, "scan")) {
-        fprintf(stderr, "drydock registry: unknown command '%s'\n%s", verb,
-                usage);
-        return EXIT_USAGE;
-    }
     cli_common c;
     cli_common_init(&c);
-    const char *target = NULL, *glob = "*", *dbopt = NULL;
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--tags") && i + 1 < argc) {
-            glob = argv[++i];
-            continue;
-        }
-        if (!strcmp(a, "--db") && i + 1 < argc) {
-            dbopt = argv[++i];
-            continue;
-        }
-        if (!strcmp(a, "--page-size") && i + 1 < argc) {
-            c.registry.page_size = (unsigned)strtoul(argv[++i], NULL, 10);
-            continue;
-        }
-        int r = cli_common_opt(&c, argc, argv, &i);
-        if (r < 0) {
-            return EXIT_USAGE;
-        }
-        if (r > 0) {
-            continue;
-        }
-        if (a[0] == '-' || target) {
-            fprintf(stderr, "drydock registry: unexpected '%s'\n%s", a, usage);
-            return EXIT_USAGE;
-        }
-        target = a;
+    reg_args ra = {&c, "*", NULL, NULL, 0};
+    const char *pos[CLI_MAX_POS];
+    size_t np = 0;
+    int prc =
+        cli_parse(&cli_cmd_registry, &c, argc, argv, reg_opt, &ra, pos, &np);
+    if (prc) {
+        return prc < 0 ? 0 : prc;
     }
-    if (!target) {
-        fputs(usage, stderr);
+    if (!np || (strcmp(pos[0], "ls") && strcmp(pos[0], "scan"))) {
+        fprintf(stderr,
+                np ? "drydock registry: unknown command '%s' (ls, scan, "
+                     "audit); see 'drydock registry --help'\n"
+                   : "drydock registry: ls, scan or audit missing%s; see "
+                     "'drydock registry --help'\n",
+                np ? cli_esc(pos[0]) : "");
         return EXIT_USAGE;
     }
+    verb = pos[0];
+    int arc = cli_args(&cli_cmd_registry, pos, np, 2, 2, "HOST[/REPO]");
+    if (arc) {
+        return arc;
+    }
+    const char *target = pos[1], *glob = ra.glob, *dbopt = ra.db;
     char host[512];
     snprintf(host, sizeof host, "%.*s", (int)strcspn(target, "/"), target);
     const char *repo = strchr(target, '/') ? strchr(target, '/') + 1 : NULL;
@@ -296,7 +331,8 @@ int cmd_registry(int argc, char **argv)
         /* one engine for the whole sweep: rules compiled once */
         dd_engine *eng = NULL;
         char dbbuf[4096];
-        const char *dbpath = cli_db_path(dbopt, dbbuf, sizeof dbbuf);
+        const char *dbpath =
+            cli_db_path(dbopt, c.cache_dir, dbbuf, sizeof dbbuf);
         if (dbpath && !dbopt && access(dbpath, F_OK) != 0) {
             dbpath = NULL; /* no default database: the others still run */
         }

@@ -6,20 +6,33 @@
 
 #include "cli.h"
 
-static const char usage[] =
-    "usage: drydock sbom IMAGE [--format table|json|cyclonedx|spdx]\n"
-    "                    [-o FILE] [--files] [options]\n"
-    "\n"
-    "Inventory the OS packages (dpkg, apk, rpm) visible in the image's final\n"
-    "filesystem, each attributed to the layer that installed it.\n"
-    "  --format F     table (default), json (drydock's own), cyclonedx\n"
-    "                 (CycloneDX 1.6 JSON), spdx (SPDX 2.3 JSON)\n"
-    "  -o, --output   write the document to FILE instead of stdout\n"
-    "  --files        json: list each package's files\n"
-    "  --platform, --tag, --fail-on, --threads, --max-*, -q:\n"
-    "                 as for `drydock inspect --help`\n"
-    "Warnings about damaged package databases go to stderr; the exit code\n"
-    "is 4 when a database could not be read completely.\n";
+static const cli_opt sbom_opts[] = {
+    {"files", 0, NULL, 1, 0, NULL, "json: list each package's files"},
+    {NULL, 0, NULL, 0, 0, NULL, NULL}};
+
+const cli_cmd cli_cmd_sbom = {
+    "sbom",
+    "IMAGE [options]",
+    "Inventory the OS packages (dpkg, apk, rpm) and language packages\n"
+    "visible in the image's final filesystem, each attributed to the layer\n"
+    "that installed it. Formats: table, json (drydock's own), cyclonedx\n"
+    "(CycloneDX 1.6 JSON), spdx (SPDX 2.3 JSON).\n"
+    "Warnings about damaged package databases and the image's findings go\n"
+    "to stderr; the exit status is 0 unless the image could not be read\n"
+    "(3) or a package database was read only in part (4).\n",
+    sbom_opts,
+    CLI_G_OUT | CLI_G_IMAGE | CLI_G_REGISTRY,
+    "table,json,cyclonedx,spdx",
+    0};
+
+static int sbom_opt(void *ctx, int key, const char *label, const char *val)
+{
+    (void)key;
+    (void)label;
+    (void)val;
+    *(int *)ctx = 1;
+    return 0;
+}
 
 static void table(FILE *out, const dd_image *img, const dd_inventory *inv)
 {
@@ -82,63 +95,23 @@ int cmd_sbom(int argc, char **argv)
 {
     cli_common c;
     cli_common_init(&c);
-    const char *format = "table", *output = NULL;
     int files = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(usage, stdout);
-            return 0;
-        }
-        if (!strcmp(a, "--format") || !strncmp(a, "--format=", 9)) {
-            const char *v =
-                a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!v || (strcmp(v, "table") && strcmp(v, "json") &&
-                       strcmp(v, "cyclonedx") && strcmp(v, "spdx"))) {
-                fprintf(stderr, "drydock sbom: --format must be table, json, "
-                                "cyclonedx or spdx\n");
-                return EXIT_USAGE;
-            }
-            format = v;
-            continue;
-        }
-        if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "drydock sbom: %s needs a file\n", a);
-                return EXIT_USAGE;
-            }
-            output = argv[++i];
-            continue;
-        }
-        if (!strcmp(a, "--files")) {
-            files = 1;
-            continue;
-        }
-        int r = cli_common_opt(&c, argc, argv, &i);
-        if (r < 0) {
-            return EXIT_USAGE;
-        }
-        if (r > 0) {
-            continue;
-        }
-        if (a[0] == '-') {
-            fprintf(stderr, "drydock sbom: unknown option '%s'\n%s", a, usage);
-            return EXIT_USAGE;
-        }
-        if (c.image) {
-            fprintf(stderr, "drydock sbom: unexpected '%s'\n%s", a, usage);
-            return EXIT_USAGE;
-        }
-        c.image = a;
+    const char *pos[CLI_MAX_POS];
+    size_t np = 0;
+    int rc =
+        cli_parse(&cli_cmd_sbom, &c, argc, argv, sbom_opt, &files, pos, &np);
+    if (rc) {
+        return rc < 0 ? 0 : rc;
     }
-    if (!c.image) {
-        fputs(usage, stderr);
-        return EXIT_USAGE;
+    if ((rc = cli_args(&cli_cmd_sbom, pos, np, 1, 1, "IMAGE"))) {
+        return rc;
     }
+    c.image = pos[0];
+    const char *format = c.format, *output = c.output;
     dd_image *img = NULL;
     dd_scan *scan = NULL;
     dd_engine *eng = NULL;
-    int rc = cli_make_engine(&c, NULL, 1, &eng);
+    rc = cli_make_engine(&c, NULL, 1, &eng);
     if (rc) {
         return rc;
     }
@@ -186,11 +159,8 @@ int cmd_sbom(int argc, char **argv)
     if (!c.quiet) {
         cli_print_findings(stderr, dd_scan_findings(scan));
     }
+    /* findings are shown, not an exit status (README "Exit codes") */
     rc = cli_exit_code(&c, NULL, dd_scan_walk(scan));
-    if (!rc && c.fail_on != DD_SEV_UNKNOWN &&
-        (int)dd_findings_max_severity(dd_scan_findings(scan)) >= c.fail_on) {
-        rc = EXIT_FINDINGS;
-    }
     if (!rc && !dd_inventory_complete(inv)) {
         rc = EXIT_PARTIAL;
     }

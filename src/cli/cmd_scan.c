@@ -4,60 +4,118 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "cli.h"
 
-static const char usage[] =
-    "usage: drydock scan IMAGE [--format "
-    "table|json|sarif|cyclonedx|spdx|junit]\n"
-    "                    [-o FILE]\n"
-    "                    [--scanners vuln,secret,malware,config]\n"
-    "                    [--severity LIST] [--ignore-unfixed]\n"
-    "                    [--ignore-file PATH] [--exit-code N] [--db PATH]\n"
-    "                    [--db-max-age DAYS] [--secret-config PATH]\n"
-    "                    [--yara-rules PATH]... [--hash-db PATH]...\n"
-    "                    [--clamd ADDR | --clamav-db DIR]\n"
-    "                    [options]\n"
-    "\n"
-    "  --scanners L      which scanners run (default all four)\n"
-    "  --checks-config P configuration checks to disable and severities to\n"
-    "                    override: {\"disable\": [ids], \"severity\": {id: "
-    "sev}}\n"
-    "                    (docs/checks.md)\n"
-    "  --secret-config P JSON file: extra secret rules, rule ids to disable,\n"
-    "                    allow-listed paths and values (README \"Secrets\")\n"
-    "  --yara-rules P    YARA rule file or directory (*.yar, *.yara); may\n"
-    "                    repeat; compiled once and cached in ~/.cache/drydock\n"
-    "  --no-builtin-rules  only the --yara-rules, not drydock's own pack\n"
-    "  --hash-db P       block list of file hashes: ClamAV .hdb/.hsb or one\n"
-    "                    SHA-256/SHA-1/MD5 per line; file or directory; may\n"
-    "                    repeat\n"
-    "  --clamd ADDR      also scan every file with clamd: unix:/path or\n"
-    "                    tcp:127.0.0.1:3310 (INSTREAM)\n"
-    "  --clamav-db DIR   in-process libclamav with this database (builds\n"
-    "                    with -Dclamav=enabled only)\n"
-    "  --malware-max-size N  bytes of one file scanned for malware, with\n"
-    "                    K/M/G suffix (default 256M); larger files are\n"
-    "                    scanned in part and reported\n"
-    "  --no-heuristics   no heuristic malware findings\n"
-    "  --severity L      report only these severities, e.g. HIGH,CRITICAL\n"
-    "  --ignore-unfixed  drop vulnerabilities that have no fixed version\n"
-    "  --ignore-file P   ids to ignore, one per line: ID [exp:YYYY-MM-DD]\n"
-    "                    [# reason]; expired entries stop applying and are\n"
-    "                    reported\n"
-    "  --exit-code N     exit N when any reported finding remains (default:\n"
-    "                    1 for findings at or above --fail-on)\n"
-    "  --db PATH         vulnerability database (default\n"
-    "                    $XDG_CACHE_HOME/drydock/db/drydock.db)\n"
-    "  --db-max-age D    warn when the database is older (default 7 days)\n"
-    "  --timeout T       whole-scan deadline: 30s, 5m, 1h or seconds; layers\n"
-    "                    not read by then are reported (HIGH scan.timeout)\n"
-    "                    and the exit is 4 (docs/budgets.md)\n"
-    "  --no-color        no colour in the table (also NO_COLOR=anything)\n"
-    "  --platform, --tag, --fail-on, --threads, --max-*, -q, registry and\n"
-    "  daemon access (--username, --password-stdin, --ca-file, ...): as for\n"
-    "                    `drydock inspect --help`\n";
+enum {
+    K_SCANNERS = 1,
+    K_SEVERITY,
+    K_IGNORE_UNFIXED,
+    K_IGNORE_FILE,
+    K_EXIT_CODE,
+    K_DB,
+    K_DB_MAX_AGE,
+    K_SKIP_DB_UPDATE,
+    K_OFFLINE,
+    K_SECRET_CONFIG,
+    K_CHECKS_CONFIG,
+    K_YARA,
+    K_NO_BUILTIN,
+    K_HASH_DB,
+    K_CLAMD,
+    K_CLAMAV_DB,
+    K_MALWARE_MAX,
+    K_NO_HEUR,
+    K_TIMEOUT,
+    K_SKIP_DIRS,
+    K_SKIP_FILES,
+    K_LIST_ALL,
+    K_PKG_TYPES,
+    K_NO_COLOR
+};
+
+static const cli_opt scan_opts[] = {
+    {"scanners", 0, "LIST", K_SCANNERS, 0, NULL,
+     "which scanners run: vuln, secret, malware, config (or misconfig); "
+     "default all four"},
+    {"severity", 's', "LIST", K_SEVERITY, 0, NULL,
+     "report only these severities, e.g. HIGH,CRITICAL"},
+    {"ignore-unfixed", 0, NULL, K_IGNORE_UNFIXED, 0, NULL,
+     "drop vulnerabilities that have no fixed version"},
+    {"ignore-file", 0, "FILE", K_IGNORE_FILE, 0, "ignorefile",
+     "ids to ignore, one per line: ID [exp:YYYY-MM-DD] [# reason]; expired "
+     "entries stop applying and are reported (default: .drydockignore and "
+     ".trivyignore in the working directory)"},
+    {"exit-code", 0, "N", K_EXIT_CODE, 0, NULL,
+     "exit N when any reported finding (not INFO) remains, or with "
+     "--fail-on one at or above it (default: 1 at or above --fail-on)"},
+    {"db", 0, "PATH", K_DB, 0, NULL,
+     "vulnerability database (default $XDG_CACHE_HOME/drydock/db/"
+     "drydock.db); must exist"},
+    {"db-max-age", 0, "DAYS", K_DB_MAX_AGE, 0, NULL,
+     "warn when the database is older (default 7); an older default "
+     "database is updated first"},
+    {"skip-db-update", 0, NULL, K_SKIP_DB_UPDATE, 0, NULL,
+     "never download the database: use the one there is"},
+    {"offline-scan", 0, NULL, K_OFFLINE, 0, NULL,
+     "no network for the database (as --skip-db-update)"},
+    {"secret-config", 0, "FILE", K_SECRET_CONFIG, 0, NULL,
+     "JSON file: extra secret rules, rule ids to disable, allow-listed "
+     "paths and values (README \"Secrets\")"},
+    {"checks-config", 0, "FILE", K_CHECKS_CONFIG, 0, NULL,
+     "configuration checks to disable and severities to override: "
+     "{\"disable\": [ids], \"severity\": {id: sev}} (docs/checks.md)"},
+    {"yara-rules", 0, "PATH", K_YARA, CLI_REPEAT, NULL,
+     "YARA rule file or directory (*.yar, *.yara); may repeat; compiled "
+     "once and cached"},
+    {"no-builtin-rules", 0, NULL, K_NO_BUILTIN, 0, NULL,
+     "only the --yara-rules, not drydock's own pack"},
+    {"hash-db", 0, "PATH", K_HASH_DB, CLI_REPEAT, NULL,
+     "block list of file hashes: ClamAV .hdb/.hsb or one SHA-256/SHA-1/MD5 "
+     "per line; file or directory; may repeat"},
+    {"clamd", 0, "ADDR", K_CLAMD, 0, NULL,
+     "also scan every file with clamd: unix:/path or tcp:127.0.0.1:3310"},
+    {"clamav-db", 0, "DIR", K_CLAMAV_DB, 0, NULL,
+     "in-process libclamav with this database (builds with "
+     "-Dclamav=enabled only)"},
+    {"malware-max-size", 0, "N", K_MALWARE_MAX, 0, NULL,
+     "bytes of one file scanned for malware, K/M/G suffix (default 256M); "
+     "larger files are scanned in part and reported"},
+    {"no-heuristics", 0, NULL, K_NO_HEUR, 0, NULL,
+     "no heuristic malware findings"},
+    {"timeout", 0, "DURATION", K_TIMEOUT, 0, NULL,
+     "stop reading after DURATION (30s, 5m, 1h, 1m30s or seconds): the "
+     "rest is a HIGH scan.timeout finding and the exit status 4"},
+    {"skip-dirs", 0, "DIR", K_SKIP_DIRS, CLI_REPEAT, NULL,
+     "not supported yet (refused: the library has no path filter)"},
+    {"skip-files", 0, "FILE", K_SKIP_FILES, CLI_REPEAT, NULL,
+     "not supported yet (refused: the library has no path filter)"},
+    {"list-all-pkgs", 0, NULL, K_LIST_ALL, 0, NULL,
+     "json: add every package (\"packages\"); cyclonedx and spdx list "
+     "them anyway"},
+    {"pkg-types", 0, "LIST", K_PKG_TYPES, 0, NULL,
+     "os,library (the default and, for now, the only choice)"},
+    {"no-color", 0, NULL, K_NO_COLOR, 0, NULL,
+     "no colour in the table (also NO_COLOR set to anything, or -o FILE)"},
+    {NULL, 0, NULL, 0, 0, NULL, NULL}};
+
+const cli_cmd cli_cmd_scan = {
+    "scan",
+    "IMAGE [options]   (also: drydock image IMAGE)",
+    "Scan an image for vulnerabilities (vuln), secrets, malware and\n"
+    "configuration problems (config). The vuln scanner needs a database:\n"
+    "when there is none a scan downloads it once (`drydock db update`), and\n"
+    "exits 3 when that fails - vulnerabilities are never skipped silently.\n"
+    "IMAGE as for `drydock inspect --help`; sbom:FILE is not read yet.\n",
+    scan_opts,
+    CLI_G_ALL,
+    NULL,
+    0};
 
 #define MAX_LISTS 64
 
@@ -88,174 +146,452 @@ static int parse_size(const char *v, uint64_t *out)
     return 0;
 }
 
-/* "30s", "5m", "1h", "90" (seconds) -> milliseconds; 1 s .. 7 days */
-static int parse_duration(const char *v, uint64_t *ms)
+typedef struct scan_args {
+    cli_common *c;
+    dd_scan_opts *so;
+    const char *dbopt, *ignfile, *scanners;
+    int exit_code, skip_update, list_all, no_color;
+    double max_age_days;
+    const char *yara[MAX_LISTS], *hashes[MAX_LISTS];
+    size_t n_yara, n_hashes;
+} scan_args;
+
+/* "30s", "5m", "1h", "1m30s", "500ms" or plain seconds -> ms */
+static int parse_duration(const char *v, uint64_t *out)
 {
-    char *end = NULL;
-    if (*v < '0' || *v > '9') {
+    uint64_t total = 0;
+    const char *p = v;
+    if (!*p) {
         return -1;
     }
-    unsigned long long n = strtoull(v, &end, 10);
-    uint64_t unit = 1000;
-    if (!strcmp(end, "m")) {
-        unit = 60 * 1000;
-    } else if (!strcmp(end, "h")) {
-        unit = 3600 * 1000;
-    } else if (strcmp(end, "s") && *end) {
+    while (*p) {
+        char *end = NULL;
+        if (*p < '0' || *p > '9') {
+            return -1;
+        }
+        unsigned long long n = strtoull(p, &end, 10);
+        if (n > 1000000000ULL) {
+            return -1;
+        }
+        uint64_t mul = 1000;
+        if (!strncmp(end, "ms", 2)) {
+            mul = 1, end += 2;
+        } else if (*end == 's') {
+            end++;
+        } else if (*end == 'm') {
+            mul = 60000, end++;
+        } else if (*end == 'h') {
+            mul = 3600000, end++;
+        } else if (*end && end != p) {
+            return -1;
+        } else if (p != v) {
+            return -1; /* "1m30" */
+        }
+        total += n * mul;
+        p = end;
+    }
+    if (!total) {
         return -1;
     }
-    if (n == 0 || n > 7ull * 86400 * 1000 / unit) {
-        return -1;
-    }
-    *ms = n * unit;
+    *out = total;
     return 0;
+}
+
+static int scan_opt(void *ctx, int key, const char *label, const char *v)
+{
+    scan_args *a = ctx;
+    dd_scan_opts *so = a->so;
+    cli_common *c = a->c;
+    switch (key) {
+    case K_SCANNERS:
+        a->scanners = v;
+        return 0;
+    case K_SEVERITY:
+        so->severities = 0;
+        for (const char *p = v; *p;) {
+            size_t k = strcspn(p, ",");
+            char t[32];
+            snprintf(t, sizeof t, "%.*s", (int)(k < 31 ? k : 31), p);
+            int s = dd_severity_parse(t);
+            if (s < 0) {
+                fprintf(stderr,
+                        "drydock scan: %s: unknown severity '%s' (UNKNOWN, "
+                        "INFO, LOW, MEDIUM, HIGH, CRITICAL)\n",
+                        label, cli_esc(t));
+                return EXIT_USAGE;
+            }
+            so->severities |= 1u << s;
+            p += k + (p[k] == ',');
+        }
+        return 0;
+    case K_IGNORE_UNFIXED:
+        so->ignore_unfixed = 1;
+        return 0;
+    case K_IGNORE_FILE:
+        a->ignfile = v;
+        return 0;
+    case K_EXIT_CODE: {
+        char *end = NULL;
+        long n = strtol(v, &end, 10);
+        if (end == v || *end || n < 0 || n > 255) {
+            fprintf(stderr, "drydock scan: %s takes 0..255, not '%s'\n", label,
+                    cli_esc(v));
+            return EXIT_USAGE;
+        }
+        a->exit_code = (int)n;
+        return 0;
+    }
+    case K_DB:
+        a->dbopt = v;
+        return 0;
+    case K_DB_MAX_AGE: {
+        char *end = NULL;
+        double d = strtod(v, &end);
+        if (end == v || *end || !(d > 0)) {
+            fprintf(stderr,
+                    "drydock scan: %s takes a positive number of days, not "
+                    "'%s'\n",
+                    label, cli_esc(v));
+            return EXIT_USAGE;
+        }
+        a->max_age_days = d;
+        return 0;
+    }
+    case K_SKIP_DB_UPDATE:
+    case K_OFFLINE:
+        a->skip_update = 1;
+        return 0;
+    case K_SECRET_CONFIG:
+        c->secret_config = v;
+        return 0;
+    case K_CHECKS_CONFIG:
+        c->checks_config = v;
+        return 0;
+    case K_YARA:
+    case K_HASH_DB: {
+        size_t *n = key == K_YARA ? &a->n_yara : &a->n_hashes;
+        if (*n == MAX_LISTS) {
+            fprintf(stderr, "drydock scan: too many %s\n", label);
+            return EXIT_USAGE;
+        }
+        (key == K_YARA ? a->yara : a->hashes)[(*n)++] = v;
+        return 0;
+    }
+    case K_NO_BUILTIN:
+        c->malware.no_builtin_rules = 1;
+        return 0;
+    case K_NO_HEUR:
+        c->malware.no_heuristics = 1;
+        return 0;
+    case K_CLAMD:
+        c->malware.clamd = v;
+        return 0;
+    case K_CLAMAV_DB:
+        c->malware.clamav_db = v;
+        return 0;
+    case K_MALWARE_MAX:
+        if (parse_size(v, &c->malware.max_file_size)) {
+            fprintf(stderr,
+                    "drydock scan: %s takes a size such as 64M (1K..4G)\n",
+                    label);
+            return EXIT_USAGE;
+        }
+        return 0;
+    case K_TIMEOUT:
+        if (parse_duration(v, &so->timeout_ms)) {
+            fprintf(stderr,
+                    "drydock scan: %s takes a duration such as 30s, 5m, 1h "
+                    "or 90 (seconds), not '%s'\n",
+                    label, cli_esc(v));
+            return EXIT_USAGE;
+        }
+        return 0;
+    case K_SKIP_DIRS:
+    case K_SKIP_FILES:
+        fprintf(stderr,
+                "drydock scan: %s is not supported yet: the library has no "
+                "path filter, so nothing would be skipped\n",
+                label);
+        return EXIT_USAGE;
+    case K_LIST_ALL:
+        a->list_all = 1;
+        return 0;
+    case K_NO_COLOR:
+        a->no_color = 1;
+        return 0;
+    case K_PKG_TYPES: {
+        int os = 0, lib = 0, other = 0;
+        for (const char *p = v; *p;) {
+            size_t k = strcspn(p, ",");
+            if (k == 2 && !strncmp(p, "os", 2)) {
+                os = 1;
+            } else if (k == 7 && !strncmp(p, "library", 7)) {
+                lib = 1;
+            } else {
+                other = 1;
+            }
+            p += k + (p[k] == ',');
+        }
+        if (other || !os || !lib) {
+            fprintf(stderr,
+                    "drydock scan: %s '%s': only os,library (every package) "
+                    "is supported yet\n",
+                    label, cli_esc(v));
+            return EXIT_USAGE;
+        }
+        return 0;
+    }
+    default:
+        return 0;
+    }
+}
+
+/* ./.drydockignore and ./.trivyignore when no --ignore-file is given:
+ * the one there is, or both joined in a temporary file (*tmp, unlinked by
+ * the caller) */
+static const char *default_ignore(char *tmp, size_t n)
+{
+    static const char *const names[] = {".drydockignore", ".trivyignore"};
+    int have[2] = {access(names[0], R_OK) == 0, access(names[1], R_OK) == 0};
+    tmp[0] = '\0';
+    if (!have[0] || !have[1]) {
+        return have[0] ? names[0] : have[1] ? names[1] : NULL;
+    }
+    snprintf(tmp, n, "/tmp/drydock-ignore.XXXXXX");
+    int fd = mkstemp(tmp);
+    FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!out) {
+        tmp[0] = '\0';
+        return names[0];
+    }
+    for (int i = 0; i < 2; i++) {
+        FILE *in = fopen(names[i], "r");
+        char line[4096];
+        while (in && fgets(line, sizeof line, in)) {
+            fputs(line, out);
+        }
+        fputc('\n', out);
+        if (in) {
+            fclose(in);
+        }
+    }
+    fclose(out);
+    return tmp;
+}
+
+/* age in seconds of the newest feed import, -1 when unknown / unusable */
+static int64_t db_age(const char *path, char *why, size_t n)
+{
+    dd_vulndb *db = NULL;
+    dd_error err;
+    if (dd_vulndb_open(&db, path, &err)) {
+        snprintf(why, n, "%s", err.message);
+        return -1;
+    }
+    dd_feed_info *f = NULL;
+    size_t nf = 0;
+    int64_t newest = -1;
+    if (dd_vulndb_feeds(db, &f, &nf, &err) == 0) {
+        for (size_t i = 0; i < nf; i++) {
+            newest = f[i].imported_at > newest ? f[i].imported_at : newest;
+        }
+        dd_feed_info_free(f, nf);
+    } else {
+        snprintf(why, n, "%s", err.message);
+    }
+    dd_vulndb_close(db);
+    if (newest < 0) {
+        if (!why[0]) {
+            snprintf(why, n, "%s: the database has no feeds", path);
+        }
+        return -1;
+    }
+    int64_t age = (int64_t)time(NULL) - newest;
+    return age < 0 ? 0 : age;
+}
+
+#define NOT_CHECKED                                                      \
+    "vulnerabilities were NOT checked; get a database with `drydock db " \
+    "update` (or `drydock db import FEED...`), keep an old one with "    \
+    "--skip-db-update/--offline-scan, or choose --scanners without vuln"
+
+/* The database the vuln scanner will use: the first run downloads it.
+ * 0 with *out set, or EXIT_UNREADABLE after one line. */
+static int resolve_db(const scan_args *a, const char **out, char *buf, size_t n)
+{
+    const cli_common *c = a->c;
+    const char *path = cli_db_path(a->dbopt, c->cache_dir, buf, n);
+    if (!path) {
+        fprintf(stderr, "drydock scan: cannot form the default database path "
+                        "(set --db): " NOT_CHECKED "\n");
+        return EXIT_UNREADABLE;
+    }
+    char why[1024] = "";
+    int64_t age = db_age(path, why, sizeof why);
+    if (a->dbopt) {
+        /* an explicit --db is used as it is, never downloaded */
+        if (age < 0) {
+            fprintf(stderr, "drydock scan: --db %s: %s: " NOT_CHECKED "\n",
+                    cli_esc(path),
+                    access(path, F_OK) ? "no such file" : cli_esc(why));
+            return EXIT_UNREADABLE;
+        }
+        *out = path;
+        return 0;
+    }
+    int stale = age >= 0 && age > (int64_t)(a->max_age_days * 86400);
+    if ((age < 0 || stale) && !a->skip_update) {
+        char uwhy[1024] = "";
+        unsigned fl = CLI_DBU_SUMMARY_STDERR;
+        if (c->quiet) {
+            fl |= CLI_DBU_QUIET;
+        }
+        if (c->quiet || c->no_progress) {
+            fl |= CLI_DBU_NO_BAR;
+        }
+        if (!c->quiet && !c->no_progress && isatty(2)) {
+            fprintf(stderr,
+                    "%s: downloading the vulnerability database "
+                    "(`drydock db update`)\n",
+                    age < 0 ? "no vulnerability database"
+                            : "the vulnerability database is old");
+        }
+        int r = cli_db_update(path, NULL, NULL, NULL, fl, uwhy, sizeof uwhy);
+        if (r == 0) {
+            why[0] = '\0';
+            age = db_age(path, why, sizeof why);
+        } else if (age < 0) {
+            fprintf(stderr,
+                    "drydock scan: no vulnerability database at %s and "
+                    "`drydock db update` failed (%s): " NOT_CHECKED "\n",
+                    cli_esc(path), uwhy[0] ? cli_esc(uwhy) : "see above");
+            return EXIT_UNREADABLE;
+        } else if (!c->quiet) {
+            fprintf(stderr,
+                    "warning: the vulnerability database could not be "
+                    "updated (%s): using the one from %lld days ago\n",
+                    uwhy[0] ? cli_esc(uwhy) : "see above",
+                    (long long)(age / 86400));
+        }
+    }
+    if (age < 0) {
+        if (access(path, F_OK) != 0) {
+            fprintf(
+                stderr,
+                "drydock scan: no vulnerability database at %s%s: " NOT_CHECKED
+                "\n",
+                cli_esc(path),
+                a->skip_update ? " (not downloaded: --skip-db-update)" : "");
+        } else {
+            fprintf(stderr, "drydock scan: %s: " NOT_CHECKED "\n",
+                    cli_esc(why));
+        }
+        return EXIT_UNREADABLE;
+    }
+    *out = path;
+    return 0;
+}
+
+/* --list-all-pkgs with --format json: the inventory as "packages" */
+static int add_packages(char **text, size_t *len, const dd_scan *scan)
+{
+    json_error_t je;
+    json_t *doc = json_loadb(*text, *len, JSON_REJECT_DUPLICATES, &je);
+    if (!doc) {
+        return -1;
+    }
+    json_t *arr = json_array();
+    const dd_inventory *inv = dd_scan_inventory(scan);
+    for (size_t i = 0; inv && i < dd_inventory_count(inv); i++) {
+        const dd_package *p = dd_inventory_get(inv, i);
+        json_t *o = json_object();
+        json_object_set_new(o, "type", json_string(dd_pkg_type_name(p->type)));
+        json_object_set_new(o, "name", cli_json_text(p->name));
+        json_object_set_new(o, "version", cli_json_text(p->version));
+        json_object_set_new(o, "arch", cli_json_text(p->arch));
+        json_object_set_new(o, "source_name", cli_json_text(p->source_name));
+        json_object_set_new(o, "layer", json_integer(p->layer));
+        json_array_append_new(arr, o);
+    }
+    json_object_set_new(doc, "packages", arr);
+    char *t = json_dumps(doc, JSON_INDENT(2));
+    json_decref(doc);
+    if (!t) {
+        return -1;
+    }
+    dd_string_free(*text);
+    *text = t;
+    *len = strlen(t);
+    return 1; /* *text is now jansson's (free()) */
 }
 
 int cmd_scan(int argc, char **argv)
 {
     cli_common c;
     cli_common_init(&c);
-    const char *format = "table", *output = NULL, *dbopt = NULL,
-               *ignfile = NULL, *scanners = NULL;
-    int exit_code = -1, no_color = 0;
-    double max_age_days = 7;
-    const char *yara[MAX_LISTS], *hashes[MAX_LISTS];
-    size_t n_yara = 0, n_hashes = 0;
-    char cache[4096];
     dd_scan_opts so = DD_SCAN_OPTS_INIT;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(usage, stdout);
-            return 0;
-        }
-        if (!strcmp(a, "--format") && v) {
-            format = v, i++;
-            int known = 0;
-            for (size_t k = 0; dd_report_format_name(k); k++) {
-                known |= !strcmp(format, dd_report_format_name(k));
-            }
-            if (!known) {
-                fprintf(stderr, "drydock scan: --format must be table, json, "
-                                "sarif, cyclonedx, spdx or junit\n");
-                return EXIT_USAGE;
-            }
-        } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && v) {
-            output = v, i++;
-        } else if (!strcmp(a, "--db") && v) {
-            dbopt = v, i++;
-        } else if (!strcmp(a, "--ignore-file") && v) {
-            ignfile = v, i++;
-        } else if (!strcmp(a, "--scanners") && v) {
-            scanners = v, i++;
-        } else if (!strcmp(a, "--secret-config") && v) {
-            c.secret_config = v, i++;
-        } else if (!strcmp(a, "--yara-rules") && v) {
-            if (n_yara == MAX_LISTS) {
-                fprintf(stderr, "drydock scan: too many --yara-rules\n");
-                return EXIT_USAGE;
-            }
-            yara[n_yara++] = v, i++;
-        } else if (!strcmp(a, "--hash-db") && v) {
-            if (n_hashes == MAX_LISTS) {
-                fprintf(stderr, "drydock scan: too many --hash-db\n");
-                return EXIT_USAGE;
-            }
-            hashes[n_hashes++] = v, i++;
-        } else if (!strcmp(a, "--checks-config") && v) {
-            c.checks_config = v, i++;
-        } else if (!strcmp(a, "--no-builtin-rules")) {
-            c.malware.no_builtin_rules = 1;
-        } else if (!strcmp(a, "--no-heuristics")) {
-            c.malware.no_heuristics = 1;
-        } else if (!strcmp(a, "--clamd") && v) {
-            c.malware.clamd = v, i++;
-        } else if (!strcmp(a, "--clamav-db") && v) {
-            c.malware.clamav_db = v, i++;
-        } else if (!strcmp(a, "--malware-max-size") && v) {
-            if (parse_size(v, &c.malware.max_file_size)) {
-                fprintf(stderr,
-                        "drydock scan: --malware-max-size takes a size such "
-                        "as 64M (1K..4G)\n");
-                return EXIT_USAGE;
-            }
-            i++;
-        } else if (!strcmp(a, "--timeout") && v) {
-            if (parse_duration(v, &so.timeout_ms)) {
-                fprintf(stderr,
-                        "drydock scan: --timeout takes a duration such as "
-                        "30s, 5m, 1h or seconds (1s..7 days), not '%s'\n",
-                        v);
-                return EXIT_USAGE;
-            }
-            i++;
-        } else if (!strcmp(a, "--no-color")) {
-            no_color = 1;
-        } else if (!strcmp(a, "--ignore-unfixed")) {
-            so.ignore_unfixed = 1;
-        } else if (!strcmp(a, "--exit-code") && v) {
-            char *end = NULL;
-            long n = strtol(v, &end, 10);
-            exit_code = end && !*end ? (int)n : -1;
-            i++;
-            if (exit_code < 0 || exit_code > 255) {
-                fprintf(stderr, "drydock scan: --exit-code takes 0..255\n");
-                return EXIT_USAGE;
-            }
-        } else if (!strcmp(a, "--db-max-age") && v) {
-            max_age_days = strtod(v, NULL);
-            i++;
-        } else if (!strcmp(a, "--severity") && v) {
-            i++;
-            for (const char *p = v; *p;) {
-                size_t k = strcspn(p, ",");
-                char t[32];
-                snprintf(t, sizeof t, "%.*s", (int)(k < 31 ? k : 31), p);
-                int s = dd_severity_parse(t);
-                if (s < 0) {
-                    fprintf(stderr, "drydock scan: unknown severity '%s'\n", t);
-                    return EXIT_USAGE;
-                }
-                so.severities |= 1u << s;
-                p += k + (p[k] == ',');
-            }
-        } else {
-            int r = cli_common_opt(&c, argc, argv, &i);
-            if (r < 0) {
-                return EXIT_USAGE;
-            }
-            if (r > 0) {
-                continue;
-            }
-            if (a[0] == '-') {
-                fprintf(stderr, "drydock scan: unknown option '%s'\n%s", a,
-                        usage);
-                return EXIT_USAGE;
-            }
-            if (c.image) {
-                fprintf(stderr, "drydock scan: unexpected '%s'\n", a);
-                return EXIT_USAGE;
-            }
-            c.image = a;
-        }
+    static scan_args a; /* the lists are kept by pointer */
+    memset(&a, 0, sizeof a);
+    a.c = &c;
+    a.so = &so;
+    a.exit_code = -1;
+    a.max_age_days = 7;
+    char cache[4096];
+    const char *pos[CLI_MAX_POS];
+    size_t np = 0;
+    int rc = cli_parse(&cli_cmd_scan, &c, argc, argv, scan_opt, &a, pos, &np);
+    if (rc) {
+        return rc < 0 ? 0 : rc;
     }
-    if (!c.image) {
-        fputs(usage, stderr);
+    if ((rc = cli_args(&cli_cmd_scan, pos, np, 1, 1, "IMAGE"))) {
+        return rc;
+    }
+    c.image = pos[0];
+    if (!strncmp(c.image, "sbom:", 5)) {
+        fprintf(stderr,
+                "drydock scan: %s: an SBOM as input is not read yet; "
+                "scan the image itself\n",
+                cli_esc(c.image));
+        return EXIT_USAGE;
+    }
+    if (a.list_all && strcmp(c.format, "json") &&
+        strcmp(c.format, "cyclonedx") && strcmp(c.format, "spdx")) {
+        fprintf(stderr, "drydock scan: --list-all-pkgs needs --format json "
+                        "(cyclonedx and spdx list every package anyway)\n");
         return EXIT_USAGE;
     }
     dd_error err;
-    if (scanners && dd_scanners_parse(scanners, &so.scanners, &err)) {
-        fprintf(stderr, "drydock scan: %s\n", err.message);
-        return EXIT_USAGE;
+    if (a.scanners) {
+        /* Trivy's "misconfig" is our "config" */
+        char list[256];
+        size_t at = 0;
+        for (const char *p = a.scanners; *p && at + 10 < sizeof list;) {
+            size_t k = strcspn(p, ",");
+            int mis = k == 9 && !strncmp(p, "misconfig", 9);
+            at += (size_t)snprintf(list + at, sizeof list - at, "%s%.*s",
+                                   at ? "," : "", mis ? 6 : (int)k,
+                                   mis ? "config" : p);
+            p += k + (p[k] == ',');
+        }
+        if (dd_scanners_parse(list, &so.scanners, &err)) {
+            fprintf(stderr, "drydock scan: %s\n", err.message);
+            return EXIT_USAGE;
+        }
     }
-    c.malware.yara_rules = yara;
-    c.malware.n_yara_rules = n_yara;
-    c.malware.hash_dbs = hashes;
-    c.malware.n_hash_dbs = n_hashes;
-    c.malware.cache_dir = cli_cache_dir(cache, sizeof cache);
-    c.db_max_age = (int64_t)(max_age_days * 86400);
-    so.ignore_file = ignfile;
+    c.malware.yara_rules = a.yara;
+    c.malware.n_yara_rules = a.n_yara;
+    c.malware.hash_dbs = a.hashes;
+    c.malware.n_hash_dbs = a.n_hashes;
+    if (c.cache_dir) {
+        (void)mkdir(c.cache_dir, 0700);
+        c.malware.cache_dir = c.cache_dir;
+    } else {
+        c.malware.cache_dir = cli_cache_dir(cache, sizeof cache);
+    }
+    c.db_max_age = (int64_t)(a.max_age_days * 86400);
+    char igntmp[64] = "";
+    so.ignore_file =
+        a.ignfile ? a.ignfile : default_ignore(igntmp, sizeof igntmp);
     if (c.checks_config) {
         /* a bad checks file is a usage error (exit 2), said before any
          * rules are compiled */
@@ -266,31 +602,25 @@ int cmd_scan(int argc, char **argv)
         }
         dd_check_policy_free(pol);
     }
-    /* the database: an explicit --db or vuln scanner must have one; the
-     * default set goes on without it (the scan says so in its warnings) */
+    /* the database: a scan with the vuln scanner has one or stops (exit
+     * 3, never a silent pass); the first run downloads it */
     char dbbuf[4096];
-    const char *dbpath = cli_db_path(dbopt, dbbuf, sizeof dbbuf);
+    const char *dbpath = NULL;
     int need_db = !so.scanners || (so.scanners & DD_SCANNER_VULN);
-    if (!need_db) {
-        dbpath = NULL;
-    } else if (dbpath && !(so.scanners & DD_SCANNER_VULN) &&
-               access(dbpath, F_OK) != 0) {
-        dbpath = NULL;
-    } else if (!dbpath) {
-        fprintf(stderr, "drydock: cannot form the default database path "
-                        "(set --db)\n");
-        return EXIT_UNREADABLE;
+    if (need_db && (rc = resolve_db(&a, &dbpath, dbbuf, sizeof dbbuf))) {
+        goto out;
     }
     dd_engine *eng = NULL;
-    int rc = cli_make_engine(
+    rc = cli_make_engine(
         &c, dbpath, so.scanners && !(so.scanners & DD_SCANNER_MALWARE), &eng);
     if (rc) {
-        return rc;
+        goto out;
     }
     dd_image *img = NULL;
     dd_scan *scan = NULL;
     char *text = NULL;
     size_t len = 0;
+    int jansson_text = 0;
     if ((rc = cli_open_scan(&c, eng, &so, &img, &scan))) {
         goto done;
     }
@@ -298,45 +628,63 @@ int cmd_scan(int argc, char **argv)
         fprintf(stderr, "warning: %s\n", dd_scan_warning(scan, i));
     }
     dd_report_opts ro = DD_REPORT_OPTS_INIT;
-    ro.color =
-        !output && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && !no_color;
-    ro.fail_on = exit_code >= 0                ? -1
-                 : c.fail_on == DD_SEV_UNKNOWN ? DD_REPORT_FAIL_NONE
-                                               : c.fail_on;
-    if (dd_report_render_opts(&text, &len, scan, format, &ro, &err)) {
+    ro.color = !c.output && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
+               !a.no_color;
+    ro.fail_on = a.exit_code >= 0 && !c.fail_on_set ? -1
+                 : c.fail_on == DD_SEV_UNKNOWN      ? DD_REPORT_FAIL_NONE
+                                                    : c.fail_on;
+    if (dd_report_render_opts(&text, &len, scan, c.format, &ro, &err)) {
         fprintf(stderr, "drydock: %s\n", err.message);
         rc = EXIT_USAGE;
         goto done;
     }
-    FILE *out = output ? fopen(output, "w") : stdout;
+    if (a.list_all && !strcmp(c.format, "json")) {
+        jansson_text = add_packages(&text, &len, scan) > 0;
+    }
+    FILE *out = c.output ? fopen(c.output, "w") : stdout;
     if (!out) {
-        perror(output);
+        perror(c.output);
         rc = EXIT_USAGE;
         goto done;
     }
     if (fwrite(text, 1, len, out) != len) {
-        perror(output ? output : "stdout");
+        perror(c.output ? c.output : "stdout");
     }
     if (out != stdout && fclose(out) != 0) {
-        perror(output);
+        perror(c.output);
     }
     const dd_scan_summary *sum = dd_scan_summary_get(scan);
+    /* INFO never fails a build; --fail-on sets the threshold */
+    size_t at_or_above = 0, reported = 0;
+    for (int s = DD_SEV_UNKNOWN; s <= DD_SEV_CRITICAL; s++) {
+        if (s == DD_SEV_INFO) {
+            continue;
+        }
+        reported += sum->by_severity[s];
+        if (c.fail_on != DD_SEV_UNKNOWN && s >= c.fail_on) {
+            at_or_above += sum->by_severity[s];
+        }
+    }
     if (!sum->complete) {
         rc = EXIT_PARTIAL;
-    } else if (exit_code >= 0) {
-        rc = sum->total ? exit_code : 0;
+    } else if (a.exit_code >= 0) {
+        size_t hits = c.fail_on_set ? at_or_above : reported;
+        rc = hits ? a.exit_code : 0;
     } else {
-        int m = -1;
-        for (int s = DD_SEV_CRITICAL; s >= 0 && m < 0; s--) {
-            m = sum->by_severity[s] ? s : -1;
-        }
-        rc = c.fail_on != DD_SEV_UNKNOWN && m >= c.fail_on ? EXIT_FINDINGS
-                                                           : EXIT_CLEAN;
+        rc = at_or_above ? EXIT_FINDINGS : EXIT_CLEAN;
     }
 done:
-    dd_string_free(text);
+    if (jansson_text) {
+        free(text);
+    } else {
+        dd_string_free(text);
+    }
     dd_scan_free(scan);
     dd_image_free(img);
     dd_engine_free(eng);
+out:
+    if (igntmp[0]) {
+        unlink(igntmp);
+    }
     return rc;
 }

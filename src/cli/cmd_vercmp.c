@@ -6,10 +6,17 @@
 
 #include "cli.h"
 
-static const char usage[] =
-    "usage: drydock vercmp TYPE [--loose] [--include-prerelease] A B\n"
-    "       drydock vercmp TYPE [...] -      (lines \"A<TAB>B\" on stdin)\n"
-    "\n"
+static const cli_opt vercmp_opts[] = {
+    {"loose", 0, NULL, 1, 0, NULL, "node-semver loose parsing (semver types)"},
+    {"include-prerelease", 0, NULL, 2, 0, NULL,
+     "node-semver: ranges match prereleases"},
+    {NULL, 0, NULL, 0, 0, NULL, NULL}};
+
+const cli_cmd cli_cmd_vercmp = {
+    "vercmp",
+    "TYPE [options] A B\n"
+    "       drydock vercmp TYPE [options] -   (lines \"A<TAB>B\" on "
+    "stdin)",
     "Compare two versions the way the ecosystem does; prints -1, 0 or 1\n"
     "(\"invalid\" when a version is not valid in TYPE).\n"
     "  TYPE: dpkg, rpm, apk, semver, pep440, maven, and\n"
@@ -17,8 +24,20 @@ static const char usage[] =
     "    apk-match      A OP B (three fields: OP is <, <=, =, >=, >, ~, <~,\n"
     "                   >~, optionally negated with !): true/false\n"
     "    apk-valid      one field: valid/invalid\n"
-    "  --loose, --include-prerelease: node-semver options (semver types)\n"
-    "Exit status: 0, 1 when any line was invalid, 2 on usage errors.\n";
+    "Exit status: 0, 1 when any line was invalid, 2 on usage errors.\n",
+    vercmp_opts,
+    0,
+    NULL,
+    1};
+
+static int vc_opt(void *ctx, int key, const char *label, const char *v)
+{
+    (void)label;
+    (void)v;
+    *(unsigned *)ctx |=
+        key == 1 ? DD_SEMVER_LOOSE : DD_SEMVER_INCLUDE_PRERELEASE;
+    return 0;
+}
 
 typedef struct opts {
     int kind; /* 0..5 schemes, 6 range, 7 apk-match, 8 apk-valid */
@@ -67,32 +86,19 @@ static int one(const opts *o, char **f, size_t nf)
 int cmd_vercmp(int argc, char **argv)
 {
     opts o = {-1, 0};
-    char *pos[4];
+    const char *ppos[CLI_MAX_POS];
     size_t np = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(usage, stdout);
-            return 0;
-        }
-        if (!strcmp(a, "--loose")) {
-            o.flags |= DD_SEMVER_LOOSE;
-        } else if (!strcmp(a, "--include-prerelease")) {
-            o.flags |= DD_SEMVER_INCLUDE_PRERELEASE;
-        } else if (a[0] == '-' && a[1] == '-') {
-            fprintf(stderr, "drydock vercmp: unknown option '%s'\n%s", a,
-                    usage);
-            return EXIT_USAGE;
-        } else if (np < 4) {
-            pos[np++] = argv[i];
-        } else {
-            fputs(usage, stderr);
-            return EXIT_USAGE;
-        }
+    int prc = cli_parse(&cli_cmd_vercmp, NULL, argc, argv, vc_opt, &o.flags,
+                        ppos, &np);
+    if (prc) {
+        return prc < 0 ? 0 : prc;
     }
-    if (np < 2) {
-        fputs(usage, stderr);
-        return EXIT_USAGE;
+    if ((prc = cli_args(&cli_cmd_vercmp, ppos, np, 2, 4, "TYPE and A B"))) {
+        return prc;
+    }
+    char *pos[4];
+    for (size_t i = 0; i < np; i++) {
+        pos[i] = (char *)ppos[i];
     }
     dd_version_scheme s;
     if (!dd_version_scheme_parse(pos[0], &s)) {
@@ -104,7 +110,10 @@ int cmd_vercmp(int argc, char **argv)
     } else if (!strcmp(pos[0], "apk-valid")) {
         o.kind = 8;
     } else {
-        fprintf(stderr, "drydock vercmp: unknown TYPE '%s'\n%s", pos[0], usage);
+        fprintf(stderr,
+                "drydock vercmp: unknown TYPE '%s'; see 'drydock vercmp "
+                "--help'\n",
+                cli_esc(pos[0]));
         return EXIT_USAGE;
     }
     if (np == 2 && !strcmp(pos[1], "-")) {

@@ -11,14 +11,68 @@
 
 #include "cli.h"
 
-static const char usage_vb[] =
-    "usage: drydock verify-blob --bundle FILE (--key PEM |\n"
-    "         --certificate-identity ID --certificate-oidc-issuer URL)\n"
-    "         [--certificate-identity-regexp RE] "
-    "[--certificate-oidc-issuer-regexp RE]\n"
-    "         [--trusted-root FILE] (ARTIFACT | sha256:HEX)\n"
+enum { K_BUNDLE = 1, K_KEY, K_ROOT, K_ID, K_ID_RE, K_ISS, K_ISS_RE };
+static const cli_opt verify_opts[] = {
+    {"bundle", 0, "FILE", K_BUNDLE, 0, NULL, "the Sigstore bundle (JSON)"},
+    {"key", 0, "PEM", K_KEY, 0, NULL, "verify with this public key"},
+    {"certificate-identity", 0, "ID", K_ID, 0, NULL,
+     "the signer's identity (keyless)"},
+    {"certificate-identity-regexp", 0, "RE", K_ID_RE, 0, NULL,
+     "the identity as a regular expression"},
+    {"certificate-oidc-issuer", 0, "URL", K_ISS, 0, NULL,
+     "the identity's OIDC issuer (keyless)"},
+    {"certificate-oidc-issuer-regexp", 0, "RE", K_ISS_RE, 0, NULL,
+     "the issuer as a regular expression"},
+    {"trusted-root", 0, "FILE", K_ROOT, 0, NULL,
+     "trusted root (default: the built-in Sigstore public-good root)"},
+    {NULL, 0, NULL, 0, 0, NULL, NULL}};
+
+const cli_cmd cli_cmd_verify = {
+    "verify-blob",
+    "--bundle FILE (--key PEM | --certificate-identity ID\n"
+    "         --certificate-oidc-issuer URL) [options] (ARTIFACT | "
+    "sha256:HEX)",
     "Exit 0 when the bundle verifies, 1 with one line naming the failed\n"
-    "check otherwise, 2 on a usage error.\n";
+    "check otherwise, 2 on a usage error, 3 when a file cannot be read.\n",
+    verify_opts,
+    0,
+    NULL,
+    0};
+
+typedef struct vb_args {
+    const char *bundle, *key, *root;
+    dd_trust_policy *pol;
+} vb_args;
+
+static int vb_opt(void *ctx, int key, const char *label, const char *v)
+{
+    (void)label;
+    vb_args *a = ctx;
+    switch (key) {
+    case K_BUNDLE:
+        a->bundle = v;
+        break;
+    case K_KEY:
+        a->key = v;
+        break;
+    case K_ROOT:
+        a->root = v;
+        break;
+    case K_ID_RE:
+        a->pol->identity_regex = 1;
+        /* fall through */
+    case K_ID:
+        a->pol->identity = v;
+        break;
+    case K_ISS_RE:
+        a->pol->issuer_regex = 1;
+        /* fall through */
+    default:
+        a->pol->issuer = v;
+        break;
+    }
+    return 0;
+}
 
 static char *slurp(const char *path, size_t max, size_t *len)
 {
@@ -70,50 +124,25 @@ int cmd_verify_blob(int argc, char **argv)
     const char *bundle = NULL, *key = NULL, *root_path = NULL, *art = NULL;
     dd_trust_policy pol;
     memset(&pol, 0, sizeof pol);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char **dst = NULL;
-        int *re = NULL;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(usage_vb, stdout);
-            return EXIT_CLEAN;
-        } else if (strcmp(a, "--bundle") == 0) {
-            dst = &bundle;
-        } else if (strcmp(a, "--key") == 0) {
-            dst = &key;
-        } else if (strcmp(a, "--trusted-root") == 0) {
-            dst = &root_path;
-        } else if (strcmp(a, "--certificate-identity") == 0) {
-            dst = &pol.identity;
-        } else if (strcmp(a, "--certificate-identity-regexp") == 0) {
-            dst = &pol.identity;
-            re = &pol.identity_regex;
-        } else if (strcmp(a, "--certificate-oidc-issuer") == 0) {
-            dst = &pol.issuer;
-        } else if (strcmp(a, "--certificate-oidc-issuer-regexp") == 0) {
-            dst = &pol.issuer;
-            re = &pol.issuer_regex;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "drydock verify-blob: unknown option %s\n", a);
-            return EXIT_USAGE;
-        } else if (!art) {
-            art = a;
-            continue;
-        } else {
-            fputs(usage_vb, stderr);
-            return EXIT_USAGE;
-        }
-        if (i + 1 >= argc) {
-            fprintf(stderr, "drydock verify-blob: %s needs a value\n", a);
-            return EXIT_USAGE;
-        }
-        *dst = argv[++i];
-        if (re) {
-            *re = 1;
-        }
+    vb_args va = {NULL, NULL, NULL, &pol};
+    const char *pos[CLI_MAX_POS];
+    size_t np = 0;
+    int prc =
+        cli_parse(&cli_cmd_verify, NULL, argc, argv, vb_opt, &va, pos, &np);
+    if (prc) {
+        return prc < 0 ? 0 : prc;
     }
+    if ((prc = cli_args(&cli_cmd_verify, pos, np, 1, 1, "ARTIFACT"))) {
+        return prc;
+    }
+    bundle = va.bundle;
+    key = va.key;
+    root_path = va.root;
+    art = pos[0];
     if (!bundle || !art || (!key && (!pol.identity || !pol.issuer))) {
-        fputs(usage_vb, stderr);
+        fprintf(stderr, "drydock verify-blob: --bundle and --key, or "
+                        "--certificate-identity and --certificate-oidc-issuer, "
+                        "are needed; see 'drydock verify-blob --help'\n");
         return EXIT_USAGE;
     }
     size_t blen = 0, alen = 0, klen = 0;

@@ -55,123 +55,162 @@ static int parse_size(const char *s, uint64_t *out)
     return 0;
 }
 
-int cli_common_opt(cli_common *c, int argc, char **argv, int *i)
+const char *cli_formats(const cli_cmd *cmd)
 {
-    const char *a = argv[*i];
-    const char *val = NULL;
-    static const char *const with_arg[] = {"--format",
-                                           "--platform",
-                                           "--tag",
-                                           "--fail-on",
-                                           "--threads",
-                                           "--max-layer-bytes",
-                                           "--max-file-size",
-                                           "--max-entries",
-                                           "--max-ratio",
-                                           "--max-path-len",
-                                           "--username",
-                                           "--ca-file",
-                                           "--auth-file",
-                                           "--certs-dir",
-                                           "--insecure-registry",
-                                           "--docker-host",
-                                           NULL};
-    char name[64];
-    const char *eq = strchr(a, '=');
-    if (eq && eq - a < (long)sizeof name) {
-        memcpy(name, a, (size_t)(eq - a));
-        name[eq - a] = '\0';
-        val = eq + 1;
-    } else {
-        snprintf(name, sizeof name, "%s", a);
+    /* NULL: the report formats the library renders (scan) */
+    static char lib[256];
+    if (cmd->formats) {
+        return cmd->formats;
     }
-    int takes = 0;
-    for (int k = 0; with_arg[k]; k++) {
-        if (strcmp(name, with_arg[k]) == 0) {
-            takes = 1;
+    if (!lib[0]) {
+        size_t at = 0;
+        for (size_t k = 0; dd_report_format_name(k) && at < sizeof lib; k++) {
+            at += (size_t)snprintf(lib + at, sizeof lib - at, "%s%s",
+                                   k ? "," : "", dd_report_format_name(k));
         }
     }
-    if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-        c->quiet = 1;
-        return 1;
+    return lib;
+}
+
+int cli_common_set(cli_common *c,
+                   const cli_cmd *cmd,
+                   const cli_opt *o,
+                   const char *label,
+                   const char *val)
+{
+    const char *who = cmd->name;
+    uint64_t v = 0;
+    switch (o->key) {
+    case CLI_K_CONFIG:
+    case CLI_K_HELP:
+        return 0; /* cli_parse's */
+    case CLI_K_FORMAT: {
+        const char *fl = cli_formats(cmd);
+        if (!strcmp(val, "spdx-json")) {
+            val = "spdx"; /* Trivy's name */
+        }
+        size_t n = strlen(val);
+        int ok = 0;
+        for (const char *p = fl; *p;) {
+            size_t k = strcspn(p, ",");
+            ok |= k == n && !strncmp(p, val, n);
+            p += k + (p[k] == ',');
+        }
+        if (!ok) {
+            fprintf(stderr, "drydock %s: %s must be one of %s, not '%s'\n", who,
+                    label, fl, cli_esc(val));
+            return EXIT_USAGE;
+        }
+        c->format = val;
+        return 0;
     }
-    if (strcmp(a, "--password-stdin") == 0) {
+    case CLI_K_OUTPUT:
+        c->output = val;
+        return 0;
+    case CLI_K_QUIET:
+        c->quiet = 1;
+        return 0;
+    case CLI_K_NO_PROGRESS:
+        c->no_progress = 1;
+        return 0;
+    case CLI_K_INPUT:
+        c->input = val;
+        return 0;
+    case CLI_K_CACHE_DIR:
+        c->cache_dir = val;
+        return 0;
+    case CLI_K_PASSWORD_STDIN:
         /* one line from stdin, never from the command line (ps, history) */
         if (!fgets(c->password, sizeof c->password, stdin)) {
-            fprintf(stderr, "drydock: --password-stdin: nothing on stdin\n");
-            return -1;
+            fprintf(stderr, "drydock %s: --password-stdin: nothing on stdin\n",
+                    who);
+            return EXIT_USAGE;
         }
         c->password[strcspn(c->password, "\r\n")] = 0;
         c->registry.password = c->password;
-        return 1;
-    }
-    if (!takes) {
         return 0;
-    }
-    if (!val) {
-        if (*i + 1 >= argc) {
-            fprintf(stderr, "drydock: %s needs a value\n", name);
-            return -1;
-        }
-        val = argv[++*i];
-    }
-    uint64_t v = 0;
-    if (strcmp(name, "--format") == 0) {
-        if (strcmp(val, "table") && strcmp(val, "json")) {
-            fprintf(stderr, "drydock: --format must be table or json\n");
-            return -1;
-        }
-        c->format = val;
-    } else if (strcmp(name, "--platform") == 0) {
+    case CLI_K_PLATFORM:
         c->platform = val;
-    } else if (strcmp(name, "--tag") == 0) {
+        return 0;
+    case CLI_K_TAG:
         c->tag = val;
-    } else if (strcmp(name, "--username") == 0) {
+        return 0;
+    case CLI_K_USERNAME:
         c->registry.username = val;
-    } else if (strcmp(name, "--ca-file") == 0) {
+        return 0;
+    case CLI_K_CA_FILE:
         c->registry.ca_file = val;
-    } else if (strcmp(name, "--auth-file") == 0) {
+        return 0;
+    case CLI_K_AUTH_FILE:
         c->registry.auth_file = val;
-    } else if (strcmp(name, "--certs-dir") == 0) {
+        return 0;
+    case CLI_K_CERTS_DIR:
         c->registry.certs_dir = val;
-    } else if (strcmp(name, "--docker-host") == 0) {
+        return 0;
+    case CLI_K_DOCKER_HOST:
         c->registry.daemon_socket = val;
-    } else if (strcmp(name, "--insecure-registry") == 0) {
+        return 0;
+    case CLI_K_INSECURE:
         if (c->registry.n_insecure == 16) {
-            fprintf(stderr, "drydock: too many --insecure-registry\n");
-            return -1;
+            fprintf(stderr, "drydock %s: too many %s\n", who, label);
+            return EXIT_USAGE;
         }
         c->insecure[c->registry.n_insecure++] = val;
         c->registry.insecure = c->insecure;
-    } else if (strcmp(name, "--fail-on") == 0) {
+        return 0;
+    case CLI_K_FAIL_ON: {
         int s = cli_parse_severity(val);
-        if (s < 0) {
-            fprintf(stderr, "drydock: --fail-on takes none, info, low, "
-                            "medium, high or critical\n");
-            return -1;
+        if (s < 0 || s == DD_SEV_INFO) {
+            fprintf(stderr,
+                    "drydock %s: %s takes none, low, medium, high or "
+                    "critical, not '%s' (INFO never fails)\n",
+                    who, label, cli_esc(val));
+            return EXIT_USAGE;
         }
         c->fail_on = s;
-    } else {
-        if (parse_size(val, &v) != 0 || v == 0) {
-            fprintf(stderr, "drydock: %s needs a positive number, not '%s'\n",
-                    name, val);
-            return -1;
-        }
-        if (strcmp(name, "--threads") == 0) {
-            c->threads = v > 256 ? 256 : (unsigned)v;
-        } else if (strcmp(name, "--max-layer-bytes") == 0) {
-            c->limits.max_layer_bytes = v;
-        } else if (strcmp(name, "--max-file-size") == 0) {
-            c->limits.max_file_size = v;
-        } else if (strcmp(name, "--max-entries") == 0) {
-            c->limits.max_entries = v;
-        } else if (strcmp(name, "--max-ratio") == 0) {
-            c->limits.max_ratio = v;
-        } else if (strcmp(name, "--max-path-len") == 0) {
-            c->limits.max_path_len = v;
-        }
+        c->fail_on_set = 1;
+        return 0;
     }
-    return 1;
+    default:
+        break;
+    }
+    if (parse_size(val, &v) != 0 || v == 0) {
+        fprintf(stderr, "drydock %s: %s needs a positive number, not '%s'\n",
+                who, label, cli_esc(val));
+        return EXIT_USAGE;
+    }
+    switch (o->key) {
+    case CLI_K_THREADS:
+        c->threads = v > 256 ? 256 : (unsigned)v;
+        break;
+    case CLI_K_MAX_LAYER:
+        c->limits.max_layer_bytes = v;
+        break;
+    case CLI_K_MAX_FILE:
+        c->limits.max_file_size = v;
+        break;
+    case CLI_K_MAX_ENTRIES:
+        c->limits.max_entries = v;
+        break;
+    case CLI_K_MAX_RATIO:
+        c->limits.max_ratio = v;
+        break;
+    case CLI_K_MAX_PATH:
+        c->limits.max_path_len = v;
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+int cli_redirect_output(const cli_common *c)
+{
+    if (c->output && !freopen(c->output, "w", stdout)) {
+        perror(c->output);
+        return EXIT_USAGE;
+    }
+    return 0;
 }
 
 const char *cli_human(unsigned long long b, char *buf, size_t n)
@@ -233,7 +272,7 @@ static dd_walk_opts walk_opts(const cli_common *c, int hash_files, int *bar)
     wo.limits = c->limits;
     wo.threads = c->threads;
     wo.hash_files = hash_files;
-    *bar = !c->quiet && isatty(2);
+    *bar = !c->quiet && !c->no_progress && isatty(2);
     if (*bar) {
         wo.progress = progress;
     }
@@ -343,19 +382,33 @@ int cli_open_walk(const cli_common *c,
 
 int cli_exit_code(const cli_common *c, const dd_image *img, const dd_walk *w)
 {
-    if (w && !dd_walk_complete(w)) {
-        return EXIT_PARTIAL;
+    /* findings are shown, never an exit status: only what could not be
+     * read counts (README "Exit codes") */
+    (void)c;
+    (void)img;
+    return w && !dd_walk_complete(w) ? EXIT_PARTIAL : EXIT_CLEAN;
+}
+
+int cli_args(const cli_cmd *cmd,
+             const char *const *pos,
+             size_t np,
+             size_t min,
+             size_t max,
+             const char *what)
+{
+    if (np < min) {
+        fprintf(stderr, "drydock %s: %s missing; see 'drydock %s --help'\n",
+                cmd->name, what, cmd->name);
+        return EXIT_USAGE;
     }
-    if (c->fail_on == DD_SEV_UNKNOWN) {
-        return EXIT_CLEAN;
+    if (np > max) {
+        fprintf(stderr,
+                "drydock %s: unexpected argument '%s'; see 'drydock %s "
+                "--help'\n",
+                cmd->name, cli_esc(pos[max]), cmd->name);
+        return EXIT_USAGE;
     }
-    dd_severity m =
-        img ? dd_findings_max_severity(dd_image_findings(img)) : DD_SEV_UNKNOWN;
-    if (w) {
-        dd_severity m2 = dd_findings_max_severity(dd_walk_findings(w));
-        m = m2 > m ? m2 : m;
-    }
-    return (int)m >= c->fail_on ? EXIT_FINDINGS : EXIT_CLEAN;
+    return 0;
 }
 
 const char *cli_esc(const char *s)

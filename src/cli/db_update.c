@@ -16,6 +16,7 @@
  */
 #include <curl/curl.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,31 @@
 #include <unistd.h>
 
 #include "cli.h"
+
+/* where errors go: stderr, or the first one into a buffer (the scan's
+ * first run says it in its own single line) */
+typedef struct sink {
+    char *why;
+    size_t n;
+} sink;
+
+static void say(sink *k, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void say(sink *k, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (k && k->why) {
+        if (!k->why[0]) {
+            vsnprintf(k->why, k->n, fmt, ap);
+        }
+    } else {
+        fputs("drydock: ", stderr);
+        vfprintf(stderr, fmt, ap);
+        fputc('\n', stderr);
+    }
+    va_end(ap);
+}
 
 typedef struct feed {
     const char *name, *url, *file;
@@ -156,7 +182,8 @@ static int fetch(CURL *c,
                  const char *url,
                  const char *ca,
                  const char *dir,
-                 int bar)
+                 int bar,
+                 sink *k)
 {
     char path[4096], tmp[4200], meta[4200];
     snprintf(path, sizeof path, "%s/%s", dir, f->file);
@@ -175,7 +202,7 @@ static int fetch(CURL *c,
     }
     dl d = {fopen(tmp, "wb"), bar, f->file};
     if (!d.out) {
-        fprintf(stderr, "drydock: %s: %s\n", tmp, strerror(errno));
+        say(k, "%s: %s", tmp, strerror(errno));
         curl_slist_free_all(h);
         return -1;
     }
@@ -221,8 +248,8 @@ static int fetch(CURL *c,
         return -2;
     }
     if (rc != CURLE_OK || werr) {
-        fprintf(stderr, "drydock: %s: %s\n", url,
-                werr ? "cannot write the download" : curl_easy_strerror(rc));
+        say(k, "%s: %s", url,
+            werr ? "cannot write the download" : curl_easy_strerror(rc));
         unlink(tmp);
         return -1;
     }
@@ -231,8 +258,8 @@ static int fetch(CURL *c,
         return 1;
     }
     if (code != 200 || (cl >= 0 && cl != size)) {
-        fprintf(stderr, "drydock: %s: HTTP %ld, %lld of %lld bytes: not used\n",
-                url, code, (long long)size, (long long)cl);
+        say(k, "%s: HTTP %ld, %lld of %lld bytes: not used", url, code,
+            (long long)size, (long long)cl);
         unlink(tmp);
         return -1;
     }
@@ -249,13 +276,13 @@ static int fetch(CURL *c,
     int ok = want_zip ? hn == 4 && !memcmp(head, "PK\3\4", 4)
                       : hn >= 1 && (head[0] == '{' || head[0] == '[');
     if (!ok) {
-        fprintf(stderr, "drydock: %s: the download is not a %s: not used\n",
-                url, want_zip ? "zip archive" : "JSON document");
+        say(k, "%s: the download is not a %s: not used", url,
+            want_zip ? "zip archive" : "JSON document");
         unlink(tmp);
         return -1;
     }
     if (rename(tmp, path) != 0) {
-        fprintf(stderr, "drydock: %s: %s\n", path, strerror(errno));
+        say(k, "%s: %s", path, strerror(errno));
         unlink(tmp);
         return -1;
     }
@@ -271,8 +298,16 @@ int cli_db_update(const char *db,
                   const char *feeds,
                   const char *mirror,
                   const char *ca,
-                  int quiet)
+                  unsigned flags,
+                  char *why,
+                  size_t whyn)
 {
+    sink snk = {why, whyn};
+    int quiet = (flags & CLI_DBU_QUIET) != 0;
+    FILE *sum = flags & CLI_DBU_SUMMARY_STDERR ? stderr : stdout;
+    if (why && whyn) {
+        why[0] = '\0';
+    }
     if (!mirror) {
         mirror = getenv("DRYDOCK_FEED_MIRROR");
     }
@@ -280,8 +315,7 @@ int cli_db_update(const char *db,
         ca = getenv("DRYDOCK_CA_FILE");
     }
     if (mirror && *mirror && strncmp(mirror, "https://", 8)) {
-        fprintf(stderr, "drydock db update: the mirror must be an https:// "
-                        "URL\n");
+        say(&snk, "db update: the mirror must be an https:// URL");
         return EXIT_USAGE;
     }
     if (!feeds) {
@@ -329,20 +363,24 @@ int cli_db_update(const char *db,
     const char *paths[sizeof FEEDS / sizeof *FEEDS];
     char store[sizeof FEEDS / sizeof *FEEDS][4200];
     size_t n = 0;
-    int status = 0, bar = !quiet && isatty(2);
+    int status = 0, bar = !quiet && !(flags & CLI_DBU_NO_BAR) && isatty(2);
     for (size_t i = 0; c && i < sizeof FEEDS / sizeof *FEEDS; i++) {
         if (!in_list(feeds, FEEDS[i].name)) {
             continue;
         }
         char url[2048];
         feed_url(&FEEDS[i], mirror, url, sizeof url);
-        int r = fetch(c, &FEEDS[i], url, ca, dir, bar);
+        int r = fetch(c, &FEEDS[i], url, ca, dir, bar, &snk);
         if (r == -2) {
-            fprintf(stderr,
-                    "drydock: cannot reach %s (offline?): the database "
-                    "was not updated; import feeds you have with "
-                    "`drydock db import PATH...`\n",
+            if (why) {
+                say(&snk, "cannot reach %s (offline?)", url);
+            } else {
+                say(&snk,
+                    "cannot reach %s (offline?): the database was not "
+                    "updated; import feeds you have with `drydock db import "
+                    "PATH...`",
                     url);
+            }
             status = EXIT_UNREADABLE;
             break;
         }
@@ -372,12 +410,12 @@ int cli_db_update(const char *db,
         fprintf(stderr, "%s", rep.messages);
     }
     if (rc) {
-        fprintf(stderr, "drydock: %s (the database was not changed)\n",
-                err.message);
-    } else {
-        printf("updated %s: %zu records from %zu feeds (%zu malformed "
-               "skipped)\n",
-               db, rep.records, rep.feeds, rep.malformed);
+        say(&snk, "%s (the database was not changed)", err.message);
+    } else if (!quiet || sum == stdout) {
+        fprintf(sum,
+                "updated %s: %zu records from %zu feeds (%zu malformed "
+                "skipped)\n",
+                db, rep.records, rep.feeds, rep.malformed);
     }
     dd_import_report_free(&rep);
     return rc ? EXIT_UNREADABLE : 0;

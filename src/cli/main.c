@@ -1,5 +1,6 @@
 /*
- * cli/main.c - `drydock` entry point: dispatch to subcommands.
+ * cli/main.c - `drydock` entry point: dispatch to subcommands (and Trivy's
+ * spellings of them).
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,73 +13,136 @@ static const char usage[] =
     "usage: drydock COMMAND [options]\n"
     "\n"
     "Commands:\n"
+    "  scan IMAGE        vulnerabilities, secrets, malware, configuration\n"
+    "                    (also: drydock image IMAGE)\n"
+    "  sbom IMAGE        package inventory (CycloneDX, SPDX, JSON)\n"
     "  inspect IMAGE     metadata, layers, history, integrity findings\n"
     "  ls IMAGE [PATH]   list the merged filesystem (--layers, --deleted)\n"
-    "  sbom IMAGE        package inventory (CycloneDX, SPDX, JSON)\n"
-    "  scan IMAGE        vulnerabilities, secrets, malware, configuration\n"
     "  history IMAGE     build steps as Dockerfile instructions + checks\n"
-    "  dockerfile PATH   configuration checks on a Dockerfile\n"
-    "  registry ls|scan HOST[/REPO]  list or sweep a registry\n"
+    "  dockerfile PATH   configuration checks on a Dockerfile, or on every\n"
+    "                    Dockerfile in a directory (also: drydock config)\n"
+    "  registry ls|scan|audit HOST[/REPO]  list, sweep or audit a registry\n"
     "  lookalike NAME... image names that imitate well-known ones\n"
     "  verify-blob --bundle FILE ARTIFACT  verify a Sigstore bundle\n"
-    "  db update|import|info  the vulnerability database\n"
+    "  db update|import|info|match  the vulnerability database\n"
+    "  vercmp TYPE A B   compare versions as an ecosystem does\n"
     "  version           print the version\n"
     "\n"
     "IMAGE is a docker save tar (Docker <= 24 or >= 25 layout), an OCI\n"
     "layout directory or an OCI layout tar; prefix docker-archive: or oci:\n"
-    "to force the kind, and add :TAG to choose among several images; or a\n"
+    "to force the kind, and add :TAG to choose among several images; a\n"
     "registry reference HOST/REPO:TAG or HOST/REPO@sha256:... (docker:// to\n"
-    "force it, e.g. docker://nginx).\n"
-    "Run 'drydock COMMAND --help' for a command's options.\n"
+    "force it, e.g. docker://nginx); or docker:NAME from a local daemon.\n"
+    "Run 'drydock COMMAND --help' for a command's options. Options can also\n"
+    "come from DRYDOCK_<OPTION> variables and drydock.yaml (README\n"
+    "\"Configuration\"): flags > environment > config file > defaults.\n"
     "\n"
-    "Exit codes: 0 clean, 1 findings at or above --fail-on (default high),\n"
-    "2 usage error, 3 image unreadable, 4 image read only in part.\n";
+    "Exit codes:\n"
+    "  0  success; scan/dockerfile: no finding at or above --fail-on\n"
+    "  1  scan/dockerfile/registry: a finding at or above --fail-on\n"
+    "     (default high; INFO never fails); scan --exit-code N: N instead\n"
+    "     when any reported finding (not INFO) remains\n"
+    "  2  usage error (unknown option, bad value)\n"
+    "  3  the input could not be read (image, Dockerfile, --db), or a scan\n"
+    "     with the vuln scanner has no vulnerability database\n"
+    "  4  the image was read only in part (corrupt, limit hit, timeout)\n"
+    "  sbom, ls, inspect, history: 0 unless 3 or 4 (findings are shown,\n"
+    "  never an exit status)\n";
+
+typedef int (*cmd_fn)(int, char **);
+static const struct {
+    const char *name;
+    cmd_fn fn;
+} cmds[] = {
+    {"inspect", cmd_inspect},
+    {"ls", cmd_ls},
+    {"sbom", cmd_sbom},
+    {"db", cmd_db},
+    {"scan", cmd_scan},
+    {"image", cmd_scan},
+    {"history", cmd_history},
+    {"registry", cmd_registry},
+    {"verify-blob", cmd_verify_blob},
+    {"dockerfile", cmd_dockerfile},
+    {"config", cmd_dockerfile},
+    {"lookalike", cmd_lookalike},
+    {"vercmp", cmd_vercmp},
+};
+
+/* every command's table (options.c checks config-file keys against all) */
+const cli_cmd *const cli_commands[] = {&cli_cmd_scan,
+                                       &cli_cmd_sbom,
+                                       &cli_cmd_inspect,
+                                       &cli_cmd_ls,
+                                       &cli_cmd_history,
+                                       &cli_cmd_dockerfile,
+                                       &cli_cmd_registry,
+                                       &cli_cmd_audit,
+                                       &cli_cmd_db,
+                                       &cli_cmd_lookalike,
+                                       &cli_cmd_verify,
+                                       &cli_cmd_vercmp,
+                                       NULL};
 
 int main(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "-h") == 0 ||
-        strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+        strcmp(argv[1], "--help") == 0) {
         fputs(usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : 0;
     }
     const char *cmd = argv[1];
-    if (strcmp(cmd, "inspect") == 0) {
-        return cmd_inspect(argc - 1, argv + 1);
+    if (!strcmp(cmd, "help")) {
+        if (argc < 3) {
+            fputs(usage, stdout);
+            return 0;
+        }
+        /* drydock help COMMAND = drydock COMMAND --help */
+        char *hv[3] = {argv[2], "--help", NULL};
+        for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
+            if (!strcmp(argv[2], cmds[i].name)) {
+                return cmds[i].fn(2, hv);
+            }
+        }
+        fprintf(stderr, "drydock: unknown command '%s'; see 'drydock --help'\n",
+                cli_esc(argv[2]));
+        return EXIT_USAGE;
     }
-    if (strcmp(cmd, "ls") == 0) {
-        return cmd_ls(argc - 1, argv + 1);
-    }
-    if (strcmp(cmd, "sbom") == 0) {
-        return cmd_sbom(argc - 1, argv + 1);
-    }
-    if (strcmp(cmd, "db") == 0) {
-        return cmd_db(argc - 1, argv + 1);
-    }
-    if (strcmp(cmd, "scan") == 0) {
-        return cmd_scan(argc - 1, argv + 1);
-    }
-    if (strcmp(cmd, "history") == 0) {
-        return cmd_history(argc - 1, argv + 1);
-    }
-    if (strcmp(cmd, "registry") == 0) {
-        return cmd_registry(argc - 1, argv + 1);
-    }
-    if (strcmp(cmd, "verify-blob") == 0) {
-        return cmd_verify_blob(argc - 1, argv + 1);
-    }
-    if (strcmp(cmd, "dockerfile") == 0) {
-        return cmd_dockerfile(argc - 1, argv + 1);
-    }
-    if (strcmp(cmd, "lookalike") == 0) {
-        return cmd_lookalike(argc - 1, argv + 1);
-    }
-    if (strcmp(cmd, "vercmp") == 0) {
-        return cmd_vercmp(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
+        if (!strcmp(cmd, cmds[i].name)) {
+            return cmds[i].fn(argc - 1, argv + 1);
+        }
     }
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("drydock %s\n", DRYDOCK_VERSION);
         return 0;
     }
-    fprintf(stderr, "drydock: unknown command '%s'\n\n%s", cmd, usage);
+    if (!strcmp(cmd, "fs") || !strcmp(cmd, "rootfs") ||
+        !strcmp(cmd, "filesystem")) {
+        fprintf(stderr,
+                "drydock: '%s' (a directory or root filesystem) is not "
+                "scanned yet: drydock reads images (drydock scan IMAGE: a "
+                "docker save tar, OCI layout, registry or docker:NAME); "
+                "Dockerfiles in a directory: drydock dockerfile DIR\n",
+                cmd);
+        return EXIT_USAGE;
+    }
+    const char *near = NULL;
+    size_t bd = 3;
+    for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
+        size_t d = cli_edit_distance(cmd, cmds[i].name);
+        if (d < bd) {
+            bd = d, near = cmds[i].name;
+        }
+    }
+    if (near) {
+        fprintf(stderr,
+                "drydock: unknown command '%s' (did you mean '%s'?); see "
+                "'drydock --help'\n",
+                cli_esc(cmd), near);
+    } else {
+        fprintf(stderr, "drydock: unknown command '%s'; see 'drydock --help'\n",
+                cli_esc(cmd));
+    }
     return EXIT_USAGE;
 }

@@ -155,6 +155,21 @@ static int run(dd_scan *s, const dd_scan_opts *o, dd_error *err)
                                  "were not checked (run `drydock db update`, "
                                  "or choose scanners with --scanners)");
         }
+    } else if (want != DD_SCANNER_PACKAGES &&
+               (want & DD_SCANNERS_DEFAULT) != DD_SCANNERS_DEFAULT) {
+        /* what was not checked is said, not only left out */
+        char line[160] = "not checked (not among the chosen scanners):";
+        size_t at = strlen(line), base = at;
+        for (size_t i = 0; dd_scanner_name(i); i++) {
+            unsigned bit = dd_scanner_bit(i);
+            if ((bit & DD_SCANNERS_DEFAULT) && !(want & bit) &&
+                at + 16 < sizeof line) {
+                at +=
+                    (size_t)snprintf(line + at, sizeof line - at, "%s %s",
+                                     at > base ? "," : "", dd_scanner_name(i));
+            }
+        }
+        rc = add_warnings(s, line);
     }
     c->scanners = want;
     s->sum.scanners = want;

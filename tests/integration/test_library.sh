@@ -78,8 +78,14 @@ for k, d in enumerate(docs):
 sys.exit(0 if len(docs) == 4 else 1)
 PY
 for k in 0 1 2 3; do
-  "$T/prefix/bin/drydock" scan -q --format json "${imgs[$k]}" > "$T/cli.json" 2>/dev/null
+  # the example runs the default set without a database (a library caller
+  # may); the CLI refuses that (exit 3), so it names the same scanners and
+  # the warnings, which say so differently, are left out of the comparison
+  "$T/prefix/bin/drydock" scan -q --scanners secret,malware,config --format json "${imgs[$k]}" > "$T/cli.json" 2>/dev/null
   python3 -c 'import json,sys; json.dump(json.load(open(sys.argv[1])), open(sys.argv[2],"w"), sort_keys=True, indent=1)' "$T/cli.json" "$T/cli.$k"
+  python3 -c 'import json,sys
+for p in sys.argv[1:]:
+    d = json.load(open(p)); d.pop("warnings", None); json.dump(d, open(p, "w"), sort_keys=True, indent=1)' "$T/docs/$k" "$T/cli.$k"
   # the CLI loads compiled YARA rules from its cache: the same rules
   sed -i 's/ rules, cached)/ rules)/' "$T/docs/$k" "$T/cli.$k"
   if ! diff -q "$T/docs/$k" "$T/cli.$k" > /dev/null; then

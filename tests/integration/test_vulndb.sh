@@ -282,8 +282,8 @@ fi
 [ $rc = 3 ] && grep -q 'db update' "$T/none.err" && pass "scan --scanners vuln without a database: one line pointing at db update/import, exit 3" ||
   fail "scan without db: rc=$rc $(cat "$T/none.err")"
 "$DD" scan --db "$T/none.db" "$MB" > /dev/null 2> "$T/none2.err"; rc=$?
-[ $rc = 0 ] && grep -q 'vulnerabilities were not checked' "$T/none2.err" &&
-  pass "scan (default scanners) without a database: a warning, the other scanners still run" ||
+[ $rc = 3 ] && grep -q 'vulnerabilities were NOT checked' "$T/none2.err" && [ "$(wc -l < "$T/none2.err")" = 1 ] &&
+  pass "scan (default scanners) with a --db that does not exist: one line, vulnerabilities NOT checked, exit 3" ||
   fail "scan default without db: rc=$rc $(cat "$T/none2.err")"
 https_proxy=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9 timeout 60 "$DD" db update --db "$T/up/drydock.db" --feeds alpine -q > /dev/null 2> "$T/up.err"; rc=$?
 if [ $rc = 3 ] && [ "$(wc -l < "$T/up.err")" = 1 ] && grep -q 'offline?' "$T/up.err" && grep -q 'db import' "$T/up.err"; then
