@@ -62,12 +62,12 @@ static void test_eco__required_rows(void)
     } t[] = {
         {"npm", "npm", "npm", "semver"},
         {"PyPI", "pypi", "pypi", "pep440"},
-        {"Go", "golang", "go", NULL},
+        {"Go", "golang", "go", "go"},
         {"Maven", "maven", "maven", "maven"},
         {"crates.io", "cargo", "cargo", "semver"},
-        {"RubyGems", "gem", "rubygems", NULL},
-        {"Packagist", "composer", "composer", NULL},
-        {"NuGet", "nuget", "nuget", NULL},
+        {"RubyGems", "gem", "rubygems", "rubygems"},
+        {"Packagist", "composer", "composer", "composer"},
+        {"NuGet", "nuget", "nuget", "nuget"},
         {"Debian", "deb", "debian", "dpkg"},
         {"Ubuntu", "deb", "ubuntu", "dpkg"},
         {"Alpine", "apk", "alpine", "apk"},
@@ -78,7 +78,8 @@ static void test_eco__required_rows(void)
         CHECK(e != NULL);
         CHECK_STR(e->purl_type, t[i].purl);
         CHECK_STR(e->id, t[i].ns);
-        if (t[i].scheme && e->has_scheme) {
+        if (t[i].scheme) {
+            CHECK(e->has_scheme);
             CHECK_STR(dd_version_scheme_name(e->scheme), t[i].scheme);
         }
     }
