@@ -87,6 +87,11 @@ static void test_eco__required_rows(void)
     CHECK_STR(dd__eco_by_family("sles")->purl_ns, "suse");
     CHECK_STR(dd__eco_by_family("opensuse-leap")->purl_ns, "suse");
     CHECK_STR(dd__eco_by_family("amzn")->purl_ns, "amazon");
+    /* conda has no comparator: its packages are reported unmatched */
+    dd_version_scheme s;
+    CHECK(dd_ecosystem_scheme("conda", &s) == DD_EUNSUPPORTED);
+    CHECK(dd__eco_by_pkg_type(DD_PKG_CONDA) == dd__eco_by_id("conda"));
+    CHECK(dd__eco_by_pkg_type(DD_PKG_NUGET)->scheme == DD_VER_NUGET);
 }
 
 static void test_eco__normalize(void)
@@ -139,7 +144,8 @@ static void test_eco__purl(void)
          "pkg:composer/symfony/http-kernel@6.0.1"},
         {"rubygems", "rack", "2.2.3", "pkg:gem/rack@2.2.3"},
         {"nuget", "Newtonsoft.Json", "13.0.1",
-         "pkg:nuget/newtonsoft.json@13.0.1"},
+         "pkg:nuget/Newtonsoft.Json@13.0.1"},
+        {"conda", "openssl", "3.0.8", "pkg:conda/openssl@3.0.8"},
         {"cargo", "serde", "1.0.0+x", "pkg:cargo/serde@1.0.0%2Bx"},
     };
     for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
