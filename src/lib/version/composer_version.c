@@ -135,7 +135,7 @@ static int modifier(const char *s, size_t i, size_t n, out *o)
             }
             if (word >= 0) {
                 /* Composer compares the word "stable" case-sensitively */
-                if (!memcmp(s + j, "stable", 6)) {
+                if (word == 0 && !memcmp(s + j, "stable", 6)) {
                     return 1;
                 }
                 put(o, "-", 1);
