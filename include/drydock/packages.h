@@ -30,7 +30,8 @@ typedef enum dd_pkg_type {
     DD_PKG_GEM,
     DD_PKG_COMPOSER,
     DD_PKG_NUGET,
-    DD_PKG_GOLANG
+    DD_PKG_GOLANG,
+    DD_PKG_CONDA
 } dd_pkg_type;
 
 typedef struct dd_package {

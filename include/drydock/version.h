@@ -5,7 +5,11 @@
  * ~ and ^, epoch:version-release), apk (apk-tools 3 grammar incl. _suffix,
  * ~commit and -rN, fuzzy matching), semver (node-semver 7: precedence,
  * loose parsing, ranges), pep440 (PEP 440 incl. epochs, pre/post/dev and
- * local segments) and maven (ComparableVersion ordering).
+ * local segments), maven (ComparableVersion ordering), rubygems
+ * (Gem::Version), composer (Composer's normalisation and PHP's
+ * version_compare), nuget (NuGetVersion: SemVer 2 and 4-part legacy,
+ * case-insensitive labels) and go (module semver: "v" optional,
+ * shorthands, +incompatible, pseudo-versions).
  *
  * All functions are pure and thread-safe; strings are borrowed.
  */
@@ -22,17 +26,23 @@ typedef enum dd_version_scheme {
     DD_VER_APK,
     DD_VER_SEMVER,
     DD_VER_PEP440,
-    DD_VER_MAVEN
+    DD_VER_MAVEN,
+    DD_VER_RUBYGEMS,
+    DD_VER_COMPOSER,
+    DD_VER_NUGET,
+    DD_VER_GO
 } dd_version_scheme;
 
-/* "dpkg", "rpm", "apk", "semver", "pep440", "maven" -> 0, else -1. */
+/* "dpkg", "rpm", "apk", "semver", "pep440", "maven", "rubygems",
+ * "composer", "nuget", "go" -> 0, else -1. */
 DD_API int dd_version_scheme_parse(const char *name, dd_version_scheme *out);
 DD_API const char *dd_version_scheme_name(dd_version_scheme s);
 
 /* Compare a and b: *cmp = -1, 0 or 1. Returns 0, or DD_EINVALID when a
  * version is not valid in the scheme (dpkg, rpm, apk and maven order any
- * string, as their tools do - see dd_apk_version_valid(); semver and
- * pep440 reject what their grammars do not accept). */
+ * string, as their tools do - see dd_apk_version_valid(); semver,
+ * pep440, rubygems, composer, nuget and go reject what their grammars do
+ * not accept). */
 DD_API int
 dd_version_compare(dd_version_scheme s, const char *a, const char *b, int *cmp);
 

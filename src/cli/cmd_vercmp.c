@@ -19,7 +19,8 @@ const cli_cmd cli_cmd_vercmp = {
     "stdin)",
     "Compare two versions the way the ecosystem does; prints -1, 0 or 1\n"
     "(\"invalid\" when a version is not valid in TYPE).\n"
-    "  TYPE: dpkg, rpm, apk, semver, pep440, maven, and\n"
+    "  TYPE: dpkg, rpm, apk, semver, pep440, maven, rubygems, composer,\n"
+    "    nuget, go, and\n"
     "    semver-range   A is a node-semver range, B a version: true/false\n"
     "    apk-match      A OP B (three fields: OP is <, <=, =, >=, >, ~, <~,\n"
     "                   >~, optionally negated with !): true/false\n"
@@ -39,27 +40,29 @@ static int vc_opt(void *ctx, int key, const char *label, const char *v)
     return 0;
 }
 
+enum { K_RANGE = 100, K_APK_MATCH, K_APK_VALID };
+
 typedef struct opts {
-    int kind; /* 0..5 schemes, 6 range, 7 apk-match, 8 apk-valid */
+    int kind; /* a dd_version_scheme, or K_RANGE, K_APK_MATCH, K_APK_VALID */
     unsigned flags;
 } opts;
 
 /* Print one result; returns 0, or 1 when the input was invalid. */
 static int one(const opts *o, char **f, size_t nf)
 {
-    size_t need = o->kind == 8 ? 1 : o->kind == 7 ? 3 : 2;
+    size_t need = o->kind == K_APK_VALID ? 1 : o->kind == K_APK_MATCH ? 3 : 2;
     if (nf != need) {
         puts("invalid");
         return 1;
     }
     int r;
-    if (o->kind == 8) {
+    if (o->kind == K_APK_VALID) {
         puts(dd_apk_version_valid(f[0]) ? "valid" : "invalid");
         return 0;
     }
-    if (o->kind == 7) {
+    if (o->kind == K_APK_MATCH) {
         r = dd_apk_version_match(f[0], f[1], f[2]);
-    } else if (o->kind == 6) {
+    } else if (o->kind == K_RANGE) {
         r = dd_semver_satisfies(f[0], f[1], o->flags);
         if (r == DD_EINVALID) {
             r = 0; /* node-semver: an invalid range satisfies nothing */
@@ -104,11 +107,11 @@ int cmd_vercmp(int argc, char **argv)
     if (!dd_version_scheme_parse(pos[0], &s)) {
         o.kind = (int)s;
     } else if (!strcmp(pos[0], "semver-range")) {
-        o.kind = 6;
+        o.kind = K_RANGE;
     } else if (!strcmp(pos[0], "apk-match")) {
-        o.kind = 7;
+        o.kind = K_APK_MATCH;
     } else if (!strcmp(pos[0], "apk-valid")) {
-        o.kind = 8;
+        o.kind = K_APK_VALID;
     } else {
         fprintf(stderr,
                 "drydock vercmp: unknown TYPE '%s'; see 'drydock vercmp "
@@ -139,7 +142,7 @@ int cmd_vercmp(int argc, char **argv)
                 *tab = '\0';
                 p = tab + 1;
             }
-            if (o.kind == 6 && nf > 2) {
+            if (o.kind == K_RANGE && nf > 2) {
                 /* a range may itself hold tabs: the version is last */
                 for (size_t k = 1; k + 1 < nf; k++) {
                     f[k][-1] = '\t';

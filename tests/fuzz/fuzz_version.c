@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         b = "";
     }
     unsigned flags = data[0] & 3;
-    for (int s = DD_VER_DPKG; s <= DD_VER_MAVEN; s++) {
+    for (int s = DD_VER_DPKG; s <= DD_VER_GO; s++) {
         int ab = 0, ba = 0, aa = 1;
         int r1 = dd_version_compare((dd_version_scheme)s, a, b, &ab);
         int r2 = dd_version_compare((dd_version_scheme)s, b, a, &ba);

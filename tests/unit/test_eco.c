@@ -62,12 +62,12 @@ static void test_eco__required_rows(void)
     } t[] = {
         {"npm", "npm", "npm", "semver"},
         {"PyPI", "pypi", "pypi", "pep440"},
-        {"Go", "golang", "go", NULL},
+        {"Go", "golang", "go", "go"},
         {"Maven", "maven", "maven", "maven"},
         {"crates.io", "cargo", "cargo", "semver"},
-        {"RubyGems", "gem", "rubygems", NULL},
-        {"Packagist", "composer", "composer", NULL},
-        {"NuGet", "nuget", "nuget", NULL},
+        {"RubyGems", "gem", "rubygems", "rubygems"},
+        {"Packagist", "composer", "composer", "composer"},
+        {"NuGet", "nuget", "nuget", "nuget"},
         {"Debian", "deb", "debian", "dpkg"},
         {"Ubuntu", "deb", "ubuntu", "dpkg"},
         {"Alpine", "apk", "alpine", "apk"},
@@ -78,7 +78,8 @@ static void test_eco__required_rows(void)
         CHECK(e != NULL);
         CHECK_STR(e->purl_type, t[i].purl);
         CHECK_STR(e->id, t[i].ns);
-        if (t[i].scheme && e->has_scheme) {
+        if (t[i].scheme) {
+            CHECK(e->has_scheme);
             CHECK_STR(dd_version_scheme_name(e->scheme), t[i].scheme);
         }
     }
@@ -86,6 +87,11 @@ static void test_eco__required_rows(void)
     CHECK_STR(dd__eco_by_family("sles")->purl_ns, "suse");
     CHECK_STR(dd__eco_by_family("opensuse-leap")->purl_ns, "suse");
     CHECK_STR(dd__eco_by_family("amzn")->purl_ns, "amazon");
+    /* conda has no comparator: its packages are reported unmatched */
+    dd_version_scheme s;
+    CHECK(dd_ecosystem_scheme("conda", &s) == DD_EUNSUPPORTED);
+    CHECK(dd__eco_by_pkg_type(DD_PKG_CONDA) == dd__eco_by_id("conda"));
+    CHECK(dd__eco_by_pkg_type(DD_PKG_NUGET)->scheme == DD_VER_NUGET);
 }
 
 static void test_eco__normalize(void)
@@ -138,7 +144,8 @@ static void test_eco__purl(void)
          "pkg:composer/symfony/http-kernel@6.0.1"},
         {"rubygems", "rack", "2.2.3", "pkg:gem/rack@2.2.3"},
         {"nuget", "Newtonsoft.Json", "13.0.1",
-         "pkg:nuget/newtonsoft.json@13.0.1"},
+         "pkg:nuget/Newtonsoft.Json@13.0.1"},
+        {"conda", "openssl", "3.0.8", "pkg:conda/openssl@3.0.8"},
         {"cargo", "serde", "1.0.0+x", "pkg:cargo/serde@1.0.0%2Bx"},
     };
     for (size_t i = 0; i < sizeof t / sizeof *t; i++) {

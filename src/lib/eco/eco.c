@@ -6,18 +6,24 @@
  * "pkg:npm/...", DB namespace "npm"). A row without a version scheme is
  * never compared: its packages are reported as unmatched.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "eco.h"
 #include "../../util/util.h"
 
-#define OS(id, osv, type, pns, fam, pre, rel, sch, feed)                    \
-    {                                                                       \
-        id, osv, type, pns, fam, pre, rel, 1, sch, DD__ECO_NORM_EXACT, feed \
+#define OS(id, osv, type, pns, fam, pre, rel, sch, feed)                       \
+    {                                                                          \
+        id, osv, type, pns, fam, pre, rel, 1, sch, DD__ECO_NORM_EXACT, feed, 0 \
     }
-#define LANG(id, osv, type, has, sch, norm, feed)             \
-    {                                                         \
-        id, osv, type, NULL, NULL, 0, 0, has, sch, norm, feed \
+#define LANG(id, osv, type, has, sch, norm, feed)                \
+    {                                                            \
+        id, osv, type, NULL, NULL, 0, 0, has, sch, norm, feed, 0 \
+    }
+/* a language row whose purl keeps the name's case */
+#define LANG_CASE(id, osv, type, has, sch, norm, feed)           \
+    {                                                            \
+        id, osv, type, NULL, NULL, 0, 0, has, sch, norm, feed, 1 \
     }
 
 static const dd__eco ROWS[] = {
@@ -96,7 +102,7 @@ static const dd__eco ROWS[] = {
     OS("centos", NULL, "rpm", "centos", "centos", 0, 1, DD_VER_RPM, NULL),
     LANG("npm", "npm", "npm", 1, DD_VER_SEMVER, DD__ECO_NORM_NPM, "npm"),
     LANG("pypi", "PyPI", "pypi", 1, DD_VER_PEP440, DD__ECO_NORM_PEP503, "pypi"),
-    LANG("go", "Go", "golang", 1, DD_VER_SEMVER, DD__ECO_NORM_EXACT, "go"),
+    LANG("go", "Go", "golang", 1, DD_VER_GO, DD__ECO_NORM_EXACT, "go"),
     LANG("maven",
          "Maven",
          "maven",
@@ -114,21 +120,28 @@ static const dd__eco ROWS[] = {
     LANG("rubygems",
          "RubyGems",
          "gem",
-         0,
-         DD_VER_DPKG,
+         1,
+         DD_VER_RUBYGEMS,
          DD__ECO_NORM_EXACT,
          "rubygems"),
     LANG("composer",
          "Packagist",
          "composer",
-         0,
-         DD_VER_DPKG,
+         1,
+         DD_VER_COMPOSER,
          DD__ECO_NORM_LOWER,
          "composer"),
-    LANG(
-        "nuget", "NuGet", "nuget", 0, DD_VER_DPKG, DD__ECO_NORM_LOWER, "nuget"),
+    LANG_CASE("nuget",
+              "NuGet",
+              "nuget",
+              1,
+              DD_VER_NUGET,
+              DD__ECO_NORM_LOWER,
+              "nuget"),
     LANG("hex", "Hex", "hex", 1, DD_VER_SEMVER, DD__ECO_NORM_LOWER, NULL),
     LANG("pub", "Pub", "pub", 1, DD_VER_SEMVER, DD__ECO_NORM_EXACT, NULL),
+    /* no OSV ecosystem and no comparator: never matched, reported */
+    LANG("conda", NULL, "conda", 0, DD_VER_DPKG, DD__ECO_NORM_EXACT, NULL),
 };
 #define NROWS (sizeof ROWS / sizeof *ROWS)
 
@@ -222,6 +235,8 @@ const dd__eco *dd__eco_by_pkg_type(dd_pkg_type t)
         return dd__eco_by_id("nuget");
     case DD_PKG_GOLANG:
         return dd__eco_by_id("go");
+    case DD_PKG_CONDA:
+        return dd__eco_by_id("conda");
     default:
         return NULL;
     }
@@ -302,6 +317,9 @@ char *dd__eco_purl(const dd__eco *e, const char *name, const char *version)
     char nm[1024];
     if (!e || !version || dd__eco_normalize(e, name, nm, sizeof nm)) {
         return NULL;
+    }
+    if (e->purl_case) {
+        snprintf(nm, sizeof nm, "%s", name); /* fits: normalize checked */
     }
     dd_buf b;
     dd__buf_init(&b, 0);

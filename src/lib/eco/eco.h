@@ -38,6 +38,7 @@ typedef struct dd__eco {
     dd_version_scheme scheme;
     dd__eco_norm norm;
     const char *feed; /* `drydock db update --feeds` name, or NULL */
+    int purl_case;    /* the purl keeps the name's case (NuGet) */
 } dd__eco;
 
 /* Number of rows and row i (NULL past the end). */

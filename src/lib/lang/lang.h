@@ -17,11 +17,13 @@
 
 #include "../../util/arena.h"
 #include "../../util/map.h"
+#include "../../util/util.h"
 
 typedef struct dd__lang_pkg {
     const char *name;    /* as the ecosystem spells it */
     const char *version; /* as installed */
     const char *license; /* SPDX expression or free text, or NULL */
+    int dev;             /* a dev dependency (Composer dev-package-names) */
 } dd__lang_pkg;
 
 /* node_modules/.../package.json of one installed npm package. */
@@ -63,6 +65,65 @@ int dd__py_metadata(dd_arena *a,
 /* 1 when `path` is "X.dist-info/METADATA", "X.egg-info/PKG-INFO",
  * "EGG-INFO/PKG-INFO" or a file named "X.egg-info". */
 int dd__py_metadata_path(const char *path);
+
+/* Ruby gem specification (Ruby source, never evaluated): the literal
+ * `X.name = "..."`, `X.version = "..."` (also Gem::Version.new("..")),
+ * `X.license(s) = ...` assignments of the `Gem::Specification.new do |X|`
+ * block, strings in "", '' or %q forms with an optional .freeze. When
+ * the name or version is not a literal (a constant, a method call), the
+ * "# stub: NAME VERSION" line RubyGems writes, then the file name
+ * NAME-VERSION[-PLATFORM].gemspec (`path`, may be NULL) supply it.
+ * Several licenses are joined with " OR ". */
+int dd__gemspec(dd_arena *a,
+                const uint8_t *data,
+                size_t len,
+                const char *path,
+                dd__lang_pkg *out,
+                char *why,
+                size_t why_n);
+/* 1 when `path` is a ".gemspec" file under a "specifications" directory
+ * (installed gems, specifications/default/ of default gems, Debian's
+ * rubygems-integration trees). */
+int dd__gemspec_path(const char *path);
+
+/* Composer's vendor/composer/installed.json: Composer 1 (a top-level
+ * array) or 2 ({"packages": [...], "dev-package-names": [...]}). Pushes
+ * a dd__lang_pkg per package into `out` (name "vendor/name", version with
+ * a leading "v" before a digit dropped as Composer's normaliser does,
+ * licenses joined with " OR ", dev from dev-package-names). Entries
+ * without a name or version are skipped: *skipped counts them. */
+int dd__composer_installed(dd_arena *a,
+                           const uint8_t *data,
+                           size_t len,
+                           dd_vec *out,
+                           size_t *skipped,
+                           char *why,
+                           size_t why_n);
+/* 1 when `path` is ".../composer/installed.json". */
+int dd__composer_path(const char *path);
+
+/* .NET *.deps.json: the libraries of type "package" that the runtime
+ * target (runtimeTarget.name, else the first target) lists, else all
+ * "package" libraries; "Name/Version" keys split into name and version.
+ * Pushes a dd__lang_pkg per library into `out`. */
+int dd__dotnet_deps(dd_arena *a,
+                    const uint8_t *data,
+                    size_t len,
+                    dd_vec *out,
+                    char *why,
+                    size_t why_n);
+/* 1 when `path` ends in ".deps.json". */
+int dd__dotnet_path(const char *path);
+
+/* conda's conda-meta/NAME-VERSION-BUILD.json: name, version, license. */
+int dd__conda_meta(dd_arena *a,
+                   const uint8_t *data,
+                   size_t len,
+                   dd__lang_pkg *out,
+                   char *why,
+                   size_t why_n);
+/* 1 when `path` is a ".json" file in a "conda-meta" directory. */
+int dd__conda_path(const char *path);
 
 struct dd__analyzer;
 struct dd__scan_ctx;

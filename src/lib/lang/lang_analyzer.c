@@ -6,8 +6,10 @@
  * During the walk each layer worker parses the metadata files it meets
  * (npm: node_modules/.../package.json of each package, and the project's
  * package-lock.json or node_modules/.package-lock.json for dev flags;
- * Python: *.dist-info/METADATA, *.egg-info, EGG-INFO/PKG-INFO) and
- * keeps the result in its layer state. After the merge, every visible
+ * Python: *.dist-info/METADATA, *.egg-info, EGG-INFO/PKG-INFO; Ruby:
+ * specifications/.../NAME.gemspec; PHP: vendor/composer/installed.json; .NET:
+ * *.deps.json; conda: conda-meta/NAME.json) and keeps the result in its
+ * layer state. After the merge, every visible
  * manifest becomes one package of the inventory, attributed to the layer
  * that last wrote it; nested copies (a/node_modules/b) are separate
  * packages with their own path. Unreadable manifests are reported as
@@ -23,11 +25,24 @@
 #include "../pkg/inventory.h"
 #include "../../util/util.h"
 
-enum kind { K_NONE = 0, K_NPM_PKG, K_NPM_LOCK, K_PY_META };
+enum kind {
+    K_NONE = 0,
+    K_NPM_PKG,
+    K_NPM_LOCK,
+    K_PY_META,
+    K_GEMSPEC,
+    K_COMPOSER,
+    K_DOTNET,
+    K_CONDA
+};
 
 #define NPM_PKG_MAX  (1u << 20)
 #define NPM_LOCK_MAX (64u << 20)
 #define PY_META_MAX  (64u << 10) /* the header block; the rest is text */
+#define GEMSPEC_MAX  (1u << 20)
+#define COMPOSER_MAX (64u << 20)
+#define DOTNET_MAX   (64u << 20)
+#define CONDA_MAX    (64u << 20) /* conda-meta lists every file */
 
 struct dd__lang {
     int unused;
@@ -39,7 +54,9 @@ typedef struct rec {
     int ok;
     const char *why; /* when !ok */
     dd__lang_pkg pkg;
-    dd_map *dev; /* K_NPM_LOCK */
+    dd_map *dev;      /* K_NPM_LOCK */
+    dd_vec *pkgs;     /* dd__lang_pkg: K_COMPOSER, K_DOTNET */
+    const char *warn; /* ok, but some entries were skipped */
 } rec;
 
 typedef struct lstate {
@@ -63,7 +80,41 @@ static int classify(const char *p)
     if (dd__py_metadata_path(p)) {
         return K_PY_META;
     }
+    if (dd__gemspec_path(p)) {
+        return K_GEMSPEC;
+    }
+    if (dd__composer_path(p)) {
+        return K_COMPOSER;
+    }
+    if (dd__dotnet_path(p)) {
+        return K_DOTNET;
+    }
+    if (dd__conda_path(p)) {
+        return K_CONDA;
+    }
     return K_NONE;
+}
+
+static unsigned cap_of(int k)
+{
+    switch (k) {
+    case K_NPM_PKG:
+        return NPM_PKG_MAX;
+    case K_NPM_LOCK:
+        return NPM_LOCK_MAX;
+    case K_PY_META:
+        return PY_META_MAX;
+    case K_GEMSPEC:
+        return GEMSPEC_MAX;
+    case K_COMPOSER:
+        return COMPOSER_MAX;
+    case K_DOTNET:
+        return DOTNET_MAX;
+    case K_CONDA:
+        return CONDA_MAX;
+    default:
+        return 0;
+    }
 }
 
 static uint64_t wants(void *self, const dd_fs_node *n)
@@ -72,16 +123,7 @@ static uint64_t wants(void *self, const dd_fs_node *n)
     if (n->type != DD_ENTRY_FILE) {
         return 0;
     }
-    switch (classify(n->path)) {
-    case K_NPM_PKG:
-        return NPM_PKG_MAX;
-    case K_NPM_LOCK:
-        return NPM_LOCK_MAX;
-    case K_PY_META:
-        return PY_META_MAX;
-    default:
-        return 0;
-    }
+    return cap_of(classify(n->path));
 }
 
 static void *layer_begin(void *self, size_t layer, dd_findings *findings)
@@ -112,6 +154,10 @@ static void layer_free(void *self, void *st)
         if (r->dev) {
             dd__map_free(r->dev);
             dd__free(r->dev);
+        }
+        if (r->pkgs) {
+            dd__vec_free(r->pkgs);
+            dd__free(r->pkgs);
         }
     }
     dd__vec_free(&s->recs);
@@ -151,11 +197,35 @@ static int on_file(void *self,
     } else if (truncated) {
         snprintf(why, sizeof why,
                  "%llu bytes, over the %u-byte limit: not read",
-                 (unsigned long long)n->size,
-                 k == K_NPM_PKG ? NPM_PKG_MAX : NPM_LOCK_MAX);
+                 (unsigned long long)n->size, cap_of(k));
         rc = DD_ELIMIT;
     } else if (k == K_NPM_PKG) {
         rc = dd__npm_package(&s->a, data, len, &r->pkg, why, sizeof why);
+    } else if (k == K_GEMSPEC) {
+        rc = dd__gemspec(&s->a, data, len, n->path, &r->pkg, why, sizeof why);
+    } else if (k == K_CONDA) {
+        rc = dd__conda_meta(&s->a, data, len, &r->pkg, why, sizeof why);
+    } else if (k == K_COMPOSER || k == K_DOTNET) {
+        r->pkgs = dd__calloc(1, sizeof *r->pkgs);
+        if (!r->pkgs) {
+            return DD_ENOMEM;
+        }
+        dd__vec_init(r->pkgs, sizeof(dd__lang_pkg));
+        size_t skipped = 0;
+        rc = k == K_COMPOSER
+                 ? dd__composer_installed(&s->a, data, len, r->pkgs, &skipped,
+                                          why, sizeof why)
+                 : dd__dotnet_deps(&s->a, data, len, r->pkgs, why, sizeof why);
+        if (!rc && skipped) {
+            char w[128];
+            snprintf(w, sizeof w,
+                     "%zu package entr%s without a name and version "
+                     "skipped",
+                     skipped, skipped == 1 ? "y" : "ies");
+            if (!(r->warn = dd__arena_strdup(&s->a, w))) {
+                return DD_ENOMEM;
+            }
+        }
     } else {
         r->dev = dd__calloc(1, sizeof *r->dev);
         if (!r->dev || dd__map_init(r->dev)) {
@@ -185,7 +255,7 @@ void dd__lang_analyzer_init(dd__analyzer *h, dd__lang *self)
 {
     memset(h, 0, sizeof *h);
     h->name = "lang";
-    h->version = 1;
+    h->version = 2;
     h->self = self;
     h->wants = wants;
     h->layer_begin = layer_begin;
@@ -256,6 +326,24 @@ static int npm_dev(
     return 0;
 }
 
+static dd_pkg_type type_of(int k)
+{
+    switch (k) {
+    case K_NPM_PKG:
+        return DD_PKG_NPM;
+    case K_GEMSPEC:
+        return DD_PKG_GEM;
+    case K_COMPOSER:
+        return DD_PKG_COMPOSER;
+    case K_DOTNET:
+        return DD_PKG_NUGET;
+    case K_CONDA:
+        return DD_PKG_CONDA;
+    default:
+        return DD_PKG_PYPI;
+    }
+}
+
 int dd__lang_finish(dd__lang *l, dd__scan_ctx *c, size_t ai)
 {
     (void)l;
@@ -284,26 +372,39 @@ int dd__lang_finish(dd__lang *l, dd__scan_ctx *c, size_t ai)
             rc = warn_rec(c->inv, r, layer);
             continue;
         }
-        if (k != K_NPM_PKG && k != K_PY_META) {
+        if (r->warn) {
+            rec wr = *r;
+            wr.why = r->warn;
+            if ((rc = warn_rec(c->inv, &wr, layer))) {
+                break;
+            }
+        }
+        if (k == K_NPM_LOCK) {
             continue;
         }
         dd_package p;
         memset(&p, 0, sizeof p);
-        p.type = k == K_NPM_PKG ? DD_PKG_NPM : DD_PKG_PYPI;
-        p.name = r->pkg.name;
-        p.version = r->pkg.version;
-        p.upstream = r->pkg.version;
-        p.license = r->pkg.license;
+        p.type = type_of(k);
         p.db_path = n->path;
         p.layer = layer;
         p.history = info && layer >= 0 && (size_t)layer < info->n_layers
                         ? info->layers[layer].history
                         : -1;
-        if (k == K_NPM_PKG) {
-            long ro = dd__npm_manifest_root(n->path);
-            p.dev = npm_dev(w, ai, n->path, (size_t)ro, c->inv);
+        size_t np = r->pkgs ? r->pkgs->len : 1;
+        for (size_t j = 0; !rc && j < np; j++) {
+            const dd__lang_pkg *lp =
+                r->pkgs ? DD_VEC_AT(r->pkgs, dd__lang_pkg, j) : &r->pkg;
+            p.name = lp->name;
+            p.version = lp->version;
+            p.upstream = lp->version;
+            p.license = lp->license;
+            p.dev = lp->dev;
+            if (k == K_NPM_PKG) {
+                long ro = dd__npm_manifest_root(n->path);
+                p.dev = npm_dev(w, ai, n->path, (size_t)ro, c->inv);
+            }
+            rc = dd__inventory_add(c->inv, &p);
         }
-        rc = dd__inventory_add(c->inv, &p);
     }
     dd__inventory_sort(c->inv);
     return rc;

@@ -134,6 +134,8 @@ const char *dd_pkg_type_name(dd_pkg_type t)
         return "nuget";
     case DD_PKG_GOLANG:
         return "golang";
+    case DD_PKG_CONDA:
+        return "conda";
     }
     return "unknown";
 }

@@ -5,8 +5,9 @@
 
 #include "version_int.h"
 
-static const char *const NAMES[] = {"dpkg",   "rpm",    "apk",
-                                    "semver", "pep440", "maven"};
+static const char *const NAMES[] = {"dpkg",   "rpm",   "apk",      "semver",
+                                    "pep440", "maven", "rubygems", "composer",
+                                    "nuget",  "go"};
 
 int dd_version_scheme_parse(const char *name, dd_version_scheme *out)
 {
@@ -45,6 +46,29 @@ int dd_version_compare(dd_version_scheme s,
     case DD_VER_MAVEN:
         *cmp = dd__vercmp_maven(a, b);
         return 0;
+    case DD_VER_RUBYGEMS:
+        return dd__vercmp_rubygems(a, b, cmp);
+    case DD_VER_COMPOSER:
+        return dd__vercmp_composer(a, b, cmp);
+    case DD_VER_NUGET:
+        return dd__vercmp_nuget(a, b, cmp);
+    case DD_VER_GO:
+        return dd__vercmp_go(a, b, cmp);
     }
     return DD_EINVALID;
+}
+
+int dd__numcmp(const char *a, size_t an, const char *b, size_t bn)
+{
+    while (an > 1 && *a == '0') {
+        a++, an--;
+    }
+    while (bn > 1 && *b == '0') {
+        b++, bn--;
+    }
+    if (an != bn) {
+        return an < bn ? -1 : 1;
+    }
+    int c = memcmp(a, b, an);
+    return (c > 0) - (c < 0);
 }

@@ -5,6 +5,7 @@
 #ifndef DD_VERSION_INT_H
 #define DD_VERSION_INT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "drydock/errors.h"
@@ -16,5 +17,14 @@ int dd__rpmvercmp(const char *a, const char *ae, const char *b, const char *be);
 int dd__vercmp_apk(const char *a, const char *b, int *cmp);
 int dd__vercmp_pep440(const char *a, const char *b, int *cmp);
 int dd__vercmp_maven(const char *a, const char *b);
+int dd__vercmp_rubygems(const char *a, const char *b, int *cmp);
+int dd__vercmp_composer(const char *a, const char *b, int *cmp);
+int dd__vercmp_nuget(const char *a, const char *b, int *cmp);
+int dd__vercmp_go(const char *a, const char *b, int *cmp);
+/* Composer's normalised form of v into buf (bn bytes): 0, DD_EINVALID
+ * when Composer rejects it, DD_ELIMIT when it does not fit. */
+int dd__composer_normalize(const char *v, char *buf, size_t bn);
+/* Compare two runs of decimal digits by value: -1, 0, 1. */
+int dd__numcmp(const char *a, size_t an, const char *b, size_t bn);
 
 #endif
