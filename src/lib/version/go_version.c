@@ -159,22 +159,6 @@ int dd__vercmp_go(const char *a, const char *b, int *cmp)
         *cmp = !x.pre && !y.pre ? 0 : x.pre ? -1 : 1;
         return 0;
     }
-    const char *p = x.pre, *pe = x.pre + x.pren;
-    const char *q = y.pre, *qe = y.pre + y.pren;
-    for (;;) {
-        const char *d1 = memchr(p, '.', (size_t)(pe - p));
-        const char *d2 = memchr(q, '.', (size_t)(qe - q));
-        const char *e1 = d1 ? d1 : pe, *e2 = d2 ? d2 : qe;
-        int c = idcmp(p, (size_t)(e1 - p), q, (size_t)(e2 - q));
-        if (c) {
-            *cmp = c;
-            return 0;
-        }
-        if (!d1 || !d2) {
-            *cmp = !d1 && !d2 ? 0 : d1 ? 1 : -1;
-            return 0;
-        }
-        p = d1 + 1;
-        q = d2 + 1;
-    }
+    *cmp = dd__dotted_cmp(x.pre, x.pren, y.pre, y.pren, idcmp);
+    return 0;
 }

@@ -185,22 +185,6 @@ int dd__vercmp_nuget(const char *a, const char *b, int *cmp)
         *cmp = !x.rel && !y.rel ? 0 : x.rel ? -1 : 1;
         return 0;
     }
-    const char *p = x.rel, *pe = x.rel + x.reln;
-    const char *q = y.rel, *qe = y.rel + y.reln;
-    for (;;) {
-        const char *d1 = memchr(p, '.', (size_t)(pe - p));
-        const char *d2 = memchr(q, '.', (size_t)(qe - q));
-        const char *e1 = d1 ? d1 : pe, *e2 = d2 ? d2 : qe;
-        int c = labcmp(p, (size_t)(e1 - p), q, (size_t)(e2 - q));
-        if (c) {
-            *cmp = c;
-            return 0;
-        }
-        if (!d1 || !d2) {
-            *cmp = !d1 && !d2 ? 0 : d1 ? 1 : -1;
-            return 0;
-        }
-        p = d1 + 1;
-        q = d2 + 1;
-    }
+    *cmp = dd__dotted_cmp(x.rel, x.reln, y.rel, y.reln, labcmp);
+    return 0;
 }

@@ -58,6 +58,30 @@ int dd_version_compare(dd_version_scheme s,
     return DD_EINVALID;
 }
 
+int dd__dotted_cmp(const char *a,
+                   size_t an,
+                   const char *b,
+                   size_t bn,
+                   int (*idcmp)(const char *, size_t, const char *, size_t))
+{
+    const char *p = a, *pe = a + an;
+    const char *q = b, *qe = b + bn;
+    for (;;) {
+        const char *d1 = memchr(p, '.', (size_t)(pe - p));
+        const char *d2 = memchr(q, '.', (size_t)(qe - q));
+        const char *e1 = d1 ? d1 : pe, *e2 = d2 ? d2 : qe;
+        int c = idcmp(p, (size_t)(e1 - p), q, (size_t)(e2 - q));
+        if (c) {
+            return c;
+        }
+        if (!d1 || !d2) {
+            return !d1 && !d2 ? 0 : d1 ? 1 : -1;
+        }
+        p = d1 + 1;
+        q = d2 + 1;
+    }
+}
+
 int dd__numcmp(const char *a, size_t an, const char *b, size_t bn)
 {
     while (an > 1 && *a == '0') {

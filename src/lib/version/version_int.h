@@ -26,5 +26,13 @@ int dd__vercmp_go(const char *a, const char *b, int *cmp);
 int dd__composer_normalize(const char *v, char *buf, size_t bn);
 /* Compare two runs of decimal digits by value: -1, 0, 1. */
 int dd__numcmp(const char *a, size_t an, const char *b, size_t bn);
+/* Compare two dot-separated identifier lists (semver-style prerelease
+ * tags) identifier by identifier with `idcmp`; a list that is a prefix of
+ * the other sorts first. Returns -1, 0 or 1. */
+int dd__dotted_cmp(const char *a,
+                   size_t an,
+                   const char *b,
+                   size_t bn,
+                   int (*idcmp)(const char *, size_t, const char *, size_t));
 
 #endif
