@@ -89,7 +89,29 @@ DD_API int dd_findings_render(char **out,
                               const char *format,
                               dd_error *err);
 
-/* 0, DD_EINVALID (no inventory in the scan), DD_ENOMEM. */
+/* Where a streamed document goes: take all `len` bytes at `buf` (valid
+ * only during the call) and return 0, or nonzero to stop the writer. */
+typedef int (*dd_write_fn)(void *payload, const void *buf, size_t len);
+
+/* The SBOM of `scan` (run with the package analyzer) of `img`, streamed:
+ * the document reaches `write` in chunks of at most 64 KiB as it is made,
+ * so memory does not grow with the document (the inventory is already in
+ * the scan). No final newline. Nothing is kept after the call; `payload`
+ * stays the caller's. 0, DD_EINVALID (no inventory in the scan, no
+ * callback), DD_ENOMEM, DD_EIO (the callback returned nonzero; nothing
+ * more was written, the message says how many bytes were taken). A
+ * failed call may have written part of a document. */
+DD_API int dd_sbom_write(const dd_scan *scan,
+                         const dd_image *img,
+                         dd_sbom_format format,
+                         const dd_sbom_opts *opts,
+                         dd_write_fn write,
+                         void *payload,
+                         dd_error *err);
+
+/* The same document as one string: *out (NUL-terminated, no final
+ * newline) is the caller's, freed with dd_string_free(). 0, DD_EINVALID
+ * (no inventory in the scan), DD_ENOMEM. */
 DD_API int dd_sbom_render(char **out,
                           const dd_scan *scan,
                           const dd_image *img,

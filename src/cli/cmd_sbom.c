@@ -91,6 +91,12 @@ static void table(FILE *out, const dd_image *img, const dd_inventory *inv)
             info->n_layers);
 }
 
+/* dd_sbom_write() into a stdio stream */
+static int write_file(void *f, const void *buf, size_t len)
+{
+    return fwrite(buf, 1, len, f) == len ? 0 : -1;
+}
+
 int cmd_sbom(int argc, char **argv)
 {
     cli_common c;
@@ -138,15 +144,13 @@ int cmd_sbom(int argc, char **argv)
                            : !strcmp(format, "spdx")    ? DD_SBOM_SPDX
                                                         : DD_SBOM_JSON;
         dd_sbom_opts so = {DRYDOCK_VERSION, 0, files};
-        char *doc = NULL;
         dd_error err;
-        if (dd_sbom_render(&doc, scan, img, f, &so, &err)) {
+        if (dd_sbom_write(scan, img, f, &so, write_file, out, &err)) {
             fprintf(stderr, "drydock: %s\n", err.message);
             werr = 1;
-        } else {
-            fputs(doc, out);
-            fputc('\n', out);
-            dd_string_free(doc);
+        } else if (fputc('\n', out) == EOF || fflush(out) != 0) {
+            perror(output ? output : "stdout");
+            werr = 1;
         }
     }
     if (out != stdout && fclose(out) != 0) {

@@ -74,3 +74,9 @@ check deep 0 '"archive.limit" not in ids'
 
 run dpkgdup 4 packages sbom
 check dpkgdup 0 'len(d.get("packages", [])) == (4 << 20) // 256'
+
+# one 32 MiB dpkg status in one layer (131,072 packages, a 96 MB
+# document): the SBOM is streamed, so memory is the inventory's, not a
+# tree of the document (that took 700 MB here)
+run dpkgbig 32 packages sbom
+check dpkgbig 0 'len(d.get("packages", [])) == (32 << 20) // 256 and d["packages"][-1]["name"] == "pkg%06d" % ((32 << 20) // 256 - 1)'

@@ -12,6 +12,8 @@ Kinds:
             second layer whose whiteout deletes the file
   deep      files in directories 2,000 levels deep (MIB * 1,000 files)
   dpkgdup   the same dpkg status database (MIB MiB) in 8 layers
+  dpkgbig   one dpkg status database of MIB MiB in one layer (MIB * 4,096
+            packages: the SBOM documents must be streamed)
 
 Prints one line: the number of items the scan must report or survive
 (keys for `findings`, 1 for `keywords`, 0 otherwise)."""
@@ -112,7 +114,7 @@ def main():
         for i in range(mib * 1000):
             entries.append(("%s/f%06d" % (top, i), b"x\n"))
         layers = [layer(entries)]
-    elif kind == "dpkgdup":
+    elif kind in ("dpkgdup", "dpkgbig"):
         stanza = ("Package: pkg%06d\nStatus: install ok installed\n"
                   "Priority: optional\nSection: misc\nInstalled-Size: 1\n"
                   "Maintainer: T <t@example.invalid>\nArchitecture: amd64\n"
@@ -120,7 +122,7 @@ def main():
                   " padding to make the database big\n\n")
         body = "".join(stanza % (i, i) for i in range(size // 256)).encode()
         layers = []
-        for i in range(8):
+        for i in range(8 if kind == "dpkgdup" else 1):
             layers.append(layer([("var", None), ("var/lib", None),
                                  ("var/lib/dpkg", None),
                                  ("var/lib/dpkg/status", body),

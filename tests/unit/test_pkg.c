@@ -553,6 +553,18 @@ static const dd_package *inv_pkg(const dd_inventory *inv, const char *name)
     return NULL;
 }
 
+/* a dd_write_fn collecting into a buffer, or failing */
+typedef struct sink_t {
+    dd_buf b;
+    int fail;
+} sink_t;
+
+static int sink_fn(void *p, const void *buf, size_t len)
+{
+    sink_t *k = p;
+    return k->fail ? -1 : dd__buf_add(&k->b, buf, len);
+}
+
 static void test_pkg__inventory_attribution(void)
 {
     for (int del = 0; del < 2; del++) {
@@ -595,6 +607,37 @@ static void test_pkg__inventory_attribution(void)
             CHECK(strstr(doc, "\"SPDX-2.3\"") &&
                   strstr(doc, "SPDXRef-Package-"));
             dd_string_free(doc);
+            /* streamed (dd_sbom_write): the same bytes as rendered, a
+             * failing callback stops it with DD_EIO, and a failed
+             * allocation is an error, never a crash or a leak */
+            CHECK(dd_sbom_render(&doc, s, img, DD_SBOM_JSON, NULL, &err) == 0);
+            sink_t k = {0};
+            dd__buf_init(&k.b, 0);
+            CHECK(dd_sbom_write(s, img, DD_SBOM_JSON, NULL, sink_fn, &k,
+                                &err) == 0);
+            CHECK_STR(k.b.ptr, doc);
+            dd_string_free(doc);
+            dd__buf_free(&k.b);
+            k.fail = 1;
+            CHECK(dd_sbom_write(s, img, DD_SBOM_CYCLONEDX, NULL, sink_fn, &k,
+                                &err) == DD_EIO);
+            CHECK(strstr(err.message, "writing the SBOM failed"));
+            k.fail = 0;
+            for (int f = 0; f < 3; f++) {
+                int ok = 0;
+                for (long n = 1; n < 400 && !ok; n++) {
+                    dd__buf_init(&k.b, 0);
+                    dd__alloc_fail_after(n);
+                    int rc = dd_sbom_write(s, img, (dd_sbom_format)f, NULL,
+                                           sink_fn, &k, &err);
+                    dd__alloc_fail_after(0);
+                    dd__buf_free(&k.b);
+                    /* DD_EIO: the sink's own buffer failed to grow */
+                    CHECK(rc == 0 || rc == DD_ENOMEM || rc == DD_EIO);
+                    ok = rc == 0;
+                }
+                CHECK(ok);
+            }
         }
         dd_scan_free(s);
         dd_image_free(img);

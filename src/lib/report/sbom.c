@@ -15,15 +15,22 @@
  *   there. sourceInfo names the layer that installed the package.
  * Documents are deterministic except for serialNumber/documentNamespace
  * (a random UUID) and the timestamp (opts->created).
+ *
+ * Every document is streamed through util/jsonw.h (issue 23 section 3):
+ * memory is the inventory plus a 64 KiB buffer (and, for CycloneDX, the
+ * purls that name the dependencies), never a tree of the document. The
+ * bytes are the ones json_dumps(JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+ * wrote for the same document before.
  */
-#include <jansson.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "drydock/report.h"
+#include "drydock/text.h"
 #include "report_int.h"
+#include "../../util/jsonw.h"
 #include "../../util/map.h"
 #include "../../util/util.h"
 
@@ -35,61 +42,137 @@ typedef struct ctx {
     char created[32];
     char uuid[40];
     const char *image_name;
-    int oom;
+    dd_jsonw *w;
 } ctx;
 
-static json_t *S(ctx *c, const char *s)
+/* text that is not UTF-8 (a package database, a file name) goes through
+ * the reversible escape of drydock/text.h in the writer, never dropped;
+ * NULL is "" here and null in nstr() */
+static void S(ctx *c, const char *s)
 {
-    /* text that is not UTF-8 (a package database, a file name): the
-     * reversible escape of drydock/text.h, never dropped */
-    json_t *j = s ? dd__json_text(s) : json_string("");
-    if (!j || json_is_null(j)) {
-        c->oom = 1;
-    }
-    return j;
+    dd__jsonw_str(c->w, s ? s : "");
 }
 
-static void set(ctx *c, json_t *o, const char *k, json_t *v)
+static void nstr(ctx *c, const char *s)
 {
-    if (!v || json_object_set_new(o, k, v)) {
-        c->oom = 1;
+    dd__jsonw_str(c->w, s);
+}
+
+static void key(ctx *c, const char *k)
+{
+    dd__jsonw_key(c->w, k);
+}
+
+static void kS(ctx *c, const char *k, const char *s)
+{
+    key(c, k);
+    S(c, s);
+}
+
+static void kN(ctx *c, const char *k, const char *s)
+{
+    key(c, k);
+    nstr(c, s);
+}
+
+static void obj(ctx *c)
+{
+    dd__jsonw_obj_begin(c->w);
+}
+
+static void obj_end(ctx *c)
+{
+    dd__jsonw_obj_end(c->w);
+}
+
+static void arr(ctx *c)
+{
+    dd__jsonw_arr_begin(c->w);
+}
+
+static void arr_end(ctx *c)
+{
+    dd__jsonw_arr_end(c->w);
+}
+
+static void kobj(ctx *c, const char *k)
+{
+    key(c, k);
+    obj(c);
+}
+
+static void karr(ctx *c, const char *k)
+{
+    key(c, k);
+    arr(c);
+}
+
+static int failed(const ctx *c)
+{
+    return c->w->err != 0;
+}
+
+static void oom(ctx *c)
+{
+    if (!c->w->err) {
+        c->w->err = DD_ENOMEM;
     }
 }
 
-static void push(ctx *c, json_t *a, json_t *v)
-{
-    if (!v || json_array_append_new(a, v)) {
-        c->oom = 1;
-    }
-}
-
-static void prop(ctx *c, json_t *props, const char *name, const char *value)
+static void prop(ctx *c, const char *name, const char *value)
 {
     if (!value) {
         return;
     }
-    json_t *p = json_object();
-    set(c, p, "name", S(c, name));
-    set(c, p, "value", S(c, value));
-    push(c, props, p);
+    obj(c);
+    kS(c, "name", name);
+    kS(c, "value", value);
+    obj_end(c);
+}
+
+/* base64 of s's raw bytes, or NULL (with ENOMEM noted) */
+static char *b64_of(ctx *c, const char *s, size_t n)
+{
+    size_t need = dd_text_base64(NULL, 0, s, n) + 1;
+    char *b = dd__malloc(need);
+    if (!b) {
+        oom(c);
+        return NULL;
+    }
+    dd_text_base64(b, need, s, n);
+    return b;
 }
 
 /* the base64 of s's raw bytes as a property when s is not UTF-8 */
-static void prop_bytes(ctx *c, json_t *props, const char *name, const char *s)
+static void prop_bytes(ctx *c, const char *name, const char *s)
 {
     size_t n = s ? strlen(s) : 0;
     if (!s || dd_text_is_utf8(s, n)) {
         return;
     }
-    size_t need = dd_text_base64(NULL, 0, s, n) + 1;
-    char *b = dd__malloc(need);
-    if (!b) {
-        c->oom = 1;
+    char *b = b64_of(c, s, n);
+    if (b) {
+        prop(c, name, b);
+        dd__free(b);
+    }
+}
+
+/* "<k>_bytes": the base64 of s when s is not UTF-8 (dd__json_set_bytes) */
+static void kbytes(ctx *c, const char *k, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (!s || dd_text_is_utf8(s, n)) {
         return;
     }
-    dd_text_base64(b, need, s, n);
-    prop(c, props, name, b);
+    char *b = b64_of(c, s, n);
+    char *kb = dd__asprintf("%s_bytes", k);
+    if (b && kb) {
+        kS(c, kb, b);
+    } else {
+        oom(c);
+    }
     dd__free(b);
+    dd__free(kb);
 }
 
 static const char *layer_diff(const ctx *c, int layer)
@@ -127,85 +210,147 @@ static char *purl_of(ctx *c, const dd_package *p)
 {
     char *u = dd_package_purl(p, c->os);
     if (!u) {
-        c->oom = 1;
+        oom(c);
     }
     return u;
 }
 
 /* ---- CycloneDX ------------------------------------------------------ */
 
-static json_t *cdx(ctx *c)
+static void
+cdx_package(ctx *c, const dd_package *p, const char *bomref, const char *purl)
 {
-    json_t *doc = json_object();
-    set(c, doc, "$schema",
-        S(c, "http://cyclonedx.org/schema/bom-1.6.schema.json"));
-    set(c, doc, "bomFormat", S(c, "CycloneDX"));
-    set(c, doc, "specVersion", S(c, "1.6"));
+    obj(c);
+    kS(c, "bom-ref", bomref);
+    kS(c, "type", "library");
+    if (p->maintainer) {
+        kobj(c, "supplier");
+        kS(c, "name", p->maintainer);
+        obj_end(c);
+    }
+    kS(c, "name", p->name);
+    kS(c, "version", p->version);
+    if (p->license && *p->license) {
+        karr(c, "licenses");
+        obj(c);
+        kobj(c, "license");
+        kS(c, "name", p->license);
+        obj_end(c);
+        obj_end(c);
+        arr_end(c);
+    }
+    kS(c, "purl", purl);
+    if (p->checksum) {
+        const char *alg = NULL, *val = p->checksum;
+        if (!strncmp(val, "sha1:", 5)) {
+            alg = "SHA-1", val += 5;
+        } else if (!strncmp(val, "sha256:", 7)) {
+            alg = "SHA-256", val += 7;
+        } else if (p->type == DD_PKG_RPM && strlen(val) == 32) {
+            alg = "MD5";
+        }
+        if (alg) {
+            karr(c, "hashes");
+            obj(c);
+            kS(c, "alg", alg);
+            kS(c, "content", val);
+            obj_end(c);
+            arr_end(c);
+        }
+    }
+    karr(c, "properties");
+    char num[24];
+    prop(c, "drydock:package:type", dd_pkg_type_name(p->type));
+    prop(c, "drydock:package:source_name", p->source_name);
+    prop(c, "drydock:package:source_version", p->source_version);
+    prop(c, "drydock:package:arch", p->arch);
+    prop(c, "drydock:package:vendor", p->vendor);
+    prop(c, "drydock:package:modularity_label", p->modularity);
+    prop(c, "drydock:package:source_rpm", p->source_rpm);
+    prop(c, "drydock:package:db_path", p->db_path);
+    prop_bytes(c, "drydock:package:db_path_bytes", p->db_path);
+    snprintf(num, sizeof num, "%d", p->layer);
+    prop(c, "drydock:layer:index", num);
+    prop(c, "drydock:layer:diff_id", layer_diff(c, p->layer));
+    prop(c, "drydock:layer:created_by", layer_step(c, p));
+    arr_end(c);
+    obj_end(c);
+}
+
+static void cdx(ctx *c)
+{
+    obj(c);
+    kS(c, "$schema", "http://cyclonedx.org/schema/bom-1.6.schema.json");
+    kS(c, "bomFormat", "CycloneDX");
+    kS(c, "specVersion", "1.6");
     char serial[64];
     snprintf(serial, sizeof serial, "urn:uuid:%s", c->uuid);
-    set(c, doc, "serialNumber", S(c, serial));
-    set(c, doc, "version", json_integer(1));
-    json_t *meta = json_object();
-    set(c, meta, "timestamp", S(c, c->created));
-    json_t *tools = json_object(), *tcomps = json_array(),
-           *tool = json_object();
-    set(c, tool, "type", S(c, "application"));
-    set(c, tool, "name", S(c, "drydock"));
-    set(c, tool, "version", S(c, c->opts->tool_version));
-    push(c, tcomps, tool);
-    set(c, tools, "components", tcomps);
-    set(c, meta, "tools", tools);
-    json_t *img = json_object();
-    set(c, img, "bom-ref", S(c, "image"));
-    set(c, img, "type", S(c, "container"));
-    set(c, img, "name", S(c, c->image_name));
+    kS(c, "serialNumber", serial);
+    dd__jsonw_kint(c->w, "version", 1);
+    kobj(c, "metadata");
+    kS(c, "timestamp", c->created);
+    kobj(c, "tools");
+    karr(c, "components");
+    obj(c);
+    kS(c, "type", "application");
+    kS(c, "name", "drydock");
+    kS(c, "version", c->opts->tool_version);
+    obj_end(c);
+    arr_end(c);
+    obj_end(c); /* tools */
+    kobj(c, "component");
+    kS(c, "bom-ref", "image");
+    kS(c, "type", "container");
+    kS(c, "name", c->image_name);
     if (c->info->manifest_digest || c->info->config_digest) {
-        set(c, img, "version",
-            S(c, c->info->manifest_digest ? c->info->manifest_digest
-                                          : c->info->config_digest));
+        kS(c, "version",
+           c->info->manifest_digest ? c->info->manifest_digest
+                                    : c->info->config_digest);
     }
-    json_t *iprops = json_array();
-    prop(c, iprops, "drydock:image:config_digest", c->info->config_digest);
-    prop(c, iprops, "drydock:image:os", c->info->os);
-    prop(c, iprops, "drydock:image:architecture", c->info->architecture);
+    karr(c, "properties");
+    prop(c, "drydock:image:config_digest", c->info->config_digest);
+    prop(c, "drydock:image:os", c->info->os);
+    prop(c, "drydock:image:architecture", c->info->architecture);
     for (size_t i = 0; i < c->info->n_layers; i++) {
-        prop(c, iprops, "drydock:image:diff_id", layer_diff(c, (int)i));
+        prop(c, "drydock:image:diff_id", layer_diff(c, (int)i));
     }
-    set(c, img, "properties", iprops);
-    set(c, meta, "component", img);
-    set(c, doc, "metadata", meta);
+    arr_end(c);
+    obj_end(c); /* component */
+    obj_end(c); /* metadata */
 
-    json_t *comps = json_array(), *deps = json_array();
-    json_t *os_deps = json_array();
+    karr(c, "components");
     if (c->os) {
-        json_t *o = json_object();
-        set(c, o, "bom-ref", S(c, "os"));
-        set(c, o, "type", S(c, "operating-system"));
-        set(c, o, "name", S(c, c->os->family));
+        obj(c);
+        kS(c, "bom-ref", "os");
+        kS(c, "type", "operating-system");
+        kS(c, "name", c->os->family);
         if (c->os->version) {
-            set(c, o, "version", S(c, c->os->version));
+            kS(c, "version", c->os->version);
         }
         if (c->os->name) {
-            set(c, o, "description", S(c, c->os->name));
+            kS(c, "description", c->os->name);
         }
-        json_t *op = json_array();
-        prop(c, op, "drydock:os:codename", c->os->codename);
-        prop(c, op, "drydock:os:source_file", c->os->source_file);
-        prop(c, op, "drydock:os:eol",
+        karr(c, "properties");
+        prop(c, "drydock:os:codename", c->os->codename);
+        prop(c, "drydock:os:source_file", c->os->source_file);
+        prop(c, "drydock:os:eol",
              c->os->eol < 0 ? "unknown"
              : c->os->eol   ? "true"
                             : "false");
-        prop(c, op, "drydock:os:eol_date", c->os->eol_date);
-        set(c, o, "properties", op);
-        push(c, comps, o);
+        prop(c, "drydock:os:eol_date", c->os->eol_date);
+        arr_end(c);
+        obj_end(c);
     }
+    /* the dependencies come after the components: keep each package's
+     * purl (the map's keys) or NULL for a duplicate purl ("pkg-N") */
     dd_map refs;
     if (dd__map_init(&refs)) {
-        c->oom = 1;
+        oom(c);
     }
-    dd_vec keep; /* purls kept alive for the map */
+    dd_vec keep;
     dd__vec_init(&keep, sizeof(char *));
-    for (size_t i = 0; i < dd_inventory_count(c->inv) && !c->oom; i++) {
+    size_t n = dd_inventory_count(c->inv);
+    for (size_t i = 0; i < n && !failed(c); i++) {
         const dd_package *p = dd_inventory_get(c->inv, i);
         char *purl = purl_of(c, p);
         if (!purl) {
@@ -214,7 +359,7 @@ static json_t *cdx(ctx *c)
         char **slot = dd__vec_push(&keep);
         if (!slot) {
             dd__free(purl);
-            c->oom = 1;
+            oom(c);
             break;
         }
         *slot = purl;
@@ -225,85 +370,44 @@ static json_t *cdx(ctx *c)
             snprintf(ref, sizeof ref, "pkg-%zu", i); /* duplicate purl */
             bomref = ref;
         } else if (dd__map_put(&refs, purl, strlen(purl), 1)) {
-            c->oom = 1;
+            oom(c);
         }
-        json_t *o = json_object();
-        set(c, o, "bom-ref", S(c, bomref));
-        set(c, o, "type", S(c, "library"));
-        if (p->maintainer) {
-            json_t *sup = json_object();
-            set(c, sup, "name", S(c, p->maintainer));
-            set(c, o, "supplier", sup);
+        cdx_package(c, p, bomref, purl);
+        if (bomref == ref) {
+            *slot = NULL; /* not a key of the map */
+            dd__free(purl);
         }
-        set(c, o, "name", S(c, p->name));
-        set(c, o, "version", S(c, p->version));
-        if (p->license && *p->license) {
-            json_t *ls = json_array(), *l = json_object(), *li = json_object();
-            set(c, li, "name", S(c, p->license));
-            set(c, l, "license", li);
-            push(c, ls, l);
-            set(c, o, "licenses", ls);
-        }
-        set(c, o, "purl", S(c, purl));
-        if (p->checksum) {
-            const char *alg = NULL, *val = p->checksum;
-            if (!strncmp(val, "sha1:", 5)) {
-                alg = "SHA-1", val += 5;
-            } else if (!strncmp(val, "sha256:", 7)) {
-                alg = "SHA-256", val += 7;
-            } else if (p->type == DD_PKG_RPM && strlen(val) == 32) {
-                alg = "MD5";
-            }
-            if (alg) {
-                json_t *hs = json_array(), *h = json_object();
-                set(c, h, "alg", S(c, alg));
-                set(c, h, "content", S(c, val));
-                push(c, hs, h);
-                set(c, o, "hashes", hs);
-            }
-        }
-        json_t *pp = json_array();
-        char num[24];
-        prop(c, pp, "drydock:package:type", dd_pkg_type_name(p->type));
-        prop(c, pp, "drydock:package:source_name", p->source_name);
-        prop(c, pp, "drydock:package:source_version", p->source_version);
-        prop(c, pp, "drydock:package:arch", p->arch);
-        prop(c, pp, "drydock:package:vendor", p->vendor);
-        prop(c, pp, "drydock:package:modularity_label", p->modularity);
-        prop(c, pp, "drydock:package:source_rpm", p->source_rpm);
-        prop(c, pp, "drydock:package:db_path", p->db_path);
-        prop_bytes(c, pp, "drydock:package:db_path_bytes", p->db_path);
-        snprintf(num, sizeof num, "%d", p->layer);
-        prop(c, pp, "drydock:layer:index", num);
-        prop(c, pp, "drydock:layer:diff_id", layer_diff(c, p->layer));
-        prop(c, pp, "drydock:layer:created_by", layer_step(c, p));
-        set(c, o, "properties", pp);
-        push(c, comps, o);
-        push(c, os_deps, S(c, bomref));
     }
-    set(c, doc, "components", comps);
-    json_t *d_img = json_object(), *img_on = json_array();
-    set(c, d_img, "ref", S(c, "image"));
+    arr_end(c);
+    karr(c, "dependencies");
+    obj(c);
+    kS(c, "ref", "image");
     if (c->os) {
-        push(c, img_on, S(c, "os"));
-        json_t *d_os = json_object();
-        set(c, d_os, "ref", S(c, "os"));
-        set(c, d_os, "dependsOn", os_deps);
-        set(c, d_img, "dependsOn", img_on);
-        push(c, deps, d_img);
-        push(c, deps, d_os);
-    } else {
-        json_decref(img_on);
-        set(c, d_img, "dependsOn", os_deps);
-        push(c, deps, d_img);
+        karr(c, "dependsOn");
+        S(c, "os");
+        arr_end(c);
+        obj_end(c);
+        obj(c);
+        kS(c, "ref", "os");
     }
-    set(c, doc, "dependencies", deps);
+    karr(c, "dependsOn");
+    for (size_t i = 0; i < keep.len && !failed(c); i++) {
+        const char *purl = *DD_VEC_AT(&keep, char *, i);
+        char ref[128];
+        if (!purl) {
+            snprintf(ref, sizeof ref, "pkg-%zu", i);
+        }
+        S(c, purl ? purl : ref);
+    }
+    arr_end(c);
+    obj_end(c);
+    arr_end(c); /* dependencies */
+    obj_end(c);
     dd__map_free(&refs);
     for (size_t i = 0; i < keep.len; i++) {
         dd__free(*DD_VEC_AT(&keep, char *, i));
     }
     dd__vec_free(&keep);
-    return doc;
 }
 
 /* ---- SPDX ----------------------------------------------------------- */
@@ -321,20 +425,21 @@ static void spdx_id(char *out, size_t n, size_t i, const char *name)
     out[o] = '\0';
 }
 
-static json_t *rel(ctx *c, const char *a, const char *type, const char *b)
+static void rel(ctx *c, const char *a, const char *type, const char *b)
 {
-    json_t *r = json_object();
-    set(c, r, "spdxElementId", S(c, a));
-    set(c, r, "relationshipType", S(c, type));
-    set(c, r, "relatedSpdxElement", S(c, b));
-    return r;
+    obj(c);
+    kS(c, "spdxElementId", a);
+    kS(c, "relationshipType", type);
+    kS(c, "relatedSpdxElement", b);
+    obj_end(c);
 }
 
 /* "Name <mail>" -> "Person: Name (mail)" */
-static json_t *supplier(ctx *c, const char *m)
+static void supplier(ctx *c, const char *m)
 {
     if (!m || !*m) {
-        return S(c, "NOASSERTION");
+        S(c, "NOASSERTION");
+        return;
     }
     char buf[512];
     const char *lt = strchr(m, '<'), *gt = lt ? strchr(lt, '>') : NULL;
@@ -348,213 +453,255 @@ static json_t *supplier(ctx *c, const char *m)
     } else {
         snprintf(buf, sizeof buf, "Organization: %.400s", m);
     }
-    return S(c, buf);
+    S(c, buf);
 }
 
-static json_t *spdx(ctx *c)
+/* the fields every SPDX package of ours has after its version */
+static void spdx_common(ctx *c, const char *purpose)
 {
-    json_t *doc = json_object();
-    set(c, doc, "spdxVersion", S(c, "SPDX-2.3"));
-    set(c, doc, "dataLicense", S(c, "CC0-1.0"));
-    set(c, doc, "SPDXID", S(c, "SPDXRef-DOCUMENT"));
-    set(c, doc, "name", S(c, c->image_name));
+    kS(c, "downloadLocation", "NOASSERTION");
+    dd__jsonw_kbool(c->w, "filesAnalyzed", 0);
+    kS(c, "primaryPackagePurpose", purpose);
+    kS(c, "licenseConcluded", "NOASSERTION");
+    kS(c, "licenseDeclared", "NOASSERTION");
+}
+
+static void spdx_package(ctx *c, size_t i, const dd_package *p)
+{
+    char id[200];
+    spdx_id(id, sizeof id, i, p->name);
+    obj(c);
+    kS(c, "SPDXID", id);
+    kS(c, "name", p->name);
+    kS(c, "versionInfo", p->version);
+    key(c, "supplier");
+    supplier(c, p->maintainer);
+    kS(c, "downloadLocation", "NOASSERTION");
+    dd__jsonw_kbool(c->w, "filesAnalyzed", 0);
+    kS(c, "primaryPackagePurpose", "LIBRARY");
+    kS(c, "licenseConcluded", "NOASSERTION");
+    kS(c, "licenseDeclared", "NOASSERTION");
+    if (p->license && *p->license) {
+        char lc[600];
+        snprintf(lc, sizeof lc, "declared by the package manager: %.500s",
+                 p->license);
+        kS(c, "licenseComments", lc);
+    }
+    kS(c, "copyrightText", "NOASSERTION");
+    if (p->source_name) {
+        kS(c, "sourceInfo", p->source_name);
+    }
+    char info[900];
+    const char *step = layer_step(c, p);
+    snprintf(info, sizeof info,
+             "%s package from %s, installed in layer %d (%s)%s%.500s",
+             dd_pkg_type_name(p->type), p->db_path, p->layer,
+             layer_diff(c, p->layer) ? layer_diff(c, p->layer) : "?",
+             step ? " by: " : "", step ? step : "");
+    kS(c, "comment", info);
+    if (p->checksum && !strncmp(p->checksum, "sha1:", 5)) {
+        karr(c, "checksums");
+        obj(c);
+        kS(c, "algorithm", "SHA1");
+        kS(c, "checksumValue", p->checksum + 5);
+        obj_end(c);
+        arr_end(c);
+    }
+    char *purl = purl_of(c, p);
+    if (purl) {
+        karr(c, "externalRefs");
+        obj(c);
+        kS(c, "referenceCategory", "PACKAGE-MANAGER");
+        kS(c, "referenceType", "purl");
+        kS(c, "referenceLocator", purl);
+        obj_end(c);
+        arr_end(c);
+        dd__free(purl);
+    }
+    obj_end(c);
+}
+
+static void spdx(ctx *c)
+{
+    obj(c);
+    kS(c, "spdxVersion", "SPDX-2.3");
+    kS(c, "dataLicense", "CC0-1.0");
+    kS(c, "SPDXID", "SPDXRef-DOCUMENT");
+    kS(c, "name", c->image_name);
     char ns[600];
     snprintf(ns, sizeof ns, "https://drydock.invalid/spdx/image/%s", c->uuid);
-    set(c, doc, "documentNamespace", S(c, ns));
-    json_t *ci = json_object(), *creators = json_array();
+    kS(c, "documentNamespace", ns);
+    kobj(c, "creationInfo");
+    karr(c, "creators");
     char tool[64];
     snprintf(tool, sizeof tool, "Tool: drydock-%s", c->opts->tool_version);
-    push(c, creators, S(c, tool));
-    set(c, ci, "creators", creators);
-    set(c, ci, "created", S(c, c->created));
-    set(c, doc, "creationInfo", ci);
-    json_t *desc = json_array();
-    push(c, desc, S(c, "SPDXRef-Image"));
-    set(c, doc, "documentDescribes", desc);
-    json_t *pkgs = json_array(), *rels = json_array();
-    push(c, rels, rel(c, "SPDXRef-DOCUMENT", "DESCRIBES", "SPDXRef-Image"));
+    S(c, tool);
+    arr_end(c);
+    kS(c, "created", c->created);
+    obj_end(c);
+    karr(c, "documentDescribes");
+    S(c, "SPDXRef-Image");
+    arr_end(c);
 
-    json_t *img = json_object();
-    set(c, img, "SPDXID", S(c, "SPDXRef-Image"));
-    set(c, img, "name", S(c, c->image_name));
+    karr(c, "packages");
+    obj(c);
+    kS(c, "SPDXID", "SPDXRef-Image");
+    kS(c, "name", c->image_name);
     if (c->info->manifest_digest || c->info->config_digest) {
-        set(c, img, "versionInfo",
-            S(c, c->info->manifest_digest ? c->info->manifest_digest
-                                          : c->info->config_digest));
+        kS(c, "versionInfo",
+           c->info->manifest_digest ? c->info->manifest_digest
+                                    : c->info->config_digest);
     }
-    set(c, img, "downloadLocation", S(c, "NOASSERTION"));
-    set(c, img, "filesAnalyzed", json_false());
-    set(c, img, "primaryPackagePurpose", S(c, "CONTAINER"));
-    set(c, img, "licenseConcluded", S(c, "NOASSERTION"));
-    set(c, img, "licenseDeclared", S(c, "NOASSERTION"));
-    set(c, img, "copyrightText", S(c, "NOASSERTION"));
-    push(c, pkgs, img);
+    spdx_common(c, "CONTAINER");
+    kS(c, "copyrightText", "NOASSERTION");
+    obj_end(c);
+    if (c->os) {
+        obj(c);
+        kS(c, "SPDXID", "SPDXRef-OperatingSystem");
+        kS(c, "name", c->os->family);
+        if (c->os->version) {
+            kS(c, "versionInfo", c->os->version);
+        }
+        spdx_common(c, "OPERATING-SYSTEM");
+        kS(c, "copyrightText", "NOASSERTION");
+        if (c->os->name) {
+            kS(c, "description", c->os->name);
+        }
+        obj_end(c);
+    }
+    size_t n = dd_inventory_count(c->inv);
+    for (size_t i = 0; i < n && !failed(c); i++) {
+        spdx_package(c, i, dd_inventory_get(c->inv, i));
+    }
+    arr_end(c);
+
+    karr(c, "relationships");
+    rel(c, "SPDXRef-DOCUMENT", "DESCRIBES", "SPDXRef-Image");
     const char *parent = "SPDXRef-Image";
     if (c->os) {
-        json_t *o = json_object();
-        set(c, o, "SPDXID", S(c, "SPDXRef-OperatingSystem"));
-        set(c, o, "name", S(c, c->os->family));
-        if (c->os->version) {
-            set(c, o, "versionInfo", S(c, c->os->version));
-        }
-        set(c, o, "downloadLocation", S(c, "NOASSERTION"));
-        set(c, o, "filesAnalyzed", json_false());
-        set(c, o, "primaryPackagePurpose", S(c, "OPERATING-SYSTEM"));
-        set(c, o, "licenseConcluded", S(c, "NOASSERTION"));
-        set(c, o, "licenseDeclared", S(c, "NOASSERTION"));
-        set(c, o, "copyrightText", S(c, "NOASSERTION"));
-        if (c->os->name) {
-            set(c, o, "description", S(c, c->os->name));
-        }
-        push(c, pkgs, o);
-        push(c, rels,
-             rel(c, "SPDXRef-Image", "CONTAINS", "SPDXRef-OperatingSystem"));
+        rel(c, "SPDXRef-Image", "CONTAINS", "SPDXRef-OperatingSystem");
         parent = "SPDXRef-OperatingSystem";
     }
-    for (size_t i = 0; i < dd_inventory_count(c->inv) && !c->oom; i++) {
-        const dd_package *p = dd_inventory_get(c->inv, i);
+    for (size_t i = 0; i < n && !failed(c); i++) {
         char id[200];
-        spdx_id(id, sizeof id, i, p->name);
-        json_t *o = json_object();
-        set(c, o, "SPDXID", S(c, id));
-        set(c, o, "name", S(c, p->name));
-        set(c, o, "versionInfo", S(c, p->version));
-        set(c, o, "supplier", supplier(c, p->maintainer));
-        set(c, o, "downloadLocation", S(c, "NOASSERTION"));
-        set(c, o, "filesAnalyzed", json_false());
-        set(c, o, "primaryPackagePurpose", S(c, "LIBRARY"));
-        set(c, o, "licenseConcluded", S(c, "NOASSERTION"));
-        set(c, o, "licenseDeclared", S(c, "NOASSERTION"));
-        if (p->license && *p->license) {
-            char lc[600];
-            snprintf(lc, sizeof lc, "declared by the package manager: %.500s",
-                     p->license);
-            set(c, o, "licenseComments", S(c, lc));
-        }
-        set(c, o, "copyrightText", S(c, "NOASSERTION"));
-        if (p->source_name) {
-            set(c, o, "sourceInfo", S(c, p->source_name));
-        }
-        char info[900];
-        const char *step = layer_step(c, p);
-        snprintf(info, sizeof info,
-                 "%s package from %s, installed in layer %d (%s)%s%.500s",
-                 dd_pkg_type_name(p->type), p->db_path, p->layer,
-                 layer_diff(c, p->layer) ? layer_diff(c, p->layer) : "?",
-                 step ? " by: " : "", step ? step : "");
-        set(c, o, "comment", S(c, info));
-        if (p->checksum && !strncmp(p->checksum, "sha1:", 5)) {
-            json_t *cs = json_array(), *h = json_object();
-            set(c, h, "algorithm", S(c, "SHA1"));
-            set(c, h, "checksumValue", S(c, p->checksum + 5));
-            push(c, cs, h);
-            set(c, o, "checksums", cs);
-        }
-        char *purl = purl_of(c, p);
-        if (purl) {
-            json_t *refs = json_array(), *r = json_object();
-            set(c, r, "referenceCategory", S(c, "PACKAGE-MANAGER"));
-            set(c, r, "referenceType", S(c, "purl"));
-            set(c, r, "referenceLocator", S(c, purl));
-            push(c, refs, r);
-            set(c, o, "externalRefs", refs);
-            dd__free(purl);
-        }
-        push(c, pkgs, o);
-        push(c, rels, rel(c, parent, "CONTAINS", id));
+        spdx_id(id, sizeof id, i, dd_inventory_get(c->inv, i)->name);
+        rel(c, parent, "CONTAINS", id);
     }
-    set(c, doc, "packages", pkgs);
-    set(c, doc, "relationships", rels);
-    return doc;
+    arr_end(c);
+    obj_end(c);
 }
 
 /* ---- drydock JSON ----------------------------------------------------- */
 
-static json_t *nstr(ctx *c, const char *s)
+static void own_package(ctx *c, const dd_package *p)
 {
-    return s ? S(c, s) : json_null();
+    obj(c);
+    kS(c, "type", dd_pkg_type_name(p->type));
+    kS(c, "name", p->name);
+    kS(c, "version", p->version);
+    kN(c, "epoch", p->epoch);
+    kN(c, "upstream", p->upstream);
+    kN(c, "release", p->release);
+    kN(c, "arch", p->arch);
+    kN(c, "source_name", p->source_name);
+    kN(c, "source_version", p->source_version);
+    kN(c, "maintainer", p->maintainer);
+    kN(c, "vendor", p->vendor);
+    kN(c, "license", p->license);
+    kN(c, "checksum", p->checksum);
+    kN(c, "source_rpm", p->source_rpm);
+    kN(c, "modularity_label", p->modularity);
+    char *purl = purl_of(c, p);
+    kN(c, "purl", purl);
+    dd__free(purl);
+    kS(c, "db_path", p->db_path);
+    kbytes(c, "db_path", p->db_path);
+    dd__jsonw_kint(c->w, "layer", p->layer);
+    kN(c, "diff_id", layer_diff(c, p->layer));
+    dd__jsonw_kint(c->w, "history", p->history);
+    kN(c, "created_by", layer_step(c, p));
+    dd__jsonw_kint(c->w, "n_files", (int64_t)p->n_files);
+    if (c->opts->with_files) {
+        karr(c, "files");
+        for (size_t k = 0; k < p->n_files; k++) {
+            S(c, p->files[k]);
+        }
+        arr_end(c);
+    }
+    obj_end(c);
 }
 
-static json_t *own(ctx *c)
+static void own(ctx *c)
 {
-    json_t *doc = json_object();
-    set(c, doc, "image", S(c, c->image_name));
-    set(c, doc, "manifest_digest", nstr(c, c->info->manifest_digest));
+    obj(c);
+    kS(c, "image", c->image_name);
+    kN(c, "manifest_digest", c->info->manifest_digest);
+    key(c, "os");
     if (c->os) {
-        json_t *o = json_object();
-        set(c, o, "family", S(c, c->os->family));
-        set(c, o, "name", nstr(c, c->os->name));
-        set(c, o, "version", nstr(c, c->os->version));
-        set(c, o, "codename", nstr(c, c->os->codename));
-        set(c, o, "source_file", nstr(c, c->os->source_file));
-        set(c, o, "eol",
-            c->os->eol < 0 ? json_null() : json_boolean(c->os->eol));
-        set(c, o, "eol_date", nstr(c, c->os->eol_date));
-        set(c, doc, "os", o);
+        obj(c);
+        kS(c, "family", c->os->family);
+        kN(c, "name", c->os->name);
+        kN(c, "version", c->os->version);
+        kN(c, "codename", c->os->codename);
+        kN(c, "source_file", c->os->source_file);
+        key(c, "eol");
+        if (c->os->eol < 0) {
+            dd__jsonw_null(c->w);
+        } else {
+            dd__jsonw_bool(c->w, c->os->eol);
+        }
+        kN(c, "eol_date", c->os->eol_date);
+        obj_end(c);
     } else {
-        set(c, doc, "os", json_null());
+        dd__jsonw_null(c->w);
     }
-    set(c, doc, "complete", json_boolean(dd_inventory_complete(c->inv)));
-    json_t *warns = json_array();
+    dd__jsonw_kbool(c->w, "complete", dd_inventory_complete(c->inv));
+    karr(c, "warnings");
     for (size_t i = 0; i < dd_inventory_warning_count(c->inv); i++) {
-        push(c, warns, S(c, dd_inventory_warning(c->inv, i)));
+        S(c, dd_inventory_warning(c->inv, i));
     }
-    set(c, doc, "warnings", warns);
-    json_t *pkgs = json_array();
-    for (size_t i = 0; i < dd_inventory_count(c->inv) && !c->oom; i++) {
-        const dd_package *p = dd_inventory_get(c->inv, i);
-        json_t *o = json_object();
-        set(c, o, "type", S(c, dd_pkg_type_name(p->type)));
-        set(c, o, "name", S(c, p->name));
-        set(c, o, "version", S(c, p->version));
-        set(c, o, "epoch", nstr(c, p->epoch));
-        set(c, o, "upstream", nstr(c, p->upstream));
-        set(c, o, "release", nstr(c, p->release));
-        set(c, o, "arch", nstr(c, p->arch));
-        set(c, o, "source_name", nstr(c, p->source_name));
-        set(c, o, "source_version", nstr(c, p->source_version));
-        set(c, o, "maintainer", nstr(c, p->maintainer));
-        set(c, o, "vendor", nstr(c, p->vendor));
-        set(c, o, "license", nstr(c, p->license));
-        set(c, o, "checksum", nstr(c, p->checksum));
-        set(c, o, "source_rpm", nstr(c, p->source_rpm));
-        set(c, o, "modularity_label", nstr(c, p->modularity));
-        char *purl = purl_of(c, p);
-        set(c, o, "purl", nstr(c, purl));
-        dd__free(purl);
-        set(c, o, "db_path", S(c, p->db_path));
-        if (dd__json_set_bytes(o, "db_path", p->db_path)) {
-            c->oom = 1;
-        }
-        set(c, o, "layer", json_integer(p->layer));
-        set(c, o, "diff_id", nstr(c, layer_diff(c, p->layer)));
-        set(c, o, "history", json_integer(p->history));
-        set(c, o, "created_by", nstr(c, layer_step(c, p)));
-        set(c, o, "n_files", json_integer((json_int_t)p->n_files));
-        if (c->opts->with_files) {
-            json_t *fs = json_array();
-            for (size_t k = 0; k < p->n_files; k++) {
-                push(c, fs, S(c, p->files[k]));
-            }
-            set(c, o, "files", fs);
-        }
-        push(c, pkgs, o);
+    arr_end(c);
+    karr(c, "packages");
+    size_t n = dd_inventory_count(c->inv);
+    for (size_t i = 0; i < n && !failed(c); i++) {
+        own_package(c, dd_inventory_get(c->inv, i));
     }
-    set(c, doc, "packages", pkgs);
-    return doc;
+    arr_end(c);
+    obj_end(c);
 }
 
-int dd_sbom_render(char **out,
-                   const dd_scan *scan,
-                   const dd_image *img,
-                   dd_sbom_format format,
-                   const dd_sbom_opts *opts,
-                   dd_error *err)
+/* counts what reached the caller's callback, for the error message */
+typedef struct sink {
+    dd_write_fn write;
+    void *payload;
+    uint64_t bytes;
+} sink;
+
+static int sink_write(void *p, const void *buf, size_t n)
+{
+    sink *k = p;
+    if (k->write(k->payload, buf, n)) {
+        return -1;
+    }
+    k->bytes += n;
+    return 0;
+}
+
+int dd_sbom_write(const dd_scan *scan,
+                  const dd_image *img,
+                  dd_sbom_format format,
+                  const dd_sbom_opts *opts,
+                  dd_write_fn write,
+                  void *payload,
+                  dd_error *err)
 {
     dd__error_clear(err);
     dd_sbom_opts defaults = {"0", 0, 0};
     if (!opts) {
         opts = &defaults;
+    }
+    if (!write) {
+        return dd__error_set(err, DD_EINVALID, "no write callback");
     }
     ctx c;
     memset(&c, 0, sizeof c);
@@ -572,18 +719,56 @@ int dd_sbom_render(char **out,
     gmtime_r(&t, &tm);
     strftime(c.created, sizeof c.created, "%Y-%m-%dT%H:%M:%SZ", &tm);
     make_uuid(c.uuid);
-    json_t *doc = format == DD_SBOM_CYCLONEDX ? cdx(&c)
-                  : format == DD_SBOM_SPDX    ? spdx(&c)
-                                              : own(&c);
-    char *text = NULL;
-    if (doc && !c.oom) {
-        text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    sink k = {write, payload, 0};
+    dd_jsonw w;
+    c.w = &w;
+    if (!dd__jsonw_init(&w, 2, sink_write, &k)) {
+        if (format == DD_SBOM_CYCLONEDX) {
+            cdx(&c);
+        } else if (format == DD_SBOM_SPDX) {
+            spdx(&c);
+        } else {
+            own(&c);
+        }
     }
-    json_decref(doc);
-    if (!text) {
+    int rc = dd__jsonw_finish(&w);
+    if (rc == DD_EIO) {
+        return dd__error_set(err, DD_EIO,
+                             "writing the SBOM failed after %llu bytes",
+                             (unsigned long long)k.bytes);
+    }
+    if (rc == DD_ENOMEM) {
         return dd__error_set(err, DD_ENOMEM, "out of memory");
     }
-    *out = dd__strdup(text);
-    free(text); /* json_dumps() result: jansson allocator */
+    if (rc) {
+        return dd__error_set(err, rc, "internal error writing the SBOM");
+    }
+    return 0;
+}
+
+static int buf_write(void *p, const void *data, size_t n)
+{
+    return dd__buf_add(p, data, n);
+}
+
+int dd_sbom_render(char **out,
+                   const dd_scan *scan,
+                   const dd_image *img,
+                   dd_sbom_format format,
+                   const dd_sbom_opts *opts,
+                   dd_error *err)
+{
+    dd_buf b;
+    dd__buf_init(&b, 0);
+    int rc = dd_sbom_write(scan, img, format, opts, buf_write, &b, err);
+    if (rc == DD_EIO) {
+        dd__buf_free(&b); /* only the buffer fails here */
+        return dd__error_set(err, DD_ENOMEM, "out of memory");
+    }
+    if (rc) {
+        dd__buf_free(&b);
+        return rc;
+    }
+    *out = dd__buf_detach(&b);
     return *out ? 0 : dd__error_set(err, DD_ENOMEM, "out of memory");
 }
