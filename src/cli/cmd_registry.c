@@ -334,7 +334,14 @@ int cmd_registry(int argc, char **argv)
         const char *dbpath =
             cli_db_path(dbopt, c.cache_dir, dbbuf, sizeof dbbuf);
         if (dbpath && !dbopt && access(dbpath, F_OK) != 0) {
-            dbpath = NULL; /* no default database: the others still run */
+            /* no default database: the others still run, and the sweep
+             * says so - never a silent pass */
+            fprintf(stderr,
+                    "warning: no vulnerability database at %s: "
+                    "vulnerabilities were NOT checked in this sweep (run "
+                    "`drydock db update`, or give --db PATH)\n",
+                    cli_esc(dbpath));
+            dbpath = NULL;
         }
         if (!rc) {
             rc = cli_make_engine(&c, dbpath, 0, &eng);

@@ -170,6 +170,10 @@ esac
 [ $rc = 1 ] && [ "$(jq length "$T/s.json")" = 3 ] && [ $dedup = 1 ] && [ "$crit" -ge 1 ] &&
   pass "registry scan: 3 distinct digests scanned once each (alpine:3.20 and :latest share one), risky has $crit critical, exit 1" ||
   fail "registry scan: rc=$rc rows=[$rows] crit=$crit"
+XDG_CACHE_HOME=$T/nocache reg scan --tags '3.*' "$H/alpine" > /dev/null 2> "$T/nodb.err"
+grep -q 'vulnerabilities were NOT checked' "$T/nodb.err" &&
+  pass "registry scan without a database: one warning line says vulnerabilities were NOT checked" ||
+  fail "registry scan without a database: no warning: $(cat "$T/nodb.err")"
 reg scan --tags '3.*' "$H/alpine" > "$T/s.txt"; rc=$?
 [ $rc = 0 ] && [ "$(grep -c "^$H/alpine:3.20 " "$T/s.txt")" = 1 ] && [ "$(wc -l < "$T/s.txt")" = 2 ] &&
   pass "registry scan HOST/REPO --tags '3.*': one image, summary table, exit 0" || fail "registry scan --tags: rc=$rc $(cat "$T/s.txt")"
