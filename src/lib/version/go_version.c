@@ -31,12 +31,6 @@ static int dig(char c)
     return c >= '0' && c <= '9';
 }
 
-static int idch(char c)
-{
-    return dig(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           c == '-';
-}
-
 static size_t number(const char *s, size_t i, size_t n)
 {
     size_t st = i;
@@ -47,30 +41,6 @@ static size_t number(const char *s, size_t i, size_t n)
         return 0;
     }
     return i - st;
-}
-
-/* dot-separated identifiers in s[0..n); numeric: no leading zeros */
-static int idents(const char *s, size_t n, int numeric_rule)
-{
-    size_t i = 0;
-    for (;;) {
-        size_t st = i;
-        int alldig = 1;
-        while (i < n && s[i] != '.') {
-            if (!idch(s[i])) {
-                return 0;
-            }
-            alldig &= dig(s[i]);
-            i++;
-        }
-        if (i == st || (numeric_rule && alldig && i - st > 1 && s[st] == '0')) {
-            return 0;
-        }
-        if (i == n) {
-            return 1;
-        }
-        i++;
-    }
 }
 
 static int parse(const char *v, gov *o)
@@ -106,11 +76,11 @@ static int parse(const char *v, gov *o)
     }
     const char *plus = memchr(v + i, '+', n - i);
     size_t end = plus ? (size_t)(plus - v) : n;
-    if (plus && !idents(plus + 1, n - end - 1, 0)) {
+    if (plus && !dd__dotted_valid(plus + 1, n - end - 1, 0)) {
         return DD_EINVALID;
     }
     if (i < end) {
-        if (v[i] != '-' || !idents(v + i + 1, end - i - 1, 1)) {
+        if (v[i] != '-' || !dd__dotted_valid(v + i + 1, end - i - 1, 1)) {
             return DD_EINVALID;
         }
         o->pre = v + i + 1;

@@ -28,12 +28,6 @@ static int dig(char c)
     return c >= '0' && c <= '9';
 }
 
-static int idch(char c)
-{
-    return dig(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           c == '-';
-}
-
 static int blank(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
@@ -57,30 +51,6 @@ static int int32(const char *s, size_t n)
     return n < 10 || (n == 10 && memcmp(s, "2147483647", 10) <= 0);
 }
 
-/* dot-separated identifiers; strict: no leading zero in numeric ones */
-static int labels(const char *s, size_t n, int strict)
-{
-    size_t i = 0;
-    for (;;) {
-        size_t st = i;
-        int alldig = 1;
-        while (i < n && s[i] != '.') {
-            if (!idch(s[i])) {
-                return 0;
-            }
-            alldig &= dig(s[i]);
-            i++;
-        }
-        if (i == st || (strict && alldig && i - st > 1 && s[st] == '0')) {
-            return 0;
-        }
-        if (i == n) {
-            return 1;
-        }
-        i++;
-    }
-}
-
 static int parse(const char *v, nv *o)
 {
     memset(o, 0, sizeof *o);
@@ -93,7 +63,7 @@ static int parse(const char *v, nv *o)
     }
     const char *plus = memchr(v, '+', n);
     size_t vn = plus ? (size_t)(plus - v) : n;
-    if (plus && !labels(plus + 1, n - vn - 1, 0)) {
+    if (plus && !dd__dotted_valid(plus + 1, n - vn - 1, 0)) {
         return DD_EINVALID;
     }
     const char *dash = memchr(v, '-', vn);
@@ -101,7 +71,7 @@ static int parse(const char *v, nv *o)
     if (dash) {
         o->rel = dash + 1;
         o->reln = vn - nn - 1;
-        if (!labels(o->rel, o->reln, 1)) {
+        if (!dd__dotted_valid(o->rel, o->reln, 1)) {
             return DD_EINVALID;
         }
     }

@@ -58,6 +58,35 @@ int dd_version_compare(dd_version_scheme s,
     return DD_EINVALID;
 }
 
+static int dotted_ch(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+           (c >= 'A' && c <= 'Z') || c == '-';
+}
+
+int dd__dotted_valid(const char *s, size_t n, int strict)
+{
+    size_t i = 0;
+    for (;;) {
+        size_t st = i;
+        int alldig = 1;
+        while (i < n && s[i] != '.') {
+            if (!dotted_ch(s[i])) {
+                return 0;
+            }
+            alldig &= s[i] >= '0' && s[i] <= '9';
+            i++;
+        }
+        if (i == st || (strict && alldig && i - st > 1 && s[st] == '0')) {
+            return 0;
+        }
+        if (i == n) {
+            return 1;
+        }
+        i++;
+    }
+}
+
 int dd__dotted_cmp(const char *a,
                    size_t an,
                    const char *b,

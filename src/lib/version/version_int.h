@@ -29,6 +29,9 @@ int dd__numcmp(const char *a, size_t an, const char *b, size_t bn);
 /* Compare two dot-separated identifier lists (semver-style prerelease
  * tags) identifier by identifier with `idcmp`; a list that is a prefix of
  * the other sorts first. Returns -1, 0 or 1. */
+/* 1 when s[0..n) is a non-empty dot-separated list of [0-9A-Za-z-]
+ * identifiers, none empty; strict: a numeric one has no leading zero. */
+int dd__dotted_valid(const char *s, size_t n, int strict);
 int dd__dotted_cmp(const char *a,
                    size_t an,
                    const char *b,
