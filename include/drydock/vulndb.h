@@ -49,6 +49,39 @@ DD_API int dd_vulndb_import(const char *db_path,
                             dd_import_report *rep,
                             dd_error *err);
 
+/* Download the official feeds over HTTPS and import them into db_path
+ * (dd_vulndb_import, atomic). Downloads are cached in <dir of
+ * db_path>/feeds/ with their ETag/Last-Modified; the next update sends a
+ * conditional request. Nothing is printed: `line` gets one line per feed
+ * ("osv-Debian.zip: downloaded", "...: not modified", later errors),
+ * `progress` the bytes of the current download (feed NULL when it ends),
+ * `cancel` is polled during transfers (DD_ECANCELED). Returns 0, or
+ * DD_EINVALID (unknown feed, mirror not https), DD_ENET (unreachable:
+ * offline?), DD_EIO / DD_ECORRUPT (a download failed or is not what the
+ * feed serves; nothing is imported then), or an import error. err holds
+ * the first error. rep is filled on success; free it with
+ * dd_import_report_free either way. */
+typedef struct dd_vulndb_update_opts {
+    const char *feeds;   /* comma list; NULL: "debian,alpine" */
+    const char *mirror;  /* https:// base serving the same paths, or NULL */
+    const char *ca_file; /* CA bundle to trust, or NULL (system) */
+    void (*line)(void *ud, const char *line);
+    void (*progress)(void *ud, const char *feed, uint64_t now, int64_t total);
+    int (*cancel)(void *ud); /* non-zero stops */
+    void *ud;
+} dd_vulndb_update_opts;
+#define DD_VULNDB_UPDATE_OPTS_INIT               \
+    {                                            \
+        NULL, NULL, NULL, NULL, NULL, NULL, NULL \
+    }
+DD_API int dd_vulndb_update(const char *db_path,
+                            const dd_vulndb_update_opts *opts,
+                            dd_import_report *rep,
+                            dd_error *err);
+/* The feed names dd_vulndb_update knows, for messages ("debian, alpine,
+ * ..."). Static. */
+DD_API const char *dd_vulndb_feed_names(void);
+
 /* Open read-only. DD_ENOTFOUND when there is no database. */
 DD_API int dd_vulndb_open(dd_vulndb **out, const char *path, dd_error *err);
 DD_API void dd_vulndb_close(dd_vulndb *db);

@@ -182,7 +182,55 @@ static void test_vuln__db_import_replace_and_atomic(void)
     fx_rmtree(dir);
 }
 
+/* dd_vulndb_update without the network: argument errors are DD_EINVALID
+ * before anything is touched; an unreachable mirror is DD_ENET naming the
+ * URL, nothing is imported and the database is not created; a cancel
+ * callback stops at the first transfer. */
+static int line_count;
+static void count_line(void *ud, const char *line)
+{
+    (void)ud;
+    (void)line;
+    line_count++;
+}
+static int cancel_now(void *ud)
+{
+    (void)ud;
+    return 1;
+}
+static void test_vuln__db_update_errors(void)
+{
+    char *dir = fx_tempdir();
+    char db[600];
+    snprintf(db, sizeof db, "%s/sub/drydock.db", dir);
+    dd_import_report rep;
+    dd_error err;
+    dd_vulndb_update_opts o = DD_VULNDB_UPDATE_OPTS_INIT;
+    o.feeds = "debian,nosuch";
+    CHECK(dd_vulndb_update(db, &o, &rep, &err) == DD_EINVALID);
+    CHECK(strstr(err.message, "unknown feed 'nosuch'") != NULL);
+    CHECK(strstr(dd_vulndb_feed_names(), "alpine") != NULL);
+    o.feeds = NULL;
+    o.mirror = "http://127.0.0.1:1/";
+    CHECK(dd_vulndb_update(db, &o, &rep, &err) == DD_EINVALID);
+    CHECK(strstr(err.message, "https://") != NULL);
+    o.mirror = "https://127.0.0.1:1/";
+    o.line = count_line;
+    line_count = 0;
+    CHECK(dd_vulndb_update(db, &o, &rep, &err) == DD_ENET);
+    CHECK(strstr(err.message, "https://127.0.0.1:1/Debian/all.zip") != NULL);
+    CHECK(line_count == 0); /* the first error is in err, not a line */
+    CHECK(rep.records == 0 && rep.messages == NULL);
+    struct stat st;
+    CHECK(stat(db, &st) != 0);
+    o.cancel = cancel_now;
+    CHECK(dd_vulndb_update(db, &o, &rep, &err) == DD_ECANCELED);
+    CHECK(dd_vulndb_update(NULL, &o, &rep, &err) == DD_EINVALID);
+    fx_rmtree(dir);
+}
+
 TEST_LIST(T(test_vuln__cvss3_scores),
+          T(test_vuln__db_update_errors),
           T(test_vuln__namespaces),
           T(test_vuln__parsers_count_and_survive),
           T(test_vuln__db_import_replace_and_atomic))
