@@ -220,7 +220,57 @@ static void test_secret__config(void)
           DD_ENOTFOUND);
 }
 
+/* A user rule whose pattern backtracks exponentially: PCRE2's match limit
+ * stops it, and the scan says so through a `limit` match naming the rule
+ * and the offset (the analyzer turns it into secret.partial) instead of
+ * treating the text as clean; a short text finishes without a limit. */
+typedef struct lim {
+    int limits, matches;
+    char rule[64];
+    uint64_t off;
+} lim;
+static int lim_cb(void *p, const dd__secret_match *m)
+{
+    lim *l = p;
+    if (m->limit) {
+        l->limits++;
+        snprintf(l->rule, sizeof l->rule, "%s", m->rule_id);
+        l->off = m->offset;
+    } else {
+        l->matches++;
+    }
+    return 0;
+}
+static void test_secret__match_limit(void)
+{
+    static const char cfg[] =
+        "{\"rules\":[{\"id\":\"slow-rule\",\"category\":\"test\","
+        "\"severity\":\"HIGH\",\"title\":\"Slow\",\"keywords\":[\"zq=\"],"
+        "\"regex\":\"zq=((?:a|aa)+)+!\"}]}";
+    dd__secret_engine *e = NULL;
+    dd_error err;
+    CHECK(dd__secret_engine_new_from(&e, cfg, sizeof cfg - 1, &err) == 0);
+    char text[200];
+    memcpy(text, "xx zq=", 6);
+    memset(text + 6, 'a', 60);
+    memcpy(text + 66, "?!\n", 4);
+    lim l;
+    memset(&l, 0, sizeof l);
+    CHECK(dd__secret_scan(e, "app/.env", (const uint8_t *)text, strlen(text),
+                          lim_cb, &l) == 0);
+    CHECK(l.limits == 1 && l.matches == 0);
+    CHECK_STR(l.rule, "slow-rule");
+    CHECK(l.off <= 3); /* where the rule started looking */
+    memset(&l, 0, sizeof l);
+    const char *good = "zq=aaaa!";
+    CHECK(dd__secret_scan(e, "app/.env", (const uint8_t *)good, strlen(good),
+                          lim_cb, &l) == 0);
+    CHECK(l.limits == 0 && l.matches == 1);
+    dd__secret_engine_free(e);
+}
+
 TEST_LIST(T(test_secret__rules_lines_redaction),
+          T(test_secret__match_limit),
           T(test_secret__mask_text),
           T(test_secret__hostile_inputs),
           T(test_secret__config))

@@ -549,6 +549,13 @@ static int env_secret_cb(void *ctx, const dd__secret_match *m)
     const dd__emit *e = c[0];
     const dd__where *w = c[1];
     const char *where = c[2];
+    if (m->limit) { /* hostile text: judged a secret, never skipped */
+        return dd__emit_check(e, "config.env-secret", w, "not checked",
+                              "%s: rule %s hit its match limit in the image "
+                              "config %s (a crafted value?); treated as a "
+                              "secret",
+                              m->title, m->rule_id, where);
+    }
     return dd__emit_check(e, "config.env-secret", w, m->redacted,
                           "%s in the image config %s", m->title, where);
 }

@@ -100,6 +100,12 @@ typedef struct dctx {
 static int env_cb(void *ctx, const dd__secret_match *m)
 {
     void **c = ctx;
+    if (m->limit) { /* hostile text: judged a secret, never skipped */
+        return dd__emit_check(c[0], "config.env-secret", c[1], "not checked",
+                              "%s: rule %s hit its match limit in %s (a "
+                              "crafted value?); treated as a secret",
+                              m->title, m->rule_id, (const char *)c[2]);
+    }
     return dd__emit_check(c[0], "config.env-secret", c[1], m->redacted,
                           "%s in %s", m->title, (const char *)c[2]);
 }

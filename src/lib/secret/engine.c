@@ -424,6 +424,7 @@ static int build(dd__secret_engine **out, json_t *cfg, dd_error *err)
     }
     pcre2_set_match_limit(e->mctx, MATCH_LIMIT);
     pcre2_set_depth_limit(e->mctx, 10000);
+    pcre2_set_heap_limit(e->mctx, 20 * 1024); /* KiB */
     json_t *disable = json_object_get(cfg, "disable");
     size_t nb;
     const dd__secret_rule *b = dd__secret_builtin(&nb);
@@ -920,6 +921,21 @@ int dd__secret_scan(const dd__secret_engine *e,
         while (at < we && !rc) {
             int m = pcre2_match(cr->re, data + ws, we - ws, at - ws, 0, md,
                                 e->mctx);
+            if (m == PCRE2_ERROR_MATCHLIMIT || m == PCRE2_ERROR_DEPTHLIMIT ||
+                m == PCRE2_ERROR_HEAPLIMIT || m == PCRE2_ERROR_JIT_STACKLIMIT) {
+                /* never a silent partial scan: say where this rule gave
+                 * up (the rest of its window is not checked for it) */
+                dd__secret_match lm;
+                memset(&lm, 0, sizeof lm);
+                lm.rule_id = cr->r.id;
+                lm.category = cr->r.category;
+                lm.title = cr->r.title;
+                lm.severity = cr->r.severity;
+                lm.offset = at;
+                lm.limit = 1;
+                rc = cb(ctx, &lm);
+                break;
+            }
             if (m < 0) {
                 break;
             }
@@ -1039,6 +1055,7 @@ int dd__secret_scan(const dd__secret_engine *e,
             }
             line_pos = (size_t)(mstart - data);
             sm.line = line_no;
+            sm.limit = 0;
             redact(&cr->r, sec, sl, sm.redacted, sizeof sm.redacted);
             rc = cb(ctx, &sm);
         }

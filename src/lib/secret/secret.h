@@ -76,6 +76,10 @@ typedef struct dd__secret_match {
     uint64_t offset; /* of the secret in the buffer */
     size_t line;     /* 1-based */
     char redacted[64];
+    /* 1: not a match - the rule's pattern hit PCRE2's match, depth or heap
+     * limit at `offset` (hostile input); the rest of its window was not
+     * checked for this rule. Callers report it as a partial scan. */
+    int limit;
 } dd__secret_match;
 
 typedef int (*dd__secret_cb)(void *ctx, const dd__secret_match *m);

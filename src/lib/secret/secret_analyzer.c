@@ -75,6 +75,29 @@ static void layer_free(void *self, void *st)
 static int on_match(void *ctx, const dd__secret_match *m)
 {
     cbctx *c = ctx;
+    if (m->limit) {
+        /* never a silent partial scan: one rule gave up on this text */
+        dd_finding_spec lp = {DD_KIND_SECRET,
+                              DD_SEV_MEDIUM,
+                              "secret.partial",
+                              c->n ? c->n->path : NULL,
+                              c->digest,
+                              NULL,
+                              c->layer,
+                              c->history,
+                              c->n != NULL,
+                              c->n ? c->n->offset : 0,
+                              0,
+                              "scan-limit",
+                              NULL,
+                              NULL};
+        return dd__findings_add(c->out, &lp,
+                                "secret rule %s hit its regular-expression "
+                                "match limit at byte %llu of %s (crafted "
+                                "input?); the rest was not checked for it",
+                                m->rule_id, (unsigned long long)m->offset,
+                                c->n ? "this file" : c->where);
+    }
     if (c->n && c->listed >= MAX_PER_FILE) {
         c->more++;
         return 0;
