@@ -28,6 +28,8 @@ typedef struct dd_sbom_opts {
     const char *tool_version; /* "0.1.0" */
     int64_t created;          /* unix seconds; 0 = now */
     int with_files;           /* list each package's files (JSON only) */
+    int with_vulns;           /* CycloneDX: add the scan's vulnerabilities (the
+                                 "vulnerabilities" array of `scan --format cyclonedx`) */
 } dd_sbom_opts;
 
 /* A scan as a document: "table" (for people: what was and was not
@@ -92,6 +94,18 @@ DD_API int dd_findings_render(char **out,
 /* Where a streamed document goes: take all `len` bytes at `buf` (valid
  * only during the call) and return 0, or nonzero to stop the writer. */
 typedef int (*dd_write_fn)(void *payload, const void *buf, size_t len);
+
+/* A scan report streamed to `write` (payload stays the caller's):
+ * "cyclonedx" and "spdx" are written as they are made (memory does not
+ * grow with the inventory); the other formats are rendered as by
+ * dd_report_render_opts and then written. Errors as there, plus DD_EIO
+ * when the callback returned nonzero. opts may be NULL. */
+DD_API int dd_report_write(const dd_scan *scan,
+                           const char *format,
+                           const dd_report_opts *opts,
+                           dd_write_fn write,
+                           void *payload,
+                           dd_error *err);
 
 /* The SBOM of `scan` (run with the package analyzer) of `img`, streamed:
  * the document reaches `write` in chunks of at most 64 KiB as it is made,

@@ -184,6 +184,8 @@ int cli_args(const cli_cmd *cmd,
  * of 8 static buffers reused in turn ("" for NULL): valid until 8 more
  * calls. Every image-derived string a table prints goes through it. */
 const char *cli_esc(const char *s);
+/* a dd_write_fn into a stdio stream (FILE *f) */
+int cli_file_write(void *f, const void *buf, size_t len);
 /* A JSON string for image text: as it is when valid UTF-8, else the
  * reversible escape (DD_ESCAPE_LOSSLESS); json_null() for NULL. */
 json_t *cli_json_text(const char *s);

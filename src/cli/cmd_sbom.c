@@ -91,12 +91,6 @@ static void table(FILE *out, const dd_image *img, const dd_inventory *inv)
             info->n_layers);
 }
 
-/* dd_sbom_write() into a stdio stream */
-static int write_file(void *f, const void *buf, size_t len)
-{
-    return fwrite(buf, 1, len, f) == len ? 0 : -1;
-}
-
 int cmd_sbom(int argc, char **argv)
 {
     cli_common c;
@@ -143,9 +137,9 @@ int cmd_sbom(int argc, char **argv)
         dd_sbom_format f = !strcmp(format, "cyclonedx") ? DD_SBOM_CYCLONEDX
                            : !strcmp(format, "spdx")    ? DD_SBOM_SPDX
                                                         : DD_SBOM_JSON;
-        dd_sbom_opts so = {DRYDOCK_VERSION, 0, files};
+        dd_sbom_opts so = {DRYDOCK_VERSION, 0, files, 0};
         dd_error err;
-        if (dd_sbom_write(scan, img, f, &so, write_file, out, &err)) {
+        if (dd_sbom_write(scan, img, f, &so, cli_file_write, out, &err)) {
             fprintf(stderr, "drydock: %s\n", err.message);
             werr = 1;
         } else if (fputc('\n', out) == EOF || fflush(out) != 0) {

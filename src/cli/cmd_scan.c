@@ -633,7 +633,11 @@ int cmd_scan(int argc, char **argv)
     ro.fail_on = a.exit_code >= 0 && !c.fail_on_set ? -1
                  : c.fail_on == DD_SEV_UNKNOWN      ? DD_REPORT_FAIL_NONE
                                                     : c.fail_on;
-    if (dd_report_render_opts(&text, &len, scan, c.format, &ro, &err)) {
+    /* SBOM formats are streamed: memory does not grow with the
+     * inventory */
+    int stream = !strcmp(c.format, "cyclonedx") || !strcmp(c.format, "spdx");
+    if (!stream &&
+        dd_report_render_opts(&text, &len, scan, c.format, &ro, &err)) {
         fprintf(stderr, "drydock: %s\n", err.message);
         rc = EXIT_USAGE;
         goto done;
@@ -647,7 +651,20 @@ int cmd_scan(int argc, char **argv)
         rc = EXIT_USAGE;
         goto done;
     }
-    if (fwrite(text, 1, len, out) != len) {
+    if (stream) {
+        int wr =
+            dd_report_write(scan, c.format, &ro, cli_file_write, out, &err);
+        if (!wr) {
+            fputc('\n', out);
+        } else {
+            fprintf(stderr, "drydock: %s\n", err.message);
+            rc = wr == DD_EINVALID ? EXIT_USAGE : EXIT_UNREADABLE;
+            if (out != stdout) {
+                fclose(out);
+            }
+            goto done;
+        }
+    } else if (fwrite(text, 1, len, out) != len) {
         perror(c.output ? c.output : "stdout");
     }
     if (out != stdout && fclose(out) != 0) {

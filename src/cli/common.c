@@ -515,3 +515,8 @@ void cli_mode_string(const dd_fs_node *n, char out[11])
     }
     out[10] = '\0';
 }
+
+int cli_file_write(void *f, const void *buf, size_t len)
+{
+    return fwrite(buf, 1, len, f) == len ? 0 : -1;
+}

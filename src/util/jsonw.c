@@ -296,6 +296,22 @@ int dd__jsonw_int(dd_jsonw *w, int64_t v)
     return raw(w, num, k > 0 ? (size_t)k : 0);
 }
 
+int dd__jsonw_real(dd_jsonw *w, double v)
+{
+    if (v != v || v > 1e300 || v < -1e300) {
+        return raw(w, "null", 4); /* JSON has no NaN or infinity */
+    }
+    char num[40];
+    int k = snprintf(num, sizeof num, "%.15g", v);
+    /* always a number with a fraction or exponent: 10 -> 10.0 */
+    if (k > 0 && (size_t)k + 2 < sizeof num && !strpbrk(num, ".eEn")) {
+        num[k++] = '.';
+        num[k++] = '0';
+        num[k] = '\0';
+    }
+    return raw(w, num, k > 0 ? (size_t)k : 0);
+}
+
 int dd__jsonw_bool(dd_jsonw *w, int v)
 {
     return v ? raw(w, "true", 4) : raw(w, "false", 5);

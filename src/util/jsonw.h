@@ -66,6 +66,9 @@ int dd__jsonw_key(dd_jsonw *w, const char *key);
 int dd__jsonw_str(dd_jsonw *w, const char *s);
 int dd__jsonw_strn(dd_jsonw *w, const char *s, size_t len);
 int dd__jsonw_int(dd_jsonw *w, int64_t v);
+/* %.15g (9.8, not 9.8000000000000007), always with a fraction; NaN and
+ * infinities are written as null */
+int dd__jsonw_real(dd_jsonw *w, double v);
 int dd__jsonw_bool(dd_jsonw *w, int v);
 int dd__jsonw_null(dd_jsonw *w);
 /* key + value shorthands */

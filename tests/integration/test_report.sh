@@ -135,6 +135,36 @@ if fails != want:
 PY
 ) && pass "INFO is its own severity: JSON summary info/unknown, SARIF note, table total row, junit failures (default --fail-on HIGH) agree with the findings; vulnerabilities grouped by package" ||
     fail "INFO/summary: $why"
+  # CycloneDX and SPDX of a scan are streamed by the library; the
+  # CycloneDX carries one vulnerability per vuln finding of the JSON, each
+  # affecting a component of the same document, scores as written
+  "$DD" "${S[@]}" --format cyclonedx > "$T/m.cdx"; crc=$?
+  "$DD" "${S[@]}" --format spdx > "$T/m.spdx"; src=$?
+  why=$(python3 - "$T/m.json" "$T/m.cdx" "$T/m.spdx" "$crc" "$src" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+raw = open(sys.argv[2]).read()
+cdx = json.loads(raw)
+spdx = json.load(open(sys.argv[3]))
+if sys.argv[4] not in ("0", "1") or sys.argv[5] not in ("0", "1"):
+    sys.exit("exit codes %s %s" % (sys.argv[4], sys.argv[5]))
+vf = [x for x in doc["findings"] if x["kind"] == "vuln"]
+vs = cdx.get("vulnerabilities", [])
+if not vf or [v["id"] for v in vs] != [x["id"] for x in vf]:
+    sys.exit("vulnerabilities %d, vuln findings %d" % (len(vs), len(vf)))
+refs = {c.get("bom-ref") for c in cdx["components"]} | {c.get("purl") for c in cdx["components"]}
+bad = [v["id"] for v in vs if v["affects"][0]["ref"] not in refs]
+if bad:
+    sys.exit("affects refs not in components: %r" % bad[:3])
+if "0000000000" in raw:
+    sys.exit("a score printed with float noise")
+if cdx["specVersion"] != "1.6" or spdx["spdxVersion"] != "SPDX-2.3" or not spdx["packages"]:
+    sys.exit("document versions")
+if not raw.endswith("}\n"):
+    sys.exit("no final newline")
+PY
+) && pass "scan --format cyclonedx (streamed, with $(jq '.vulnerabilities | length' "$T/m.cdx") vulnerabilities matching the JSON findings and components) and --format spdx" ||
+    fail "scan cyclonedx/spdx: $why"
 else
   skip "INFO counts: bookworm-stale-dpkg or the Debian feeds in ../shared are absent"
 fi

@@ -304,7 +304,46 @@ static void enomem(void)
     CHECK(o.calls == 0);
 }
 
+/* reals: shortest form of a CVSS score, always with a fraction, NaN and
+ * infinity as null; each parses back to the same double */
+static void reals(void)
+{
+    static const struct {
+        double v;
+        const char *want;
+    } V[] = {{9.8, "9.8"},       {10.0, "10.0"}, {0.0, "0.0"},
+             {-1.5, "-1.5"},     {7.25, "7.25"}, {1e20, "1e+20"},
+             {0.1 + 0.2, "0.3"}, {3.0, "3.0"}};
+    for (size_t i = 0; i < sizeof V / sizeof *V; i++) {
+        out o;
+        out_init(&o);
+        dd_jsonw w;
+        CHECK(dd__jsonw_init(&w, 2, to_buf, &o) == 0);
+        CHECK(dd__jsonw_real(&w, V[i].v) == 0);
+        CHECK(dd__jsonw_finish(&w) == 0);
+        char *s = dd__buf_detach(&o.b);
+        CHECK_STR(s, V[i].want);
+        json_t *j = json_loads(s, JSON_DECODE_ANY, NULL);
+        CHECK(j && json_is_number(j));
+        json_decref(j);
+        dd__free(s);
+    }
+    out o;
+    out_init(&o);
+    dd_jsonw w;
+    CHECK(dd__jsonw_init(&w, 2, to_buf, &o) == 0);
+    dd__jsonw_arr_begin(&w);
+    dd__jsonw_real(&w, 0.0 / 0.0);
+    dd__jsonw_real(&w, 1.0 / 0.0);
+    dd__jsonw_arr_end(&w);
+    CHECK(dd__jsonw_finish(&w) == 0);
+    char *s = dd__buf_detach(&o.b);
+    CHECK(s && strstr(s, "null") && !strstr(s, "nan") && !strstr(s, "inf"));
+    dd__free(s);
+}
+
 TEST_LIST(T(writes_what_jansson_writes),
+          T(reals),
           T(escapes_control_bytes),
           T(invalid_utf8_reversible),
           T(nesting_limit),

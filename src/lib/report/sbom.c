@@ -29,12 +29,14 @@
 
 #include "drydock/report.h"
 #include "drydock/text.h"
+#include "drydock/vulndb.h"
 #include "report_int.h"
 #include "../../util/jsonw.h"
 #include "../../util/map.h"
 #include "../../util/util.h"
 
 typedef struct ctx {
+    const dd_scan *scan;
     const dd_image_info *info;
     const dd_inventory *inv;
     const dd_os_info *os;
@@ -277,6 +279,73 @@ cdx_package(ctx *c, const dd_package *p, const char *bomref, const char *purl)
     obj_end(c);
 }
 
+static const char *cdx_severity(dd_severity s)
+{
+    static const char *const n[] = {"unknown", "info", "low",
+                                    "medium",  "high", "critical"};
+    return (unsigned)s < sizeof n / sizeof *n ? n[s] : "unknown";
+}
+
+static const char *cvss_method(const char *vector)
+{
+    return !strncmp(vector, "CVSS:4", 6)   ? "CVSSv4"
+           : !strncmp(vector, "CVSS:3", 6) ? "CVSSv31"
+                                           : "CVSSv2";
+}
+
+/* the scan's vulnerability findings as CycloneDX vulnerabilities, each
+ * affecting the component of its package (by purl) */
+static void cdx_vulns(ctx *c)
+{
+    const dd_findings *fl = dd_scan_findings(c->scan);
+    karr(c, "vulnerabilities");
+    for (size_t i = 0; fl && i < dd_findings_count(fl) && !failed(c); i++) {
+        const dd_finding *f = dd_findings_get(fl, i);
+        const dd_vuln_info *v = f->vuln;
+        if (!v) {
+            continue;
+        }
+        obj(c);
+        kS(c, "id", f->rule_id);
+        kobj(c, "source");
+        kS(c, "name", v->namespace_);
+        obj_end(c);
+        karr(c, "ratings");
+        obj(c);
+        kS(c, "severity", cdx_severity(f->severity));
+        if (v->cvss_score >= 0) {
+            dd__jsonw_key(c->w, "score");
+            dd__jsonw_real(c->w, v->cvss_score);
+        }
+        if (v->cvss_vector) {
+            kS(c, "vector", v->cvss_vector);
+            kS(c, "method", cvss_method(v->cvss_vector));
+        }
+        obj_end(c);
+        arr_end(c);
+        kS(c, "description", f->title);
+        if (v->fixed_version) {
+            char rec[512];
+            snprintf(rec, sizeof rec, "Upgrade %s to %s", v->package,
+                     v->fixed_version);
+            kS(c, "recommendation", rec);
+        }
+        karr(c, "affects");
+        obj(c);
+        kS(c, "ref", v->purl ? v->purl : v->package);
+        karr(c, "versions");
+        obj(c);
+        kS(c, "version", v->installed_version);
+        kS(c, "status", "affected");
+        obj_end(c);
+        arr_end(c);
+        obj_end(c);
+        arr_end(c);
+        obj_end(c);
+    }
+    arr_end(c);
+}
+
 static void cdx(ctx *c)
 {
     obj(c);
@@ -402,6 +471,9 @@ static void cdx(ctx *c)
     arr_end(c);
     obj_end(c);
     arr_end(c); /* dependencies */
+    if (c->opts->with_vulns) {
+        cdx_vulns(c);
+    }
     obj_end(c);
     dd__map_free(&refs);
     for (size_t i = 0; i < keep.len; i++) {
@@ -696,7 +768,7 @@ int dd_sbom_write(const dd_scan *scan,
                   dd_error *err)
 {
     dd__error_clear(err);
-    dd_sbom_opts defaults = {"0", 0, 0};
+    dd_sbom_opts defaults = {"0", 0, 0, 0};
     if (!opts) {
         opts = &defaults;
     }
@@ -705,6 +777,7 @@ int dd_sbom_write(const dd_scan *scan,
     }
     ctx c;
     memset(&c, 0, sizeof c);
+    c.scan = scan;
     c.info = dd_image_info_get(img);
     c.inv = dd_scan_inventory(scan);
     if (!c.inv) {

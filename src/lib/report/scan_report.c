@@ -237,64 +237,6 @@ static json_t *scan_sarif(const dd_scan *scan)
 }
 
 /* ------------------------------------------------------------ cyclonedx */
-static const char *cdx_severity(dd_severity s)
-{
-    static const char *const n[] = {"unknown", "info", "low",
-                                    "medium",  "high", "critical"};
-    return n[s];
-}
-
-static int add_cdx_vulns(json_t *doc, const dd_findings *fl)
-{
-    json_t *vulns = json_array();
-    for (size_t i = 0; i < dd_findings_count(fl); i++) {
-        const dd_finding *f = dd_findings_get(fl, i);
-        if (!f->vuln) {
-            continue;
-        }
-        const dd_vuln_info *v = f->vuln;
-        json_t *o = json_object();
-        json_object_set_new(o, "id", dd__json_text(f->rule_id));
-        json_object_set_new(
-            o, "source",
-            json_pack("{s:o}", "name", dd__json_text(v->namespace_)));
-        json_t *rating = json_object();
-        json_object_set_new(rating, "severity",
-                            json_string(cdx_severity(f->severity)));
-        if (v->cvss_score >= 0) {
-            json_object_set_new(rating, "score", json_real(v->cvss_score));
-        }
-        if (v->cvss_vector) {
-            json_object_set_new(rating, "vector",
-                                dd__json_text(v->cvss_vector));
-            json_object_set_new(
-                rating, "method",
-                json_string(strncmp(v->cvss_vector, "CVSS:4", 6) == 0 ? "CVSSv4"
-                            : strncmp(v->cvss_vector, "CVSS:3", 6) == 0
-                                ? "CVSSv31"
-                                : "CVSSv2"));
-        }
-        json_object_set_new(o, "ratings", json_pack("[o]", rating));
-        json_object_set_new(o, "description", dd__json_text(f->title));
-        if (v->fixed_version) {
-            char rec[512];
-            snprintf(rec, sizeof rec, "Upgrade %s to %s", v->package,
-                     v->fixed_version);
-            json_object_set_new(o, "recommendation", dd__json_text(rec));
-        }
-        json_t *ver = json_pack("{s:o,s:s}", "version",
-                                dd__json_text(v->installed_version), "status",
-                                "affected");
-        json_object_set_new(
-            o, "affects",
-            json_pack("[{s:o,s:[o]}]", "ref",
-                      dd__json_text(v->purl ? v->purl : v->package), "versions",
-                      ver));
-        json_array_append_new(vulns, o);
-    }
-    return json_object_set_new(doc, "vulnerabilities", vulns);
-}
-
 static int sbom_doc(const dd_scan *scan,
                     dd_sbom_format fmt,
                     char **out,
@@ -306,33 +248,54 @@ static int sbom_doc(const dd_scan *scan,
                              "an SBOM format needs the package inventory: "
                              "scan with the vuln or packages scanner");
     }
-    dd_sbom_opts so = {DRYDOCK_VERSION, 0, 0};
+    dd_sbom_opts so = {DRYDOCK_VERSION, 0, 0, fmt == DD_SBOM_CYCLONEDX};
     char *text = NULL;
     int rc = dd_sbom_render(&text, scan, dd_scan_image(scan), fmt, &so, err);
     if (rc) {
         return rc;
     }
-    if (fmt == DD_SBOM_SPDX) {
-        *out = text;
-        if (len) {
-            *len = strlen(text);
-        }
-        return 0;
+    *out = text;
+    if (len) {
+        *len = strlen(text);
     }
-    /* our own document, parsed back to add the vulnerabilities */
-    json_t *doc = NULL;
-    rc = dd__json_parse(&doc, text, strlen(text), 0, "CycloneDX", err);
-    dd_string_free(text);
+    return 0;
+}
+
+int dd_report_write(const dd_scan *scan,
+                    const char *format,
+                    const dd_report_opts *opts,
+                    dd_write_fn write,
+                    void *payload,
+                    dd_error *err)
+{
+    dd__error_clear(err);
+    if (!scan || !format || !write) {
+        return dd__error_set(err, DD_EINVALID,
+                             "dd_report_write: NULL argument");
+    }
+    int cdx = !strcmp(format, "cyclonedx");
+    if (cdx || !strcmp(format, "spdx")) {
+        if (!dd_scan_inventory(scan)) {
+            return dd__error_set(err, DD_EINVALID,
+                                 "an SBOM format needs the package inventory: "
+                                 "scan with the vuln or packages scanner");
+        }
+        dd_sbom_opts so = {DRYDOCK_VERSION, 0, 0, cdx};
+        return dd_sbom_write(scan, dd_scan_image(scan),
+                             cdx ? DD_SBOM_CYCLONEDX : DD_SBOM_SPDX, &so, write,
+                             payload, err);
+    }
+    char *text = NULL;
+    size_t len = 0;
+    int rc = dd_report_render_opts(&text, &len, scan, format, opts, err);
     if (rc) {
         return rc;
     }
-    if (add_cdx_vulns(doc, dd_scan_findings(scan))) {
-        json_decref(doc);
-        return dd__error_set(err, DD_ENOMEM, "out of memory");
+    if (len && write(payload, text, len) != 0) {
+        rc = dd__error_set(err, DD_EIO, "writing the report failed");
     }
-    rc = dd__json_emit(doc, out, len);
-    json_decref(doc);
-    return rc ? dd__error_set(err, rc, "out of memory") : 0;
+    dd_string_free(text);
+    return rc;
 }
 
 /* ------------------------------------------------------------ table */
