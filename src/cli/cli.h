@@ -209,6 +209,9 @@ int cmd_history(int argc, char **argv);
 int cmd_dockerfile(int argc, char **argv);
 int cmd_registry(int argc, char **argv);
 int cmd_verify_image(int argc, char **argv);
+/* A whole file (at most max bytes) NUL-terminated, malloc'd; NULL with
+ * errno set when it cannot be read. */
+char *cli_slurp(const char *path, size_t max, size_t *len);
 int cmd_verify_blob(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_scan(int argc, char **argv);

@@ -74,7 +74,7 @@ static int vb_opt(void *ctx, int key, const char *label, const char *v)
     return 0;
 }
 
-static char *slurp(const char *path, size_t max, size_t *len)
+char *cli_slurp(const char *path, size_t max, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -146,14 +146,14 @@ int cmd_verify_blob(int argc, char **argv)
         return EXIT_USAGE;
     }
     size_t blen = 0, alen = 0, klen = 0;
-    char *bj = slurp(bundle, DD_TRUST_MAX_JSON + 1, &blen);
+    char *bj = cli_slurp(bundle, DD_TRUST_MAX_JSON + 1, &blen);
     if (!bj) {
         fprintf(stderr, "drydock verify-blob: %s: %s\n", bundle,
                 strerror(errno));
         return EXIT_UNREADABLE;
     }
     char *kp = NULL;
-    if (key && !(kp = slurp(key, 1u << 20, &klen))) {
+    if (key && !(kp = cli_slurp(key, 1u << 20, &klen))) {
         fprintf(stderr, "drydock verify-blob: %s: %s\n", key, strerror(errno));
         free(bj);
         return EXIT_UNREADABLE;
@@ -173,7 +173,7 @@ int cmd_verify_blob(int argc, char **argv)
             digest[i] = (uint8_t)(h << 4 | l);
         }
     } else {
-        data = slurp(art, (size_t)1 << 32, &alen);
+        data = cli_slurp(art, (size_t)1 << 32, &alen);
         if (!data) {
             fprintf(stderr, "drydock verify-blob: %s: %s\n", art,
                     strerror(errno));
@@ -264,7 +264,7 @@ static int vi_setup(const char *key,
 {
     size_t klen = 0;
     dd_error err = {0};
-    if (key && !(*kp = slurp(key, 1u << 20, &klen))) {
+    if (key && !(*kp = cli_slurp(key, 1u << 20, &klen))) {
         fprintf(stderr, "drydock verify: %s: %s\n", key, strerror(errno));
         return EXIT_UNREADABLE;
     }

@@ -97,5 +97,29 @@ fi
 $ST layout test/app good "$T/lay"
 check "OCI layout with .sig" 0 "Verified OK" --key "$T/k.pub" "$T/lay"
 check "OCI layout, other key" 1 "does not verify" --key "$T/k2.pub" "$T/lay"
+# scan --require-signature: trust.* findings in the scan report
+scan_has() { # NAME WANT-TEXT NOT-TEXT ARGS...
+  local name=$1 text=$2 not=$3
+  shift 3
+  out=$(echo testpass | "$DD" scan "${RO[@]}" --scanners config -f json --require-signature "$@" 2>&1)
+  if printf '%s' "$out" | grep -q -- "$text" && ! printf '%s' "$out" | grep -q -- "$not"; then
+    pass "scan --require-signature: $name"
+  else
+    fail "scan --require-signature: $name: want '$text', not '$not': $(printf '%s' "$out" | head -c 600)"
+  fi
+}
+scan_has "unsigned image -> trust.unsigned" '"trust.unsigned"' '"trust.signature-invalid"' --key "$T/k.pub" "$H/test/app:unsigned"
+scan_has "tampered signature -> trust.signature-invalid" '"trust.signature-invalid"' '"trust.unsigned"' \
+  --key "$T/k.pub" "$H/test/app:tsig"
+scan_has "signed image -> no trust finding" '"schema\|"findings"' '"trust\.' --key "$T/k.pub" "$H/test/app:good"
+scan_has "OCI layout, other key -> trust.signature-invalid" '"trust.signature-invalid"' '"trust.unsigned"' \
+  --key "$T/k2.pub" --tag good "$T/lay"
+out=$("$DD" scan --scanners config --key "$T/k.pub" "$T/lay" 2>&1)
+rc=$?
+if [ $rc = 2 ] && printf '%s' "$out" | grep -q "require-signature"; then
+  pass "scan: --key without --require-signature is a usage error"
+else
+  fail "scan: --key alone: rc $rc: $out"
+fi
 [ -n "${SHOW:-}" ] && for i in good unsigned other tpay tsig ref; do echo testpass | "$DD" verify "${RO[@]}" --key "$T/k.pub" "$H/test/app:$i"; echo "rc=$?"; done
 exit 0
