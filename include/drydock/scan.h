@@ -99,6 +99,11 @@ DD_API void dd_scan_free(dd_scan *s);
  * first (by package, then severity, then id), then the others in layer
  * order; image-level findings first. */
 DD_API const dd_findings *dd_scan_findings(const dd_scan *s);
+/* Add copies of findings made outside the scan (image signatures,
+ * drydock/trust.h) to the report, its order and its summary; not
+ * filtered by the scan's severities or ignore file. 0 or DD_ENOMEM. */
+DD_API int
+dd_scan_add_findings(dd_scan *s, const dd_findings *extra, dd_error *err);
 
 typedef struct dd_scan_summary {
     size_t total;

@@ -103,6 +103,68 @@ DD_API int dd_trust_verify_bundle(const dd_trust_root *root,
                                   dd_trust_result *res,
                                   dd_error *err);
 
+/* ------------------------------------------------------------ images */
+struct dd_registry_opts;
+struct dd_findings;
+
+/* Where a signature of an image was found. */
+typedef enum dd_trust_sig_kind {
+    DD_TRUST_SIG_COSIGN = 0,  /* cosign tag sha256-<hex>.sig (simple signing) */
+    DD_TRUST_SIG_ATTESTATION, /* cosign tag sha256-<hex>.att (DSSE) */
+    DD_TRUST_SIG_BUNDLE       /* OCI 1.1 referrer holding a Sigstore bundle */
+} dd_trust_sig_kind;
+
+typedef struct dd_trust_sig {
+    dd_trust_sig_kind kind;
+    char where[320];     /* "tag sha256-<hex>.sig, layer 0", "referrer ..." */
+    char reference[256]; /* simple signing critical.identity.docker-reference */
+    dd_trust_result res; /* res.failed == DD_TRUST_OK: this one verified */
+} dd_trust_sig;
+
+/* The verdict on one image. */
+typedef struct dd_trust_image {
+    char image[512];       /* the reference or layout as given (escaped) */
+    char digest[80];       /* manifest digest, "sha256:<hex>" */
+    int verified;          /* 1: at least one signature verified */
+    dd_trust_check failed; /* not verified: check of the first failure,
+                              DD_TRUST_OK when nothing was found */
+    char message[640];     /* one line: what verified, or which check failed */
+    size_t n;              /* signatures and attestations found */
+    dd_trust_sig *sigs;
+} dd_trust_image;
+
+/* Find and check the signatures of an image: cosign's legacy tags
+ * (sha256-<hex>.sig with simple-signing payloads, .att DSSE
+ * attestations), OCI 1.1 referrers holding Sigstore bundles (the
+ * referrers API, else the sha256-<hex> referrers tag). `image` is a
+ * registry reference ("HOST/REPO:TAG", "...@sha256:...") read with
+ * `ropts` (may be NULL), or an OCI layout directory (`tag` picks the
+ * org.opencontainers.image.ref.name; NULL: the only image in it) that
+ * carries the same tags or referrers. `root` may be NULL with a managed
+ * key. *out is new, owned by the caller (dd_trust_image_free). Returns 0
+ * when the image could be read (the verdict is in *out); DD_EINVALID,
+ * DD_ENOTFOUND, DD_ENET, DD_ECORRUPT, DD_ENOMEM otherwise. */
+DD_API int dd_trust_verify_image(dd_trust_image **out,
+                                 const char *image,
+                                 const char *tag,
+                                 const struct dd_registry_opts *ropts,
+                                 const dd_trust_root *root,
+                                 const dd_trust_policy *pol,
+                                 dd_error *err);
+DD_API void dd_trust_image_free(dd_trust_image *r);
+
+/* The verdict as findings of kind DD_KIND_TRUST: trust.unsigned (nothing
+ * found), trust.signature-invalid (a signature, payload, digest or log
+ * entry does not verify), trust.signer-untrusted (valid, but not by the
+ * wanted key or identity), trust.attestation-missing (when
+ * `want_attestation` and no attestation verified). Nothing when the
+ * image verified. *out is a new list owned by the caller
+ * (dd_findings_free). 0 or DD_ENOMEM. */
+DD_API int dd_trust_image_findings(const dd_trust_image *r,
+                                   int want_attestation,
+                                   struct dd_findings **out,
+                                   dd_error *err);
+
 DD_END_DECLS
 
 #endif

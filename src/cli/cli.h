@@ -199,7 +199,8 @@ int cli_parse_severity(const char *s);
 
 extern const cli_cmd cli_cmd_scan, cli_cmd_sbom, cli_cmd_inspect, cli_cmd_ls,
     cli_cmd_history, cli_cmd_dockerfile, cli_cmd_registry, cli_cmd_audit,
-    cli_cmd_db, cli_cmd_lookalike, cli_cmd_verify, cli_cmd_vercmp;
+    cli_cmd_db, cli_cmd_lookalike, cli_cmd_verify, cli_cmd_vercmp,
+    cli_cmd_verify_image;
 
 int cmd_inspect(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
@@ -209,6 +210,10 @@ int cmd_lookalike(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_dockerfile(int argc, char **argv);
 int cmd_registry(int argc, char **argv);
+int cmd_verify_image(int argc, char **argv);
+/* A whole file (at most max bytes) NUL-terminated, malloc'd; NULL with
+ * errno set when it cannot be read. */
+char *cli_slurp(const char *path, size_t max, size_t *len);
 int cmd_verify_blob(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_scan(int argc, char **argv);

@@ -2,6 +2,7 @@
  * cli/cmd_scan.c - `drydock scan IMAGE`: the arguments, one engine, one
  * dd_scan_run() and dd_report_render() (the library does the work).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -36,7 +37,12 @@ enum {
     K_SKIP_FILES,
     K_LIST_ALL,
     K_PKG_TYPES,
-    K_NO_COLOR
+    K_NO_COLOR,
+    K_REQ_SIG,
+    K_SIG_KEY,
+    K_SIG_ID,
+    K_SIG_ISS,
+    K_SIG_ROOT
 };
 
 static const cli_opt scan_opts[] = {
@@ -102,6 +108,19 @@ static const cli_opt scan_opts[] = {
      "os,library (the default and, for now, the only choice)"},
     {"no-color", 0, NULL, K_NO_COLOR, 0, NULL,
      "no colour in the table (also NO_COLOR set to anything, or -o FILE)"},
+    {"require-signature", 0, NULL, K_REQ_SIG, 0, NULL,
+     "check the image's signatures as `drydock verify` does (needs --key or "
+     "--certificate-identity and --certificate-oidc-issuer) and report "
+     "trust.* findings when none verifies (docs/trust.md)"},
+    {"key", 0, "PEM", K_SIG_KEY, 0, NULL,
+     "--require-signature: the signer's public key"},
+    {"certificate-identity", 0, "ID", K_SIG_ID, 0, NULL,
+     "--require-signature: the signer's identity (keyless)"},
+    {"certificate-oidc-issuer", 0, "URL", K_SIG_ISS, 0, NULL,
+     "--require-signature: the identity's OIDC issuer (keyless)"},
+    {"trusted-root", 0, "FILE", K_SIG_ROOT, 0, NULL,
+     "--require-signature: trusted root (default: the built-in Sigstore "
+     "public-good root)"},
     {NULL, 0, NULL, 0, 0, NULL, NULL}};
 
 const cli_cmd cli_cmd_scan = {
@@ -150,7 +169,9 @@ typedef struct scan_args {
     cli_common *c;
     dd_scan_opts *so;
     const char *dbopt, *ignfile, *scanners;
-    int exit_code, skip_update, list_all, no_color;
+    int exit_code, skip_update, list_all, no_color, require_sig;
+    const char *sig_key, *sig_root;
+    dd_trust_policy sig_pol;
     double max_age_days;
     const char *yara[MAX_LISTS], *hashes[MAX_LISTS];
     size_t n_yara, n_hashes;
@@ -205,6 +226,21 @@ static int scan_opt(void *ctx, int key, const char *label, const char *v)
     switch (key) {
     case K_SCANNERS:
         a->scanners = v;
+        return 0;
+    case K_REQ_SIG:
+        a->require_sig = 1;
+        return 0;
+    case K_SIG_KEY:
+        a->sig_key = v;
+        return 0;
+    case K_SIG_ID:
+        a->sig_pol.identity = v;
+        return 0;
+    case K_SIG_ISS:
+        a->sig_pol.issuer = v;
+        return 0;
+    case K_SIG_ROOT:
+        a->sig_root = v;
         return 0;
     case K_SEVERITY:
         so->severities = 0;
@@ -525,6 +561,54 @@ static int add_packages(char **text, size_t *len, const dd_scan *scan)
     return 1; /* *text is now jansson's (free()) */
 }
 
+/* --require-signature: the verdict of dd_trust_verify_image as trust.*
+ * findings in the report. An image that cannot carry signatures (an
+ * archive) or whose signatures cannot be read is reported unsigned,
+ * with the reason: a scan never passes a signature it could not see. */
+static int add_signature_findings(scan_args *a, dd_scan *scan)
+{
+    const cli_common *c = a->c;
+    dd_error err = {0};
+    char *kp = NULL;
+    size_t kl = 0;
+    if (a->sig_key && !(kp = cli_slurp(a->sig_key, 1u << 20, &kl))) {
+        fprintf(stderr, "drydock: %s: %s\n", cli_esc(a->sig_key),
+                strerror(errno));
+        return EXIT_UNREADABLE;
+    }
+    a->sig_pol.key_pem = kp;
+    dd_trust_root *root = NULL;
+    int rc = a->sig_root ? dd_trust_root_load(&root, a->sig_root, &err)
+                         : dd_trust_root_builtin(&root, &err);
+    if (rc) {
+        fprintf(stderr, "drydock: %s\n", err.message);
+        free(kp);
+        return EXIT_UNREADABLE;
+    }
+    dd_trust_image *res = NULL, none;
+    dd_findings *f = NULL;
+    rc = dd_trust_verify_image(&res, c->image, c->tag, &c->registry, root,
+                               &a->sig_pol, &err);
+    if (rc) {
+        /* not readable as a signed image: unsigned, saying why */
+        memset(&none, 0, sizeof none);
+        snprintf(none.message, sizeof none.message,
+                 "signatures could not be looked up: %.500s", err.message);
+    }
+    rc = dd_trust_image_findings(res ? res : &none, 0, &f, &err);
+    if (!rc) {
+        rc = dd_scan_add_findings(scan, f, &err);
+    }
+    if (rc) {
+        fprintf(stderr, "drydock: %s\n", err.message);
+    }
+    dd_findings_free(f);
+    dd_trust_image_free(res);
+    dd_trust_root_free(root);
+    free(kp);
+    return rc ? EXIT_UNREADABLE : 0;
+}
+
 int cmd_scan(int argc, char **argv)
 {
     cli_common c;
@@ -545,6 +629,14 @@ int cmd_scan(int argc, char **argv)
     }
     if ((rc = cli_args(&cli_cmd_scan, pos, np, 1, 1, "IMAGE"))) {
         return rc;
+    }
+    if (a.require_sig ? !a.sig_key && (!a.sig_pol.identity || !a.sig_pol.issuer)
+                      : a.sig_key || a.sig_pol.identity || a.sig_pol.issuer ||
+                            a.sig_root) {
+        fprintf(stderr,
+                "drydock scan: --require-signature goes with --key, or with "
+                "--certificate-identity and --certificate-oidc-issuer\n");
+        return EXIT_USAGE;
     }
     c.image = pos[0];
     if (!strncmp(c.image, "sbom:", 5)) {
@@ -622,6 +714,9 @@ int cmd_scan(int argc, char **argv)
     size_t len = 0;
     int jansson_text = 0;
     if ((rc = cli_open_scan(&c, eng, &so, &img, &scan))) {
+        goto done;
+    }
+    if (a.require_sig && (rc = add_signature_findings(&a, scan))) {
         goto done;
     }
     for (size_t i = 0; !c.quiet && i < dd_scan_warning_count(scan); i++) {

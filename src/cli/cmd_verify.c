@@ -74,7 +74,7 @@ static int vb_opt(void *ctx, int key, const char *label, const char *v)
     return 0;
 }
 
-static char *slurp(const char *path, size_t max, size_t *len)
+char *cli_slurp(const char *path, size_t max, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -146,14 +146,14 @@ int cmd_verify_blob(int argc, char **argv)
         return EXIT_USAGE;
     }
     size_t blen = 0, alen = 0, klen = 0;
-    char *bj = slurp(bundle, DD_TRUST_MAX_JSON + 1, &blen);
+    char *bj = cli_slurp(bundle, DD_TRUST_MAX_JSON + 1, &blen);
     if (!bj) {
         fprintf(stderr, "drydock verify-blob: %s: %s\n", bundle,
                 strerror(errno));
         return EXIT_UNREADABLE;
     }
     char *kp = NULL;
-    if (key && !(kp = slurp(key, 1u << 20, &klen))) {
+    if (key && !(kp = cli_slurp(key, 1u << 20, &klen))) {
         fprintf(stderr, "drydock verify-blob: %s: %s\n", key, strerror(errno));
         free(bj);
         return EXIT_UNREADABLE;
@@ -173,7 +173,7 @@ int cmd_verify_blob(int argc, char **argv)
             digest[i] = (uint8_t)(h << 4 | l);
         }
     } else {
-        data = slurp(art, (size_t)1 << 32, &alen);
+        data = cli_slurp(art, (size_t)1 << 32, &alen);
         if (!data) {
             fprintf(stderr, "drydock verify-blob: %s: %s\n", art,
                     strerror(errno));
@@ -214,5 +214,157 @@ int cmd_verify_blob(int argc, char **argv)
     free(bj);
     free(kp);
     free(data);
+    return ex;
+}
+
+/* ---- drydock verify IMAGE ---------------------------------------------- */
+
+static const cli_opt verify_image_opts[] = {
+    {"key", 0, "PEM", K_KEY, 0, NULL,
+     "verify with this public key (ECDSA, RSA, Ed25519)"},
+    {"certificate-identity", 0, "ID", K_ID, 0, NULL,
+     "the signer's identity (keyless)"},
+    {"certificate-identity-regexp", 0, "RE", K_ID_RE, 0, NULL,
+     "the identity as a regular expression"},
+    {"certificate-oidc-issuer", 0, "URL", K_ISS, 0, NULL,
+     "the identity's OIDC issuer (keyless)"},
+    {"certificate-oidc-issuer-regexp", 0, "RE", K_ISS_RE, 0, NULL,
+     "the issuer as a regular expression"},
+    {"trusted-root", 0, "FILE", K_ROOT, 0, NULL,
+     "trusted root (default: the built-in Sigstore public-good root)"},
+    {NULL, 0, NULL, 0, 0, NULL, NULL}};
+
+const cli_cmd cli_cmd_verify_image = {
+    "verify",
+    "(--key PEM | --certificate-identity ID --certificate-oidc-issuer URL)\n"
+    "         [options] IMAGE",
+    "Find and check the image's signatures: cosign's sha256-<hex>.sig and\n"
+    ".att tags, OCI 1.1 referrers with Sigstore bundles (docs/trust.md).\n"
+    "IMAGE is a registry reference or an OCI layout directory.\n"
+    "Exit 0 when a signature verifies, 1 with one line naming the failed\n"
+    "check otherwise, 2 on a usage error, 3 when the image cannot be read.\n",
+    verify_image_opts,
+    CLI_G_OUT | CLI_G_IMAGE | CLI_G_REGISTRY,
+    "table,json",
+    0};
+
+static const char *sig_kind_name(dd_trust_sig_kind k)
+{
+    return k == DD_TRUST_SIG_COSIGN        ? "cosign"
+           : k == DD_TRUST_SIG_ATTESTATION ? "attestation"
+                                           : "bundle";
+}
+
+/* Read --key and the trusted root; one error line and an exit code. */
+static int vi_setup(const char *key,
+                    const char *root_path,
+                    dd_trust_policy *pol,
+                    char **kp,
+                    dd_trust_root **root)
+{
+    size_t klen = 0;
+    dd_error err = {0};
+    if (key && !(*kp = cli_slurp(key, 1u << 20, &klen))) {
+        fprintf(stderr, "drydock verify: %s: %s\n", key, strerror(errno));
+        return EXIT_UNREADABLE;
+    }
+    pol->key_pem = *kp;
+    int rc = root_path ? dd_trust_root_load(root, root_path, &err)
+                       : dd_trust_root_builtin(root, &err);
+    if (rc) {
+        fprintf(stderr, "drydock verify: %s\n", err.message);
+        return EXIT_UNREADABLE;
+    }
+    return 0;
+}
+
+int cmd_verify_image(int argc, char **argv)
+{
+    cli_common c;
+    cli_common_init(&c);
+    dd_trust_policy pol;
+    memset(&pol, 0, sizeof pol);
+    vb_args va = {NULL, NULL, NULL, &pol};
+    const char *pos[CLI_MAX_POS];
+    size_t np = 0;
+    int rc =
+        cli_parse(&cli_cmd_verify_image, &c, argc, argv, vb_opt, &va, pos, &np);
+    if (rc) {
+        return rc < 0 ? 0 : rc;
+    }
+    if ((rc = cli_args(&cli_cmd_verify_image, pos, np, 1, 1, "IMAGE"))) {
+        return rc;
+    }
+    if (!va.key && (!pol.identity || !pol.issuer)) {
+        fprintf(stderr, "drydock verify: --key, or --certificate-identity "
+                        "and --certificate-oidc-issuer, are needed; see "
+                        "'drydock verify --help'\n");
+        return EXIT_USAGE;
+    }
+    if (c.registry.password && !c.registry.username) {
+        fprintf(stderr, "drydock verify: --password-stdin needs --username\n");
+        return EXIT_USAGE;
+    }
+    if ((rc = cli_redirect_output(&c))) {
+        return rc;
+    }
+    char *kp = NULL;
+    dd_trust_root *root = NULL;
+    dd_trust_image *res = NULL;
+    dd_error err = {0};
+    int ex = vi_setup(va.key, va.root, &pol, &kp, &root);
+    if (!ex && (rc = dd_trust_verify_image(&res, pos[0], c.tag, &c.registry,
+                                           root, &pol, &err))) {
+        fprintf(stderr, "drydock verify: %s\n", err.message);
+        ex = rc == DD_EINVALID ? EXIT_USAGE : EXIT_UNREADABLE;
+    }
+    if (!ex) {
+        if (!strcmp(c.format, "json")) {
+            json_t *a = json_array();
+            for (size_t i = 0; i < res->n; i++) {
+                const dd_trust_sig *s = &res->sigs[i];
+                int ok = s->res.failed == DD_TRUST_OK;
+                json_array_append_new(
+                    a, json_pack(
+                           "{s:s, s:o, s:b, s:s, s:o, s:o, s:o, s:o}", "kind",
+                           sig_kind_name(s->kind), "where",
+                           cli_json_text(s->where), "verified", ok, "check",
+                           ok ? "" : dd_trust_check_name(s->res.failed),
+                           "message", cli_json_text(s->res.message), "identity",
+                           cli_json_text(s->res.identity), "reference",
+                           cli_json_text(s->reference), "signing_time",
+                           json_integer(s->res.signing_time)));
+            }
+            json_t *doc = json_pack(
+                "{s:o, s:s, s:b, s:s, s:o, s:o}", "image",
+                cli_json_text(res->image), "digest", res->digest, "verified",
+                res->verified, "check",
+                res->verified ? "" : dd_trust_check_name(res->failed),
+                "message", cli_json_text(res->message), "signatures", a);
+            json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+            fputc('\n', stdout);
+            json_decref(doc);
+        } else {
+            for (size_t i = 0; i < res->n; i++) {
+                const dd_trust_sig *s = &res->sigs[i];
+                int ok = s->res.failed == DD_TRUST_OK;
+                printf("%-11s %-8s %s%s%s\n", sig_kind_name(s->kind),
+                       ok ? "OK" : "FAILED", cli_esc(s->where), ok ? "" : ": ",
+                       ok ? "" : cli_esc(s->res.message));
+            }
+        }
+        if (res->verified) {
+            if (strcmp(c.format, "json")) {
+                printf("Verified OK: %s\n", cli_esc(res->message));
+            }
+        } else {
+            fprintf(stderr, "drydock verify: not verified: %s\n",
+                    cli_esc(res->message));
+            ex = EXIT_FINDINGS;
+        }
+    }
+    dd_trust_image_free(res);
+    dd_trust_root_free(root);
+    free(kp);
     return ex;
 }

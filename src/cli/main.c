@@ -24,6 +24,7 @@ static const char usage[] =
     "  registry ls|scan|audit HOST[/REPO]  list, sweep or audit a registry\n"
     "  lookalike NAME... image names that imitate well-known ones\n"
     "  verify-blob --bundle FILE ARTIFACT  verify a Sigstore bundle\n"
+    "  verify --key PEM IMAGE           verify an image's signatures\n"
     "  db update|import|info|match  the vulnerability database\n"
     "  vercmp TYPE A B   compare versions as an ecosystem does\n"
     "  version           print the version\n"
@@ -63,6 +64,7 @@ static const struct {
     {"history", cmd_history},
     {"registry", cmd_registry},
     {"verify-blob", cmd_verify_blob},
+    {"verify", cmd_verify_image},
     {"dockerfile", cmd_dockerfile},
     {"config", cmd_dockerfile},
     {"lookalike", cmd_lookalike},
@@ -70,19 +72,13 @@ static const struct {
 };
 
 /* every command's table (options.c checks config-file keys against all) */
-const cli_cmd *const cli_commands[] = {&cli_cmd_scan,
-                                       &cli_cmd_sbom,
-                                       &cli_cmd_inspect,
-                                       &cli_cmd_ls,
-                                       &cli_cmd_history,
-                                       &cli_cmd_dockerfile,
-                                       &cli_cmd_registry,
-                                       &cli_cmd_audit,
-                                       &cli_cmd_db,
-                                       &cli_cmd_lookalike,
-                                       &cli_cmd_verify,
-                                       &cli_cmd_vercmp,
-                                       NULL};
+const cli_cmd *const cli_commands[] = {&cli_cmd_scan,     &cli_cmd_sbom,
+                                       &cli_cmd_inspect,  &cli_cmd_ls,
+                                       &cli_cmd_history,  &cli_cmd_dockerfile,
+                                       &cli_cmd_registry, &cli_cmd_audit,
+                                       &cli_cmd_db,       &cli_cmd_lookalike,
+                                       &cli_cmd_verify,   &cli_cmd_verify_image,
+                                       &cli_cmd_vercmp,   NULL};
 
 int main(int argc, char **argv)
 {

@@ -353,6 +353,26 @@ void dd_scan_free(dd_scan *s)
     dd__free(s);
 }
 
+int dd_scan_add_findings(dd_scan *s, const dd_findings *extra, dd_error *err)
+{
+    if (!s || !s->final) {
+        return dd__error_set(err, DD_EINVALID, "no scan to add findings to");
+    }
+    int rc = 0;
+    for (size_t i = 0; !rc && i < dd_findings_count(extra); i++) {
+        const dd_finding *f = dd_findings_get(extra, i);
+        rc = dd__findings_copy(s->final, f);
+        if (!rc) {
+            s->sum.by_severity[f->severity]++;
+        }
+    }
+    if (!rc) {
+        rc = dd__findings_sort(s->final, by_report_order);
+    }
+    s->sum.total = dd_findings_count(s->final);
+    return rc ? dd__error_set(err, rc, "out of memory") : 0;
+}
+
 const dd_findings *dd_scan_findings(const dd_scan *s)
 {
     return s->final;

@@ -74,6 +74,20 @@ struct dd_trust_root {
     dd_vec tsas;   /* dd__trust_ca */
 };
 
+/* cosign's simple-signing payload: the fields drydock checks. Keys are
+ * matched in any case (as cosign's Go decoder does); two keys equal but
+ * for case are refused. Strings escaped for display where noted. */
+typedef struct dd__simplesign {
+    char digest[80];     /* critical.image.docker-manifest-digest, raw */
+    char type[128];      /* critical.type, raw */
+    char reference[256]; /* critical.identity.docker-reference, escaped */
+} dd__simplesign;
+/* 0, or DD_ECORRUPT / DD_ELIMIT / DD_ENOMEM with one line in err. */
+int dd__trust_simplesign_parse(const char *p,
+                               size_t n,
+                               dd__simplesign *out,
+                               dd_error *err);
+
 /* RFC 3339 "2021-01-12T11:53:27.000Z" to Unix seconds; -1 when bad. */
 int64_t dd__trust_time(const char *s);
 
