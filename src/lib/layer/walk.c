@@ -7,7 +7,9 @@
  * per-file sha256). Limits are checked on every chunk. When the tar or the
  * decompressor fails, the blob is still read to its end so that its digest
  * can be verified; when decompression fails, the diff_id cannot be.
- * Merging (whiteouts) happens afterwards in layer order: see merge.c.
+ * What each entry means (traversal, whiteouts, link escapes, devices) is
+ * judged by entry.c before it is recorded. Merging (whiteouts) happens
+ * afterwards in layer order: see merge.c.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -18,6 +20,7 @@
 #include <unistd.h>
 
 #include "walk_int.h"
+#include "entry.h"
 #include "../analyze/analyzer.h"
 #include "../formats/decompress.h"
 #include "../formats/tar.h"
@@ -92,9 +95,10 @@ typedef struct layer_ctx {
     dd_decomp *decomp;
     dd_tar *tar;
     int tar_failed;
-    int decomp_stopped; /* bomb/limit: stop feeding the decompressor */
-    int64_t cur;        /* index of the entry receiving data, -1 none */
-    dd_buf path, link;  /* scratch for normalisation */
+    int decomp_stopped;        /* bomb/limit: stop feeding the decompressor */
+    int64_t cur;               /* index of the entry receiving data, -1 none */
+    dd__entry_scratch scratch; /* for entry.c's normalisation */
+    uint64_t entry_offset;     /* of the entry being judged */
     /* content dispatch to analyzers (see analyze/analyzer.h) */
     uint64_t *want;    /* bytes each analyzer wants of the current entry */
     uint64_t want_max; /* 0: nobody wants it */
@@ -136,26 +140,6 @@ static void on_anomaly(void *payload,
         strcmp(rule, "archive.bad-sparse") == 0 ||
         strcmp(rule, "archive.unsupported-compression") == 0) {
         lc->res->stats.complete = 0;
-    }
-}
-
-static dd_entry_type map_type(char tf)
-{
-    switch (tf) {
-    case '1':
-        return DD_ENTRY_HARDLINK;
-    case '2':
-        return DD_ENTRY_SYMLINK;
-    case '3':
-        return DD_ENTRY_CHAR;
-    case '4':
-        return DD_ENTRY_BLOCK;
-    case '5':
-        return DD_ENTRY_DIR;
-    case '6':
-        return DD_ENTRY_FIFO;
-    default:
-        return DD_ENTRY_FILE;
     }
 }
 
@@ -256,154 +240,33 @@ static int dispatch_end(layer_ctx *lc)
     return 0;
 }
 
+static void on_entry_finding(void *ctx,
+                             const char *rule,
+                             dd_severity sev,
+                             const char *path,
+                             const char *evidence,
+                             const char *msg)
+{
+    layer_ctx *lc = ctx;
+    add_finding(lc, DD_KIND_ARCHIVE, rule, sev, path, 1, lc->entry_offset,
+                evidence, msg);
+}
+
 static int on_entry(void *payload, const dd_tar_entry *e)
 {
     layer_ctx *lc = payload;
-    char msg[512];
-    unsigned flags = 0;
     lc->cur = -1;
-    int rc = dd__path_clean(e->name, e->name_len, &lc->path, &flags);
-    if (rc) {
+    lc->entry_offset = e->offset;
+    dd__entry_rec rec;
+    int rc = dd__entry_judge(e, &lc->scratch, on_entry_finding, lc, &rec);
+    if (rc || !rec.keep) {
         return rc;
     }
-    char *raw = dd__printable(e->name, 200);
-    const char *base = strrchr(lc->path.ptr, '/');
-    base = base ? base + 1 : lc->path.ptr;
-    int is_wh = strncmp(base, ".wh.", 4) == 0;
-    /* a whiteout of ".." or "." cleans away: look at the raw name too */
-    const char *rawbase = memrchr(e->name, '/', e->name_len);
-    rawbase = rawbase ? rawbase + 1 : e->name;
-    if (!is_wh && strncmp(rawbase, ".wh.", 4) == 0) {
-        is_wh = 1;
-    }
-    if (flags & DD_PATH_ESCAPES) {
-        snprintf(msg, sizeof msg,
-                 "%s '%s' climbs above the image root with '..' (extracting "
-                 "it would write outside the root); entry ignored",
-                 is_wh ? "whiteout" : "entry", raw);
-        add_finding(lc, DD_KIND_ARCHIVE,
-                    is_wh ? "archive.whiteout-traversal"
-                          : "archive.path-traversal",
-                    DD_SEV_HIGH, raw, 1, e->offset, raw, msg);
-        dd__free(raw);
-        return 0;
-    }
-    if (flags & DD_PATH_ABSOLUTE) {
-        snprintf(msg, sizeof msg,
-                 "absolute path '%s' in a layer (naive extractors write it "
-                 "on the host); treated as relative",
-                 raw);
-        add_finding(lc, DD_KIND_ARCHIVE, "archive.absolute-path", DD_SEV_HIGH,
-                    lc->path.ptr, 1, e->offset, raw, msg);
-    } else if (flags & DD_PATH_DOTDOT) {
-        snprintf(msg, sizeof msg, "non-canonical path '%s' contains '..'", raw);
-        add_finding(lc, DD_KIND_ARCHIVE, "archive.non-canonical-path",
-                    DD_SEV_LOW, lc->path.ptr, 1, e->offset, raw, msg);
-    }
-    if (flags & DD_PATH_NUL) {
-        snprintf(msg, sizeof msg,
-                 "path '%s' contains NUL or control characters", raw);
-        add_finding(lc, DD_KIND_ARCHIVE, "archive.bad-path", DD_SEV_MEDIUM,
-                    lc->path.ptr, 1, e->offset, raw, msg);
-    }
-    dd__free(raw);
-    dd_entry_type type = map_type(e->typeflag);
-    const char *path = lc->path.ptr;
-    size_t plen = lc->path.len;
-
-    if (is_wh) {
-        size_t dirlen = base > path ? (size_t)(base - path - 1) : 0;
-        const char *name = rawbase + 4;
-        size_t namelen = e->name_len - (size_t)(rawbase - e->name) - 4;
-        if (namelen == 8 && memcmp(name, ".wh..opq", 8) == 0) {
-            if (dirlen == 0) {
-                add_finding(lc, DD_KIND_ARCHIVE, "archive.whiteout-root",
-                            DD_SEV_MEDIUM, "/", 1, e->offset, NULL,
-                            "opaque whiteout of the root directory hides "
-                            "every lower layer");
-            }
-            return record(lc, e, DD_ENTRY_OPAQUE_WHITEOUT, path, dirlen, NULL);
-        }
-        if (namelen >= 4 && memcmp(name, ".wh.", 4) == 0) {
-            return 0; /* aufs bookkeeping (.wh..wh.plnk): no meaning here */
-        }
-        if (namelen == 0 || (namelen == 1 && name[0] == '.') ||
-            (namelen == 2 && name[0] == '.' && name[1] == '.') ||
-            memchr(name, '/', namelen) || memchr(name, '\0', namelen)) {
-            snprintf(msg, sizeof msg,
-                     "whiteout names '%.*s', which is not a file in its "
-                     "directory (traversal); ignored",
-                     (int)(namelen > 100 ? 100 : namelen), name);
-            add_finding(lc, DD_KIND_ARCHIVE, "archive.whiteout-traversal",
-                        DD_SEV_HIGH, path, 1, e->offset, NULL, msg);
-            return 0;
-        }
-        dd_buf t;
-        dd__buf_init(&t, 0);
-        if (dirlen) {
-            dd__buf_add(&t, path, dirlen);
-            dd__buf_add(&t, "/", 1);
-        }
-        dd__buf_add(&t, name, namelen);
-        rc = t.ptr ? record(lc, e, DD_ENTRY_WHITEOUT, t.ptr, t.len, NULL)
-                   : DD_ENOMEM;
-        dd__buf_free(&t);
-        return rc;
-    }
-    if (plen == 0) {
-        return 0; /* "./" - the root directory itself */
-    }
-    const char *link = NULL;
-    if (type == DD_ENTRY_SYMLINK) {
-        unsigned lf = 0;
-        /* ".." above the root, in a relative or an absolute target
-         * ("/../../..") alike: merge.c follows links with the same rule */
-        if (dd__path_resolve_link(path, e->linkname, &lc->link, &lf) == 0 &&
-            (lf & DD_PATH_ESCAPES)) {
-            char *t = dd__printable(e->linkname, 200);
-            snprintf(msg, sizeof msg,
-                     "symlink to '%s' climbs above the image root", t);
-            add_finding(lc, DD_KIND_ARCHIVE, "archive.symlink-escape",
-                        DD_SEV_MEDIUM, path, 1, e->offset, t, msg);
-            dd__free(t);
-        }
-        link = e->linkname;
-    } else if (type == DD_ENTRY_HARDLINK) {
-        unsigned lf = 0;
-        rc = dd__path_clean(e->linkname, strlen(e->linkname), &lc->link, &lf);
-        if (rc) {
-            return rc;
-        }
-        if (lf & (DD_PATH_ESCAPES | DD_PATH_ABSOLUTE)) {
-            char *t = dd__printable(e->linkname, 200);
-            snprintf(msg, sizeof msg,
-                     "hardlink to '%s' points %s (naive extractors link a "
-                     "host file such as /etc/shadow)%s",
-                     t,
-                     (lf & DD_PATH_ESCAPES) ? "above the image root"
-                                            : "to an absolute path",
-                     (lf & DD_PATH_ESCAPES) ? "; entry ignored" : "");
-            add_finding(lc, DD_KIND_ARCHIVE, "archive.hardlink-escape",
-                        DD_SEV_HIGH, path, 1, e->offset, t, msg);
-            dd__free(t);
-            if (lf & DD_PATH_ESCAPES) {
-                return 0;
-            }
-        }
-        link = lc->link.ptr;
-    } else if (type == DD_ENTRY_CHAR || type == DD_ENTRY_BLOCK) {
-        snprintf(msg, sizeof msg,
-                 "%s device node in a layer (images get /dev from the "
-                 "runtime)",
-                 type == DD_ENTRY_CHAR ? "character" : "block");
-        add_finding(lc, DD_KIND_ARCHIVE, "archive.device-node", DD_SEV_MEDIUM,
-                    path, 1, e->offset, NULL, msg);
-    }
-    rc = record(lc, e, type, path, plen, link);
-    if (!rc && lc->file_hash && type == DD_ENTRY_FILE) {
+    rc = record(lc, e, rec.type, rec.path, rec.plen, rec.link);
+    if (!rc && lc->file_hash && rec.type == DD_ENTRY_FILE) {
         dd__sha256_reset(lc->file_hash);
     }
-    if (!rc && type == DD_ENTRY_FILE && lc->sh->n_analyzers) {
+    if (!rc && rec.type == DD_ENTRY_FILE && lc->sh->n_analyzers) {
         rc = dispatch_begin(lc);
     }
     return rc;
@@ -648,8 +511,9 @@ static void process_layer(shared *sh, dd_layer_result *r, uint8_t *buf)
     lc.cur = -1;
     lc.digest_label =
         src->expect_digest ? src->expect_digest : src->expect_diff_id;
-    dd__buf_init(&lc.path, (size_t)sh->lim.max_pax_size + 512);
-    dd__buf_init(&lc.link, (size_t)sh->lim.max_pax_size + 512);
+    dd__buf_init(&lc.scratch.path, (size_t)sh->lim.max_pax_size + 512);
+    dd__buf_init(&lc.scratch.link, (size_t)sh->lim.max_pax_size + 512);
+    dd__buf_init(&lc.scratch.target, 0);
     dd__buf_init(&lc.content, 0);
     r->stats.complete = 1;
     dd_region reg;
@@ -767,8 +631,9 @@ out:
     dd__sha256_free(lc.file_hash);
     dd__decomp_free(lc.decomp);
     dd__tar_free(lc.tar);
-    dd__buf_free(&lc.path);
-    dd__buf_free(&lc.link);
+    dd__buf_free(&lc.scratch.path);
+    dd__buf_free(&lc.scratch.link);
+    dd__buf_free(&lc.scratch.target);
     dd__buf_free(&lc.content);
     dd__free(lc.want);
 }
