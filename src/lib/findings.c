@@ -33,7 +33,7 @@ static void finding_clear(dd_finding *f)
 }
 
 int dd__findings_add(dd_findings *list,
-                     const dd_finding_spec *spec,
+                     const dd__finding_spec *spec,
                      const char *fmt,
                      ...)
 {
@@ -59,7 +59,7 @@ static const char *copy_opt(char **o, const char *s)
 }
 
 int dd__findings_add_text(dd_findings *list,
-                          const dd_finding_spec *spec,
+                          const dd__finding_spec *spec,
                           const char *title)
 {
     size_t need = strlen(spec->rule_id) + 1 + dd__printable_bound(title, 1023) +

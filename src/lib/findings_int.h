@@ -10,13 +10,13 @@
 #include "../util/util.h"
 
 struct dd_findings {
-    dd_vec items; /* dd_finding, every string owned */
+    dd__vec items; /* dd_finding, every string owned */
 };
 
 dd_findings *dd__findings_new(void);
 
 /* Describes one finding to add; strings are copied. */
-typedef struct dd_finding_spec {
+typedef struct dd__finding_spec {
     dd_finding_kind kind;
     dd_severity severity;
     const char *rule_id;
@@ -31,11 +31,11 @@ typedef struct dd_finding_spec {
     const char *category; /* or NULL */
     const char *engine;   /* malware: "yara", "hash", ...; or NULL */
     const char *sha256;   /* hex of the file's content, or NULL */
-} dd_finding_spec;
+} dd__finding_spec;
 
 /* Add a finding with a printf-style title. Returns 0 or DD_ENOMEM. */
 int dd__findings_add(dd_findings *list,
-                     const dd_finding_spec *spec,
+                     const dd__finding_spec *spec,
                      const char *fmt,
                      ...) DD_PRINTF(3, 4);
 /* Attach a copy of `v` to the last finding added (DD_KIND_VULN). */
@@ -43,7 +43,7 @@ struct dd_vuln_info;
 int dd__findings_set_vuln(dd_findings *list, const struct dd_vuln_info *v);
 /* The same with a ready title (no formatting). */
 int dd__findings_add_text(dd_findings *list,
-                          const dd_finding_spec *spec,
+                          const dd__finding_spec *spec,
                           const char *title);
 /* Move every finding of `from` to the end of `to` (from is emptied). */
 int dd__findings_move(dd_findings *to, dd_findings *from);

@@ -49,7 +49,7 @@ int dd__ignores_parse(dd__ignores *ig,
                       const char *text,
                       size_t len,
                       const char *today,
-                      dd_buf *warn,
+                      dd__buf *warn,
                       dd_error *err)
 {
     if (len > DD_IGNORE_MAX_BYTES) {
@@ -150,7 +150,7 @@ int dd__ignores_parse(dd__ignores *ig,
 int dd__ignores_load(dd__ignores *ig,
                      const char *path,
                      const char *today,
-                     dd_buf *warn,
+                     dd__buf *warn,
                      dd_error *err)
 {
     char *text = NULL;

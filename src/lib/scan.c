@@ -31,9 +31,9 @@ struct dd_scan {
     size_t n_list;
     dd_findings *final;
     dd_scan_summary sum;
-    dd_arena strings;
-    dd_vec warnings; /* const char * */
-    dd_vec ignored;  /* dd_ignored */
+    dd__arena strings;
+    dd__vec warnings; /* const char * */
+    dd__vec ignored;  /* dd_ignored */
     dd__ignores ig;
     const dd_scan_opts *opts; /* during the run only */
 };
@@ -180,7 +180,7 @@ static int run(dd_scan *s, const dd_scan_opts *o, dd_error *err)
         struct tm tm;
         gmtime_r(&now, &tm);
         strftime(today, sizeof today, "%Y-%m-%d", &tm);
-        dd_buf w;
+        dd__buf w;
         dd__buf_init(&w, 1u << 20);
         rc = dd__ignores_load(&s->ig, o->ignore_file, today, &w, err);
         if (!rc && w.len) {

@@ -7,7 +7,7 @@
  * no longer applies and is reported as a warning.
  *
  * Ownership: a dd__ignores owns its entries and strings
- * (dd__ignores_free); warnings are appended to the caller's dd_buf.
+ * (dd__ignores_free); warnings are appended to the caller's dd__buf.
  */
 #ifndef DD_SCAN_INT_H
 #define DD_SCAN_INT_H
@@ -31,8 +31,8 @@ typedef struct dd__ignore_entry {
 } dd__ignore_entry;
 
 typedef struct dd__ignores {
-    dd_arena strings;
-    dd_vec entries; /* dd__ignore_entry */
+    dd__arena strings;
+    dd__vec entries; /* dd__ignore_entry */
 } dd__ignores;
 
 void dd__ignores_init(dd__ignores *ig);
@@ -44,13 +44,13 @@ int dd__ignores_parse(dd__ignores *ig,
                       const char *text,
                       size_t len,
                       const char *today,
-                      dd_buf *warn,
+                      dd__buf *warn,
                       dd_error *err);
 /* The same for a file (DD_ENOTFOUND / DD_EIO naming it). */
 int dd__ignores_load(dd__ignores *ig,
                      const char *path,
                      const char *today,
-                     dd_buf *warn,
+                     dd__buf *warn,
                      dd_error *err);
 /* The live entry that ignores `f` (by rule id, or by one of a
  * vulnerability's aliases), or NULL. Counts the use. */

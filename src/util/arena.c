@@ -15,13 +15,13 @@ struct dd_arena_block {
     _Alignas(16) unsigned char data[];
 };
 
-void dd__arena_init(dd_arena *a)
+void dd__arena_init(dd__arena *a)
 {
     a->head = NULL;
     a->used = a->avail = 0;
 }
 
-void *dd__arena_alloc(dd_arena *a, size_t n)
+void *dd__arena_alloc(dd__arena *a, size_t n)
 {
     n = (n + 7) & ~(size_t)7;
     if (n == 0) {
@@ -50,7 +50,7 @@ void *dd__arena_alloc(dd_arena *a, size_t n)
     return p;
 }
 
-char *dd__arena_strndup(dd_arena *a, const char *s, size_t n)
+char *dd__arena_strndup(dd__arena *a, const char *s, size_t n)
 {
     char *p = dd__arena_alloc(a, n + 1);
     if (p) {
@@ -60,12 +60,12 @@ char *dd__arena_strndup(dd_arena *a, const char *s, size_t n)
     return p;
 }
 
-char *dd__arena_strdup(dd_arena *a, const char *s)
+char *dd__arena_strdup(dd__arena *a, const char *s)
 {
     return s ? dd__arena_strndup(a, s, strlen(s)) : NULL;
 }
 
-void dd__arena_free(dd_arena *a)
+void dd__arena_free(dd__arena *a)
 {
     dd_arena_block *b = a->head;
     while (b) {

@@ -10,14 +10,14 @@
 
 #include "util.h"
 
-void dd__buf_init(dd_buf *b, size_t max)
+void dd__buf_init(dd__buf *b, size_t max)
 {
     b->ptr = NULL;
     b->len = b->cap = 0;
     b->max = max ? max : SIZE_MAX / 2;
 }
 
-static int buf_grow(dd_buf *b, size_t need)
+static int buf_grow(dd__buf *b, size_t need)
 {
     if (need <= b->cap) {
         return 0;
@@ -41,7 +41,7 @@ static int buf_grow(dd_buf *b, size_t need)
     return 0;
 }
 
-int dd__buf_add(dd_buf *b, const void *data, size_t len)
+int dd__buf_add(dd__buf *b, const void *data, size_t len)
 {
     if (len > b->max || b->len > b->max - len) {
         return DD_ELIMIT;
@@ -58,12 +58,12 @@ int dd__buf_add(dd_buf *b, const void *data, size_t len)
     return 0;
 }
 
-int dd__buf_addstr(dd_buf *b, const char *s)
+int dd__buf_addstr(dd__buf *b, const char *s)
 {
     return dd__buf_add(b, s, strlen(s));
 }
 
-int dd__buf_printf(dd_buf *b, const char *fmt, ...)
+int dd__buf_printf(dd__buf *b, const char *fmt, ...)
 {
     char small[256];
     va_list ap;
@@ -88,7 +88,7 @@ int dd__buf_printf(dd_buf *b, const char *fmt, ...)
     return rc;
 }
 
-void dd__buf_reset(dd_buf *b)
+void dd__buf_reset(dd__buf *b)
 {
     b->len = 0;
     if (b->ptr) {
@@ -96,14 +96,14 @@ void dd__buf_reset(dd_buf *b)
     }
 }
 
-void dd__buf_free(dd_buf *b)
+void dd__buf_free(dd__buf *b)
 {
     dd__free(b->ptr);
     b->ptr = NULL;
     b->len = b->cap = 0;
 }
 
-char *dd__buf_detach(dd_buf *b)
+char *dd__buf_detach(dd__buf *b)
 {
     char *p = b->ptr;
     if (!p) {
@@ -114,14 +114,14 @@ char *dd__buf_detach(dd_buf *b)
     return p;
 }
 
-void dd__vec_init(dd_vec *v, size_t item_size)
+void dd__vec_init(dd__vec *v, size_t item_size)
 {
     v->items = NULL;
     v->len = v->cap = 0;
     v->item_size = item_size;
 }
 
-void *dd__vec_push(dd_vec *v)
+void *dd__vec_push(dd__vec *v)
 {
     if (v->len == v->cap) {
         size_t ncap = v->cap ? v->cap * 2 : 16;
@@ -143,7 +143,7 @@ void *dd__vec_push(dd_vec *v)
     return slot;
 }
 
-void dd__vec_free(dd_vec *v)
+void dd__vec_free(dd__vec *v)
 {
     dd__free(v->items);
     v->items = NULL;

@@ -14,7 +14,7 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-void dd__dir_list_free(dd_vec *v)
+void dd__dir_list_free(dd__vec *v)
 {
     for (size_t i = 0; i < v->len; i++) {
         dd__free(*DD_VEC_AT(v, char *, i));
@@ -25,7 +25,7 @@ void dd__dir_list_free(dd_vec *v)
 int dd__dir_list(const char *dir,
                  int (*keep)(const char *name),
                  size_t max,
-                 dd_vec *out,
+                 dd__vec *out,
                  dd_error *err)
 {
     dd__vec_init(out, sizeof(char *));

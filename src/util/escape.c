@@ -148,7 +148,7 @@ size_t dd_text_base64(char *out, size_t n, const void *data, size_t len)
     return need;
 }
 
-int dd__text_escape(dd_buf *b, const char *s, size_t len, dd_escape_mode mode)
+int dd__text_escape(dd__buf *b, const char *s, size_t len, dd_escape_mode mode)
 {
     size_t need = dd_text_escape(NULL, 0, s, len, mode);
     /* grow (and check the cap) with the escape's length, then write it */

@@ -11,7 +11,7 @@
 #include "drydock/text.h"
 #include "util.h"
 
-static int fail(dd_jsonw *w, int err)
+static int fail(dd__jsonw *w, int err)
 {
     if (!w->err) {
         w->err = err;
@@ -19,7 +19,7 @@ static int fail(dd_jsonw *w, int err)
     return w->err;
 }
 
-static void flush(dd_jsonw *w)
+static void flush(dd__jsonw *w)
 {
     if (!w->err && w->len) {
         if (w->write(w->payload, w->buf, w->len)) {
@@ -29,7 +29,7 @@ static void flush(dd_jsonw *w)
     w->len = 0;
 }
 
-static void put(dd_jsonw *w, const char *p, size_t n)
+static void put(dd__jsonw *w, const char *p, size_t n)
 {
     while (n && !w->err) {
         if (w->len == DD_JSONW_BUF) {
@@ -47,12 +47,12 @@ static void put(dd_jsonw *w, const char *p, size_t n)
     }
 }
 
-static void putc_(dd_jsonw *w, char c)
+static void putc_(dd__jsonw *w, char c)
 {
     put(w, &c, 1);
 }
 
-static void newline(dd_jsonw *w, int depth)
+static void newline(dd__jsonw *w, int depth)
 {
     static const char sp[] = "                                ";
     putc_(w, '\n');
@@ -64,7 +64,7 @@ static void newline(dd_jsonw *w, int depth)
     }
 }
 
-int dd__jsonw_init(dd_jsonw *w,
+int dd__jsonw_init(dd__jsonw *w,
                    int indent,
                    dd__jsonw_write_fn write,
                    void *payload)
@@ -77,7 +77,7 @@ int dd__jsonw_init(dd_jsonw *w,
     return w->buf ? 0 : fail(w, DD_ENOMEM);
 }
 
-int dd__jsonw_finish(dd_jsonw *w)
+int dd__jsonw_finish(dd__jsonw *w)
 {
     if (!w->err && (w->depth || !w->done)) {
         fail(w, DD_EINVALID);
@@ -89,7 +89,7 @@ int dd__jsonw_finish(dd_jsonw *w)
 }
 
 /* what comes before a value (or a key) at the current level */
-static int before(dd_jsonw *w, int is_key)
+static int before(dd__jsonw *w, int is_key)
 {
     if (w->err) {
         return w->err;
@@ -128,7 +128,7 @@ static int before(dd_jsonw *w, int is_key)
 }
 
 /* a value is complete at the current level */
-static int after(dd_jsonw *w)
+static int after(dd__jsonw *w)
 {
     if (!w->depth) {
         w->done = 1;
@@ -136,7 +136,7 @@ static int after(dd_jsonw *w)
     return w->err;
 }
 
-static int begin(dd_jsonw *w, char kind)
+static int begin(dd__jsonw *w, char kind)
 {
     if (before(w, 0)) {
         return w->err;
@@ -151,7 +151,7 @@ static int begin(dd_jsonw *w, char kind)
     return w->err;
 }
 
-static int end(dd_jsonw *w, char kind)
+static int end(dd__jsonw *w, char kind)
 {
     if (w->err) {
         return w->err;
@@ -168,28 +168,28 @@ static int end(dd_jsonw *w, char kind)
     return after(w);
 }
 
-int dd__jsonw_obj_begin(dd_jsonw *w)
+int dd__jsonw_obj_begin(dd__jsonw *w)
 {
     return begin(w, '{');
 }
 
-int dd__jsonw_obj_end(dd_jsonw *w)
+int dd__jsonw_obj_end(dd__jsonw *w)
 {
     return end(w, '{');
 }
 
-int dd__jsonw_arr_begin(dd_jsonw *w)
+int dd__jsonw_arr_begin(dd__jsonw *w)
 {
     return begin(w, '[');
 }
 
-int dd__jsonw_arr_end(dd_jsonw *w)
+int dd__jsonw_arr_end(dd__jsonw *w)
 {
     return end(w, '[');
 }
 
 /* the JSON string body of valid UTF-8 (or of the lossless escape) */
-static void quote(dd_jsonw *w, const char *s, size_t n)
+static void quote(dd__jsonw *w, const char *s, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
     putc_(w, '"');
@@ -237,7 +237,7 @@ static void quote(dd_jsonw *w, const char *s, size_t n)
 }
 
 /* valid UTF-8 as it is, anything else through DD_ESCAPE_LOSSLESS */
-static void text(dd_jsonw *w, const char *s, size_t n)
+static void text(dd__jsonw *w, const char *s, size_t n)
 {
     if (dd_text_is_utf8(s, n)) {
         quote(w, s, n);
@@ -252,7 +252,7 @@ static void text(dd_jsonw *w, const char *s, size_t n)
     dd__free(e);
 }
 
-int dd__jsonw_key(dd_jsonw *w, const char *key)
+int dd__jsonw_key(dd__jsonw *w, const char *key)
 {
     if (before(w, 1)) {
         return w->err;
@@ -263,7 +263,7 @@ int dd__jsonw_key(dd_jsonw *w, const char *key)
     return w->err;
 }
 
-int dd__jsonw_strn(dd_jsonw *w, const char *s, size_t len)
+int dd__jsonw_strn(dd__jsonw *w, const char *s, size_t len)
 {
     if (!s) {
         return dd__jsonw_null(w);
@@ -275,12 +275,12 @@ int dd__jsonw_strn(dd_jsonw *w, const char *s, size_t len)
     return after(w);
 }
 
-int dd__jsonw_str(dd_jsonw *w, const char *s)
+int dd__jsonw_str(dd__jsonw *w, const char *s)
 {
     return dd__jsonw_strn(w, s, s ? strlen(s) : 0);
 }
 
-static int raw(dd_jsonw *w, const char *s, size_t n)
+static int raw(dd__jsonw *w, const char *s, size_t n)
 {
     if (before(w, 0)) {
         return w->err;
@@ -289,14 +289,14 @@ static int raw(dd_jsonw *w, const char *s, size_t n)
     return after(w);
 }
 
-int dd__jsonw_int(dd_jsonw *w, int64_t v)
+int dd__jsonw_int(dd__jsonw *w, int64_t v)
 {
     char num[24];
     int k = snprintf(num, sizeof num, "%" PRId64, v);
     return raw(w, num, k > 0 ? (size_t)k : 0);
 }
 
-int dd__jsonw_real(dd_jsonw *w, double v)
+int dd__jsonw_real(dd__jsonw *w, double v)
 {
     if (v != v || v > 1e300 || v < -1e300) {
         return raw(w, "null", 4); /* JSON has no NaN or infinity */
@@ -312,29 +312,29 @@ int dd__jsonw_real(dd_jsonw *w, double v)
     return raw(w, num, k > 0 ? (size_t)k : 0);
 }
 
-int dd__jsonw_bool(dd_jsonw *w, int v)
+int dd__jsonw_bool(dd__jsonw *w, int v)
 {
     return v ? raw(w, "true", 4) : raw(w, "false", 5);
 }
 
-int dd__jsonw_null(dd_jsonw *w)
+int dd__jsonw_null(dd__jsonw *w)
 {
     return raw(w, "null", 4);
 }
 
-int dd__jsonw_kstr(dd_jsonw *w, const char *key, const char *s)
+int dd__jsonw_kstr(dd__jsonw *w, const char *key, const char *s)
 {
     dd__jsonw_key(w, key);
     return dd__jsonw_str(w, s);
 }
 
-int dd__jsonw_kint(dd_jsonw *w, const char *key, int64_t v)
+int dd__jsonw_kint(dd__jsonw *w, const char *key, int64_t v)
 {
     dd__jsonw_key(w, key);
     return dd__jsonw_int(w, v);
 }
 
-int dd__jsonw_kbool(dd_jsonw *w, const char *key, int v)
+int dd__jsonw_kbool(dd__jsonw *w, const char *key, int v)
 {
     dd__jsonw_key(w, key);
     return dd__jsonw_bool(w, v);

@@ -34,7 +34,7 @@
  * dd_write_fn in drydock/report.h) */
 typedef int (*dd__jsonw_write_fn)(void *payload, const void *buf, size_t len);
 
-typedef struct dd_jsonw {
+typedef struct dd__jsonw {
     dd__jsonw_write_fn write;
     void *payload;
     int indent;
@@ -46,34 +46,34 @@ typedef struct dd_jsonw {
     size_t count[DD_JSONW_MAX_DEPTH];
     char *buf;
     size_t len;
-} dd_jsonw;
+} dd__jsonw;
 
 /* 0 or DD_ENOMEM (then finish returns DD_ENOMEM too). */
-int dd__jsonw_init(dd_jsonw *w,
+int dd__jsonw_init(dd__jsonw *w,
                    int indent,
                    dd__jsonw_write_fn write,
                    void *payload);
 /* Flushes what is buffered and frees the buffer; the sticky error, or
  * DD_EINVALID when the document is not complete. */
-int dd__jsonw_finish(dd_jsonw *w);
+int dd__jsonw_finish(dd__jsonw *w);
 /* Each returns the sticky error (0 while all is well). */
-int dd__jsonw_obj_begin(dd_jsonw *w);
-int dd__jsonw_obj_end(dd_jsonw *w);
-int dd__jsonw_arr_begin(dd_jsonw *w);
-int dd__jsonw_arr_end(dd_jsonw *w);
-int dd__jsonw_key(dd_jsonw *w, const char *key);
+int dd__jsonw_obj_begin(dd__jsonw *w);
+int dd__jsonw_obj_end(dd__jsonw *w);
+int dd__jsonw_arr_begin(dd__jsonw *w);
+int dd__jsonw_arr_end(dd__jsonw *w);
+int dd__jsonw_key(dd__jsonw *w, const char *key);
 /* a string value; NULL is written as null */
-int dd__jsonw_str(dd_jsonw *w, const char *s);
-int dd__jsonw_strn(dd_jsonw *w, const char *s, size_t len);
-int dd__jsonw_int(dd_jsonw *w, int64_t v);
+int dd__jsonw_str(dd__jsonw *w, const char *s);
+int dd__jsonw_strn(dd__jsonw *w, const char *s, size_t len);
+int dd__jsonw_int(dd__jsonw *w, int64_t v);
 /* %.15g (9.8, not 9.8000000000000007), always with a fraction; NaN and
  * infinities are written as null */
-int dd__jsonw_real(dd_jsonw *w, double v);
-int dd__jsonw_bool(dd_jsonw *w, int v);
-int dd__jsonw_null(dd_jsonw *w);
+int dd__jsonw_real(dd__jsonw *w, double v);
+int dd__jsonw_bool(dd__jsonw *w, int v);
+int dd__jsonw_null(dd__jsonw *w);
 /* key + value shorthands */
-int dd__jsonw_kstr(dd_jsonw *w, const char *key, const char *s);
-int dd__jsonw_kint(dd_jsonw *w, const char *key, int64_t v);
-int dd__jsonw_kbool(dd_jsonw *w, const char *key, int v);
+int dd__jsonw_kstr(dd__jsonw *w, const char *key, const char *s);
+int dd__jsonw_kint(dd__jsonw *w, const char *key, int64_t v);
+int dd__jsonw_kbool(dd__jsonw *w, const char *key, int v);
 
 #endif

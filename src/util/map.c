@@ -33,7 +33,7 @@ static uint64_t hash_bytes(uint64_t seed, const char *s, size_t n)
     return mix(h ^ w ^ ((uint64_t)n << 56));
 }
 
-int dd__map_init(dd_map *m)
+int dd__map_init(dd__map *m)
 {
     m->cap = 64;
     m->len = 0;
@@ -45,12 +45,12 @@ int dd__map_init(dd_map *m)
     return m->slots ? 0 : DD_ENOMEM;
 }
 
-static dd_map_slot *
-find(dd_map_slot *slots, size_t cap, const char *key, size_t keylen, uint64_t h)
+static dd__map_slot *find(
+    dd__map_slot *slots, size_t cap, const char *key, size_t keylen, uint64_t h)
 {
     size_t i = (size_t)h & (cap - 1);
     for (;;) {
-        dd_map_slot *s = &slots[i];
+        dd__map_slot *s = &slots[i];
         if (!s->key || (s->hash == h && s->keylen == keylen &&
                         memcmp(s->key, key, keylen) == 0)) {
             return s;
@@ -59,15 +59,15 @@ find(dd_map_slot *slots, size_t cap, const char *key, size_t keylen, uint64_t h)
     }
 }
 
-static int grow(dd_map *m)
+static int grow(dd__map *m)
 {
     size_t ncap = m->cap * 2;
-    dd_map_slot *ns = dd__calloc(ncap, sizeof *ns);
+    dd__map_slot *ns = dd__calloc(ncap, sizeof *ns);
     if (!ns) {
         return DD_ENOMEM;
     }
     for (size_t i = 0; i < m->cap; i++) {
-        dd_map_slot *s = &m->slots[i];
+        dd__map_slot *s = &m->slots[i];
         if (s->key) {
             *find(ns, ncap, s->key, s->keylen, s->hash) = *s;
         }
@@ -78,7 +78,7 @@ static int grow(dd_map *m)
     return 0;
 }
 
-int dd__map_put(dd_map *m, const char *key, size_t keylen, int64_t value)
+int dd__map_put(dd__map *m, const char *key, size_t keylen, int64_t value)
 {
     if ((m->len + 1) * 4 > m->cap * 3) {
         int rc = grow(m);
@@ -87,7 +87,7 @@ int dd__map_put(dd_map *m, const char *key, size_t keylen, int64_t value)
         }
     }
     uint64_t h = hash_bytes(m->seed, key, keylen);
-    dd_map_slot *s = find(m->slots, m->cap, key, keylen, h);
+    dd__map_slot *s = find(m->slots, m->cap, key, keylen, h);
     if (!s->key) {
         s->key = key;
         s->keylen = keylen;
@@ -98,10 +98,13 @@ int dd__map_put(dd_map *m, const char *key, size_t keylen, int64_t value)
     return 0;
 }
 
-int dd__map_get(const dd_map *m, const char *key, size_t keylen, int64_t *value)
+int dd__map_get(const dd__map *m,
+                const char *key,
+                size_t keylen,
+                int64_t *value)
 {
     uint64_t h = hash_bytes(m->seed, key, keylen);
-    dd_map_slot *s = find(m->slots, m->cap, key, keylen, h);
+    dd__map_slot *s = find(m->slots, m->cap, key, keylen, h);
     if (!s->key) {
         return 0;
     }
@@ -109,7 +112,7 @@ int dd__map_get(const dd_map *m, const char *key, size_t keylen, int64_t *value)
     return 1;
 }
 
-void dd__map_free(dd_map *m)
+void dd__map_free(dd__map *m)
 {
     dd__free(m->slots);
     m->slots = NULL;

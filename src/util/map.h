@@ -9,27 +9,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct dd_map_slot {
+typedef struct dd__map_slot {
     const char *key;
     size_t keylen;
     uint64_t hash;
     int64_t value;
-} dd_map_slot;
+} dd__map_slot;
 
-typedef struct dd_map {
-    dd_map_slot *slots;
+typedef struct dd__map {
+    dd__map_slot *slots;
     size_t cap, len;
     uint64_t seed;
-} dd_map;
+} dd__map;
 
-int dd__map_init(dd_map *m);
+int dd__map_init(dd__map *m);
 /* Insert or replace. DD_ENOMEM on failure. */
-int dd__map_put(dd_map *m, const char *key, size_t keylen, int64_t value);
+int dd__map_put(dd__map *m, const char *key, size_t keylen, int64_t value);
 /* 1 and *value when present, else 0. */
-int dd__map_get(const dd_map *m,
+int dd__map_get(const dd__map *m,
                 const char *key,
                 size_t keylen,
                 int64_t *value);
-void dd__map_free(dd_map *m);
+void dd__map_free(dd__map *m);
 
 #endif

@@ -5,7 +5,7 @@
 
 #include "path.h"
 
-int dd__path_clean(const char *in, size_t len, dd_buf *out, unsigned *flags)
+int dd__path_clean(const char *in, size_t len, dd__buf *out, unsigned *flags)
 {
     unsigned f = 0;
     dd__buf_reset(out);
@@ -72,13 +72,13 @@ int dd__path_clean(const char *in, size_t len, dd_buf *out, unsigned *flags)
 
 int dd__path_resolve_link(const char *linkpath,
                           const char *target,
-                          dd_buf *out,
+                          dd__buf *out,
                           unsigned *flags)
 {
     if (target[0] == '/') {
         return dd__path_clean(target, strlen(target), out, flags);
     }
-    dd_buf tmp;
+    dd__buf tmp;
     dd__buf_init(&tmp, out->max);
     const char *slash = strrchr(linkpath, '/');
     int rc = 0;

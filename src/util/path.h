@@ -24,13 +24,13 @@ enum {
  * DD_PATH_ESCAPES set), like a chroot would. Result appended to `out`
  * (reset first). Returns 0, DD_ELIMIT, DD_ENOMEM. *flags gets DD_PATH_*.
  */
-int dd__path_clean(const char *in, size_t len, dd_buf *out, unsigned *flags);
+int dd__path_clean(const char *in, size_t len, dd__buf *out, unsigned *flags);
 
 /* Resolve a symlink target written at `linkpath` lexically: absolute
  * targets start at the root, relative ones at dirname(linkpath). */
 int dd__path_resolve_link(const char *linkpath,
                           const char *target,
-                          dd_buf *out,
+                          dd__buf *out,
                           unsigned *flags);
 
 #endif

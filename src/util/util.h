@@ -53,30 +53,30 @@ int dd__error_set(dd_error *err, int code, const char *fmt, ...)
 void dd__error_clear(dd_error *err);
 
 /* Growable byte buffer with a hard cap (curl dynbuf). */
-typedef struct dd_buf {
+typedef struct dd__buf {
     char *ptr;
     size_t len, cap, max;
-} dd_buf;
-void dd__buf_init(dd_buf *b, size_t max);
+} dd__buf;
+void dd__buf_init(dd__buf *b, size_t max);
 /* DD_ELIMIT when the cap would be exceeded, DD_ENOMEM. Always NUL-ends. */
-int dd__buf_add(dd_buf *b, const void *data, size_t len);
-int dd__buf_addstr(dd_buf *b, const char *s);
-int dd__buf_printf(dd_buf *b, const char *fmt, ...) DD_PRINTF(2, 3);
-void dd__buf_reset(dd_buf *b);
-void dd__buf_free(dd_buf *b);
+int dd__buf_add(dd__buf *b, const void *data, size_t len);
+int dd__buf_addstr(dd__buf *b, const char *s);
+int dd__buf_printf(dd__buf *b, const char *fmt, ...) DD_PRINTF(2, 3);
+void dd__buf_reset(dd__buf *b);
+void dd__buf_free(dd__buf *b);
 /* Hand the contents to the caller (NUL-terminated, never NULL unless
  * allocation fails) and reset the buffer. */
-char *dd__buf_detach(dd_buf *b);
+char *dd__buf_detach(dd__buf *b);
 
 /* Growable pointer-free vector of fixed-size items. */
-typedef struct dd_vec {
+typedef struct dd__vec {
     void *items;
     size_t len, cap, item_size;
-} dd_vec;
-void dd__vec_init(dd_vec *v, size_t item_size);
+} dd__vec;
+void dd__vec_init(dd__vec *v, size_t item_size);
 /* Returns a pointer to a zeroed new slot, NULL on ENOMEM. */
-void *dd__vec_push(dd_vec *v);
-void dd__vec_free(dd_vec *v);
+void *dd__vec_push(dd__vec *v);
+void dd__vec_free(dd__vec *v);
 #define DD_VEC_AT(v, type, i) (&((type *)(v)->items)[i])
 
 /* Read a whole regular file into a NUL-terminated buffer (caller frees).
@@ -89,9 +89,9 @@ int dd__file_read(const char *path, size_t max, char **out, size_t *len);
 int dd__dir_list(const char *dir,
                  int (*keep)(const char *name),
                  size_t max,
-                 dd_vec *out,
+                 dd__vec *out,
                  dd_error *err);
-void dd__dir_list_free(dd_vec *v);
+void dd__dir_list_free(dd__vec *v);
 
 /* Lowercase hex of `n` bytes into `out` (2n+1 bytes). */
 void dd__hex(const uint8_t *in, size_t n, char *out);
@@ -99,7 +99,7 @@ void dd__hex(const uint8_t *in, size_t n, char *out);
 int dd__is_sha256_digest(const char *s);
 /* Append the escape of `len` bytes at s (drydock/text.h) to b: 0,
  * DD_ELIMIT, DD_ENOMEM. */
-int dd__text_escape(dd_buf *b, const char *s, size_t len, dd_escape_mode mode);
+int dd__text_escape(dd__buf *b, const char *s, size_t len, dd_escape_mode mode);
 /* The escape as a new string (dd__free); NULL on ENOMEM. */
 char *dd__text_escape_dup(const char *s, size_t len, dd_escape_mode mode);
 

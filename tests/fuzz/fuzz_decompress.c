@@ -44,9 +44,9 @@ static void on_anom(
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     st s = {0, 0, 0};
-    dd_tar_callbacks tcb = {NULL, NULL, NULL, on_anom, NULL};
+    dd__tar_callbacks tcb = {NULL, NULL, NULL, on_anom, NULL};
     s.tar = dd__tar_new(NULL, &tcb);
-    dd_decomp_callbacks cb = {on_out, on_anom, &s};
+    dd__decomp_callbacks cb = {on_out, on_anom, &s};
     dd_decomp *d = dd__decomp_new(&cb);
     size_t chunk = size > 0 ? (size_t)data[size - 1] * 13 + 1 : 1;
     int rc = 0;

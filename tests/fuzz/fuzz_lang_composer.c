@@ -30,11 +30,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1) {
         return 0;
     }
-    dd_arena a;
+    dd__arena a;
     dd__arena_init(&a);
     char why[256] = "";
     if (data[0] == 0) {
-        dd_vec v;
+        dd__vec v;
         dd__vec_init(&v, sizeof(dd__lang_pkg));
         size_t skipped = 0;
         int rc = dd__composer_installed(&a, data + 1, size - 1, &v, &skipped,

@@ -31,10 +31,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     if (data[0] == 0) {
-        dd_arena a;
+        dd__arena a;
         dd__arena_init(&a);
         char why[256] = "";
-        dd_vec v;
+        dd__vec v;
         dd__vec_init(&v, sizeof(dd__lang_pkg));
         int rc = dd__dotnet_deps(&a, data + 1, size - 1, &v, why, sizeof why);
         for (size_t i = 0; rc == 0 && i < v.len; i++) {

@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1) {
         return 0;
     }
-    dd_arena a;
+    dd__arena a;
     dd__arena_init(&a);
     char why[256];
     if (data[0] == 0) {
@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort(); /* success means a name and a version */
         }
     } else if (data[0] == 1) {
-        dd_map m;
+        dd__map m;
         if (!dd__map_init(&m)) {
             (void)dd__npm_lock(&a, data + 1, size - 1, &m, why, sizeof why);
             dd__map_free(&m);

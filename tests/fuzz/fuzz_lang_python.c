@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1) {
         return 0;
     }
-    dd_arena a;
+    dd__arena a;
     dd__arena_init(&a);
     char why[256];
     dd__lang_pkg p;

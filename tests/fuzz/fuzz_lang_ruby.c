@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     if (data[0] <= 1) {
-        dd_arena a;
+        dd__arena a;
         dd__arena_init(&a);
         char why[256];
         dd__lang_pkg p;

@@ -17,7 +17,7 @@ typedef struct st {
     int open;
 } st;
 
-static int on_entry(void *p, const dd_tar_entry *e)
+static int on_entry(void *p, const dd__tar_entry *e)
 {
     st *s = p;
     if (s->open || strlen(e->name) > e->name_len) {
@@ -72,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     lim.max_pax_size = 4096;
     lim.max_path_len = 1024;
     lim.max_sparse_expand = 1u << 20;
-    dd_tar_callbacks cb = {on_entry, on_data, on_end, on_anom, &s};
+    dd__tar_callbacks cb = {on_entry, on_data, on_end, on_anom, &s};
     dd_tar *t = dd__tar_new(&lim, &cb);
     int rc = 0;
     for (size_t o = 0; o < size && !rc; o += chunk) {

@@ -26,7 +26,7 @@ int main(int argc, char **argv)
         perror(argv[2]);
         return 2;
     }
-    dd_buf b;
+    dd__buf b;
     dd__buf_init(&b, 0);
     char chunk[65536];
     size_t n;

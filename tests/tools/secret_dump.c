@@ -45,7 +45,7 @@ int main(int argc, char **argv)
             rc = 2;
             continue;
         }
-        dd_buf b;
+        dd__buf b;
         dd__buf_init(&b, 64u << 20);
         char chunk[65536];
         size_t n;

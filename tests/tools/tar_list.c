@@ -27,7 +27,7 @@ typedef struct st {
     int have;
     uint64_t off, size, got;
     char type;
-    dd_buf name, link;
+    dd__buf name, link;
 } st;
 
 static void hex(FILE *o, const char *p, size_t n)
@@ -55,7 +55,7 @@ static void flush_entry(st *s)
     s->have = 0;
 }
 
-static int on_entry(void *p, const dd_tar_entry *e)
+static int on_entry(void *p, const dd__tar_entry *e)
 {
     st *s = p;
     flush_entry(s);
@@ -126,10 +126,10 @@ int main(int argc, char **argv)
     memset(&s, 0, sizeof s);
     dd__buf_init(&s.name, 0);
     dd__buf_init(&s.link, 0);
-    dd_tar_callbacks tcb = {on_entry, on_data, on_end, on_anom, &s};
+    dd__tar_callbacks tcb = {on_entry, on_data, on_end, on_anom, &s};
     dd__tar_limits lim = {0, 0, 0, 0, 0, 0};
     s.tar = dd__tar_new(&lim, &tcb);
-    dd_decomp_callbacks dcb = {on_output, on_anom, &s};
+    dd__decomp_callbacks dcb = {on_output, on_anom, &s};
     dd_decomp *d = dd__decomp_new(&dcb);
     if (!s.tar || !d) {
         return 3;

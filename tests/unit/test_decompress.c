@@ -35,7 +35,7 @@ static void on_anom(
 static int run(const fx_buf *in, size_t chunk, out *o, dd_compression *kind)
 {
     memset(o, 0, sizeof *o);
-    dd_decomp_callbacks cb = {on_out, on_anom, o};
+    dd__decomp_callbacks cb = {on_out, on_anom, o};
     dd_decomp *d = dd__decomp_new(&cb);
     int rc = 0;
     for (size_t i = 0; i < in->len && !rc; i += chunk) {

@@ -15,7 +15,7 @@
 #include "util/util.h"
 
 typedef struct out {
-    dd_buf b;
+    dd__buf b;
     size_t calls, fail_at; /* fail the call numbered fail_at (1-based) */
     size_t biggest;
 } out;
@@ -69,7 +69,7 @@ static void writes_what_jansson_writes(void)
     for (int indent = 0; indent <= 2; indent += 2) {
         out o;
         out_init(&o);
-        dd_jsonw w;
+        dd__jsonw w;
         CHECK(dd__jsonw_init(&w, indent, to_buf, &o) == 0);
         dd__jsonw_obj_begin(&w);
         dd__jsonw_kstr(&w, "s", every);
@@ -139,7 +139,7 @@ static char *one_string(const char *s, size_t n)
 {
     out o;
     out_init(&o);
-    dd_jsonw w;
+    dd__jsonw w;
     if (dd__jsonw_init(&w, 2, to_buf, &o) || dd__jsonw_strn(&w, s, n) ||
         dd__jsonw_finish(&w)) {
         dd__buf_free(&o.b);
@@ -194,7 +194,7 @@ static void nesting_limit(void)
 {
     out o;
     out_init(&o);
-    dd_jsonw w;
+    dd__jsonw w;
     CHECK(dd__jsonw_init(&w, 2, to_buf, &o) == 0);
     for (int i = 0; i < DD_JSONW_MAX_DEPTH; i++) {
         CHECK(dd__jsonw_arr_begin(&w) == 0);
@@ -221,7 +221,7 @@ static void nesting_limit(void)
 
 static void misuse_is_einvalid(void)
 {
-    dd_jsonw w;
+    dd__jsonw w;
     out o;
     out_init(&o);
     /* a value where a key is due */
@@ -263,7 +263,7 @@ static void write_errors_propagate(void)
         out o;
         out_init(&o);
         o.fail_at = fail_at;
-        dd_jsonw w;
+        dd__jsonw w;
         CHECK(dd__jsonw_init(&w, 2, to_buf, &o) == 0);
         dd__jsonw_arr_begin(&w);
         int rc = 0;
@@ -294,7 +294,7 @@ static void enomem(void)
 {
     out o;
     out_init(&o);
-    dd_jsonw w;
+    dd__jsonw w;
     dd__alloc_fail_after(1); /* the next allocation fails */
     int rc = dd__jsonw_init(&w, 2, to_buf, &o);
     dd__alloc_fail_after(0);
@@ -317,7 +317,7 @@ static void reals(void)
     for (size_t i = 0; i < sizeof V / sizeof *V; i++) {
         out o;
         out_init(&o);
-        dd_jsonw w;
+        dd__jsonw w;
         CHECK(dd__jsonw_init(&w, 2, to_buf, &o) == 0);
         CHECK(dd__jsonw_real(&w, V[i].v) == 0);
         CHECK(dd__jsonw_finish(&w) == 0);
@@ -330,7 +330,7 @@ static void reals(void)
     }
     out o;
     out_init(&o);
-    dd_jsonw w;
+    dd__jsonw w;
     CHECK(dd__jsonw_init(&w, 2, to_buf, &o) == 0);
     dd__jsonw_arr_begin(&w);
     dd__jsonw_real(&w, 0.0 / 0.0);

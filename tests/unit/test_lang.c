@@ -18,7 +18,7 @@
 
 static void test_npm_package(void)
 {
-    dd_arena a;
+    dd__arena a;
     dd__arena_init(&a);
     dd__lang_pkg p;
     char why[256];
@@ -89,9 +89,9 @@ static void test_npm_root(void)
 
 static void test_npm_lock(void)
 {
-    dd_arena a;
+    dd__arena a;
     dd__arena_init(&a);
-    dd_map m;
+    dd__map m;
     CHECK(dd__map_init(&m) == 0);
     char why[256];
     int64_t v;
@@ -123,7 +123,7 @@ static void test_npm_lock(void)
     CHECK(dd__npm_lock(&a, S("{\"packages\":{\"node_modules/a\""), &m, why,
                        sizeof why) == DD_EINVALID);
     /* deep v1 nesting is bounded, not a stack overflow */
-    dd_buf b;
+    dd__buf b;
     dd__buf_init(&b, 0);
     dd__buf_addstr(&b, "{\"dependencies\":");
     for (int i = 0; i < 500; i++) {
@@ -144,7 +144,7 @@ static void test_npm_lock(void)
 
 static void test_py_metadata(void)
 {
-    dd_arena a;
+    dd__arena a;
     dd__arena_init(&a);
     dd__lang_pkg p;
     char why[256];

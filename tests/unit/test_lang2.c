@@ -27,7 +27,7 @@ static const char GEM[] =
 
 static void test_lang2__gemspec(void)
 {
-    dd_arena a;
+    dd__arena a;
     dd__arena_init(&a);
     dd__lang_pkg p;
     char why[256];
@@ -87,10 +87,10 @@ static void test_lang2__gemspec(void)
 
 static void test_lang2__composer(void)
 {
-    dd_arena a;
+    dd__arena a;
     dd__arena_init(&a);
     char why[256];
-    dd_vec v;
+    dd__vec v;
     dd__vec_init(&v, sizeof(dd__lang_pkg));
     size_t sk;
     static const char c2[] =
@@ -133,10 +133,10 @@ static void test_lang2__composer(void)
 
 static void test_lang2__dotnet_conda(void)
 {
-    dd_arena a;
+    dd__arena a;
     dd__arena_init(&a);
     char why[256];
-    dd_vec v;
+    dd__vec v;
     dd__vec_init(&v, sizeof(dd__lang_pkg));
     static const char deps[] =
         "{\"runtimeTarget\": {\"name\": \"T/rid\"}, \"targets\": {\"T\": "

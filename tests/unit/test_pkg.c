@@ -391,7 +391,7 @@ static void test_pkg__rpmdb_sqlite(void)
 
 static void test_pkg__os_detect_and_eol(void)
 {
-    dd_arena a;
+    dd__arena a;
     dd__arena_init(&a);
     dd_os_info os;
     const int64_t now = 1795305600; /* 2026-11-22 */
@@ -555,7 +555,7 @@ static const dd_package *inv_pkg(const dd_inventory *inv, const char *name)
 
 /* a dd_write_fn collecting into a buffer, or failing */
 typedef struct sink_t {
-    dd_buf b;
+    dd__buf b;
     int fail;
 } sink_t;
 

@@ -32,7 +32,7 @@ static void add(dd_finding_kind k,
                 int layer,
                 const char *title)
 {
-    dd_finding_spec sp = {0};
+    dd__finding_spec sp = {0};
     sp.kind = k;
     sp.severity = s;
     sp.rule_id = id;

@@ -21,7 +21,7 @@ typedef struct seen {
     int nanom;
 } seen;
 
-static int on_entry(void *p, const dd_tar_entry *e)
+static int on_entry(void *p, const dd__tar_entry *e)
 {
     seen *s = p;
     if (s->entries < 16) {
@@ -65,7 +65,7 @@ static int
 run(const fx_buf *b, size_t chunk, const dd__tar_limits *lim, seen *s)
 {
     memset(s, 0, sizeof *s);
-    dd_tar_callbacks cb = {on_entry, on_data, on_end, on_anom, s};
+    dd__tar_callbacks cb = {on_entry, on_data, on_end, on_anom, s};
     dd_tar *t = dd__tar_new(lim, &cb);
     int rc = 0;
     for (size_t o = 0; o < b->len && !rc; o += chunk) {
@@ -349,7 +349,7 @@ static void test_tar__callback_abort_propagates(void)
     fx_buf b = {0};
     fx_tar_entry(&b, "a", '0', NULL, "x", 1);
     fx_tar_end(&b);
-    dd_tar_callbacks cb = {NULL, NULL, NULL, NULL, NULL};
+    dd__tar_callbacks cb = {NULL, NULL, NULL, NULL, NULL};
     dd_tar *t = dd__tar_new(NULL, &cb);
     CHECK(dd__tar_feed(t, b.p, b.len) == 0); /* NULL callbacks are fine */
     CHECK(dd__tar_finish(t) == 0);

@@ -32,7 +32,7 @@ static void test_util__path_clean_table(void)
         {"", "", 0},
         {"a/b/c/../../d", "a/d", DD_PATH_DOTDOT},
     };
-    dd_buf b;
+    dd__buf b;
     dd__buf_init(&b, 0);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         unsigned f = 0;
@@ -47,7 +47,7 @@ static void test_util__path_clean_table(void)
 
 static void test_util__resolve_link(void)
 {
-    dd_buf b;
+    dd__buf b;
     dd__buf_init(&b, 0);
     unsigned f;
     CHECK(dd__path_resolve_link("usr/bin/sh", "busybox", &b, &f) == 0);
@@ -64,7 +64,7 @@ static void test_util__resolve_link(void)
 
 static void test_util__buf_cap(void)
 {
-    dd_buf b;
+    dd__buf b;
     dd__buf_init(&b, 10);
     CHECK(dd__buf_add(&b, "0123456789", 10) == 0);
     CHECK(dd__buf_add(&b, "x", 1) == DD_ELIMIT);
@@ -80,7 +80,7 @@ static void test_util__buf_cap(void)
 
 static void test_util__map_many_keys(void)
 {
-    dd_map m;
+    dd__map m;
     CHECK(dd__map_init(&m) == 0);
     enum { N = 50000 };
     char **keys = calloc(N, sizeof *keys);
@@ -125,7 +125,7 @@ static void test_util__sha256_vectors(void)
 
 static void test_util__arena(void)
 {
-    dd_arena a;
+    dd__arena a;
     dd__arena_init(&a);
     for (int i = 0; i < 10000; i++) {
         char *s = dd__arena_strdup(&a, "hello world");
@@ -140,7 +140,7 @@ static void test_util__arena(void)
 
 static void test_util__alloc_failure_is_reported(void)
 {
-    dd_buf b;
+    dd__buf b;
     dd__buf_init(&b, 0);
     dd__alloc_fail_after(1);
     CHECK(dd__buf_add(&b, "x", 1) == DD_ENOMEM);

@@ -17,7 +17,7 @@
 /* ---- a sink that writes one line per call ---------------------------- */
 
 typedef struct rec {
-    dd_buf log;
+    dd__buf log;
     fuzz_feed_count count; /* the contract checks of the fuzz sink */
     dd__vuln_sink check;
 } rec;
@@ -376,7 +376,7 @@ static void test_vuln_feed__truncated(void)
 static char *
 repeat(const char *head, const char *unit, size_t n, const char *tail)
 {
-    dd_buf b;
+    dd__buf b;
     dd__buf_init(&b, 1u << 26);
     dd__buf_addstr(&b, head);
     for (size_t i = 0; i < n; i++) {
@@ -393,7 +393,7 @@ repeat(const char *head, const char *unit, size_t n, const char *tail)
 static void test_vuln_feed__crafted(void)
 {
     /* YAML alias bomb: 501 bytes naming 10^9 nodes */
-    dd_buf y;
+    dd__buf y;
     dd__buf_init(&y, 1u << 20);
     dd__buf_addstr(&y, "distroversion: v3.1\nreponame: main\n"
                        "a0: &a0 [x,x,x,x,x,x,x,x,x,x]\n");

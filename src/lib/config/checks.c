@@ -200,7 +200,7 @@ int dd__emit_check(const dd__emit *e,
     va_start(ap, fmt);
     vsnprintf(title, sizeof title, fmt, ap);
     va_end(ap);
-    dd_finding_spec sp = {
+    dd__finding_spec sp = {
         DD_KIND_CONFIG, sev,      id,         w->path, w->layer_digest,
         evidence,       w->layer, w->history, 0,       0,
         w->line,        NULL,     NULL,       NULL};

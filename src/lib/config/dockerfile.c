@@ -299,7 +299,7 @@ int dd__dockerfile_check_eng(const char *name,
                              name);
     }
     dd_findings *f = dd__findings_new();
-    dd_buf ins;
+    dd__buf ins;
     dd__buf_init(&ins, MAX_DOCKERFILE);
     if (!f) {
         return dd__error_set(err, DD_ENOMEM, "out of memory");

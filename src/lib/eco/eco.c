@@ -291,7 +291,7 @@ int dd__eco_normalize(const dd__eco *e, const char *name, char *out, size_t n)
 }
 
 /* percent-encode all but the unreserved set (and '/' when keep_slash) */
-static int enc(dd_buf *b, const char *s, size_t len, int keep_slash)
+static int enc(dd__buf *b, const char *s, size_t len, int keep_slash)
 {
     static const char hex[] = "0123456789ABCDEF";
     for (size_t i = 0; i < len; i++) {
@@ -321,7 +321,7 @@ char *dd__eco_purl(const dd__eco *e, const char *name, const char *version)
     if (e->purl_case) {
         snprintf(nm, sizeof nm, "%s", name); /* fits: normalize checked */
     }
-    dd_buf b;
+    dd__buf b;
     dd__buf_init(&b, 0);
     int rc = dd__buf_printf(&b, "pkg:%s/", e->purl_type);
     size_t len = strlen(nm);

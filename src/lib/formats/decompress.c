@@ -16,7 +16,7 @@
 #include "../../util/util.h"
 
 struct dd_decomp {
-    dd_decomp_callbacks cb;
+    dd__decomp_callbacks cb;
     dd_compression kind;
     int sniffed;
     uint8_t head[8]; /* bytes held until the format can be sniffed */
@@ -50,7 +50,7 @@ static int fail(dd_decomp *d, int code)
     return code;
 }
 
-dd_decomp *dd__decomp_new(const dd_decomp_callbacks *cb)
+dd_decomp *dd__decomp_new(const dd__decomp_callbacks *cb)
 {
     dd_decomp *d = dd__calloc(1, sizeof *d);
     if (!d) {

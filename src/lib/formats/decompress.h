@@ -33,14 +33,14 @@
 
 typedef struct dd_decomp dd_decomp;
 
-typedef struct dd_decomp_callbacks {
+typedef struct dd__decomp_callbacks {
     /* non-zero return aborts and is passed back */
     int (*output)(void *payload, const uint8_t *p, size_t n);
     dd_anomaly_fn anomaly;
     void *payload;
-} dd_decomp_callbacks;
+} dd__decomp_callbacks;
 
-dd_decomp *dd__decomp_new(const dd_decomp_callbacks *cb);
+dd_decomp *dd__decomp_new(const dd__decomp_callbacks *cb);
 /* Sniff from the first bytes (up to 6 are looked at). */
 dd_compression dd__decomp_sniff(const uint8_t *p, size_t n);
 int dd__decomp_feed(dd_decomp *d, const uint8_t *in, size_t len);

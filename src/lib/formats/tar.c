@@ -45,7 +45,7 @@ typedef struct sp_val {
 
 struct dd_tar {
     dd__tar_limits lim;
-    dd_tar_callbacks cb;
+    dd__tar_callbacks cb;
     enum tar_state state;
     int zero_blocks; /* consecutive zero blocks seen */
     uint8_t hdr[512];
@@ -57,9 +57,9 @@ struct dd_tar {
     int have_entry_offset;
     int fail_code;
     char meta_type;
-    dd_buf meta;
+    dd__buf meta;
     /* pending per-entry overrides from 'L', 'K' and 'x' records */
-    dd_buf long_name, long_link, pax_path, pax_link;
+    dd__buf long_name, long_link, pax_path, pax_link;
     int has_long_name, has_long_link, has_pax_path, has_pax_link;
     int has_pax_size, has_pax_uid, has_pax_gid, has_pax_mtime;
     int pax_empty_path, pax_empty_link; /* present with an empty value */
@@ -67,17 +67,17 @@ struct dd_tar {
     int64_t pax_mtime;
     /* pending GNU.sparse.* records */
     sp_val sp_major, sp_minor, sp_numblocks;
-    dd_buf sp_map;  /* 0.1 map, or the 0.0 offset/numbytes pairs joined */
-    dd_buf sp_name; /* GNU.sparse.name */
+    dd__buf sp_map;  /* 0.1 map, or the 0.0 offset/numbytes pairs joined */
+    dd__buf sp_name; /* GNU.sparse.name */
     int has_sp_map, has_sp_name, has_sp_size, has_sp_realsize;
     int sp_size_bad, sp_00_bad, sp_keys;
     uint64_t sp_00_count;
     uint64_t sp_size, sp_realsize;
     /* the entry being read */
-    dd_tar_header ehdr;  /* old GNU sparse: kept while reading extensions */
+    dd__tar_header ehdr; /* old GNU sparse: kept while reading extensions */
     uint64_t sp_oldreal; /* old GNU sparse: the real size field */
-    dd_tar_entry pend;   /* PAX 1.0: announced once the map is read */
-    dd_vec sp;           /* sp_frag: the current sparse map */
+    dd__tar_entry pend;  /* PAX 1.0: announced once the map is read */
+    dd__vec sp;          /* sp_frag: the current sparse map */
     int sp_bad;          /* the map could not be parsed */
     uint64_t sp_real;    /* logical size */
     uint64_t sp_lpos;    /* logical bytes delivered (data + holes) */
@@ -88,8 +88,8 @@ struct dd_tar {
     uint64_t sp_newlines, sp_need; /* 1.0 map: newlines seen / needed */
     uint64_t entries;
     int trailing_reported;
-    dd_buf name_buf; /* final name of the current entry */
-    dd_buf link_buf; /* final link target of the current entry */
+    dd__buf name_buf; /* final name of the current entry */
+    dd__buf link_buf; /* final link target of the current entry */
 };
 
 static const uint8_t zeros[65536];
@@ -137,7 +137,7 @@ static dd__tar_limits resolve_limits(const dd__tar_limits *in)
     return l;
 }
 
-dd_tar *dd__tar_new(const dd__tar_limits *limits, const dd_tar_callbacks *cb)
+dd_tar *dd__tar_new(const dd__tar_limits *limits, const dd__tar_callbacks *cb)
 {
     dd_tar *t = dd__calloc(1, sizeof *t);
     if (!t) {
@@ -257,7 +257,7 @@ static int is_ascii(const uint8_t *p, size_t n)
     return 1;
 }
 
-int dd__tar_parse_header(const uint8_t b[512], dd_tar_header *h)
+int dd__tar_parse_header(const uint8_t b[512], dd__tar_header *h)
 {
     int all_zero = 1;
     uint64_t usum = 0;
@@ -396,7 +396,7 @@ static int parse_go_uint(const char *s, size_t n, uint64_t *out)
     return 0;
 }
 
-static int set_buf(dd_buf *b, const char *s, size_t n)
+static int set_buf(dd__buf *b, const char *s, size_t n)
 {
     dd__buf_reset(b);
     return dd__buf_add(b, s, n);
@@ -423,7 +423,7 @@ static int val_set(const sp_val *v)
     return v->present && (v->toolong || v->len > 0);
 }
 
-int dd__tar_pax_next(const char **cursor, size_t *left, dd_pax_record *out)
+int dd__tar_pax_next(const char **cursor, size_t *left, dd__pax_record *out)
 {
     const char *p = *cursor;
     size_t n = *left;
@@ -455,14 +455,14 @@ int dd__tar_pax_next(const char **cursor, size_t *left, dd_pax_record *out)
     return 1;
 }
 
-static int key_is(const dd_pax_record *r, const char *k)
+static int key_is(const dd__pax_record *r, const char *k)
 {
     size_t n = strlen(k);
     return r->key_len == n && memcmp(r->key, k, n) == 0;
 }
 
 /* One GNU.sparse.* record (Go's parsePAX + readGNUSparsePAXHeaders). */
-static int apply_sparse_key(dd_tar *t, const dd_pax_record *r)
+static int apply_sparse_key(dd_tar *t, const dd__pax_record *r)
 {
     const char *v = r->value;
     size_t n = r->value_len;
@@ -522,7 +522,7 @@ static int apply_pax(dd_tar *t, int global)
     const char *p = t->meta.ptr ? t->meta.ptr : "";
     size_t left = t->meta.len;
     uint64_t off = t->entry_offset;
-    dd_pax_record r;
+    dd__pax_record r;
     int more;
     while ((more = dd__tar_pax_next(&p, &left, &r)) > 0) {
         const char *val = r.value;
@@ -915,11 +915,11 @@ static int announce(dd_tar *t, int skip, uint64_t stored_left)
     return 0;
 }
 
-static int begin_entry(dd_tar *t, const dd_tar_header *h)
+static int begin_entry(dd_tar *t, const dd__tar_header *h)
 {
     char msg[600];
     uint64_t off = t->entry_offset;
-    dd_tar_entry *e = &t->pend;
+    dd__tar_entry *e = &t->pend;
     memset(e, 0, sizeof *e);
     int rc;
 
@@ -1200,7 +1200,7 @@ static int map10_done(dd_tar *t)
 
 static int process_header(dd_tar *t)
 {
-    dd_tar_header h;
+    dd__tar_header h;
     char msg[200];
     uint64_t off = t->pos - 512;
     int r = dd__tar_parse_header(t->hdr, &h);

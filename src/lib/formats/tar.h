@@ -29,7 +29,7 @@
  * DD_ELIMIT, after which the parser accepts nothing more.
  *
  * Ownership: the dd_tar is owned by its creator (dd__tar_free, NULL ok).
- * The dd_tar_entry passed to callbacks is borrowed for the callback only.
+ * The dd__tar_entry passed to callbacks is borrowed for the callback only.
  */
 #ifndef DD_TAR_H
 #define DD_TAR_H
@@ -53,7 +53,7 @@ typedef struct dd__tar_limits {
     uint64_t max_sparse_expand;  /* bytes of one sparse file delivered: 1 GiB */
 } dd__tar_limits;
 
-typedef struct dd_tar_entry {
+typedef struct dd__tar_entry {
     const char *name;     /* raw name (after PAX/GNU), NUL-terminated */
     size_t name_len;      /* may contain NUL bytes before name_len */
     const char *linkname; /* raw link target, "" if none */
@@ -66,20 +66,20 @@ typedef struct dd_tar_entry {
     int sparse;      /* 1: data are expanded from a GNU sparse map */
     int64_t mtime;
     uint64_t offset; /* offset of the (first) header of this entry */
-} dd_tar_entry;
+} dd__tar_entry;
 
-typedef struct dd_tar_callbacks {
+typedef struct dd__tar_callbacks {
     /* return non-zero to abort (passed back from feed) */
-    int (*entry)(void *payload, const dd_tar_entry *e);
+    int (*entry)(void *payload, const dd__tar_entry *e);
     int (*data)(void *payload, const uint8_t *p, size_t n);
     int (*entry_end)(void *payload);
     dd_anomaly_fn anomaly;
     void *payload;
-} dd_tar_callbacks;
+} dd__tar_callbacks;
 
 typedef struct dd_tar dd_tar;
 
-dd_tar *dd__tar_new(const dd__tar_limits *limits, const dd_tar_callbacks *cb);
+dd_tar *dd__tar_new(const dd__tar_limits *limits, const dd__tar_callbacks *cb);
 int dd__tar_feed(dd_tar *t, const uint8_t *data, size_t len);
 /* End of input. Returns DD_ECORRUPT when the stream ended inside a header
  * or an entry's data (after reporting "archive.truncated"). */
@@ -94,7 +94,7 @@ enum {
     DD_TARF_STAR,  /* "ustar\0" and "tar\0" at 508: 131-byte prefix */
     DD_TARF_GNU    /* "ustar  \0": no prefix field */
 };
-typedef struct dd_tar_header {
+typedef struct dd__tar_header {
     char name[257]; /* prefix "/" name, the prefix as Go reads it */
     char linkname[101];
     char typeflag;
@@ -103,7 +103,7 @@ typedef struct dd_tar_header {
     uint32_t mode;
     uint64_t uid, gid, size;
     int64_t mtime;
-} dd_tar_header;
+} dd__tar_header;
 
 enum {
     DD_TARH_OK = 0,
@@ -112,15 +112,15 @@ enum {
     DD_TARH_BADSIZE = -2, /* size field garbage or negative */
     DD_TARH_BADFIELD = -3 /* other numeric field garbage */
 };
-int dd__tar_parse_header(const uint8_t block[512], dd_tar_header *h);
+int dd__tar_parse_header(const uint8_t block[512], dd__tar_header *h);
 /* One "LEN key=value\n" record of a PAX extended header. */
-typedef struct dd_pax_record {
+typedef struct dd__pax_record {
     const char *key, *value; /* point into the input, not NUL-ended */
     size_t key_len, value_len;
-} dd_pax_record;
+} dd__pax_record;
 /* Take the next record at *cursor (advancing it): 1 record, 0 end of the
  * records (or NUL padding), -1 malformed. */
-int dd__tar_pax_next(const char **cursor, size_t *left, dd_pax_record *out);
+int dd__tar_pax_next(const char **cursor, size_t *left, dd__pax_record *out);
 /* Parse an octal or base-256 numeric field as Go's archive/tar does
  * (leading and trailing NULs and spaces trimmed, octal cut at the first
  * NUL). 0 ok, -1 invalid/negative. */

@@ -37,7 +37,7 @@ static const char *str(const json_t *o, const char *k)
 }
 
 /* "license": ["MIT", "GPL-2.0-only"] (any of them) or "MIT" */
-static char *license_of(dd_arena *a, const json_t *o)
+static char *license_of(dd__arena *a, const json_t *o)
 {
     const json_t *l = json_object_get(o, "license");
     if (json_is_string(l)) {
@@ -47,7 +47,7 @@ static char *license_of(dd_arena *a, const json_t *o)
     if (!json_is_array(l)) {
         return NULL;
     }
-    dd_buf b;
+    dd__buf b;
     dd__buf_init(&b, 1024);
     size_t i;
     json_t *x;
@@ -68,10 +68,10 @@ static char *license_of(dd_arena *a, const json_t *o)
     return r;
 }
 
-int dd__composer_installed(dd_arena *a,
+int dd__composer_installed(dd__arena *a,
                            const uint8_t *data,
                            size_t len,
-                           dd_vec *out,
+                           dd__vec *out,
                            size_t *skipped,
                            char *why,
                            size_t why_n)

@@ -26,7 +26,7 @@ static const char *pstr(const json_t *o, const char *k, size_t max)
     return s;
 }
 
-int dd__conda_meta(dd_arena *a,
+int dd__conda_meta(dd__arena *a,
                    const uint8_t *data,
                    size_t len,
                    dd__lang_pkg *out,

@@ -35,7 +35,7 @@ static int printable(const char *s, size_t n)
     return 1;
 }
 
-static int add(dd_arena *a, dd_vec *out, const json_t *libs, const char *key)
+static int add(dd__arena *a, dd__vec *out, const json_t *libs, const char *key)
 {
     const json_t *lib = json_object_get(libs, key);
     const json_t *type = json_object_get(lib, "type");
@@ -57,10 +57,10 @@ static int add(dd_arena *a, dd_vec *out, const json_t *libs, const char *key)
     return o->name && o->version ? 0 : DD_ENOMEM;
 }
 
-int dd__dotnet_deps(dd_arena *a,
+int dd__dotnet_deps(dd__arena *a,
                     const uint8_t *data,
                     size_t len,
-                    dd_vec *out,
+                    dd__vec *out,
                     char *why,
                     size_t why_n)
 {

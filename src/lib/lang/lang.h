@@ -27,7 +27,7 @@ typedef struct dd__lang_pkg {
 } dd__lang_pkg;
 
 /* node_modules/.../package.json of one installed npm package. */
-int dd__npm_package(dd_arena *a,
+int dd__npm_package(dd__arena *a,
                     const uint8_t *data,
                     size_t len,
                     dd__lang_pkg *out,
@@ -38,10 +38,10 @@ int dd__npm_package(dd_arena *a,
  * every installed package path relative to the lockfile's directory
  * ("node_modules/a/node_modules/b") put 1 into `dev` when it is a dev
  * dependency, 0 otherwise. Keys are copied into `a` (the map borrows). */
-int dd__npm_lock(dd_arena *a,
+int dd__npm_lock(dd__arena *a,
                  const uint8_t *data,
                  size_t len,
-                 dd_map *dev,
+                 dd__map *dev,
                  char *why,
                  size_t why_n);
 
@@ -55,7 +55,7 @@ long dd__npm_manifest_root(const char *path);
  * header block's Name, Version, License-Expression or License. With
  * `truncated` (only the file's first bytes), DD_ELIMIT when the header
  * block did not end within them. */
-int dd__py_metadata(dd_arena *a,
+int dd__py_metadata(dd__arena *a,
                     const uint8_t *data,
                     size_t len,
                     int truncated,
@@ -74,7 +74,7 @@ int dd__py_metadata_path(const char *path);
  * "# stub: NAME VERSION" line RubyGems writes, then the file name
  * NAME-VERSION[-PLATFORM].gemspec (`path`, may be NULL) supply it.
  * Several licenses are joined with " OR ". */
-int dd__gemspec(dd_arena *a,
+int dd__gemspec(dd__arena *a,
                 const uint8_t *data,
                 size_t len,
                 const char *path,
@@ -92,10 +92,10 @@ int dd__gemspec_path(const char *path);
  * a leading "v" before a digit dropped as Composer's normaliser does,
  * licenses joined with " OR ", dev from dev-package-names). Entries
  * without a name or version are skipped: *skipped counts them. */
-int dd__composer_installed(dd_arena *a,
+int dd__composer_installed(dd__arena *a,
                            const uint8_t *data,
                            size_t len,
-                           dd_vec *out,
+                           dd__vec *out,
                            size_t *skipped,
                            char *why,
                            size_t why_n);
@@ -106,17 +106,17 @@ int dd__composer_path(const char *path);
  * target (runtimeTarget.name, else the first target) lists, else all
  * "package" libraries; "Name/Version" keys split into name and version.
  * Pushes a dd__lang_pkg per library into `out`. */
-int dd__dotnet_deps(dd_arena *a,
+int dd__dotnet_deps(dd__arena *a,
                     const uint8_t *data,
                     size_t len,
-                    dd_vec *out,
+                    dd__vec *out,
                     char *why,
                     size_t why_n);
 /* 1 when `path` ends in ".deps.json". */
 int dd__dotnet_path(const char *path);
 
 /* conda's conda-meta/NAME-VERSION-BUILD.json: name, version, license. */
-int dd__conda_meta(dd_arena *a,
+int dd__conda_meta(dd__arena *a,
                    const uint8_t *data,
                    size_t len,
                    dd__lang_pkg *out,

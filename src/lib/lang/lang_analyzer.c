@@ -54,15 +54,15 @@ typedef struct rec {
     int ok;
     const char *why; /* when !ok */
     dd__lang_pkg pkg;
-    dd_map *dev;      /* K_NPM_LOCK */
-    dd_vec *pkgs;     /* dd__lang_pkg: K_COMPOSER, K_DOTNET */
+    dd__map *dev;     /* K_NPM_LOCK */
+    dd__vec *pkgs;    /* dd__lang_pkg: K_COMPOSER, K_DOTNET */
     const char *warn; /* ok, but some entries were skipped */
 } rec;
 
 typedef struct lstate {
-    dd_arena a;
-    dd_vec recs; /* rec */
-    dd_map index;
+    dd__arena a;
+    dd__vec recs; /* rec */
+    dd__map index;
 } lstate;
 
 static int classify(const char *p)

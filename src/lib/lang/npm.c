@@ -67,7 +67,7 @@ static int printable(const char *s)
     return 1;
 }
 
-int dd__npm_package(dd_arena *a,
+int dd__npm_package(dd__arena *a,
                     const uint8_t *data,
                     size_t len,
                     dd__lang_pkg *out,
@@ -105,7 +105,8 @@ int dd__npm_package(dd_arena *a,
     return rc;
 }
 
-static int put(dd_arena *a, dd_map *dev, const char *key, size_t n, int is_dev)
+static int
+put(dd__arena *a, dd__map *dev, const char *key, size_t n, int is_dev)
 {
     char *k = dd__arena_strndup(a, key, n);
     return k ? dd__map_put(dev, k, n, is_dev) : DD_ENOMEM;
@@ -114,7 +115,7 @@ static int put(dd_arena *a, dd_map *dev, const char *key, size_t n, int is_dev)
 /* v1: {"dependencies": {"a": {"dev": true, "dependencies": {...}}}} -
  * nested entries live in node_modules/a/node_modules/b */
 static int
-lock_v1(dd_arena *a, dd_map *dev, const json_t *deps, dd_buf *pre, int depth)
+lock_v1(dd__arena *a, dd__map *dev, const json_t *deps, dd__buf *pre, int depth)
 {
     if (!json_is_object(deps) || depth > LOCK_MAX_DEPTH) {
         return 0;
@@ -148,10 +149,10 @@ lock_v1(dd_arena *a, dd_map *dev, const json_t *deps, dd_buf *pre, int depth)
     return 0;
 }
 
-int dd__npm_lock(dd_arena *a,
+int dd__npm_lock(dd__arena *a,
                  const uint8_t *data,
                  size_t len,
-                 dd_map *dev,
+                 dd__map *dev,
                  char *why,
                  size_t why_n)
 {
@@ -177,7 +178,7 @@ int dd__npm_lock(dd_arena *a,
             }
         }
     } else if (json_is_object(deps)) {
-        dd_buf pre;
+        dd__buf pre;
         dd__buf_init(&pre, 1u << 16);
         rc = lock_v1(a, dev, deps, &pre, 0);
         dd__buf_free(&pre);

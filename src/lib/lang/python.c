@@ -39,7 +39,7 @@ static int clean(const char *s, size_t n)
     return 1;
 }
 
-int dd__py_metadata(dd_arena *a,
+int dd__py_metadata(dd__arena *a,
                     const uint8_t *data,
                     size_t len,
                     int truncated,

@@ -40,7 +40,7 @@ typedef struct tok {
 
 typedef struct lexer {
     const char *p, *end;
-    dd_vec toks;
+    dd__vec toks;
     const char *here[8]; /* pending heredoc terminators */
     size_t hn[8];
     int nhere;
@@ -356,7 +356,7 @@ static int is_p2(const tok *t, char a, char b)
 }
 
 /* the value of a literal string token (escapes decoded) into the arena */
-static char *str_value(dd_arena *a, const tok *t)
+static char *str_value(dd__arena *a, const tok *t)
 {
     if (t->k != T_STR || t->dyn || t->q == 'h' || t->n > 4096) {
         return NULL;
@@ -395,7 +395,7 @@ static int value_end(const lexer *L, size_t *i)
 }
 
 /* a scalar literal value at *i: "x", "x".freeze, Gem::Version.new("x") */
-static char *scalar(dd_arena *a, const lexer *L, size_t i)
+static char *scalar(dd__arena *a, const lexer *L, size_t i)
 {
     if (is_id(at(L, i), "Gem") && is_p2(at(L, i + 1), ':', ':') &&
         is_id(at(L, i + 2), "Version") && is_p(at(L, i + 3), '.') &&
@@ -413,7 +413,7 @@ static char *scalar(dd_arena *a, const lexer *L, size_t i)
     return value_end(L, &i) ? str_value(a, s) : NULL;
 }
 
-static int add_lic(dd_arena *a, dd_buf *b, const char *s, size_t n)
+static int add_lic(dd__arena *a, dd__buf *b, const char *s, size_t n)
 {
     (void)a;
     if (n == 0) {
@@ -426,9 +426,9 @@ static int add_lic(dd_arena *a, dd_buf *b, const char *s, size_t n)
 }
 
 /* licenses: "MIT", ["MIT".freeze, "Ruby"], %w[MIT Ruby] */
-static char *licenses(dd_arena *a, const lexer *L, size_t i)
+static char *licenses(dd__arena *a, const lexer *L, size_t i)
 {
-    dd_buf b;
+    dd__buf b;
     dd__buf_init(&b, 0);
     int ok = 0;
     const tok *t = at(L, i);
@@ -504,7 +504,7 @@ static int printable(const char *s, size_t max)
 }
 
 /* "# stub: NAME VERSION PLATFORM PATHS" (RubyGems' stub line) */
-static void stub(dd_arena *a, const char *s, size_t len, char **nm, char **ver)
+static void stub(dd__arena *a, const char *s, size_t len, char **nm, char **ver)
 {
     const char *end = s + len;
     for (const char *p = s; p < end;) {
@@ -539,7 +539,7 @@ static void stub(dd_arena *a, const char *s, size_t len, char **nm, char **ver)
 
 /* NAME-VERSION[-PLATFORM] from the file name (name known or not) */
 static void from_file(
-    dd_arena *a, const char *path, const char *nm, char **onm, char **over)
+    dd__arena *a, const char *path, const char *nm, char **onm, char **over)
 {
     if (!path) {
         return;
@@ -572,7 +572,7 @@ static void from_file(
     }
 }
 
-int dd__gemspec(dd_arena *a,
+int dd__gemspec(dd__arena *a,
                 const uint8_t *data,
                 size_t len,
                 const char *path,

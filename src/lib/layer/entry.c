@@ -43,7 +43,7 @@ static int keep(dd__entry_rec *rec,
     return 0;
 }
 
-int dd__entry_judge(const dd_tar_entry *e,
+int dd__entry_judge(const dd__tar_entry *e,
                     dd__entry_scratch *s,
                     dd__entry_report_fn report,
                     void *ctx,
@@ -125,7 +125,7 @@ int dd__entry_judge(const dd_tar_entry *e,
                    msg);
             return 0;
         }
-        dd_buf *t = &s->target;
+        dd__buf *t = &s->target;
         dd__buf_reset(t);
         if ((dirlen &&
              (dd__buf_add(t, path, dirlen) || dd__buf_add(t, "/", 1))) ||

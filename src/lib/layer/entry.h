@@ -18,7 +18,7 @@
 #include "../../util/util.h"
 
 /* one finding about the entry; `path` and `evidence` may be NULL; the
- * offset is the entry's own (dd_tar_entry.offset) */
+ * offset is the entry's own (dd__tar_entry.offset) */
 typedef void (*dd__entry_report_fn)(void *ctx,
                                     const char *rule,
                                     dd_severity sev,
@@ -27,7 +27,7 @@ typedef void (*dd__entry_report_fn)(void *ctx,
                                     const char *msg);
 
 typedef struct dd__entry_scratch {
-    dd_buf path, link, target; /* caller-owned, dd__buf_init'ed */
+    dd__buf path, link, target; /* caller-owned, dd__buf_init'ed */
 } dd__entry_scratch;
 
 typedef struct dd__entry_rec {
@@ -40,7 +40,7 @@ typedef struct dd__entry_rec {
 } dd__entry_rec;
 
 /* Judge entry `e`. Returns 0 (see rec->keep) or DD_ENOMEM. */
-int dd__entry_judge(const dd_tar_entry *e,
+int dd__entry_judge(const dd__tar_entry *e,
                     dd__entry_scratch *s,
                     dd__entry_report_fn report,
                     void *ctx,

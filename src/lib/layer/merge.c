@@ -29,12 +29,12 @@ typedef struct mnode {
 
 typedef struct merger {
     dd_walk *w;
-    dd_vec nodes;       /* mnode */
-    dd_map map;         /* path -> node index (check .alive) */
-    dd_arena names;     /* implicit directory paths */
-    dd_vec ends;        /* size_t: component ends of the path being looked at */
-    dd_buf rpath, rtmp; /* symlink resolution scratch */
-    dd_vec del_nodes;   /* int64_t: the node of each w->deleted entry */
+    dd__vec nodes;   /* mnode */
+    dd__map map;     /* path -> node index (check .alive) */
+    dd__arena names; /* implicit directory paths */
+    dd__vec ends;    /* size_t: component ends of the path being looked at */
+    dd__buf rpath, rtmp; /* symlink resolution scratch */
+    dd__vec del_nodes;   /* int64_t: the node of each w->deleted entry */
     int rc;
 } merger;
 
@@ -142,22 +142,22 @@ static void layer_finding(merger *m,
                           dd_severity sev,
                           const char *msg)
 {
-    dd_layer_result *r = &m->w->layers[e->layer];
+    dd__layer_result *r = &m->w->layers[e->layer];
     const char *digest = r->stats.blob_sha256;
-    dd_finding_spec sp = {DD_KIND_ARCHIVE,
-                          sev,
-                          rule,
-                          e->path,
-                          digest,
-                          e->linkname,
-                          e->layer,
-                          -1,
-                          1,
-                          e->offset,
-                          0,
-                          NULL,
-                          NULL,
-                          NULL};
+    dd__finding_spec sp = {DD_KIND_ARCHIVE,
+                           sev,
+                           rule,
+                           e->path,
+                           digest,
+                           e->linkname,
+                           e->layer,
+                           -1,
+                           1,
+                           e->offset,
+                           0,
+                           NULL,
+                           NULL,
+                           NULL};
     if (dd__findings_add(r->findings, &sp, "%s", msg) != 0) {
         m->rc = DD_ENOMEM;
     }
@@ -274,7 +274,7 @@ resolve(merger *m, const char *path, size_t len, int follow_last, resolved *r)
             r->loop = 1;
             return;
         }
-        dd_buf t = m->rpath;
+        dd__buf t = m->rpath;
         m->rpath = m->rtmp;
         m->rtmp = t;
     }
@@ -358,7 +358,7 @@ static int64_t ensure_parents(merger *m, const dd_fs_node *e)
     return parent;
 }
 
-static void apply_whiteouts(merger *m, dd_layer_result *r)
+static void apply_whiteouts(merger *m, dd__layer_result *r)
 {
     for (size_t k = 0; k < r->entries.len; k++) {
         dd_fs_node *e = DD_VEC_AT(&r->entries, dd_fs_node, k);
@@ -468,7 +468,7 @@ static int cmp_deleted(const void *a, const void *b)
 /* (path, layer, position) order over w->deleted, for binary search */
 static int cmp_del_idx(const void *a, const void *b, void *ctx)
 {
-    const dd_vec *del = ctx;
+    const dd__vec *del = ctx;
     size_t i = *(const size_t *)a, j = *(const size_t *)b;
     const dd_fs_node *x = DD_VEC_AT(del, dd_fs_node, i);
     const dd_fs_node *y = DD_VEC_AT(del, dd_fs_node, j);
@@ -485,7 +485,7 @@ static int cmp_del_idx(const void *a, const void *b, void *ctx)
 /* The first entry of w->deleted (in deletion order) with this path and
  * layer, or (size_t)-1. */
 static size_t
-find_deleted(const dd_vec *del, const size_t *idx, const char *path, int layer)
+find_deleted(const dd__vec *del, const size_t *idx, const char *path, int layer)
 {
     size_t lo = 0, hi = del->len;
     while (lo < hi) {
@@ -516,7 +516,7 @@ find_deleted(const dd_vec *del, const size_t *idx, const char *path, int layer)
  * link's name, and a content finding moves there. O((F + D) log D). */
 static void mark_deleted_findings(merger *m)
 {
-    const dd_vec *del = &m->w->deleted;
+    const dd__vec *del = &m->w->deleted;
     size_t *idx = NULL;
     int64_t *vis = NULL;
     if (del->len) {
@@ -600,7 +600,7 @@ int dd__merge_layers(dd_walk *w)
     root.deleted_in = -1;
     add_node(&m, &root, NONE, 1);
     for (size_t l = 0; l < w->n_layers && !m.rc; l++) {
-        dd_layer_result *r = &w->layers[l];
+        dd__layer_result *r = &w->layers[l];
         apply_whiteouts(&m, r);
         for (size_t k = 0; k < r->entries.len && !m.rc; k++) {
             apply_entry(&m, DD_VEC_AT(&r->entries, dd_fs_node, k));

@@ -88,7 +88,7 @@ typedef struct shared {
 
 typedef struct layer_ctx {
     shared *sh;
-    dd_layer_result *res;
+    dd__layer_result *res;
     const char *digest_label; /* for findings */
     dd_sha256 *tar_hash;
     dd_sha256 *file_hash;
@@ -102,7 +102,7 @@ typedef struct layer_ctx {
     /* content dispatch to analyzers (see analyze/analyzer.h) */
     uint64_t *want;    /* bytes each analyzer wants of the current entry */
     uint64_t want_max; /* 0: nobody wants it */
-    dd_buf content;    /* bytes buffered for them */
+    dd__buf content;   /* bytes buffered for them */
     /* this layer's share already added to the image-wide totals */
     uint64_t bytes_counted, entries_counted;
 } layer_ctx;
@@ -119,7 +119,7 @@ static void add_finding(layer_ctx *lc,
 {
     int layer = (int)lc->res->index;
     const dd_layer_desc *ld = &dd_image_info_get(lc->sh->img)->layers[layer];
-    dd_finding_spec sp = {
+    dd__finding_spec sp = {
         kind,     sev,   rule,        path,       lc->digest_label,
         evidence, layer, ld->history, has_offset, offset,
         0,        NULL,  NULL,        NULL};
@@ -144,13 +144,13 @@ static void on_anomaly(void *payload,
 }
 
 static int record(layer_ctx *lc,
-                  const dd_tar_entry *e,
+                  const dd__tar_entry *e,
                   dd_entry_type type,
                   const char *path,
                   size_t plen,
                   const char *link)
 {
-    dd_layer_result *r = lc->res;
+    dd__layer_result *r = lc->res;
     dd_fs_node *n = dd__vec_push(&r->entries);
     if (!n) {
         return DD_ENOMEM;
@@ -252,7 +252,7 @@ static void on_entry_finding(void *ctx,
                 evidence, msg);
 }
 
-static int on_entry(void *payload, const dd_tar_entry *e)
+static int on_entry(void *payload, const dd__tar_entry *e)
 {
     layer_ctx *lc = payload;
     lc->cur = -1;
@@ -319,7 +319,7 @@ static int on_entry_end(void *payload)
 static int on_output(void *payload, const uint8_t *p, size_t n)
 {
     layer_ctx *lc = payload;
-    dd_layer_result *r = lc->res;
+    dd__layer_result *r = lc->res;
     const dd_limits *lim = &lc->sh->lim;
     char msg[256];
     dd__sha256_update(lc->tar_hash, p, n);
@@ -380,9 +380,9 @@ static void report_progress(layer_ctx *lc, uint64_t n)
 }
 
 static void
-verify_digests(layer_ctx *lc, const dd_layer_src *src, int stream_done)
+verify_digests(layer_ctx *lc, const dd__layer_src *src, int stream_done)
 {
-    dd_layer_result *r = lc->res;
+    dd__layer_result *r = lc->res;
     char msg[400];
     if (src->expect_digest && strcmp(src->expect_digest, r->blob_digest)) {
         snprintf(msg, sizeof msg,
@@ -501,9 +501,9 @@ static int must_stop(layer_ctx *lc, uint64_t off)
     return 0;
 }
 
-static void process_layer(shared *sh, dd_layer_result *r, uint8_t *buf)
+static void process_layer(shared *sh, dd__layer_result *r, uint8_t *buf)
 {
-    const dd_layer_src *src = dd__image_layer_src(sh->img, r->index);
+    const dd__layer_src *src = dd__image_layer_src(sh->img, r->index);
     layer_ctx lc;
     memset(&lc, 0, sizeof lc);
     lc.sh = sh;
@@ -516,12 +516,12 @@ static void process_layer(shared *sh, dd_layer_result *r, uint8_t *buf)
     dd__buf_init(&lc.scratch.target, 0);
     dd__buf_init(&lc.content, 0);
     r->stats.complete = 1;
-    dd_region reg;
+    dd__region reg;
     dd_sha256 *blob_hash = dd__sha256_new();
     lc.tar_hash = dd__sha256_new();
     lc.file_hash = sh->opts->hash_files ? dd__sha256_new() : NULL;
-    dd_decomp_callbacks dcb = {on_output, on_anomaly, &lc};
-    dd_tar_callbacks tcb = {on_entry, on_data, on_entry_end, on_anomaly, &lc};
+    dd__decomp_callbacks dcb = {on_output, on_anomaly, &lc};
+    dd__tar_callbacks tcb = {on_entry, on_data, on_entry_end, on_anomaly, &lc};
     lc.decomp = dd__decomp_new(&dcb);
     dd__tar_limits tl = {sh->lim.max_file_size,
                          sh->lim.max_entries,
@@ -647,7 +647,7 @@ static void *worker(void *arg)
         if (k >= sh->w->n_layers) {
             break;
         }
-        dd_layer_result *r = &sh->w->layers[sh->order[k]];
+        dd__layer_result *r = &sh->w->layers[sh->order[k]];
         if (r->same_as >= 0) {
             continue; /* a repeat of an earlier blob: see reuse_repeats() */
         }
@@ -688,7 +688,7 @@ static int find_repeats(dd_walk *w, const dd_image *img)
         const char *a = dd__image_layer_src(img, ix[k - 1])->path;
         const char *b = dd__image_layer_src(img, ix[k])->path;
         if (strcmp(a, b) == 0) {
-            dd_layer_result *first = &w->layers[ix[k - 1]];
+            dd__layer_result *first = &w->layers[ix[k - 1]];
             w->layers[ix[k]].same_as =
                 first->same_as >= 0 ? first->same_as : (long)ix[k - 1];
         }
@@ -714,17 +714,17 @@ static int reuse_repeats(shared *sh)
         }
     }
     for (size_t j = 0; !rc && j < w->n_layers; j++) {
-        dd_layer_result *r = &w->layers[j];
+        dd__layer_result *r = &w->layers[j];
         if (r->same_as < 0) {
             continue;
         }
         size_t i = (size_t)r->same_as;
-        const dd_layer_result *o = &w->layers[i];
+        const dd__layer_result *o = &w->layers[i];
         layer_ctx lc;
         memset(&lc, 0, sizeof lc);
         lc.sh = sh;
         lc.res = r;
-        const dd_layer_src *src = dd__image_layer_src(sh->img, j);
+        const dd__layer_src *src = dd__image_layer_src(sh->img, j);
         lc.digest_label =
             src->expect_digest ? src->expect_digest : src->expect_diff_id;
         r->stats = o->stats;
@@ -842,7 +842,7 @@ int dd__walk_run_with(dd_walk **out,
         goto fail;
     }
     for (size_t i = 0; i < w->n_layers; i++) {
-        dd_layer_result *r = &w->layers[i];
+        dd__layer_result *r = &w->layers[i];
         r->index = i;
         dd__vec_init(&r->entries, sizeof(dd_fs_node));
         dd__arena_init(&r->strings);
@@ -904,7 +904,7 @@ int dd__walk_run_with(dd_walk **out,
         goto fail;
     }
     for (size_t i = 0; i < w->n_layers; i++) {
-        dd_layer_result *r = &w->layers[i];
+        dd__layer_result *r = &w->layers[i];
         if (r->io_failed) {
             rc = dd__error_set(err, r->err.code ? r->err.code : DD_EIO, "%s",
                                r->err.message);

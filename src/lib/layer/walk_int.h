@@ -11,10 +11,10 @@
 #include "../../util/util.h"
 
 /* Result of reading one layer (filled by one worker thread). */
-typedef struct dd_layer_result {
+typedef struct dd__layer_result {
     size_t index;
-    dd_vec entries;   /* dd_fs_node, archive order */
-    dd_arena strings; /* every string of `entries` */
+    dd__vec entries;   /* dd_fs_node, archive order */
+    dd__arena strings; /* every string of `entries` */
     dd_findings *findings;
     dd_layer_stats stats;
     char blob_digest[72], diff_digest[72];
@@ -25,16 +25,16 @@ typedef struct dd_layer_result {
      * read again, its astate pointers are that layer's (not owned) and
      * its entries are copies (strings borrowed from that layer) */
     long same_as;
-} dd_layer_result;
+} dd__layer_result;
 
 struct dd__analyzer;
 struct dd_walk {
     const struct dd__analyzer *const *analyzers; /* borrowed */
     size_t n_analyzers;
-    dd_layer_result *layers;
+    dd__layer_result *layers;
     size_t n_layers;
-    dd_vec files;   /* dd_fs_node, visible, sorted by path */
-    dd_vec deleted; /* dd_fs_node with deleted_in set */
+    dd__vec files;   /* dd_fs_node, visible, sorted by path */
+    dd__vec deleted; /* dd_fs_node with deleted_in set */
     dd_findings *findings;
     int complete;
 };

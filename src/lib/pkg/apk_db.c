@@ -15,7 +15,7 @@ typedef struct blk {
     size_t first_line;
     const char *P, *V, *A, *o, *L, *m, *C;
     size_t nP, nV, nA, no, nL, nm, nC;
-    dd_vec files; /* const char * */
+    dd__vec files; /* const char * */
     int any;
 } blk;
 
@@ -134,7 +134,7 @@ int dd__apk_parse(dd__pkgdb *db, const uint8_t *data, size_t len)
         if (n == 0) {
             rc = finish(db, &b);
             b.files.len = 0;
-            dd_vec keep = b.files;
+            dd__vec keep = b.files;
             memset(&b, 0, sizeof b);
             b.files = keep;
             dir = NULL;

@@ -121,9 +121,9 @@ typedef struct cap {
 } cap;
 
 typedef struct lstate {
-    dd_arena a;
-    dd_vec caps; /* cap */
-    dd_map index;
+    dd__arena a;
+    dd__vec caps; /* cap */
+    dd__map index;
 } lstate;
 
 static uint64_t wants(void *self, const dd_fs_node *n)
@@ -166,9 +166,9 @@ static void layer_free(void *self, void *st)
 
 struct dd__pkg_dbcache {
     pthread_mutex_t mu;
-    dd_map index; /* "kind:path:sha256" -> slot in dbs */
-    dd_vec dbs;   /* dd__pkgdb * (one reference each) */
-    dd_arena keys;
+    dd__map index; /* "kind:path:sha256" -> slot in dbs */
+    dd__vec dbs;   /* dd__pkgdb * (one reference each) */
+    dd__arena keys;
 };
 
 dd__pkg_dbcache *dd__pkg_dbcache_new(void)
@@ -342,11 +342,11 @@ void dd__pkg_analyzer_init(dd__analyzer *a)
 /* ---- the inventory --------------------------------------------------- */
 
 struct dd_inventory {
-    dd_arena a;
+    dd__arena a;
     dd_os_info os;
     int has_os;
-    dd_vec pkgs;     /* dd_package */
-    dd_vec warnings; /* const char * */
+    dd__vec pkgs;     /* dd_package */
+    dd__vec warnings; /* const char * */
     int complete;
 };
 
@@ -390,7 +390,7 @@ static int warn(dd_inventory *inv, const char *msg, int layer)
     return *slot ? 0 : DD_ENOMEM;
 }
 
-static char *pkg_key(dd_arena *a, const dd_package *p)
+static char *pkg_key(dd__arena *a, const dd_package *p)
 {
     size_t n = strlen(p->name), m = p->arch ? strlen(p->arch) : 0;
     char *k = dd__arena_alloc(a, n + m + 2);
@@ -526,7 +526,7 @@ static int add_db(builder *b, const cap *c, int layer)
             }
             continue;
         }
-        dd_map m;
+        dd__map m;
         if (dd__map_init(&m)) {
             dd__free(active);
             return DD_ENOMEM;
@@ -727,7 +727,7 @@ int dd__inventory_add(dd_inventory *inv, const dd_package *p)
     *q = *p;
     q->files = NULL;
     q->n_files = 0;
-    dd_arena *a = &inv->a;
+    dd__arena *a = &inv->a;
     const char **f[] = {&q->name,        &q->version,        &q->epoch,
                         &q->upstream,    &q->release,        &q->arch,
                         &q->source_name, &q->source_version, &q->maintainer,

@@ -138,7 +138,7 @@ static void eol_lookup(dd_os_info *os, int64_t now)
 }
 
 /* Value of KEY=... in os-release text (quotes and escapes removed). */
-static char *osr_get(dd_arena *a, const char *t, size_t n, const char *key)
+static char *osr_get(dd__arena *a, const char *t, size_t n, const char *key)
 {
     size_t kl = strlen(key);
     const char *p = t, *end = t + n;
@@ -180,7 +180,7 @@ static char *osr_get(dd_arena *a, const char *t, size_t n, const char *key)
 }
 
 /* First line of a small file, trimmed. */
-static char *first_line(dd_arena *a, const char *t, size_t n)
+static char *first_line(dd__arena *a, const char *t, size_t n)
 {
     size_t i = 0;
     while (i < n && t[i] != '\n' && t[i] != '\r' && t[i] != '\0') {
@@ -208,7 +208,7 @@ static void lower(char *s)
 }
 
 int dd__os_detect(const dd__os_files *f,
-                  dd_arena *a,
+                  dd__arena *a,
                   dd_os_info *os,
                   int64_t now)
 {

@@ -333,7 +333,7 @@ typedef struct owned_rec {
 } owned_rec;
 
 typedef struct ostate {
-    dd_vec recs; /* owned_rec */
+    dd__vec recs; /* owned_rec */
 } ostate;
 
 static uint64_t o_wants(void *self, const dd_fs_node *n)

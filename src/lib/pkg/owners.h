@@ -28,8 +28,8 @@ typedef struct dd__owned_file {
 } dd__owned_file;
 
 typedef struct dd__owned {
-    dd_arena strings;
-    dd_vec files; /* dd__owned_file */
+    dd__arena strings;
+    dd__vec files; /* dd__owned_file */
     size_t bad_lines;
 } dd__owned;
 
@@ -46,9 +46,9 @@ void dd__owned_free(dd__owned *o);
 /* The set of owned paths of an image: add every visible database's
  * files, then ask. Keys are borrowed from the dd__owned records. */
 typedef struct dd__owner_map {
-    dd_map map;  /* path -> index into pkgs */
-    dd_vec pkgs; /* const char * */
-    int have_db; /* at least one database was added */
+    dd__map map;  /* path -> index into pkgs */
+    dd__vec pkgs; /* const char * */
+    int have_db;  /* at least one database was added */
 } dd__owner_map;
 
 int dd__owner_map_init(dd__owner_map *m);

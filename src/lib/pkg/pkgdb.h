@@ -27,9 +27,9 @@
 
 typedef struct dd__pkgdb {
     const char *path; /* as given (arena copy) */
-    dd_arena strings;
-    dd_vec pkgs;     /* dd_package */
-    dd_vec warnings; /* const char * (arena) */
+    dd__arena strings;
+    dd__vec pkgs;     /* dd_package */
+    dd__vec warnings; /* const char * (arena) */
     size_t warnings_dropped;
     int complete;
     int oom;
@@ -88,7 +88,7 @@ typedef struct dd__os_files {
 /* Fill *os with strings from `a`; 0 found, DD_ENOTFOUND, DD_ENOMEM.
  * `now` (unix seconds) decides the end-of-life flag. */
 int dd__os_detect(const dd__os_files *f,
-                  dd_arena *a,
+                  dd__arena *a,
                   dd_os_info *os,
                   int64_t now);
 

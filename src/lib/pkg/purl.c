@@ -15,7 +15,7 @@
 #include "pkgdb.h"
 #include "../eco/eco.h"
 
-static int enc(dd_buf *b, const char *s)
+static int enc(dd__buf *b, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
     for (; s && *s; s++) {
@@ -59,7 +59,7 @@ char *dd_package_purl(const dd_package *p, const dd_os_info *os)
     if (le) { /* application package: "pkg:npm/%40scope/name@1.0.0" */
         return dd__eco_purl(le, p->name, p->version);
     }
-    dd_buf b;
+    dd__buf b;
     dd__buf_init(&b, 0);
     const char *fam = os ? os->family : NULL;
     const char *ver = os ? os->version : NULL;

@@ -131,7 +131,7 @@ int dd__rpmdb_bdb(dd__pkgdb *db, const uint8_t *data, size_t len)
         last = have;
     }
     b.npages = (uint32_t)last;
-    dd_map seen;
+    dd__map seen;
     if (dd__map_init(&seen)) {
         return DD_ENOMEM;
     }

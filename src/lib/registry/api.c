@@ -78,7 +78,7 @@ static int pages(dd_registry *r,
                  size_t *n,
                  dd_error *err)
 {
-    dd_vec v;
+    dd__vec v;
     dd__vec_init(&v, sizeof(char *));
     char path[2048], next[2048];
     snprintf(path, sizeof path, "%s", first);

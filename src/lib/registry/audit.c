@@ -30,7 +30,7 @@ typedef struct resp {
     long status;
     char error[CURL_ERROR_SIZE];
     char location[512], www[1024], server[256], powered[256], api[128];
-    dd_buf body;
+    dd__buf body;
 } resp;
 
 typedef struct audit {
@@ -162,7 +162,7 @@ static int add(audit *a,
                const char *what,
                const char *fix)
 {
-    dd_finding_spec s;
+    dd__finding_spec s;
     memset(&s, 0, sizeof s);
     s.kind = DD_KIND_CONFIG;
     s.severity = sev;

@@ -57,7 +57,7 @@ static int file_exists(const char *p)
 /* ------------------------------------------------------------ transfers */
 
 typedef struct xfer {
-    dd_buf body;
+    dd__buf body;
     char ctype[128];
     char link[1024]; /* Link: <...>; rel="next" */
     char www[1024];

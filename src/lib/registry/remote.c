@@ -117,7 +117,8 @@ static void s_free(void *st)
     dd__stream_free(st);
 }
 
-static int r_region(void *self, const char *path, dd_region *out, dd_error *err)
+static int
+r_region(void *self, const char *path, dd__region *out, dd_error *err)
 {
     remote *r = self;
     char d[80];

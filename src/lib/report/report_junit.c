@@ -22,7 +22,7 @@
 #define OUT_MAX ((size_t)1 << 31)
 
 typedef struct xw {
-    dd_buf b;
+    dd__buf b;
     int rc;
 } xw;
 
@@ -131,7 +131,7 @@ static int is_failure(const dd_report_opts *o, dd_severity s)
 }
 
 /* "Key: value\n" with the value escaped for a terminal. */
-static void line(dd_buf *d, const char *key, const char *value)
+static void line(dd__buf *d, const char *key, const char *value)
 {
     const char *v = value ? value : "";
     dd__buf_printf(d, "%s: ", key);
@@ -141,7 +141,7 @@ static void line(dd_buf *d, const char *key, const char *value)
 
 /* The finding's details, one "Key: value" line each, every value
  * escaped (the line breaks are ours). */
-static void details(dd_buf *d, const dd_finding *f, const char *image)
+static void details(dd__buf *d, const dd_finding *f, const char *image)
 {
     const dd_vuln_info *v = f->vuln;
     char num[64];
@@ -190,7 +190,7 @@ static void testcase(xw *x,
                      const char *image,
                      const dd_report_opts *o)
 {
-    dd_buf name;
+    dd__buf name;
     dd__buf_init(&name, 1u << 20);
     dd__buf_printf(&name, "[%s] %s", dd_severity_name(f->severity),
                    f->rule_id ? f->rule_id : "");
@@ -207,7 +207,7 @@ static void testcase(xw *x,
     attr(x, "name", name.ptr ? name.ptr : "");
     attr(x, "classname", cls);
     raw(x, " time=\"0\">\n");
-    dd_buf d;
+    dd__buf d;
     dd__buf_init(&d, 1u << 20);
     details(&d, f, image);
     if (is_failure(o, f->severity)) {

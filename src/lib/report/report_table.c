@@ -62,7 +62,7 @@ static char *cell_text(const char *s, size_t maxw, size_t *width)
         return full;
     }
     dd__free(full);
-    dd_buf b;
+    dd__buf b;
     dd__buf_init(&b, OUT_MAX);
     size_t used = 0;
     int rc = 0;
@@ -101,7 +101,7 @@ typedef struct cell {
 typedef struct tab {
     const col *cols;
     size_t ncol;
-    dd_vec cells; /* cell, row-major */
+    dd__vec cells; /* cell, row-major */
     int rc;
 } tab;
 
@@ -172,7 +172,7 @@ static const char *sev_colour(int sev)
 }
 
 typedef struct out {
-    dd_buf b;
+    dd__buf b;
     int colour;
     int rc;
 } out;
@@ -406,7 +406,7 @@ static const col malware_cols[] = {{"SEVERITY", 8, 0}, {"ID", 48, 0},
 
 static void other_section(out *o, tab *t, item *it, size_t n, int engine)
 {
-    dd_buf d;
+    dd__buf d;
     dd__buf_init(&d, OUT_MAX);
     for (size_t i = 0; i < n && !t->rc; i++) {
         const dd_finding *f = it[i].f;

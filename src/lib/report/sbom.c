@@ -44,7 +44,7 @@ typedef struct ctx {
     char created[32];
     char uuid[40];
     const char *image_name;
-    dd_jsonw *w;
+    dd__jsonw *w;
 } ctx;
 
 /* text that is not UTF-8 (a package database, a file name) goes through
@@ -412,11 +412,11 @@ static void cdx(ctx *c)
     }
     /* the dependencies come after the components: keep each package's
      * purl (the map's keys) or NULL for a duplicate purl ("pkg-N") */
-    dd_map refs;
+    dd__map refs;
     if (dd__map_init(&refs)) {
         oom(c);
     }
-    dd_vec keep;
+    dd__vec keep;
     dd__vec_init(&keep, sizeof(char *));
     size_t n = dd_inventory_count(c->inv);
     for (size_t i = 0; i < n && !failed(c); i++) {
@@ -793,7 +793,7 @@ int dd_sbom_write(const dd_scan *scan,
     strftime(c.created, sizeof c.created, "%Y-%m-%dT%H:%M:%SZ", &tm);
     make_uuid(c.uuid);
     sink k = {write, payload, 0};
-    dd_jsonw w;
+    dd__jsonw w;
     c.w = &w;
     if (!dd__jsonw_init(&w, 2, sink_write, &k)) {
         if (format == DD_SBOM_CYCLONEDX) {
@@ -831,7 +831,7 @@ int dd_sbom_render(char **out,
                    const dd_sbom_opts *opts,
                    dd_error *err)
 {
-    dd_buf b;
+    dd__buf b;
     dd__buf_init(&b, 0);
     int rc = dd_sbom_write(scan, img, format, opts, buf_write, &b, err);
     if (rc == DD_EIO) {

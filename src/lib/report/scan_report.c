@@ -299,14 +299,14 @@ int dd_report_write(const dd_scan *scan,
 }
 
 /* ------------------------------------------------------------ table */
-static void esc(dd_buf *b, const char *s, size_t max)
+static void esc(dd__buf *b, const char *s, size_t max)
 {
     char *p = dd__printable(s ? s : "", max);
     dd__buf_addstr(b, p ? p : "");
     dd__free(p);
 }
 
-static void finding_line(dd_buf *b, const dd_finding *f)
+static void finding_line(dd__buf *b, const dd_finding *f)
 {
     char *id = dd__printable(f->rule_id ? f->rule_id : "", 256);
     dd__buf_printf(b, "  %-8s %-26s ", dd_severity_name(f->severity),
@@ -412,7 +412,7 @@ int dd_findings_render(char **out,
         rc = dd__json_emit(arr, out, len);
         json_decref(arr);
     } else if (!strcmp(format, "table")) {
-        dd_buf b;
+        dd__buf b;
         dd__buf_init(&b, OUT_MAX);
         for (size_t i = 0; i < dd_findings_count(fl); i++) {
             finding_line(&b, dd_findings_get(fl, i));

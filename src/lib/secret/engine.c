@@ -49,7 +49,7 @@ struct dd__secret_engine {
     int32_t *delta; /* n_states * 256 */
     int *out_head;  /* per state, index into outs or -1 */
     size_t n_states, cap_states;
-    dd_vec outs; /* kw_out */
+    dd__vec outs; /* kw_out */
     pcre2_code *allow_values[64], *allow_paths[64];
     size_t n_allow_values, n_allow_paths;
     pcre2_match_context *mctx;
@@ -60,7 +60,7 @@ struct dd__secret_engine {
     uint8_t cls[256];
     size_t n_cls;
     int32_t *cdelta;
-    dd_vec owned; /* char * strings to free */
+    dd__vec owned; /* char * strings to free */
 };
 
 /* generic values containing one of these are placeholders */
@@ -450,7 +450,7 @@ static int build(dd__secret_engine **out, json_t *cfg, dd_error *err)
                                i);
             break;
         }
-        dd_buf kw;
+        dd__buf kw;
         dd__buf_init(&kw, 1u << 16);
         size_t k;
         json_t *kv;
@@ -762,7 +762,7 @@ int dd__secret_scan(const dd__secret_engine *e,
     uint8_t state[MAX_RULES];
     memset(state, 0, sizeof state);
     size_t lastc[MAX_RULES]; /* the rule's latest run in `hits` */
-    dd_vec hits;
+    dd__vec hits;
     dd__vec_init(&hits, sizeof(hitrec));
     int32_t s = 0;
     int rc = 0;
@@ -833,12 +833,12 @@ int dd__secret_scan(const dd__secret_engine *e,
     /* pass 2: confirm per rule around its hits; rules run in table order
      * (specific formats before generic assignments) and a span already
      * reported by an earlier rule is not reported again */
-    dd_vec spans;
+    dd__vec spans;
     dd__vec_init(&spans, 2 * sizeof(uint64_t));
     /* spans form runs, each sorted by start (one rule's matches come in
      * order): an overlap test is a binary search per run, not a walk over
      * every earlier span */
-    dd_vec runs;
+    dd__vec runs;
     dd__vec_init(&runs, sizeof(size_t));
     pcre2_match_data *md = NULL;
     uint32_t cur_rule = UINT32_MAX;

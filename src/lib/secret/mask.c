@@ -79,7 +79,7 @@ char *dd__secret_mask_text(const char *s)
     if (!s) {
         return NULL;
     }
-    dd_buf b;
+    dd__buf b;
     int rc = 0;
     dd__buf_init(&b, 4 * strlen(s) + 64);
     size_t i = 0;

@@ -77,20 +77,20 @@ static int on_match(void *ctx, const dd__secret_match *m)
     cbctx *c = ctx;
     if (m->limit) {
         /* never a silent partial scan: one rule gave up on this text */
-        dd_finding_spec lp = {DD_KIND_SECRET,
-                              DD_SEV_MEDIUM,
-                              "secret.partial",
-                              c->n ? c->n->path : NULL,
-                              c->digest,
-                              NULL,
-                              c->layer,
-                              c->history,
-                              c->n != NULL,
-                              c->n ? c->n->offset : 0,
-                              0,
-                              "scan-limit",
-                              NULL,
-                              NULL};
+        dd__finding_spec lp = {DD_KIND_SECRET,
+                               DD_SEV_MEDIUM,
+                               "secret.partial",
+                               c->n ? c->n->path : NULL,
+                               c->digest,
+                               NULL,
+                               c->layer,
+                               c->history,
+                               c->n != NULL,
+                               c->n ? c->n->offset : 0,
+                               0,
+                               "scan-limit",
+                               NULL,
+                               NULL};
         return dd__findings_add(c->out, &lp,
                                 "secret rule %s hit its regular-expression "
                                 "match limit at byte %llu of %s (crafted "
@@ -103,20 +103,20 @@ static int on_match(void *ctx, const dd__secret_match *m)
         return 0;
     }
     c->listed++;
-    dd_finding_spec sp = {DD_KIND_SECRET,
-                          m->severity,
-                          m->rule_id,
-                          c->n ? c->n->path : NULL,
-                          c->digest,
-                          m->redacted,
-                          c->layer,
-                          c->history,
-                          c->n != NULL,
-                          c->n ? c->n->offset : 0,
-                          c->n ? m->line : 0,
-                          m->category,
-                          NULL,
-                          NULL};
+    dd__finding_spec sp = {DD_KIND_SECRET,
+                           m->severity,
+                           m->rule_id,
+                           c->n ? c->n->path : NULL,
+                           c->digest,
+                           m->redacted,
+                           c->layer,
+                           c->history,
+                           c->n != NULL,
+                           c->n ? c->n->offset : 0,
+                           c->n ? m->line : 0,
+                           m->category,
+                           NULL,
+                           NULL};
     if (c->n) {
         return dd__findings_add(c->out, &sp, "%s (%s, line %zu)", m->title,
                                 m->category, m->line);
@@ -149,11 +149,11 @@ static int on_file(void *self,
                              binary && len > MAX_BINARY ? MAX_BINARY : len,
                              on_match, &c);
     if (rc == 0 && c.more) {
-        dd_finding_spec mp = {DD_KIND_SECRET, DD_SEV_HIGH, "secret.more",
-                              n->path,        c.digest,    NULL,
-                              c.layer,        c.history,   1,
-                              n->offset,      0,           "summary",
-                              NULL,           NULL};
+        dd__finding_spec mp = {DD_KIND_SECRET, DD_SEV_HIGH, "secret.more",
+                               n->path,        c.digest,    NULL,
+                               c.layer,        c.history,   1,
+                               n->offset,      0,           "summary",
+                               NULL,           NULL};
         rc = dd__findings_add(s->findings, &mp,
                               "%zu further secret matches in this file are "
                               "not listed (the first %d are)",
@@ -163,20 +163,20 @@ static int on_file(void *self,
         return rc;
     }
     /* never a silent partial scan: the file was read only in part */
-    dd_finding_spec sp = {DD_KIND_SECRET,
-                          DD_SEV_MEDIUM,
-                          "secret.partial",
-                          n->path,
-                          c.digest,
-                          NULL,
-                          c.layer,
-                          c.history,
-                          1,
-                          n->offset,
-                          0,
-                          "scan-limit",
-                          NULL,
-                          NULL};
+    dd__finding_spec sp = {DD_KIND_SECRET,
+                           DD_SEV_MEDIUM,
+                           "secret.partial",
+                           n->path,
+                           c.digest,
+                           NULL,
+                           c.layer,
+                           c.history,
+                           1,
+                           n->offset,
+                           0,
+                           "scan-limit",
+                           NULL,
+                           NULL};
     if (rc == DD_ELIMIT) {
         return dd__findings_add(s->findings, &sp,
                                 "secret scan stopped: more than %u keyword "

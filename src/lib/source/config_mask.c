@@ -12,7 +12,7 @@
 
 /* A masked copy of `s` in the arena; `s` itself when nothing changed.
  * Returns -1 on ENOMEM (s non-NULL and no copy could be made). */
-static int mask_one(dd_arena *a, const char *s, const char **out)
+static int mask_one(dd__arena *a, const char *s, const char **out)
 {
     *out = s;
     if (!s) {
@@ -29,7 +29,7 @@ static int mask_one(dd_arena *a, const char *s, const char **out)
     return *out ? 0 : -1;
 }
 
-static int mask_list(dd_arena *a,
+static int mask_list(dd__arena *a,
                      const char *const *in,
                      size_t n,
                      const char *const **raw,
@@ -53,7 +53,7 @@ static int mask_list(dd_arena *a,
     return 0;
 }
 
-int dd__image_info_mask(dd_arena *a, dd_image_info *in)
+int dd__image_info_mask(dd__arena *a, dd_image_info *in)
 {
     if (mask_one(a, in->user, &in->user) ||
         mask_one(a, in->workdir, &in->workdir) ||

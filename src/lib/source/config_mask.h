@@ -11,6 +11,6 @@
  * values by copies (in arena `a`) with secrets masked; the original lists
  * are kept in in->*_raw. Strings stay owned by the arena. Returns 0, or -1
  * when out of memory (in is then partly masked: do not use it). */
-int dd__image_info_mask(dd_arena *a, dd_image_info *in);
+int dd__image_info_mask(dd__arena *a, dd_image_info *in);
 
 #endif

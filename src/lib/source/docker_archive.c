@@ -57,7 +57,7 @@ int dd__docker_archive_open(dd_image *img, const char *tag, dd_error *err)
     }
     size_t n = json_array_size(man);
     /* every name offered, for messages and inspect */
-    dd_buf names;
+    dd__buf names;
     dd__buf_init(&names, 8192);
     const char **tags = dd__arena_alloc(&img->a, 64 * sizeof *tags);
     size_t ntags = 0;
@@ -149,7 +149,7 @@ int dd__docker_archive_open(dd_image *img, const char *tag, dd_error *err)
                                img->info.path, i);
             goto out;
         }
-        dd_region r;
+        dd__region r;
         if ((rc = dd__store_region(img->store, p, &r, err)) != 0) {
             goto out;
         }

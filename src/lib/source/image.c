@@ -36,20 +36,20 @@ int dd__image_add_budget(dd_image *img, const char *rule, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     img->incomplete = 1;
-    dd_finding_spec sp = {DD_KIND_ARCHIVE,
-                          DD_SEV_HIGH,
-                          rule,
-                          NULL,
-                          NULL,
-                          NULL,
-                          -1,
-                          -1,
-                          0,
-                          0,
-                          0,
-                          NULL,
-                          NULL,
-                          NULL};
+    dd__finding_spec sp = {DD_KIND_ARCHIVE,
+                           DD_SEV_HIGH,
+                           rule,
+                           NULL,
+                           NULL,
+                           NULL,
+                           -1,
+                           -1,
+                           0,
+                           0,
+                           0,
+                           NULL,
+                           NULL,
+                           NULL};
     return dd__findings_add(img->findings, &sp, "%s", msg);
 }
 
@@ -94,20 +94,20 @@ int dd__image_add_integrity(dd_image *img,
                             const char *a1,
                             const char *a2)
 {
-    dd_finding_spec sp = {DD_KIND_INTEGRITY,
-                          DD_SEV_HIGH,
-                          rule,
-                          path,
-                          digest,
-                          NULL,
-                          layer,
-                          -1,
-                          0,
-                          0,
-                          0,
-                          NULL,
-                          NULL,
-                          NULL};
+    dd__finding_spec sp = {DD_KIND_INTEGRITY,
+                           DD_SEV_HIGH,
+                           rule,
+                           path,
+                           digest,
+                           NULL,
+                           layer,
+                           -1,
+                           0,
+                           0,
+                           0,
+                           NULL,
+                           NULL,
+                           NULL};
     return dd__findings_add(img->findings, &sp, fmt, a1, a2);
 }
 
@@ -311,20 +311,20 @@ static int open_registry(dd_image *img,
         return dd__error_set(err, DD_ENOMEM, "out of memory");
     }
     if (plain) {
-        dd_finding_spec sp = {DD_KIND_TRUST,
-                              DD_SEV_MEDIUM,
-                              "trust.insecure-registry",
-                              NULL,
-                              NULL,
-                              NULL,
-                              -1,
-                              -1,
-                              0,
-                              0,
-                              0,
-                              NULL,
-                              NULL,
-                              NULL};
+        dd__finding_spec sp = {DD_KIND_TRUST,
+                               DD_SEV_MEDIUM,
+                               "trust.insecure-registry",
+                               NULL,
+                               NULL,
+                               NULL,
+                               -1,
+                               -1,
+                               0,
+                               0,
+                               0,
+                               NULL,
+                               NULL,
+                               NULL};
         rc = dd__findings_add(img->findings, &sp,
                               "%s was pulled over plain HTTP "
                               "(--insecure-registry): anyone on the path "
@@ -476,14 +476,14 @@ size_t dd__image_layer_count(const dd_image *img)
     return img->info.n_layers;
 }
 
-const dd_layer_src *dd__image_layer_src(const dd_image *img, size_t i)
+const dd__layer_src *dd__image_layer_src(const dd_image *img, size_t i)
 {
     return i < img->info.n_layers ? &img->srcs[i] : NULL;
 }
 
 int dd__image_layer_region(const dd_image *img,
                            size_t i,
-                           dd_region *out,
+                           dd__region *out,
                            dd_error *err)
 {
     if (i >= img->info.n_layers) {

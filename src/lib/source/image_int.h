@@ -8,22 +8,22 @@
 #include "drydock/image.h"
 #include "store.h"
 
-typedef struct dd_layer_src {
+typedef struct dd__layer_src {
     const char *path;          /* inside the store */
     const char *expect_digest; /* blob digest to verify, NULL if none */
     int64_t expect_size;       /* -1 when unknown */
     const char *expect_diff_id;
-} dd_layer_src;
+} dd__layer_src;
 
 size_t dd__image_layer_count(const dd_image *img);
 /* 0 when a budget (dd_image_opts) cut the image's metadata short: a walk
  * of it is incomplete. */
 int dd__image_complete(const dd_image *img);
-const dd_layer_src *dd__image_layer_src(const dd_image *img, size_t i);
+const dd__layer_src *dd__image_layer_src(const dd_image *img, size_t i);
 /* Open the bytes of layer i. Caller closes the region. */
 int dd__image_layer_region(const dd_image *img,
                            size_t i,
-                           dd_region *out,
+                           dd__region *out,
                            dd_error *err);
 
 #endif

@@ -36,10 +36,10 @@ typedef struct dd__image_seen_index {
 struct dd_image {
     dd_image_info info;
     dd_store *store;
-    dd_arena a;
+    dd__arena a;
     dd_findings *findings;
     dd_layer_desc *layers;
-    dd_layer_src *srcs;
+    dd__layer_src *srcs;
     size_t max_json;
     /* budgets (dd_image_opts) and what they have seen */
     uint64_t max_manifests, max_layers, max_history;
@@ -47,7 +47,7 @@ struct dd_image {
     int manifests_hit;      /* budget.manifests reported */
     size_t manifest_layers; /* layers the manifest lists (before budget) */
     int incomplete;         /* a budget cut the metadata short */
-    dd_vec seen;            /* dd__image_seen_index */
+    dd__vec seen;           /* dd__image_seen_index */
 };
 
 typedef struct dd__image_candidate {

@@ -222,7 +222,7 @@ static int select_candidate(dd_image *img,
                             const dd__image_candidate **out,
                             dd_error *err)
 {
-    dd_buf list;
+    dd__buf list;
     dd__buf_init(&list, 16384);
     int rc = 0;
     size_t keep[MAX_CANDIDATES];

@@ -27,9 +27,9 @@ struct dd_store {
     int is_dir;
     int fd; /* tar: the archive; dir: the directory */
     uint64_t file_size;
-    dd_vec items; /* tar_item */
-    dd_map index; /* name -> item index */
-    dd_arena strings;
+    dd__vec items; /* tar_item */
+    dd__map index; /* name -> item index */
+    dd__arena strings;
 };
 
 static int store_new(dd_store **out, const char *path)
@@ -89,7 +89,7 @@ static long long pread_full(int fd, uint64_t off, void *buf, size_t n)
 
 /* Read a PAX/GNU record body that names the next entry. */
 static int
-read_meta(dd_store *s, uint64_t off, uint64_t size, dd_buf *out, dd_error *err)
+read_meta(dd_store *s, uint64_t off, uint64_t size, dd__buf *out, dd_error *err)
 {
     if (size > 65536) {
         return dd__error_set(err, DD_ECORRUPT,
@@ -115,11 +115,11 @@ read_meta(dd_store *s, uint64_t off, uint64_t size, dd_buf *out, dd_error *err)
     return rc ? dd__error_set(err, rc, "out of memory") : 0;
 }
 
-static int pax_path(dd_buf *meta, dd_buf *name)
+static int pax_path(dd__buf *meta, dd__buf *name)
 {
     const char *p = meta->ptr;
     size_t left = meta->len;
-    dd_pax_record r;
+    dd__pax_record r;
     while (dd__tar_pax_next(&p, &left, &r) > 0) {
         if (r.key_len == 4 && memcmp(r.key, "path", 4) == 0) {
             dd__buf_reset(name);
@@ -133,7 +133,7 @@ static int index_tar(dd_store *s, dd_error *err)
 {
     uint8_t block[512];
     uint64_t off = 0;
-    dd_buf meta, longname, clean;
+    dd__buf meta, longname, clean;
     dd__buf_init(&meta, 65536);
     dd__buf_init(&longname, 65536);
     dd__buf_init(&clean, 65536);
@@ -150,7 +150,7 @@ static int index_tar(dd_store *s, dd_error *err)
                                s->path, (unsigned long long)off);
             break;
         }
-        dd_tar_header h;
+        dd__tar_header h;
         int hr = dd__tar_parse_header(block, &h);
         if (hr == DD_TARH_ZERO) {
             if (off == 0) {
@@ -272,7 +272,7 @@ const char *dd__store_path(const dd_store *s)
 /* Follow links inside the tar (docker save links repeated layers). */
 static const tar_item *tar_lookup(dd_store *s, const char *path)
 {
-    dd_buf clean, tmp;
+    dd__buf clean, tmp;
     dd__buf_init(&clean, 65536);
     dd__buf_init(&tmp, 65536);
     const tar_item *found = NULL;
@@ -308,7 +308,7 @@ done:
 /* Open a relative path below the directory, refusing symlinks and "..". */
 static int dir_open(dd_store *s, const char *path, int *fd_out)
 {
-    dd_buf clean;
+    dd__buf clean;
     dd__buf_init(&clean, 65536);
     unsigned flags;
     int rc = dd__path_clean(path, strlen(path), &clean, &flags);
@@ -381,7 +381,7 @@ int dd__store_has(dd_store *s, const char *path)
 
 int dd__store_region(dd_store *s,
                      const char *path,
-                     dd_region *out,
+                     dd__region *out,
                      dd_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -420,11 +420,12 @@ int dd__store_region(dd_store *s,
     return 0;
 }
 
-long long dd__region_read(const dd_region *r, uint64_t off, void *buf, size_t n)
+long long
+dd__region_read(const dd__region *r, uint64_t off, void *buf, size_t n)
 {
     if (r->stream) {
         /* in order only; the walk reads front to back */
-        dd_region *w = (dd_region *)r;
+        dd__region *w = (dd__region *)r;
         if (off != w->stream_pos) {
             return -1;
         }
@@ -443,7 +444,7 @@ long long dd__region_read(const dd_region *r, uint64_t off, void *buf, size_t n)
     return pread_full(r->fd, r->offset + off, buf, n);
 }
 
-void dd__region_close(dd_region *r)
+void dd__region_close(dd__region *r)
 {
     if (r->stream) {
         r->stream_free(r->stream);
@@ -465,7 +466,7 @@ int dd__store_read_all(dd_store *s,
     if (s->backend.self) {
         return s->backend.read_all(s->backend.self, path, max, data, len, err);
     }
-    dd_region r;
+    dd__region r;
     int rc = dd__store_region(s, path, &r, err);
     if (rc) {
         return rc;

@@ -9,7 +9,7 @@
  * crafted layout cannot make us read files outside it.
  *
  * Ownership: the store is owned by its creator (dd__store_free, NULL ok).
- * A dd_region from dd__store_region is owned by the caller and released
+ * A dd__region from dd__store_region is owned by the caller and released
  * with dd__region_close; it may outlive nothing: free regions first.
  * Regions may be read from several threads at once.
  */
@@ -23,7 +23,7 @@
 
 typedef struct dd_store dd_store;
 
-typedef struct dd_region {
+typedef struct dd__region {
     int fd;
     int owns_fd;
     uint64_t offset, length;
@@ -33,14 +33,14 @@ typedef struct dd_region {
     long long (*stream_read)(void *stream, void *buf, size_t n);
     void (*stream_free)(void *stream);
     uint64_t stream_pos;
-} dd_region;
+} dd__region;
 
 /* A store whose files come from elsewhere (a registry): the functions
  * below dispatch to it. `self` is owned by the store (free on close). */
 typedef struct dd__store_backend {
     void *self;
     int (*has)(void *self, const char *path);
-    int (*region)(void *self, const char *path, dd_region *out, dd_error *err);
+    int (*region)(void *self, const char *path, dd__region *out, dd_error *err);
     int (*read_all)(void *self,
                     const char *path,
                     size_t max,
@@ -65,7 +65,7 @@ int dd__store_has(dd_store *s, const char *path);
 /* DD_ENOTFOUND, DD_EIO. */
 int dd__store_region(dd_store *s,
                      const char *path,
-                     dd_region *out,
+                     dd__region *out,
                      dd_error *err);
 /* Read a whole small file. DD_ELIMIT when larger than `max`. The buffer
  * (NUL-terminated) is owned by the caller (dd__free). */
@@ -77,8 +77,8 @@ int dd__store_read_all(dd_store *s,
                        dd_error *err);
 /* pread loop; returns bytes read (short only at the region's end) or -1. */
 long long
-dd__region_read(const dd_region *r, uint64_t off, void *buf, size_t n);
-void dd__region_close(dd_region *r);
+dd__region_read(const dd__region *r, uint64_t off, void *buf, size_t n);
+void dd__region_close(dd__region *r);
 void dd__store_free(dd_store *s);
 
 #endif

@@ -79,7 +79,7 @@ static int key_cmp(const void *a, const void *b)
     return utf16_cmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static int canon_string(const char *s, size_t len, dd_buf *b)
+static int canon_string(const char *s, size_t len, dd__buf *b)
 {
     int rc = dd__buf_add(b, "\"", 1);
     for (size_t i = 0; i < len && rc == 0; i++) {
@@ -118,7 +118,7 @@ static int canon_string(const char *s, size_t len, dd_buf *b)
 }
 
 /* ECMAScript Number.prototype.toString for a finite double. */
-static int canon_real(double d, dd_buf *b)
+static int canon_real(double d, dd__buf *b)
 {
     if (!isfinite(d)) {
         return DD_EUNSUPPORTED;
@@ -193,7 +193,7 @@ static int canon_real(double d, dd_buf *b)
     return rc;
 }
 
-int dd__trust_canon_json(const json_t *v, dd_buf *b)
+int dd__trust_canon_json(const json_t *v, dd__buf *b)
 {
     int rc = 0;
     switch (json_typeof(v)) {
@@ -326,7 +326,7 @@ int dd__trust_merkle_verify(const uint8_t leaf[32],
 int dd__trust_pae(const char *type,
                   const uint8_t *body,
                   size_t body_len,
-                  dd_buf *out)
+                  dd__buf *out)
 {
     int rc =
         dd__buf_printf(out, "DSSEv1 %zu %s %zu ", strlen(type), type, body_len);

@@ -445,7 +445,7 @@ typedef struct ictx {
     const dd_trust_policy *pol;
     dd_trust_image *out;
     uint8_t digest[32];
-    dd_vec sigs; /* dd_trust_sig */
+    dd__vec sigs; /* dd_trust_sig */
     dd_error *err;
 } ictx;
 
@@ -836,7 +836,7 @@ int dd_trust_image_findings(const dd_trust_image *r,
     if (!l) {
         return dd__error_set(err, DD_ENOMEM, "out of memory");
     }
-    dd_finding_spec sp;
+    dd__finding_spec sp;
     memset(&sp, 0, sizeof sp);
     sp.kind = DD_KIND_TRUST;
     sp.layer = -1;

@@ -17,7 +17,7 @@ static int64_t window(json_t *o, const char *which)
     return s ? dd__trust_time(s) : 0;
 }
 
-static void free_keys(dd_vec *v)
+static void free_keys(dd__vec *v)
 {
     for (size_t i = 0; i < v->len; i++) {
         EVP_PKEY_free(DD_VEC_AT(v, dd__trust_key, i)->key);
@@ -25,7 +25,7 @@ static void free_keys(dd_vec *v)
     dd__vec_free(v);
 }
 
-static void free_cas(dd_vec *v)
+static void free_cas(dd__vec *v)
 {
     for (size_t i = 0; i < v->len; i++) {
         sk_X509_pop_free(DD_VEC_AT(v, dd__trust_ca, i)->chain, X509_free);
@@ -45,7 +45,8 @@ void dd_trust_root_free(dd_trust_root *r)
     dd__free(r);
 }
 
-static int parse_keys(json_t *arr, const char *name, dd_vec *out, dd_error *err)
+static int
+parse_keys(json_t *arr, const char *name, dd__vec *out, dd_error *err)
 {
     if (!arr) {
         return 0;
@@ -88,7 +89,7 @@ static int parse_keys(json_t *arr, const char *name, dd_vec *out, dd_error *err)
     return 0;
 }
 
-static int parse_cas(json_t *arr, const char *name, dd_vec *out, dd_error *err)
+static int parse_cas(json_t *arr, const char *name, dd__vec *out, dd_error *err)
 {
     if (!arr) {
         return 0;

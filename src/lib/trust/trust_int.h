@@ -15,7 +15,7 @@
 
 /* RFC 8785 (JCS) serialisation of `v` appended to `b`. 0, DD_ELIMIT,
  * DD_ENOMEM, DD_EUNSUPPORTED (a non-finite real). */
-int dd__trust_canon_json(const json_t *v, dd_buf *b);
+int dd__trust_canon_json(const json_t *v, dd__buf *b);
 
 /* RFC 6962 / RFC 9162 inclusion proof check: 1 when `leaf` (the leaf
  * hash) at `index` in a tree of `size` leaves hashes up to `root` through
@@ -33,7 +33,7 @@ void dd__trust_leaf_hash(const uint8_t *data, size_t len, uint8_t out[32]);
 int dd__trust_pae(const char *type,
                   const uint8_t *body,
                   size_t body_len,
-                  dd_buf *out);
+                  dd__buf *out);
 
 /* Standard base64 (padding optional) into a new buffer; NULL when `s` is
  * not base64 or on ENOMEM. `*len` gets the decoded length. */
@@ -68,10 +68,10 @@ typedef struct dd__trust_ca {
 } dd__trust_ca;
 
 struct dd_trust_root {
-    dd_vec tlogs;  /* dd__trust_key */
-    dd_vec ctlogs; /* dd__trust_key */
-    dd_vec cas;    /* dd__trust_ca */
-    dd_vec tsas;   /* dd__trust_ca */
+    dd__vec tlogs;  /* dd__trust_key */
+    dd__vec ctlogs; /* dd__trust_key */
+    dd__vec cas;    /* dd__trust_ca */
+    dd__vec tsas;   /* dd__trust_ca */
 };
 
 /* cosign's simple-signing payload: the fields drydock checks. Keys are

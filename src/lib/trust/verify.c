@@ -292,7 +292,7 @@ static int check_content(vctx *v, json_t *b)
         if (!s || !(v->sig = dd__trust_b64dec(s, &v->sig_len))) {
             return fail(v, DD_TRUST_BUNDLE, "DSSE signature not base64");
         }
-        dd_buf pae;
+        dd__buf pae;
         dd__buf_init(&pae, DD_TRUST_MAX_JSON + 256);
         int rc = dd__trust_pae(type, v->payload, v->payload_len, &pae);
         int ok = rc == 0 && dd__trust_verify_msg(v->key, (uint8_t *)pae.ptr,
@@ -314,7 +314,7 @@ static int check_content(vctx *v, json_t *b)
 /* ---- transparency log --------------------------------------------- */
 
 static const dd__trust_key *
-find_key(const dd_vec *keys, const uint8_t *id, size_t idn)
+find_key(const dd__vec *keys, const uint8_t *id, size_t idn)
 {
     for (size_t i = 0; i < keys->len; i++) {
         const dd__trust_key *k = DD_VEC_AT(keys, dd__trust_key, i);
@@ -530,7 +530,7 @@ static int check_tlog(vctx *v, json_t *e, size_t idx)
         set_obj = json_pack("{s:s, s:I, s:s, s:I}", "body", cb,
                             "integratedTime", (json_int_t)itime, "logID", idhex,
                             "logIndex", (json_int_t)index);
-        dd_buf cj;
+        dd__buf cj;
         dd__buf_init(&cj, DD_TRUST_MAX_JSON * 2);
         size_t sl = 0;
         const char *s64 = jstr(prom, "signedEntryTimestamp");
@@ -782,7 +782,7 @@ static int sct_ok(vctx *v, SCT *sct, X509 *issuer)
     X509 *pre = X509_dup(v->leaf);
     int ok = 0;
     unsigned char *tbs = NULL, *spki = NULL;
-    dd_buf m;
+    dd__buf m;
     dd__buf_init(&m, 1u << 20);
     if (!pre) {
         goto out;

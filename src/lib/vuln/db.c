@@ -129,7 +129,7 @@ int dd_vulndb_feeds(dd_vulndb *db, dd_feed_info **out, size_t *n, dd_error *err)
             -1, &st, NULL) != SQLITE_OK) {
         return dd__error_set(err, DD_EIO, "%s", sqlite3_errmsg(db->db));
     }
-    dd_vec v;
+    dd__vec v;
     dd__vec_init(&v, sizeof(dd_feed_info));
     while (sqlite3_step(st) == SQLITE_ROW) {
         dd_feed_info *f = dd__vec_push(&v);

@@ -325,7 +325,7 @@ static int import_path(dd__feed_walk *w,
     if (!dp) {
         return dd__error_set(err, DD_EIO, "%s: %s", path, strerror(errno));
     }
-    dd_vec names;
+    dd__vec names;
     dd__vec_init(&names, sizeof(char *));
     struct dirent *de;
     int rc = 0;

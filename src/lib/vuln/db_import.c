@@ -38,12 +38,12 @@ typedef struct dd__importer {
     int64_t cur_vuln, seq;
     char cur_id[256], cur_sev[16];
     double cur_score;
-    dd_buf cur_summary, cur_vector, cur_aliases;
+    dd__buf cur_summary, cur_vector, cur_aliases;
     char newest[40];
     size_t f_records, f_affected, f_malformed; /* this feed */
     size_t records, affected, malformed, feeds;
     size_t n_messages;
-    dd_buf messages;
+    dd__buf messages;
 } dd__importer;
 
 /* ---- the sink --------------------------------------------------------- */
@@ -167,7 +167,7 @@ static int imp_advisory(void *ctx, const dd__advisory *r)
     if (date && strcmp(date, im->newest) > 0) {
         snprintf(im->newest, sizeof im->newest, "%s", date);
     }
-    dd_buf *al = &im->cur_aliases;
+    dd__buf *al = &im->cur_aliases;
     dd__buf_reset(al);
     dd__buf_reset(&im->cur_summary);
     dd__buf_reset(&im->cur_vector);

@@ -270,7 +270,7 @@ static int collect(dd_vulndb *db,
                    const char *name,
                    dd_version_scheme sch,
                    const char *ver,
-                   dd_vec *hits)
+                   dd__vec *hits)
 {
     sqlite3_stmt *st = dd__vulndb_lookup(db);
     sqlite3_reset(st);
@@ -367,7 +367,7 @@ static int collect(dd_vulndb *db,
     return rc;
 }
 
-static dd__vuln_hit *find_hit(dd_vec *v, const char *id)
+static dd__vuln_hit *find_hit(dd__vec *v, const char *id)
 {
     for (size_t i = 0; i < v->len; i++) {
         dd__vuln_hit *h = DD_VEC_AT(v, dd__vuln_hit, i);
@@ -401,7 +401,7 @@ static int merge(dd__vuln_hit *a, dd__vuln_hit *b)
     return rc;
 }
 
-static void free_hits(dd_vec *v)
+static void free_hits(dd__vec *v)
 {
     for (size_t i = 0; i < v->len; i++) {
         dd__vuln_hit *h = DD_VEC_AT(v, dd__vuln_hit, i);
@@ -423,20 +423,20 @@ static int emit(dd_findings *out,
         diff = info->layers[p->layer].diff_id ? info->layers[p->layer].diff_id
                                               : info->layers[p->layer].digest;
     }
-    dd_finding_spec sp = {DD_KIND_VULN,
-                          h->sev,
-                          h->id,
-                          p->db_path,
-                          diff,
-                          p->dev ? "dev dependency" : NULL,
-                          p->layer,
-                          p->history,
-                          0,
-                          0,
-                          0,
-                          NULL,
-                          NULL,
-                          NULL};
+    dd__finding_spec sp = {DD_KIND_VULN,
+                           h->sev,
+                           h->id,
+                           p->db_path,
+                           diff,
+                           p->dev ? "dev dependency" : NULL,
+                           p->layer,
+                           p->history,
+                           0,
+                           0,
+                           0,
+                           NULL,
+                           NULL,
+                           NULL};
     int rc = dd__findings_add_text(out, &sp, h->summary ? h->summary : h->id);
     if (rc) {
         return rc;
@@ -452,7 +452,7 @@ static int emit(dd_findings *out,
 
 /* Fold duplicates (same id from several feeds) and DSA/DLA advisories
  * into the CVEs they fix; folded entries get an empty id. */
-static int fold(dd_vec *hits)
+static int fold(dd__vec *hits)
 {
     int rc = 0;
     for (size_t a = 0; !rc && a < hits->len; a++) {
@@ -492,8 +492,8 @@ static int fold(dd_vec *hits)
     return rc;
 }
 
-static int warn(dd_buf *w, const char *fmt, ...) DD_PRINTF(2, 3);
-static int warn(dd_buf *w, const char *fmt, ...)
+static int warn(dd__buf *w, const char *fmt, ...) DD_PRINTF(2, 3);
+static int warn(dd__buf *w, const char *fmt, ...)
 {
     char m[600];
     va_list ap;
@@ -520,9 +520,9 @@ int dd__vuln_match(dd_vulndb *db,
     const dd_os_info *os = dd_inventory_os(inv);
     const dd_image_info *info = dd_image_info_get(img);
     dd_findings *f = dd__findings_new();
-    dd_buf w;
+    dd__buf w;
     dd__buf_init(&w, 1u << 20);
-    dd_vec hits;
+    dd__vec hits;
     dd__vec_init(&hits, sizeof(dd__vuln_hit));
     int rc = f ? 0 : DD_ENOMEM;
     max_age = max_age > 0 ? max_age : 7 * 86400;
@@ -649,7 +649,7 @@ int dd_vuln_match_package(dd_vulndb *db,
         name = norm; /* as the feed import stored it */
     }
     dd_findings *f = dd__findings_new();
-    dd_vec hits;
+    dd__vec hits;
     dd__vec_init(&hits, sizeof(dd__vuln_hit));
     int rc = f ? collect(db, ns, name, scheme, version, &hits) : DD_ENOMEM;
     if (!rc) {
@@ -664,9 +664,9 @@ int dd_vuln_match_package(dd_vulndb *db,
         if (!h->id[0]) {
             continue;
         }
-        dd_finding_spec sp = {DD_KIND_VULN, h->sev, h->id, NULL, NULL, NULL,
-                              -1,           -1,     0,     0,    0,    NULL,
-                              NULL,         NULL};
+        dd__finding_spec sp = {DD_KIND_VULN, h->sev, h->id, NULL, NULL, NULL,
+                               -1,           -1,     0,     0,    0,    NULL,
+                               NULL,         NULL};
         rc = dd__findings_add_text(f, &sp, h->summary ? h->summary : h->id);
         dd_vuln_info vi = {name,      name,
                            version,   h->has_fixed ? h->fixed : NULL,
