@@ -764,7 +764,8 @@ static void verdict(ictx *c)
     } else {
         snprintf(o->message, sizeof o->message,
                  "%s: no signature found (no cosign sha256-<hex>.sig tag, no "
-                 "Sigstore bundle referrer)",
+                 "Sigstore bundle referrer; Docker Content Trust / Notary "
+                 "v1 signatures are not checked: Notary v1 is retired)",
                  o->digest);
     }
 }
