@@ -12,7 +12,7 @@ signature manifests into an OCI layout.
   sigtool.py REG referrer REPO TAG KEY [--api-only]
                  bundle signing the manifest digest with KEY (openssl),
                  pushed as a referrer + the sha256-<hex> referrers tag
-  sigtool.py REG layout REPO TAG DIR             image + .sig into DIR
+  sigtool.py REG layout REPO TAG DIR             image + .sig + referrers into DIR
   sigtool.py REG keyless REPO TAG DIR EMAIL ISSUER
                  keyless cosign signature: a test CA issues a code-signing
                  certificate for EMAIL/ISSUER, a test log key signs the
@@ -137,14 +137,30 @@ elif CMD == "layout":
     def put(b):
         open(out + "/blobs/sha256/" + sha(b)[7:], "wb").write(b)
 
-    for t in (tag, sig_tag(repo, tag)):
-        m = get_manifest(repo, t)
+    def copy(ref, name=None):
+        m = get_manifest(repo, ref)
         put(m)
         j = json.loads(m)
         for d in [j["config"]] + j["layers"]:
             put(get_blob(repo, d["digest"]))
-        entries.append({"mediaType": OCI_M, "digest": sha(m), "size": len(m),
-                        "annotations": {"org.opencontainers.image.ref.name": t}})
+        e = {"mediaType": OCI_M, "digest": sha(m), "size": len(m)}
+        if name:
+            e["annotations"] = {"org.opencontainers.image.ref.name": name}
+        if j.get("artifactType"):
+            e["artifactType"] = j["artifactType"]
+        entries.append(e)
+
+    copy(tag, tag)
+    try:
+        copy(sig_tag(repo, tag), sig_tag(repo, tag))
+    except urllib.error.HTTPError:
+        pass
+    try:  # referrers (from the referrers tag), as plain index entries
+        idx = json.loads(get_manifest(repo, "sha256-" + sha(get_manifest(repo, tag))[7:]))
+        for r in idx["manifests"]:
+            copy(r["digest"])
+    except urllib.error.HTTPError:
+        pass
     open(out + "/oci-layout", "w").write('{"imageLayoutVersion":"1.0.0"}')
     open(out + "/index.json", "w").write(json.dumps({"schemaVersion": 2, "manifests": entries}))
 elif CMD == "keyless":

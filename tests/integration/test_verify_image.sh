@@ -113,6 +113,22 @@ fi
 $ST layout test/app good "$T/lay"
 check "OCI layout with .sig" 0 "Verified OK" --key "$T/k.pub" "$T/lay"
 check "OCI layout, other key" 1 "does not verify" --key "$T/k2.pub" "$T/lay"
+$ST layout test/app ref "$T/lay-ref"
+check "OCI layout with a bundle referrer" 0 "Verified OK.*referrer sha256:" --key "$T/k.pub" "$T/lay-ref"
+
+# the referrers API (the Debian registry has none): mini_registry.py serves it
+MP=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 "$HERE/mini_registry.py" "$T/lay-ref" "$MP" > /dev/null 2>&1 &
+MPID=$!
+for _ in $(seq 1 40); do curl -s -o /dev/null "http://127.0.0.1:$MP/v2/" && break; sleep 0.25; done
+out=$("$DD" verify --insecure-registry "127.0.0.1:$MP" --key "$T/k.pub" "127.0.0.1:$MP/app:ref" 2>&1)
+rc=$?
+if [ $rc = 0 ] && printf '%s' "$out" | grep -q "bundle .*OK.*referrer sha256:"; then
+  pass "verify: referrers API"
+else
+  fail "verify: referrers API: rc $rc: $out"
+fi
+kill "$MPID" 2> /dev/null
 # scan --require-signature: trust.* findings in the scan report
 scan_has() { # NAME WANT-TEXT NOT-TEXT ARGS...
   local name=$1 text=$2 not=$3

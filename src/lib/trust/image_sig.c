@@ -96,7 +96,7 @@ int dd__trust_simplesign_parse(const char *p,
         rc = dd__error_set(err, DD_ECORRUPT,
                            "simple-signing payload: a key appears twice "
                            "with different case");
-    } else if (!d || strlen(d) >= sizeof out->digest) {
+    } else if (!d || !*d || strlen(d) >= sizeof out->digest) {
         rc = dd__error_set(err, DD_ECORRUPT,
                            "simple-signing payload: no "
                            "critical.image.docker-manifest-digest");
