@@ -13,6 +13,7 @@ layout (tags from index.json annotations). Test use only.
               USER:PASS and hands out a token; blobs are redirected to
               another host name (localhost instead of 127.0.0.1), which
               records any Authorization header it receives
+GET /v2/<repo>/referrers/<digest> lists the layout's manifests with that subject.
 GET /stats gives {"token_requests": n, "leaked_auth": n}."""
 import base64
 import http.server
@@ -106,6 +107,17 @@ class H(http.server.BaseHTTPRequestHandler):
             body = open(f, "rb").read()
             mt = json.loads(body).get("mediaType", "application/vnd.oci.image.manifest.v1+json")
             return self.send(200, body, mt)
+        if kind == "referrers":  # OCI 1.1: layout entries whose subject is ref
+            out = []
+            for m in index["manifests"]:
+                f = os.path.join(blobs, m["digest"].split(":")[-1])
+                j = json.load(open(f)) if os.path.isfile(f) else {}
+                if j.get("subject", {}).get("digest") == ref:
+                    out.append({"mediaType": m["mediaType"], "digest": m["digest"], "size": m["size"],
+                                "artifactType": j.get("artifactType", "")})
+            return self.send(200, json.dumps({"schemaVersion": 2, "manifests": out,
+                                              "mediaType": "application/vnd.oci.image.index.v1+json"}).encode(),
+                             "application/vnd.oci.image.index.v1+json")
         if kind == "blobs":
             f = os.path.join(blobs, ref.split(":")[-1])
             if not os.path.isfile(f):

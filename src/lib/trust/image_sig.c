@@ -41,6 +41,14 @@ static const char BUNDLE_PREFIX[] = "application/vnd.dev.sigstore.bundle";
 
 /* ---- simple-signing payload ------------------------------------------ */
 
+/* `s` escaped for a terminal into dst (cap bytes), cut to fit. */
+static void esc_copy(char *dst, size_t cap, const char *s)
+{
+    char *e = dd__printable(s, cap);
+    snprintf(dst, cap, "%s", e ? e : "?");
+    dd__free(e);
+}
+
 /* The member of `o` whose key is `k` in any case; NULL when none, and
  * *dup = 1 when two keys differ only in case (ambiguous: Go's decoder,
  * which cosign uses, would take either). */
@@ -88,7 +96,7 @@ int dd__trust_simplesign_parse(const char *p,
         rc = dd__error_set(err, DD_ECORRUPT,
                            "simple-signing payload: a key appears twice "
                            "with different case");
-    } else if (!d || strlen(d) >= sizeof out->digest) {
+    } else if (!d || !*d || strlen(d) >= sizeof out->digest) {
         rc = dd__error_set(err, DD_ECORRUPT,
                            "simple-signing payload: no "
                            "critical.image.docker-manifest-digest");
@@ -99,7 +107,7 @@ int dd__trust_simplesign_parse(const char *p,
         snprintf(out->digest, sizeof out->digest, "%s", d);
         snprintf(out->type, sizeof out->type, "%s", type);
         if (ref) {
-            dd__printable_into(out->reference, ref, 200);
+            esc_copy(out->reference, sizeof out->reference, ref);
         }
     }
     json_decref(j);
@@ -756,7 +764,8 @@ static void verdict(ictx *c)
     } else {
         snprintf(o->message, sizeof o->message,
                  "%s: no signature found (no cosign sha256-<hex>.sig tag, no "
-                 "Sigstore bundle referrer)",
+                 "Sigstore bundle referrer; Docker Content Trust / Notary "
+                 "v1 signatures are not checked: Notary v1 is retired)",
                  o->digest);
     }
 }
@@ -787,7 +796,7 @@ int dd_trust_verify_image(dd_trust_image **out,
         return dd__error_set(err, DD_ENOMEM, "out of memory");
     }
     c.out = o;
-    dd__printable_into(o->image, image, 200);
+    esc_copy(o->image, sizeof o->image, image);
     int rc = src_open(&c.src, image, tag, ropts, o->digest, err);
     if (!rc) {
         size_t n = 0;
