@@ -134,6 +134,12 @@ typedef struct dd_image_info {
     const dd_kv *labels_raw;
 } dd_image_info;
 
+/* Where a bare name given to dd_image_open ("alpine:3.20": no such file)
+ * was found: "the local container daemon" or "the registry" (tried in
+ * that order); NULL when the reference named its source or a path.
+ * Static string. */
+DD_API const char *dd_image_resolved_from(const dd_image *img);
+
 /*
  * Open an image. `ref` is a path, or "docker-archive:PATH",
  * "oci:PATH[:TAG]" to force a source kind.

@@ -277,6 +277,14 @@ static int run(dd_scan *s, const dd_scan_opts *o, dd_error *err)
          i++) {
         rc = add_warnings(s, dd_inventory_warning(c->inv, i));
     }
+    if (!rc && dd_image_resolved_from(s->img)) {
+        char line[512];
+        const dd_image_info *ii = dd_image_info_get(s->img);
+        snprintf(
+            line, sizeof line, "%s is not a local file: it was read from %s",
+            ii->path ? ii->path : "the image", dd_image_resolved_from(s->img));
+        rc = add_warnings(s, line);
+    }
     if (!rc && !dd_walk_complete(c->walk)) {
         rc = add_warnings(s, "the image was read only in part: findings may "
                              "be missing (see the archive findings)");

@@ -53,3 +53,14 @@ fi
 "$DD" scan -q --scanners config --docker-host "$T/none.sock" docker:x > /dev/null 2> "$T/err"; rc=$?
 [ $rc = 3 ] && grep -q "^drydock: docker:x: daemon at $T/none.sock: " "$T/err" &&
   pass "docker: no daemon on the socket: exit 3, one line" || fail "daemon none: rc=$rc $(cat "$T/err")"
+# a bare name (no file of that name) is tried from the daemon first, and
+# the report says so
+( cd "$T" && "$DD" scan --format json --scanners secret,malware,config --docker-host "$T/podman.sock" \
+  risky:latest > "$T/b.json" 2> "$T/b.err" ); rc=$?
+if [ $rc = 1 ] && [ "$(ids "$T/b.json")" = "$(ids "$T/l.json")" ] &&
+   jq -e '.warnings | any(test("risky:latest is not a local file: it was read from the local container daemon"))' "$T/b.json" > /dev/null &&
+   grep -q "^warning: risky:latest is not a local file: it was read from the local container daemon" "$T/b.err"; then
+  pass "bare name risky:latest: read from the daemon, same findings, the JSON warnings and stderr say where from"
+else
+  fail "bare name from the daemon: rc=$rc $(head -3 "$T/b.err") $(jq -c .warnings "$T/b.json" 2>/dev/null)"
+fi

@@ -8,10 +8,12 @@
  * JSON is parsed with duplicate keys rejected (two parsers must never
  * disagree about a manifest) and a size cap before parsing.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -348,6 +350,7 @@ static int open_local(dd_image *img,
     const char *path, *tag;
     int is_dir = 0;
     if (split_ref(img, ref, &path, &tag, &is_dir) != 0) {
+        img->missing = 1;
         return dd__error_set(err, DD_ENOTFOUND, "%s: no such file or directory",
                              ref);
     }
@@ -392,6 +395,70 @@ static int open_local(dd_image *img,
     return rc;
 }
 
+/* A bare name ("alpine:3.20", "nginx", "team/app@sha256:...") that is no
+ * file: the local daemon first (`docker save`, like `docker run` would
+ * use), then the registry. Only a daemon that is absent or does not have
+ * the image passes on to the registry; what each said ends the error. */
+static int looks_like_name(const char *ref)
+{
+    if (!*ref || *ref == '/' || *ref == '.' || *ref == '~' ||
+        strlen(ref) > 255) {
+        return 0;
+    }
+    for (const char *p = ref; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (!(isalnum(c) || c == '.' || c == '_' || c == '-' || c == '/' ||
+              c == ':' || c == '@')) {
+            return 0;
+        }
+    }
+    /* a file name that is missing stays a missing file */
+    static const char *const ext[] = {".tar",  ".tgz", ".gz",  ".zst", ".json",
+                                      ".yaml", ".yml", ".oci", ".txt", ".sbom"};
+    size_t n = strlen(ref);
+    for (size_t i = 0; i < sizeof ext / sizeof *ext; i++) {
+        size_t k = strlen(ext[i]);
+        if (n > k && !strcasecmp(ref + n - k, ext[i])) {
+            return 0;
+        }
+    }
+    dd__ref r;
+    dd_error e;
+    return dd__ref_parse(ref, &r, &e) == 0;
+}
+
+static int open_bare(dd_image *img,
+                     const char *ref,
+                     const dd_image_opts *opts,
+                     dd_error *err)
+{
+    dd_error de, re;
+    dd__error_clear(&de);
+    int rc = open_daemon(img, ref, opts, &de);
+    if (rc == 0) {
+        img->resolved_from = "the local container daemon";
+        return 0;
+    }
+    if (img->store || (rc != DD_ENOTFOUND && rc != DD_ENET && rc != DD_EIO)) {
+        return dd__error_set(err, rc, "%s", de.message); /* it has it, but */
+    }
+    dd__error_clear(&re);
+    rc = open_registry(img, ref, opts, &re);
+    if (rc == 0) {
+        img->resolved_from = "the registry";
+        return 0;
+    }
+    return dd__error_set(err, rc,
+                         "%s: no such file or directory; not from the local "
+                         "daemon (%s); not from the registry (%s)",
+                         ref, de.message, re.message);
+}
+
+const char *dd_image_resolved_from(const dd_image *img)
+{
+    return img ? img->resolved_from : NULL;
+}
+
 int dd_image_open(dd_image **out,
                   const char *ref,
                   const dd_image_opts *opts,
@@ -433,6 +500,10 @@ int dd_image_open(dd_image **out,
             break;
         default:
             rc = open_local(img, ref, kind, opts, err);
+            if (rc == DD_ENOTFOUND && kind == SRC_AUTO && img->missing &&
+                !img->store && looks_like_name(ref)) {
+                rc = open_bare(img, ref, opts, err);
+            }
             break;
         }
     }

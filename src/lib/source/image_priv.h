@@ -43,11 +43,13 @@ struct dd_image {
     size_t max_json;
     /* budgets (dd_image_opts) and what they have seen */
     uint64_t max_manifests, max_layers, max_history;
-    uint64_t n_descriptors; /* index descriptors examined */
-    int manifests_hit;      /* budget.manifests reported */
-    size_t manifest_layers; /* layers the manifest lists (before budget) */
-    int incomplete;         /* a budget cut the metadata short */
-    dd__vec seen;           /* dd__image_seen_index */
+    uint64_t n_descriptors;    /* index descriptors examined */
+    int manifests_hit;         /* budget.manifests reported */
+    size_t manifest_layers;    /* layers the manifest lists (before budget) */
+    int incomplete;            /* a budget cut the metadata short */
+    dd__vec seen;              /* dd__image_seen_index */
+    int missing;               /* a bare reference named no local file */
+    const char *resolved_from; /* static: where a bare name was found */
 };
 
 typedef struct dd__image_candidate {
