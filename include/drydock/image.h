@@ -25,7 +25,10 @@ typedef enum dd_source_kind {
     DD_SOURCE_DOCKER_ARCHIVE = 1, /* docker save tar, either layout */
     DD_SOURCE_OCI_DIR,            /* OCI image layout directory */
     DD_SOURCE_OCI_TAR,            /* OCI image layout in a tar */
-    DD_SOURCE_REGISTRY            /* OCI distribution registry */
+    DD_SOURCE_REGISTRY,           /* OCI distribution registry */
+    DD_SOURCE_FS,     /* fs:PATH - a project directory or one lockfile */
+    DD_SOURCE_ROOTFS, /* rootfs:PATH - an unpacked root file system */
+    DD_SOURCE_SBOM    /* sbom:FILE - a CycloneDX or SPDX package list */
 } dd_source_kind;
 
 /* Registry access (README "Registries"). Every field may stay zero. */

@@ -574,6 +574,12 @@ const char *dd_source_kind_name(dd_source_kind k)
         return "oci-archive";
     case DD_SOURCE_REGISTRY:
         return "registry";
+    case DD_SOURCE_FS:
+        return "fs";
+    case DD_SOURCE_ROOTFS:
+        return "rootfs";
+    case DD_SOURCE_SBOM:
+        return "sbom";
     }
     return "unknown";
 }
