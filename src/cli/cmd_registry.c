@@ -11,7 +11,7 @@
 
 #include "cli.h"
 
-enum { K_TAGS = 1, K_DB, K_PAGE, K_A_CA, K_A_FAIL };
+enum { K_TAGS = 1, K_DB, K_PAGE, K_A_CA, K_A_FAIL, K_NOVULN };
 static const cli_opt registry_opts[] = {
     {"tags", 0, "GLOB", K_TAGS, 0, NULL,
      "scan: only tags matching GLOB, e.g. 'v1.*'"},
@@ -19,6 +19,8 @@ static const cli_opt registry_opts[] = {
      "scan: vulnerability database (default: the default one when present)"},
     {"page-size", 0, "N", K_PAGE, 0, NULL,
      "entries per catalog/tag page (default 1000)"},
+    {"skip-vuln", 0, NULL, K_NOVULN, 0, NULL,
+     "scan: no vulnerability scanner (no database needed)"},
     {NULL, 0, NULL, 0, 0, NULL, NULL}};
 
 const cli_cmd cli_cmd_registry = {
@@ -31,7 +33,8 @@ const cli_cmd cli_cmd_registry = {
     "configuration scanners and, when a database is present, the\n"
     "vulnerability scanner; it prints one line per image and exits 1 when\n"
     "a finding is at or above --fail-on (default high), 3 when an image\n"
-    "could not be scanned.\n"
+    "could not be scanned or when there was no vulnerability database\n"
+    "(the sweep still runs the other scanners; --skip-vuln for none).\n"
     "audit checks how HOST exposes its registry (plain HTTP, anonymous\n"
     "access, token realm, delete, version headers; docs/registry-audit.md)\n"
     "with a few anonymous, read-only requests; exit 1 at --fail-on, 3 when\n"
@@ -63,7 +66,7 @@ const cli_cmd cli_cmd_audit = {
 typedef struct reg_args {
     cli_common *c;
     const char *glob, *db, *ca;
-    int fail_on;
+    int fail_on, no_vuln;
 } reg_args;
 
 static int reg_opt(void *ctx, int key, const char *label, const char *v)
@@ -75,6 +78,9 @@ static int reg_opt(void *ctx, int key, const char *label, const char *v)
         break;
     case K_DB:
         a->db = v;
+        break;
+    case K_NOVULN:
+        a->no_vuln = 1;
         break;
     case K_PAGE: {
         char *end = NULL;
@@ -152,7 +158,7 @@ static int cmd_audit(int argc, char **argv)
 {
     cli_common c;
     cli_common_init(&c);
-    reg_args ra = {&c, NULL, NULL, NULL, DD_SEV_HIGH};
+    reg_args ra = {&c, NULL, NULL, NULL, DD_SEV_HIGH, 0};
     const char *pos[CLI_MAX_POS];
     size_t np = 0;
     int rc = cli_parse(&cli_cmd_audit, &c, argc - 1, argv + 1, reg_opt, &ra,
@@ -198,7 +204,7 @@ int cmd_registry(int argc, char **argv)
     }
     cli_common c;
     cli_common_init(&c);
-    reg_args ra = {&c, "*", NULL, NULL, 0};
+    reg_args ra = {&c, "*", NULL, NULL, 0, 0};
     const char *pos[CLI_MAX_POS];
     size_t np = 0;
     int prc =
@@ -333,15 +339,19 @@ int cmd_registry(int argc, char **argv)
         char dbbuf[4096];
         const char *dbpath =
             cli_db_path(dbopt, c.cache_dir, dbbuf, sizeof dbbuf);
-        if (dbpath && !dbopt && access(dbpath, F_OK) != 0) {
-            /* no default database: the others still run, and the sweep
-             * says so - never a silent pass */
+        int no_db = 0;
+        if (ra.no_vuln) {
+            dbpath = NULL;
+        } else if (dbpath && !dbopt && access(dbpath, F_OK) != 0) {
+            /* no default database: the others still run, the sweep says
+             * so and exits 3 - never a silent pass */
             fprintf(stderr,
                     "warning: no vulnerability database at %s: "
                     "vulnerabilities were NOT checked in this sweep (run "
-                    "`drydock db update`, or give --db PATH)\n",
+                    "`drydock db update`, give --db PATH, or --skip-vuln)\n",
                     cli_esc(dbpath));
             dbpath = NULL;
+            no_db = 1;
         }
         if (!rc) {
             rc = cli_make_engine(&c, dbpath, 0, &eng);
@@ -398,6 +408,9 @@ int cmd_registry(int argc, char **argv)
         free(rows);
         if (!rc) {
             rc = worst;
+        }
+        if (no_db && rc < EXIT_UNREADABLE) {
+            rc = EXIT_UNREADABLE; /* above findings, below a partial read */
         }
     }
     dd_registry_strings_free(repos, n_repos);
