@@ -92,6 +92,26 @@ DD_API const char *dd_engine_malware_engines(const dd_engine *eng);
 /* The database path, or NULL without one. Borrowed. */
 DD_API const char *dd_engine_db_path(const dd_engine *eng);
 
+/* The rule packs built into this library (what `drydock version`
+ * prints): each pack's name ("secrets", "yara", "checks", "lookalike"),
+ * how many rules it holds and its id, the first 12 hex digits of the
+ * SHA-256 of its canonical text (rules' ids, patterns and severities), so
+ * two builds with the same id run the same rules. Pure and thread-safe;
+ * strings are static. dd_rule_pack_get returns 0, or DD_ENOTFOUND past
+ * the last pack. */
+typedef struct dd_rule_pack {
+    const char *name;
+    const char *what; /* "rules", "checks", "names" */
+    size_t count;
+    char id[13];
+} dd_rule_pack;
+DD_API size_t dd_rule_pack_count(void);
+DD_API int dd_rule_pack_get(size_t i, dd_rule_pack *out);
+
+/* The library's version ("0.1.0"); equals DRYDOCK_VERSION of the headers
+ * it was built with. Static. */
+DD_API const char *dd_library_version(void);
+
 DD_END_DECLS
 
 #endif

@@ -139,6 +139,22 @@ int cli_common_set(cli_common *c,
                    const char *label,
                    const char *val);
 void cli_help(FILE *out, const cli_cmd *cmd);
+/* The option tables a command uses, in help order (at most 6), and the
+ * heading of each in --help and the man page. */
+size_t cli_opt_tables(const cli_cmd *cmd, const cli_opt *out[6]);
+const char *cli_opt_table_title(const cli_cmd *cmd, const cli_opt *t);
+/* An option's help line as --help prints it (format list, aliases). */
+void cli_opt_help_text(const cli_opt *o,
+                       const char *formats,
+                       char *help,
+                       size_t n);
+/* `drydock --help` (main.c), and every command's table, NULL-ended. */
+extern const char cli_usage[];
+extern const cli_cmd *const cli_commands[];
+/* cmd_docs.c: drydock version, completion SHELL, man [COMMAND] */
+int cmd_version(int argc, char **argv);
+int cmd_completion(int argc, char **argv);
+int cmd_man(int argc, char **argv);
 /* the command's formats, comma separated (the first is the default) */
 const char *cli_formats(const cli_cmd *cmd);
 size_t cli_edit_distance(const char *a, const char *b);
@@ -200,7 +216,7 @@ int cli_parse_severity(const char *s);
 extern const cli_cmd cli_cmd_scan, cli_cmd_sbom, cli_cmd_inspect, cli_cmd_ls,
     cli_cmd_history, cli_cmd_dockerfile, cli_cmd_registry, cli_cmd_audit,
     cli_cmd_db, cli_cmd_lookalike, cli_cmd_verify, cli_cmd_vercmp,
-    cli_cmd_verify_image;
+    cli_cmd_verify_image, cli_cmd_version, cli_cmd_completion, cli_cmd_man;
 
 int cmd_inspect(int argc, char **argv);
 int cmd_ls(int argc, char **argv);

@@ -7,7 +7,7 @@
 
 #include "cli.h"
 
-static const char usage[] =
+const char cli_usage[] =
     "drydock " DRYDOCK_VERSION " - container image security scanner\n"
     "\n"
     "usage: drydock COMMAND [options]\n"
@@ -27,7 +27,9 @@ static const char usage[] =
     "  verify --key PEM IMAGE           verify an image's signatures\n"
     "  db update|import|info|match  the vulnerability database\n"
     "  vercmp TYPE A B   compare versions as an ecosystem does\n"
-    "  version           print the version\n"
+    "  version           the version, rule packs and database age\n"
+    "  completion bash|zsh|fish  shell completion script\n"
+    "  man [COMMAND]     the manual page (roff) of drydock or a command\n"
     "\n"
     "IMAGE is a docker save tar (Docker <= 24 or >= 25 layout), an OCI\n"
     "layout directory or an OCI layout tar; prefix docker-archive: or oci:\n"
@@ -69,28 +71,41 @@ static const struct {
     {"config", cmd_dockerfile},
     {"lookalike", cmd_lookalike},
     {"vercmp", cmd_vercmp},
+    {"version", cmd_version},
+    {"completion", cmd_completion},
+    {"man", cmd_man},
 };
 
 /* every command's table (options.c checks config-file keys against all) */
-const cli_cmd *const cli_commands[] = {&cli_cmd_scan,     &cli_cmd_sbom,
-                                       &cli_cmd_inspect,  &cli_cmd_ls,
-                                       &cli_cmd_history,  &cli_cmd_dockerfile,
-                                       &cli_cmd_registry, &cli_cmd_audit,
-                                       &cli_cmd_db,       &cli_cmd_lookalike,
-                                       &cli_cmd_verify,   &cli_cmd_verify_image,
-                                       &cli_cmd_vercmp,   NULL};
+const cli_cmd *const cli_commands[] = {&cli_cmd_scan,
+                                       &cli_cmd_sbom,
+                                       &cli_cmd_inspect,
+                                       &cli_cmd_ls,
+                                       &cli_cmd_history,
+                                       &cli_cmd_dockerfile,
+                                       &cli_cmd_registry,
+                                       &cli_cmd_audit,
+                                       &cli_cmd_db,
+                                       &cli_cmd_lookalike,
+                                       &cli_cmd_verify,
+                                       &cli_cmd_verify_image,
+                                       &cli_cmd_vercmp,
+                                       &cli_cmd_version,
+                                       &cli_cmd_completion,
+                                       &cli_cmd_man,
+                                       NULL};
 
 int main(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "--help") == 0) {
-        fputs(usage, argc < 2 ? stderr : stdout);
+        fputs(cli_usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : 0;
     }
     const char *cmd = argv[1];
     if (!strcmp(cmd, "help")) {
         if (argc < 3) {
-            fputs(usage, stdout);
+            fputs(cli_usage, stdout);
             return 0;
         }
         /* drydock help COMMAND = drydock COMMAND --help */
@@ -109,9 +124,8 @@ int main(int argc, char **argv)
             return cmds[i].fn(argc - 1, argv + 1);
         }
     }
-    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
-        printf("drydock %s\n", DRYDOCK_VERSION);
-        return 0;
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "-v")) {
+        return cmd_version(argc - 1, argv + 1);
     }
     if (!strcmp(cmd, "fs") || !strcmp(cmd, "rootfs") ||
         !strcmp(cmd, "filesystem")) {

@@ -76,7 +76,7 @@ static const cli_opt registry_opts[] = {
     {NULL, 0, NULL, 0, 0, NULL, NULL}};
 
 /* the tables a command uses, in help order */
-static size_t tables(const cli_cmd *cmd, const cli_opt *out[6])
+size_t cli_opt_tables(const cli_cmd *cmd, const cli_opt *out[6])
 {
     size_t n = 0;
     out[n++] = cmd->opts;
@@ -112,7 +112,7 @@ static int in_list(const char *list, const char *s, size_t n)
 static const cli_opt *find_long(const cli_cmd *cmd, const char *s, size_t n)
 {
     const cli_opt *t[6];
-    size_t nt = tables(cmd, t);
+    size_t nt = cli_opt_tables(cmd, t);
     for (size_t i = 0; i < nt; i++) {
         for (const cli_opt *o = t[i]; o->name; o++) {
             if ((strlen(o->name) == n && !strncmp(o->name, s, n)) ||
@@ -127,7 +127,7 @@ static const cli_opt *find_long(const cli_cmd *cmd, const char *s, size_t n)
 static const cli_opt *find_short(const cli_cmd *cmd, char c)
 {
     const cli_opt *t[6];
-    size_t nt = tables(cmd, t);
+    size_t nt = cli_opt_tables(cmd, t);
     for (size_t i = 0; i < nt; i++) {
         for (const cli_opt *o = t[i]; o->name; o++) {
             if (o->shortc && o->shortc == c) {
@@ -195,7 +195,7 @@ static const char *closest(const cli_opt *const *t, size_t nt, const char *s)
 static void unknown(const cli_cmd *cmd, const char *arg)
 {
     const cli_opt *t[6];
-    size_t nt = tables(cmd, t);
+    size_t nt = cli_opt_tables(cmd, t);
     const char *near = NULL;
     if (arg[0] == '-' && arg[1] == '-') {
         char name[64];
@@ -219,6 +219,27 @@ static void unknown(const cli_cmd *cmd, const char *arg)
     }
 }
 
+void cli_opt_help_text(const cli_opt *o,
+                       const char *formats,
+                       char *help,
+                       size_t n)
+{
+    if (o->key == CLI_K_FORMAT) {
+        snprintf(help, n, "output format: %s (first is the default)", formats);
+    } else {
+        snprintf(help, n, "%s", o->help ? o->help : "");
+    }
+    if (o->aliases) {
+        size_t l = strlen(help);
+        snprintf(help + l, n - l, "%s(also --%s)", l ? " " : "", o->aliases);
+        for (char *p = help + l; *p; p++) {
+            if (*p == ',') {
+                *p = '/';
+            }
+        }
+    }
+}
+
 static void print_opt(FILE *out, const cli_opt *o, const char *formats)
 {
     char left[96];
@@ -232,22 +253,7 @@ static void print_opt(FILE *out, const cli_opt *o, const char *formats)
                      o->arg ? " " : "", o->arg ? o->arg : "");
     }
     char help[512];
-    if (o->key == CLI_K_FORMAT) {
-        snprintf(help, sizeof help, "output format: %s (first is the default)",
-                 formats);
-    } else {
-        snprintf(help, sizeof help, "%s", o->help ? o->help : "");
-    }
-    if (o->aliases) {
-        size_t l = strlen(help);
-        snprintf(help + l, sizeof help - l, "%s(also --%s)", l ? " " : "",
-                 o->aliases);
-        for (char *p = help + l; *p; p++) {
-            if (*p == ',') {
-                *p = '/';
-            }
-        }
-    }
+    cli_opt_help_text(o, formats, help, sizeof help);
     fputs(left, out);
     /* wrap the help at 79 columns, indented to column 32 */
     int col = k;
@@ -279,6 +285,16 @@ static void print_opt(FILE *out, const cli_opt *o, const char *formats)
     fputc('\n', out);
 }
 
+const char *cli_opt_table_title(const cli_cmd *cmd, const cli_opt *t)
+{
+    return t == cmd->opts       ? "Options"
+           : t == out_opts      ? "Output"
+           : t == failon_opts   ? "Exit status"
+           : t == image_opts    ? "Image"
+           : t == registry_opts ? "Registry and daemon"
+                                : "General";
+}
+
 void cli_help(FILE *out, const cli_cmd *cmd)
 {
     fprintf(out, "usage: drydock %s %s\n", cmd->name, cmd->synopsis);
@@ -286,20 +302,12 @@ void cli_help(FILE *out, const cli_cmd *cmd)
         fprintf(out, "\n%s", cmd->about);
     }
     const cli_opt *t[6];
-    size_t nt = tables(cmd, t);
-    static const char *const titles[] = {
-        "Options", "Output", "Exit status", "Image", "Registry and daemon",
-        "General"};
+    size_t nt = cli_opt_tables(cmd, t);
     for (size_t i = 0; i < nt; i++) {
         if (!t[i][0].name) {
             continue;
         }
-        const char *title = t[i] == cmd->opts       ? titles[0]
-                            : t[i] == out_opts      ? titles[1]
-                            : t[i] == failon_opts   ? titles[2]
-                            : t[i] == image_opts    ? titles[3]
-                            : t[i] == registry_opts ? titles[4]
-                                                    : titles[5];
+        const char *title = cli_opt_table_title(cmd, t[i]);
         fprintf(out, "\n%s:\n", title);
         for (const cli_opt *o = t[i]; o->name; o++) {
             print_opt(out, o, cli_formats(cmd));
@@ -348,7 +356,6 @@ static int truthy(const char *v, int *on)
 
 /* every command's option tables, to tell a key of another command from
  * a mistyped one in the config file */
-extern const cli_cmd *const cli_commands[];
 
 static int key_known_anywhere(const char *key)
 {
@@ -395,7 +402,7 @@ check_conf_keys(const cli_cmd *cmd, const cli_conf *cf, const char *path)
         const char *name = dot ? dot + 1 : key;
         if (!key_known_anywhere(name)) {
             const cli_opt *t[6];
-            size_t nt = tables(cmd, t);
+            size_t nt = cli_opt_tables(cmd, t);
             const char *near = closest(t, nt, name);
             fprintf(stderr,
                     "drydock %s: %s: line %zu: unknown option '%s'%s%s%s\n",
@@ -597,7 +604,7 @@ int cli_parse(const cli_cmd *cmd,
              cmd->name);
     apply_ctx ac = {cmd, c, fn, ctx};
     const cli_opt *t[6];
-    size_t nt = tables(cmd, t);
+    size_t nt = cli_opt_tables(cmd, t);
     for (size_t ti = 0; !rc && ti < nt; ti++) {
         for (const cli_opt *o = t[ti]; !rc && o->name; o++) {
             char label[128];
