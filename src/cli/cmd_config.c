@@ -85,16 +85,41 @@ static json_t *findings_json(const dd_findings *f, const dd_image *img)
     return cli_findings_json(f, img, json_array());
 }
 
+/* most severe first; then by line or step, then as found */
+static int by_severity(const void *pa, const void *pb)
+{
+    const dd_finding *a = *(const dd_finding *const *)pa;
+    const dd_finding *b = *(const dd_finding *const *)pb;
+    if (a->severity != b->severity) {
+        return a->severity > b->severity ? -1 : 1;
+    }
+    if (a->line != b->line) {
+        return a->line < b->line ? -1 : 1;
+    }
+    if (a->history != b->history) {
+        return a->history < b->history ? -1 : 1;
+    }
+    return a < b ? -1 : a > b;
+}
+
 static void findings_table(FILE *out, const dd_findings *f, const char *file)
 {
-    if (!dd_findings_count(f)) {
+    size_t n = dd_findings_count(f);
+    if (!n) {
         fprintf(out, "\nNo findings.\n");
         return;
     }
     fprintf(out, "\n%-8s %-24s %-10s %s\n", "SEVERITY", "CHECK", "WHERE",
             "FINDING");
-    for (size_t i = 0; i < dd_findings_count(f); i++) {
-        const dd_finding *x = dd_findings_get(f, i);
+    const dd_finding **v = calloc(n, sizeof *v);
+    for (size_t i = 0; v && i < n; i++) {
+        v[i] = dd_findings_get(f, i);
+    }
+    if (v) {
+        qsort(v, n, sizeof *v, by_severity);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const dd_finding *x = v ? v[i] : dd_findings_get(f, i);
         char where[64] = "config";
         if (file && x->line) {
             snprintf(where, sizeof where, "line %zu", x->line);
@@ -108,6 +133,7 @@ static void findings_table(FILE *out, const dd_findings *f, const char *file)
         }
         fputc('\n', out);
     }
+    free(v);
 }
 
 /* a step the env-secret check flagged shows its values as **** (secrets

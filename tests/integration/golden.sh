@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # tests/integration/golden.sh [update] - the JSON and SARIF reports of the
 # `risky` and `alpine-3.20` images, with volatile fields normalised
-# (database path and age, the image's path on this machine), compared
+# (database path and age, the image's path on this machine, and what
+# depends on the keys make-images.sh generates afresh on each machine:
+# the manifest digest, the key findings' evidence), compared
 # with tests/data/golden/*. `update` rewrites the golden files after an
 # intended change to the report format (review the diff!).
 # The vulnerability database is the Alpine secdb snapshot in ../shared.
@@ -20,7 +22,7 @@ trap 'rm -rf "$T"' EXIT
 "$DD" db import --db "$T/db" "$SECDB" > /dev/null 2>&1 || { fail "golden: db import failed"; exit 0; }
 normalise() { # format file
   if [ "$1" = json ]; then
-    jq -S '.image.name = "IMAGE" | .database.path = "DB" | .database.age_seconds = 0 | .drydock_version = "VERSION" | (.. | objects | select(has("layer_digest")) | .layer_digest) |= (if . == null then . else "sha256:LAYER" end)' "$2"
+    jq -S '.image.name = "IMAGE" | .database.path = "DB" | .database.age_seconds = 0 | .drydock_version = "VERSION" | (.. | objects | select(has("layer_digest")) | .layer_digest) |= (if . == null then . else "sha256:LAYER" end) | (.. | objects | select(has("manifest_digest")) | .manifest_digest) |= "sha256:MANIFEST" | (.. | objects | select((.id? | type) == "string" and (.id | test("^(private-key|ssh-authorized|authorized-key)"))) | .evidence) |= "RANDOM KEY"' "$2"
   else
     jq -S '.runs[0].tool.driver.version = "VERSION" | (.runs[0].results[].message.text) |= sub("Image: .*$"; "Image: IMAGE")' "$2"
   fi
