@@ -104,6 +104,11 @@ DD_API const dd_findings *dd_scan_findings(const dd_scan *s);
  * filtered by the scan's severities or ignore file. 0 or DD_ENOMEM. */
 DD_API int
 dd_scan_add_findings(dd_scan *s, const dd_findings *extra, dd_error *err);
+/* Record that the image's signatures were checked and with what verdict
+ * (one line, copied): the report's trust line and the JSON "signatures"
+ * field say it. 0 or DD_ENOMEM / DD_EINVALID. */
+DD_API int
+dd_scan_set_signatures(dd_scan *s, const char *verdict, dd_error *err);
 
 typedef struct dd_scan_summary {
     size_t total;
@@ -115,6 +120,10 @@ typedef struct dd_scan_summary {
     const char *db_path;      /* or NULL */
     const char *db_namespace; /* "debian:12", or NULL */
     int64_t db_age;           /* seconds, -1 unknown */
+    /* the signature verdict dd_scan_set_signatures recorded ("verified:
+     * cosign signature, key ...", "NOT verified: ..."), or NULL when the
+     * image's signatures were not checked */
+    const char *signatures;
 } dd_scan_summary;
 DD_API const dd_scan_summary *dd_scan_summary_get(const dd_scan *s);
 

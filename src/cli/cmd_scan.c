@@ -595,9 +595,16 @@ static int add_signature_findings(scan_args *a, dd_scan *scan)
         snprintf(none.message, sizeof none.message,
                  "signatures could not be looked up: %.500s", err.message);
     }
-    rc = dd_trust_image_findings(res ? res : &none, 0, &f, &err);
+    const dd_trust_image *v = res ? res : &none;
+    char verdict[700];
+    snprintf(verdict, sizeof verdict, "%s%s",
+             v->verified ? "" : "NOT verified: ", v->message);
+    rc = dd_trust_image_findings(v, 0, &f, &err);
     if (!rc) {
         rc = dd_scan_add_findings(scan, f, &err);
+    }
+    if (!rc) {
+        rc = dd_scan_set_signatures(scan, verdict, &err);
     }
     if (rc) {
         fprintf(stderr, "drydock: %s\n", err.message);

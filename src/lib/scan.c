@@ -361,6 +361,20 @@ void dd_scan_free(dd_scan *s)
     dd__free(s);
 }
 
+int dd_scan_set_signatures(dd_scan *s, const char *verdict, dd_error *err)
+{
+    if (!s || !verdict) {
+        return dd__error_set(err, DD_EINVALID, "dd_scan_set_signatures: NULL");
+    }
+    const char *v =
+        dd__arena_strndup(&s->strings, verdict, strcspn(verdict, "\n"));
+    if (!v) {
+        return dd__error_set(err, DD_ENOMEM, "out of memory");
+    }
+    s->sum.signatures = v;
+    return 0;
+}
+
 int dd_scan_add_findings(dd_scan *s, const dd_findings *extra, dd_error *err)
 {
     if (!s || !s->final) {

@@ -116,6 +116,14 @@ void dd__section_status(const dd__report_view *v,
                                  "part");
         return;
     case DD__SEC_TRUST:
+        if (sum->signatures) {
+            snprintf(out, n, "%ssignatures %s",
+                     (sum->scanners & DD_SCANNER_CONFIG)
+                         ? "image name checked; "
+                         : "",
+                     sum->signatures);
+            return;
+        }
         snprintf(out, n, "%s",
                  (sum->scanners & DD_SCANNER_CONFIG)
                      ? "image name checked; signatures not checked "

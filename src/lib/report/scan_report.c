@@ -78,6 +78,9 @@ static json_t *scan_json(const dd_scan *scan)
     json_object_set_new(doc, "packages_checked",
                         json_integer((json_int_t)sum->packages_checked));
     json_object_set_new(doc, "complete", json_boolean(sum->complete));
+    if (sum->signatures) {
+        json_object_set_new(doc, "signatures", dd__json_text(sum->signatures));
+    }
     json_t *warns = json_array();
     for (size_t i = 0; i < dd_scan_warning_count(scan); i++) {
         json_array_append_new(warns, dd__json_text(dd_scan_warning(scan, i)));

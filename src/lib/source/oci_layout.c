@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <ctype.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -215,6 +216,22 @@ static int platform_matches(const dd__image_candidate *c,
     return 1;
 }
 
+/* cosign's tags beside an image (sha256-<hex>.sig, .att, .sbom) and the
+ * referrers tag sha256-<hex>: signatures and attestations, not images */
+static int is_signature_tag(const char *ref)
+{
+    if (!ref || strncmp(ref, "sha256-", 7) != 0) {
+        return 0;
+    }
+    size_t n = 0;
+    while (isxdigit((unsigned char)ref[7 + n])) {
+        n++;
+    }
+    const char *rest = ref + 7 + n;
+    return n == 64 && (!*rest || !strcmp(rest, ".sig") ||
+                       !strcmp(rest, ".att") || !strcmp(rest, ".sbom"));
+}
+
 static int select_candidate(dd_image *img,
                             cand_list *cl,
                             const char *tag,
@@ -231,6 +248,10 @@ static int select_candidate(dd_image *img,
         dd__image_candidate *c = &cl->items[i];
         /* buildx attestations are not images */
         if (c->os && strcmp(c->os, "unknown") == 0) {
+            continue;
+        }
+        /* nor are signatures, unless asked for by name */
+        if (is_signature_tag(c->ref) && !(tag && !strcmp(tag, c->ref))) {
             continue;
         }
         if (tag && !dd__image_tag_matches(tag, c->ref) &&
