@@ -23,7 +23,7 @@ TEST_PKGS  = clang libclang-rt-14-dev python3 zstd gzip jq git debootstrap \
              sqlite3 openssl clamav-daemon clamav-testfiles yara time bc \
              docker-registry skopeo apache2-utils curl podman libxml2-utils \
              zsh fish groff-base man-db
-DEMO_PKGS  = debootstrap python3
+DEMO_PKGS  = debootstrap python3 openssl
 
 .PHONY: all deps deps-test build build-asan build-tsan check demo fuzz bench bench-malware format \
         format-check clean

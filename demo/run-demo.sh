@@ -65,48 +65,70 @@ JSON
   rm -f "$DIR"/l[1-4].tar
 fi
 
-echo "== drydock inspect $IMG/oci"
-"$DD" inspect "$IMG/oci" || true
+# cut a report to its header and the first rows of each section
+sections() {
+  awk -v max="${1:-6}" '
+    /^[A-Z][A-Za-z\/ -]+ \([0-9]+\)$/ { n = 0; cut = 0; print; next }
+    /^Summary$/ { n = -100; cut = 0; print; next }
+    /^$/ { n = 0; cut = 0; print; next }
+    { n++; if (n <= max + 1) print; else if (!cut) { print "  …"; cut = 1 } }' | cut -c1-200
+}
+BIN=$(cd "$(dirname "$DD")" && pwd)/$(basename "$DD")
+echo "== drydock: $BIN"
+"$DD" version | sed 's/^/   /'
+echo "   (install: meson install -C build puts it, its man pages and completions under /usr/local)"
+echo
+echo "== the demo image: $IMG/oci (OCI layout) and $IMG/drydock-demo-docker.tar"
+"$DD" inspect "$IMG/oci" 2>/dev/null | sed -n '1,/^Findings/p' | sed '$d' || true
+
+# a signing key and a cosign-style signature in the layout (demo/sign.py)
+KEY=$DIR/demo-signing.pem
+[ -f "$KEY" ] || openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$KEY" 2> /dev/null
+openssl pkey -in "$KEY" -pubout -out "$DIR/demo-signing.pub" 2> /dev/null
+python3 "$HERE/sign.py" "$IMG/oci" "$KEY" drydock-demo:1.0 > /dev/null
+
+echo
+echo "== the vulnerability database"
+DB=$DIR/vulndb/drydock.db
+FEEDS=$HERE/../../shared/data/feeds
+have_db=0
+if [ -d "$FEEDS" ]; then
+  echo "importing the feeds in $FEEDS"
+  "$DD" db import --db "$DB" "$FEEDS"/* > /dev/null 2>&1 && have_db=1
+elif "$DD" db update --db "$DB" -q; then
+  have_db=1
+fi
+[ "$have_db" = 1 ] && "$DD" db info --db "$DB" | head -6
+echo
+echo "== drydock scan --require-signature --key demo-signing.pub: every scanner at once"
+echo "   (summary first, then one section per kind, most severe first; cut to 6 rows each)"
+set +e
+if [ "$have_db" = 1 ]; then
+  "$DD" scan -q --db "$DB" --db-max-age 36500 --require-signature --key "$DIR/demo-signing.pub" "$IMG/oci" | sections 6
+  rc=${PIPESTATUS[0]}
+else
+  echo "no vulnerability feeds: ../shared/data/feeds is absent and the official feeds could not be downloaded;"
+  echo "the scan below leaves vulnerabilities out (and says so)"
+  "$DD" scan -q --scanners secret,malware,config --require-signature --key "$DIR/demo-signing.pub" "$IMG/oci" | sections 6
+  rc=${PIPESTATUS[0]}
+fi
+set -e
+echo "exit code $rc (1: findings at or above --fail-on high; a CI gate fails here)"
+echo
+echo "== drydock verify: with the signing key, then with another key"
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$DIR/other.pem" 2> /dev/null
+openssl pkey -in "$DIR/other.pem" -pubout -out "$DIR/other.pub" 2> /dev/null
+"$DD" verify --key "$DIR/demo-signing.pub" "$IMG/oci" | tail -1 | cut -c1-160 || true
+"$DD" verify --key "$DIR/other.pub" "$IMG/oci" 2>&1 | tail -1 | cut -c1-160 || true
 echo
 echo "== drydock ls --deleted (files a later layer removed; their bytes still ship)"
 "$DD" ls --deleted -l "$IMG/oci" 2>/dev/null || true
-echo
-echo "== drydock ls -l /tmp /app (the merged filesystem)"
-"$DD" ls -l "$IMG/drydock-demo-docker.tar" tmp 2>/dev/null || true
-"$DD" ls -l "$IMG/drydock-demo-docker.tar" app 2>/dev/null || true
 echo
 echo "== drydock sbom (OS packages, each with the layer that installed it)"
 "$DD" sbom -q "$IMG/oci" | sed -n '1,6p;$p' || true
 "$DD" sbom -q --format cyclonedx -o "$DIR/demo.cdx.json" "$IMG/oci" || true
 "$DD" sbom -q --format spdx -o "$DIR/demo.spdx.json" "$IMG/oci" || true
 echo "(CycloneDX 1.6 in $DIR/demo.cdx.json, SPDX 2.3 in $DIR/demo.spdx.json)"
-echo
-echo "== vulnerabilities (drydock scan)"
-DB=$DIR/vulndb/drydock.db
-FEEDS=$HERE/../../shared/data/feeds
-have_db=0
-if [ -d "$FEEDS" ]; then
-  echo "importing the feeds in $FEEDS"
-  "$DD" db import --db "$DB" "$FEEDS"/* 2>/dev/null && have_db=1
-elif "$DD" db update --db "$DB" -q; then
-  have_db=1
-fi
-if [ "$have_db" = 1 ]; then
-  "$DD" db info --db "$DB" | head -4
-  "$DD" scan -q --db "$DB" --db-max-age 36500 "$IMG/oci" | head -40 || true
-else
-  echo "no vulnerability feeds: ../shared/data/feeds is absent and the official feeds could not be downloaded; showing the other results only"
-fi
-echo
-echo "== secrets (drydock scan --scanners secret): files, deleted files, ENV, history"
-"$DD" scan -q --scanners secret "$IMG/oci" | sed -n '/Other findings/,$p' | cut -c1-200 || true
-echo
-echo "== malware (drydock scan --scanners malware): YARA pack, heuristics, every layer"
-"$DD" scan -q --scanners malware "$IMG/oci" | sed -n '/Other findings/,$p' | cut -c1-200 || true
-echo
-echo "== configuration (drydock scan --scanners config), docs/checks.md"
-"$DD" scan -q --scanners config "$IMG/oci" | sed -n '/Other findings/,$p' | grep -v 'config.setuid .* package' | cut -c1-200 || true
-echo "   (setuid files owned by Debian packages are reported as INFO; hidden here)"
 echo
 echo "== drydock history (build steps as Dockerfile instructions, with the checks)"
 "$DD" history -q "$IMG/oci" | cut -c1-160 || true
@@ -117,10 +139,10 @@ blob=$(ls -S "$T/blobs/sha256" | head -1)
 printf 'X' | dd of="$T/blobs/sha256/$blob" bs=1 seek=1000 conv=notrunc status=none
 set +e
 "$DD" inspect -q "$T" | sed -n '/^Findings/,$p'
-rc=$?
 set -e
 rm -rf "$T"
 echo
-echo "demo done: the image is in $IMG (OCI layout and docker-archive)."
-echo "Also: drydock scan HOST/REPO:TAG (registries), drydock registry ls|scan HOST,"
-echo "drydock scan docker:NAME (dockerd/podman socket), drydock dockerfile PATH."
+echo "demo done. The binary: $BIN; the image: $IMG/oci and $IMG/drydock-demo-docker.tar;"
+echo "the signing key: $DIR/demo-signing.pem. Also: drydock scan HOST/REPO:TAG (registries),"
+echo "drydock registry ls|scan|audit HOST, drydock scan docker:NAME (dockerd/podman socket),"
+echo "drydock dockerfile PATH, drydock help COMMAND, man drydock."
