@@ -155,8 +155,10 @@ int dd__lock_gomod(dd__arena *a,
         if (!k) {
             continue;
         }
+        /* w[0..wk): the words after the keyword, only those kept in t */
+        int over = k > 8;
         const span *w = t;
-        size_t wk = k;
+        size_t wk = over ? 8 : k;
         if (blk == TOP) {
             int isreq = eq(t[0].s, t[0].n, "require");
             int isrep = eq(t[0].s, t[0].n, "replace");
@@ -169,7 +171,7 @@ int dd__lock_gomod(dd__arena *a,
             if (!isreq && !isrep) {
                 continue; /* module, go, toolchain, exclude, retract */
             }
-            w = t + 1, wk = k - 1;
+            w = t + 1, wk--;
             if (isreq) {
                 goto require;
             }
@@ -186,7 +188,7 @@ int dd__lock_gomod(dd__arena *a,
             goto replace;
         }
     require:
-        if (wk != 2) {
+        if (wk != 2 || over) {
             rc = count(1, skipped);
             continue;
         }
@@ -200,13 +202,13 @@ int dd__lock_gomod(dd__arena *a,
     replace : {
         /* from [v] => to [v] */
         size_t arrow = 0;
-        for (size_t i = 0; i < wk && i < 8; i++) {
+        for (size_t i = 0; i < wk; i++) {
             if (eq(w[i].s, w[i].n, "=>")) {
                 arrow = i;
             }
         }
-        if (!arrow || arrow > 2 || wk - arrow - 1 < 1 || wk - arrow - 1 > 2 ||
-            wk > 8) {
+        if (over || !arrow || arrow > 2 || wk - arrow - 1 < 1 ||
+            wk - arrow - 1 > 2) {
             snprintf(why, why_n,
                      "go.mod: line %zu: a replace without "
                      "\"from [version] => to [version]\"",
