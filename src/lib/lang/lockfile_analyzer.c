@@ -58,13 +58,11 @@ static int installed_tree(const char *p)
 {
     static const char *const dirs[] = {"node_modules/", "vendor/"};
     for (size_t i = 0; i < 2; i++) {
-        size_t k = strlen(dirs[i]);
         for (const char *h = p; (h = strstr(h, dirs[i])); h++) {
             if (h == p || h[-1] == '/') {
                 return 1;
             }
         }
-        (void)k;
     }
     return 0;
 }
