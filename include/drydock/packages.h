@@ -31,7 +31,9 @@ typedef enum dd_pkg_type {
     DD_PKG_COMPOSER,
     DD_PKG_NUGET,
     DD_PKG_GOLANG,
-    DD_PKG_CONDA
+    DD_PKG_CONDA,
+    DD_PKG_CARGO, /* Rust crates (Cargo.lock) */
+    DD_PKG_MAVEN  /* Java, name "groupId:artifactId" */
 } dd_pkg_type;
 
 typedef struct dd_package {
@@ -86,7 +88,8 @@ DD_API const char *dd_inventory_warning(const dd_inventory *inv, size_t i);
  * truncated, over a limit): the list may then miss packages. */
 DD_API int dd_inventory_complete(const dd_inventory *inv);
 
-/* "dpkg", "apk", "rpm", "npm", "pypi", "gem", "composer", "nuget", "golang" */
+/* "dpkg", "apk", "rpm", "npm", "pypi", "gem", "composer", "nuget", "golang",
+ * "conda", "cargo", "maven" */
 DD_API const char *dd_pkg_type_name(dd_pkg_type t);
 /* Package URL (purl spec) for a package of an image with `os`; the caller
  * frees it with dd_string_free(). NULL on ENOMEM. */

@@ -76,10 +76,19 @@ typedef struct dd_scan_opts {
     /* whole-scan deadline in milliseconds, 0 = none: layers not read by
      * then get a HIGH "scan.timeout" finding and the scan is incomplete */
     uint64_t timeout_ms;
+    /* nonzero: also list the packages of project lockfiles
+     * (package-lock.json, yarn.lock, pnpm-lock.yaml, poetry.lock,
+     * Pipfile.lock, requirements*.txt, uv.lock, go.mod, Gemfile.lock,
+     * composer.lock, packages.lock.json, pom.xml, gradle.lockfile) found
+     * outside node_modules/ and vendor/. Cargo.lock is always read, and
+     * every lockfile is when the image is a project directory
+     * (DD_SOURCE_FS). Their packages carry the lockfile as db_path. */
+    int lockfiles;
 } dd_scan_opts;
-#define DD_SCAN_OPTS_INIT                                                     \
-    {                                                                         \
-        DD_SCAN_OPTS_VERSION, DD_WALK_OPTS_INIT, 0, 0, 0, NULL, NULL, NULL, 0 \
+#define DD_SCAN_OPTS_INIT                                                      \
+    {                                                                          \
+        DD_SCAN_OPTS_VERSION, DD_WALK_OPTS_INIT, 0, 0, 0, NULL, NULL, NULL, 0, \
+            0                                                                  \
     }
 
 typedef struct dd_scan dd_scan;

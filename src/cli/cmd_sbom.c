@@ -8,6 +8,10 @@
 
 static const cli_opt sbom_opts[] = {
     {"files", 0, NULL, 1, 0, NULL, "json: list each package's files"},
+    {"lockfiles", 0, NULL, 2, 0, NULL,
+     "also list the packages pinned in project lockfiles (package-lock.json, "
+     "yarn.lock, poetry.lock, go.mod, pom.xml, ...); Cargo.lock is always "
+     "read, and every lockfile of an fs: project"},
     {NULL, 0, NULL, 0, 0, NULL, NULL}};
 
 const cli_cmd cli_cmd_sbom = {
@@ -25,12 +29,20 @@ const cli_cmd cli_cmd_sbom = {
     "table,json,cyclonedx,spdx",
     0};
 
+typedef struct sbom_args {
+    int files, lockfiles;
+} sbom_args;
+
 static int sbom_opt(void *ctx, int key, const char *label, const char *val)
 {
-    (void)key;
     (void)label;
     (void)val;
-    *(int *)ctx = 1;
+    sbom_args *a = ctx;
+    if (key == 2) {
+        a->lockfiles = 1;
+    } else {
+        a->files = 1;
+    }
     return 0;
 }
 
@@ -95,11 +107,11 @@ int cmd_sbom(int argc, char **argv)
 {
     cli_common c;
     cli_common_init(&c);
-    int files = 0;
+    sbom_args sa = {0, 0};
     const char *pos[CLI_MAX_POS];
     size_t np = 0;
-    int rc =
-        cli_parse(&cli_cmd_sbom, &c, argc, argv, sbom_opt, &files, pos, &np);
+    int rc = cli_parse(&cli_cmd_sbom, &c, argc, argv, sbom_opt, &sa, pos, &np);
+    int files = sa.files;
     if (rc) {
         return rc < 0 ? 0 : rc;
     }
@@ -117,6 +129,7 @@ int cmd_sbom(int argc, char **argv)
     }
     dd_scan_opts sopts = DD_SCAN_OPTS_INIT;
     sopts.scanners = DD_SCANNER_PACKAGES;
+    sopts.lockfiles = sa.lockfiles;
     rc = cli_open_scan(&c, eng, &sopts, &img, &scan);
     dd_engine_free(eng); /* the scan keeps its own reference */
     if (rc) {

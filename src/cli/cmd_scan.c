@@ -42,7 +42,8 @@ enum {
     K_SIG_KEY,
     K_SIG_ID,
     K_SIG_ISS,
-    K_SIG_ROOT
+    K_SIG_ROOT,
+    K_LOCKFILES
 };
 
 static const cli_opt scan_opts[] = {
@@ -118,6 +119,10 @@ static const cli_opt scan_opts[] = {
      "--require-signature: the signer's identity (keyless)"},
     {"certificate-oidc-issuer", 0, "URL", K_SIG_ISS, 0, NULL,
      "--require-signature: the identity's OIDC issuer (keyless)"},
+    {"lockfiles", 0, NULL, K_LOCKFILES, 0, NULL,
+     "also list the packages pinned in project lockfiles (package-lock.json, "
+     "yarn.lock, poetry.lock, go.mod, pom.xml, ...); Cargo.lock is always "
+     "read, and every lockfile of an fs: project"},
     {"trusted-root", 0, "FILE", K_SIG_ROOT, 0, NULL,
      "--require-signature: trusted root (default: the built-in Sigstore "
      "public-good root)"},
@@ -262,6 +267,9 @@ static int scan_opt(void *ctx, int key, const char *label, const char *v)
         return 0;
     case K_IGNORE_UNFIXED:
         so->ignore_unfixed = 1;
+        return 0;
+    case K_LOCKFILES:
+        so->lockfiles = 1;
         return 0;
     case K_IGNORE_FILE:
         a->ignfile = v;

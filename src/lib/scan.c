@@ -323,6 +323,7 @@ int dd_scan_run(dd_scan **out,
     s->ctx.eng = eng;
     s->ctx.img = img;
     s->ctx.info = dd_image_info_get(img);
+    s->ctx.lockfiles = opts->lockfiles;
     dd__arena_init(&s->strings);
     dd__vec_init(&s->warnings, sizeof(const char *));
     dd__vec_init(&s->ignored, sizeof(dd_ignored));

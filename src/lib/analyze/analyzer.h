@@ -79,6 +79,7 @@ typedef struct dd__scan_ctx {
     const dd_image *img;
     const dd_image_info *info;
     unsigned scanners; /* DD_SCANNER_* asked for */
+    int lockfiles;     /* dd_scan_opts.lockfiles */
     dd_walk *walk;     /* set before the finishers run */
     /* built by the "packages" and "owners" rows */
     dd_inventory *inv;

@@ -136,6 +136,10 @@ const char *dd_pkg_type_name(dd_pkg_type t)
         return "golang";
     case DD_PKG_CONDA:
         return "conda";
+    case DD_PKG_CARGO:
+        return "cargo";
+    case DD_PKG_MAVEN:
+        return "maven";
     }
     return "unknown";
 }
