@@ -136,6 +136,10 @@ static int translate(const gx *x, uint64_t va, uint64_t *off, uint64_t *avail)
 static int elf(gx *x, char *why, size_t wn)
 {
     const uint8_t *d = x->d;
+    if (x->len < 16) {
+        return fail(why, wn, "ELF identification truncated at offset %zu",
+                    x->len);
+    }
     int c64 = d[4] == 2, be = d[5] == 2;
     if ((d[4] != 1 && d[4] != 2) || (d[5] != 1 && d[5] != 2)) {
         return fail(why, wn, "ELF class %u / data %u at offset 4 unknown", d[4],
