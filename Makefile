@@ -22,7 +22,7 @@ TEST_PKGS  = clang libclang-rt-14-dev python3 zstd gzip jq git debootstrap \
              openssh-client clang-format python3-jsonschema rpm db5.3-util \
              sqlite3 openssl clamav-daemon clamav-testfiles yara time bc \
              docker-registry skopeo apache2-utils curl podman libxml2-utils \
-             zsh fish groff-base man-db
+             zsh fish groff-base man-db golang-go
 DEMO_PKGS  = debootstrap python3 openssl
 
 .PHONY: all deps deps-test build build-asan build-tsan check demo fuzz bench bench-malware format \

@@ -88,7 +88,7 @@ static void lang_teardown(dd__scan_ctx *c, void *st)
 
 const dd__analyzer_def dd__row_lang = {
     .name = "lang",
-    .version = 1,
+    .version = 2, /* 2: Go binaries */
     .scanner = DD_SCANNER_PACKAGES,
     .provides = DD__ROW_PACKAGES,
     .needs = DD__ROW_PACKAGES,

@@ -125,6 +125,24 @@ int dd__conda_meta(dd__arena *a,
 /* 1 when `path` is a ".json" file in a "conda-meta" directory. */
 int dd__conda_path(const char *path);
 
+/* Go executable (ELF, PE or Mach-O; 32/64-bit, either byte order): the
+ * modules of its embedded build info, as `go version -m` lists them
+ * (see gobin.c: replaced modules under their replacement's path and
+ * version, "(devel)" ones left out, the toolchain as "stdlib" with a
+ * v-less version "1.21.5"). Pushes a dd__lang_pkg per module into `out`
+ * (nothing on error). DD_ENOTFOUND (no warning due): not an executable,
+ * or no build info where the format puts it (no Go binary);
+ * DD_EINVALID: build info found but unreadable, or object headers
+ * broken in a file that holds the build-info magic. */
+int dd__gobin(dd__arena *a,
+              const uint8_t *data,
+              size_t len,
+              dd__vec *out,
+              char *why,
+              size_t why_n);
+/* 1 when `head` starts with ELF, PE ("MZ") or Mach-O magic. */
+int dd__gobin_magic(const uint8_t *head, size_t len);
+
 struct dd__analyzer;
 struct dd__scan_ctx;
 typedef struct dd__lang dd__lang;

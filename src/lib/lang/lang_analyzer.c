@@ -8,7 +8,8 @@
  * package-lock.json or node_modules/.package-lock.json for dev flags;
  * Python: *.dist-info/METADATA, *.egg-info, EGG-INFO/PKG-INFO; Ruby:
  * specifications/.../NAME.gemspec; PHP: vendor/composer/installed.json; .NET:
- * *.deps.json; conda: conda-meta/NAME.json) and keeps the result in its
+ * *.deps.json; conda: conda-meta/NAME.json; Go: the build info of each
+ * executable, see gobin.c) and keeps the result in its
  * layer state. After the merge, every visible
  * manifest becomes one package of the inventory, attributed to the layer
  * that last wrote it; nested copies (a/node_modules/b) are separate
@@ -33,7 +34,8 @@ enum kind {
     K_GEMSPEC,
     K_COMPOSER,
     K_DOTNET,
-    K_CONDA
+    K_CONDA,
+    K_GOBIN
 };
 
 #define NPM_PKG_MAX  (1u << 20)
@@ -42,7 +44,8 @@ enum kind {
 #define GEMSPEC_MAX  (1u << 20)
 #define COMPOSER_MAX (64u << 20)
 #define DOTNET_MAX   (64u << 20)
-#define CONDA_MAX    (64u << 20) /* conda-meta lists every file */
+#define CONDA_MAX    (64u << 20)  /* conda-meta lists every file */
+#define GOBIN_MAX    (256u << 20) /* a whole executable */
 
 struct dd__lang {
     int unused;
@@ -112,9 +115,40 @@ static unsigned cap_of(int k)
         return DOTNET_MAX;
     case K_CONDA:
         return CONDA_MAX;
+    case K_GOBIN:
+        return GOBIN_MAX;
     default:
         return 0;
     }
+}
+
+/* a file that may be an executable: any exec bit, or in a bin/sbin
+ * directory (its magic decides, see refine) */
+static int exec_candidate(const dd_fs_node *n)
+{
+    if (n->type != DD_ENTRY_FILE || n->size < 64) {
+        return 0;
+    }
+    if (n->mode & 0111) {
+        return 1;
+    }
+    const char *p = n->path, *b = strrchr(p, '/');
+    if (!b) {
+        return 0;
+    }
+    size_t dl = (size_t)(b - p);
+    const char *d = memrchr(p, '/', dl);
+    d = d ? d + 1 : p;
+    size_t l = (size_t)(b - d);
+    return (l == 3 && !memcmp(d, "bin", 3)) ||
+           (l == 4 && !memcmp(d, "sbin", 4));
+}
+
+/* the kind of a file from its metadata */
+static int classify_node(const dd_fs_node *n)
+{
+    int k = classify(n->path);
+    return k == K_NONE && exec_candidate(n) ? K_GOBIN : k;
 }
 
 static uint64_t wants(void *self, const dd_fs_node *n)
@@ -123,7 +157,21 @@ static uint64_t wants(void *self, const dd_fs_node *n)
     if (n->type != DD_ENTRY_FILE) {
         return 0;
     }
-    return cap_of(classify(n->path));
+    return cap_of(classify_node(n));
+}
+
+/* an executable candidate that is no ELF/PE/Mach-O needs no more */
+static uint64_t refine(void *self,
+                       const dd_fs_node *n,
+                       const uint8_t *head,
+                       size_t len,
+                       uint64_t want)
+{
+    (void)self;
+    if (classify(n->path) == K_NONE && !dd__gobin_magic(head, len)) {
+        return 0;
+    }
+    return want;
 }
 
 static void *layer_begin(void *self, size_t layer, dd_findings *findings)
@@ -175,23 +223,51 @@ static int on_file(void *self,
 {
     (void)self;
     lstate *s = st;
-    int k = classify(n->path);
-    if (k == K_NONE) {
+    int k = classify_node(n);
+    if (k == K_NONE || (k == K_GOBIN && !dd__gobin_magic(data, len))) {
         return 0;
+    }
+    dd__vec *gp = NULL; /* K_GOBIN: parsed before a record exists */
+    char why[256] = "";
+    int rc = 0;
+    if (k == K_GOBIN) {
+        if (!(gp = dd__calloc(1, sizeof *gp))) {
+            return DD_ENOMEM;
+        }
+        dd__vec_init(gp, sizeof(dd__lang_pkg));
+        /* a huge executable: its build info may still be in the head */
+        rc = dd__gobin(&s->a, data, len, gp, why, sizeof why);
+        if (rc && rc != DD_ENOMEM && truncated) {
+            snprintf(why, sizeof why,
+                     "executable of %llu bytes, over the %u-byte limit: "
+                     "no Go build info in its head",
+                     (unsigned long long)n->size, cap_of(k));
+            rc = DD_ELIMIT;
+        }
+        if (rc == DD_ENOTFOUND || rc == DD_ENOMEM) { /* no Go binary */
+            dd__vec_free(gp);
+            dd__free(gp);
+            return rc == DD_ENOMEM ? rc : 0;
+        }
     }
     rec *r = dd__vec_push(&s->recs);
     if (!r) {
+        if (gp) {
+            dd__vec_free(gp);
+            dd__free(gp);
+        }
         return DD_ENOMEM;
     }
     r->kind = k;
+    r->pkgs = gp; /* the record owns it (layer_free) */
     r->path = dd__arena_strdup(&s->a, n->path);
     if (!r->path || dd__map_put(&s->index, r->path, strlen(r->path),
                                 (int64_t)s->recs.len - 1)) {
         return DD_ENOMEM;
     }
-    char why[256] = "";
-    int rc = 0;
-    if (k == K_PY_META) {
+    if (k == K_GOBIN) {
+        /* parsed above */
+    } else if (k == K_PY_META) {
         rc = dd__py_metadata(&s->a, data, len, truncated, &r->pkg, why,
                              sizeof why);
     } else if (truncated) {
@@ -255,9 +331,10 @@ void dd__lang_analyzer_init(dd__analyzer *h, dd__lang *self)
 {
     memset(h, 0, sizeof *h);
     h->name = "lang";
-    h->version = 2;
+    h->version = 3;
     h->self = self;
     h->wants = wants;
+    h->refine = refine;
     h->layer_begin = layer_begin;
     h->file = on_file;
     h->layer_free = layer_free;
@@ -339,6 +416,8 @@ static dd_pkg_type type_of(int k)
         return DD_PKG_NUGET;
     case K_CONDA:
         return DD_PKG_CONDA;
+    case K_GOBIN:
+        return DD_PKG_GOLANG;
     default:
         return DD_PKG_PYPI;
     }
@@ -359,7 +438,7 @@ int dd__lang_finish(dd__lang *l, dd__scan_ctx *c, size_t ai)
         if (n->type != DD_ENTRY_FILE) {
             continue;
         }
-        int k = classify(n->path);
+        int k = classify_node(n);
         if (k == K_NONE) {
             continue;
         }
