@@ -31,7 +31,8 @@ typedef enum dd_pkg_type {
     DD_PKG_COMPOSER,
     DD_PKG_NUGET,
     DD_PKG_GOLANG,
-    DD_PKG_CONDA
+    DD_PKG_CONDA,
+    DD_PKG_MAVEN /* JAR/WAR/EAR/PAR: name "group:artifact" */
 } dd_pkg_type;
 
 typedef struct dd_package {
@@ -50,7 +51,8 @@ typedef struct dd_package {
     const char *maintainer;     /* dpkg Maintainer / apk m: / rpm Packager */
     const char *vendor;         /* rpm Vendor */
     const char *license;        /* apk L: / rpm License */
-    const char *checksum;       /* apk C: ("Q1..." sha1), rpm sigmd5 */
+    const char *checksum;       /* apk C: ("Q1..." sha1), rpm sigmd5,
+                                   maven "sha1:<hex>" of the archive */
     const char *source_rpm;     /* rpm SOURCERPM */
     const char *modularity;     /* rpm modularity label */
     const char *db_path;        /* database it came from, e.g. var/lib/... */
@@ -86,7 +88,8 @@ DD_API const char *dd_inventory_warning(const dd_inventory *inv, size_t i);
  * truncated, over a limit): the list may then miss packages. */
 DD_API int dd_inventory_complete(const dd_inventory *inv);
 
-/* "dpkg", "apk", "rpm", "npm", "pypi", "gem", "composer", "nuget", "golang" */
+/* "dpkg", "apk", "rpm", "npm", "pypi", "gem", "composer", "nuget", "golang",
+ * "conda", "maven" */
 DD_API const char *dd_pkg_type_name(dd_pkg_type t);
 /* Package URL (purl spec) for a package of an image with `os`; the caller
  * frees it with dd_string_free(). NULL on ENOMEM. */

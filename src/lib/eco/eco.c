@@ -237,6 +237,8 @@ const dd__eco *dd__eco_by_pkg_type(dd_pkg_type t)
         return dd__eco_by_id("go");
     case DD_PKG_CONDA:
         return dd__eco_by_id("conda");
+    case DD_PKG_MAVEN:
+        return dd__eco_by_id("maven");
     default:
         return NULL;
     }

@@ -136,6 +136,8 @@ const char *dd_pkg_type_name(dd_pkg_type t)
         return "golang";
     case DD_PKG_CONDA:
         return "conda";
+    case DD_PKG_MAVEN:
+        return "maven";
     }
     return "unknown";
 }
