@@ -493,7 +493,7 @@ static int nested(jctx *c,
     }
     const uint8_t *d = NULL;
     size_t n = 0;
-    dd__buf *nb = &c->nest[depth];
+    dd__buf *nb = rc ? NULL : &c->nest[depth];
     if (!rc) {
         uint64_t cap = e->method == 0 ? JAVA_MAX_BYTES
                                       : (uint64_t)(JAVA_NESTED_LIVE - c->live);
@@ -505,7 +505,7 @@ static int nested(jctx *c,
         rc = archive(c, d, n, path, depth + 1, why, sizeof why);
         c->live -= held;
     }
-    if (nb->cap > (1u << 20)) { /* do not keep a big one for siblings */
+    if (nb && nb->cap > (1u << 20)) { /* do not keep a big one for siblings */
         dd__buf_free(nb);
         dd__buf_init(nb, JAVA_NESTED_LIVE + 1);
     }
