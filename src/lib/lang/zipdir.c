@@ -427,12 +427,6 @@ int dd__zip_member(const dd__zip *z,
              (unsigned long long)lo, (unsigned long long)e->csize,
              (unsigned long long)e->usize);
     }
-    if (e->usize > cap || e->usize > SIZE_MAX - 1) {
-        FAIL(DD_ELIMIT,
-             "zip: member at offset %llu: %llu bytes, over the limit of %llu",
-             (unsigned long long)lo, (unsigned long long)e->usize,
-             (unsigned long long)cap);
-    }
     if (e->usize > DD_ZIP_RATIO_GRACE &&
         e->usize / (e->csize ? e->csize : 1) > DD_ZIP_MAX_RATIO) {
         FAIL(DD_ELIMIT,
@@ -440,6 +434,12 @@ int dd__zip_member(const dd__zip *z,
              "ratio %u (decompression bomb)",
              (unsigned long long)lo, (unsigned long long)e->usize,
              (unsigned long long)e->csize, DD_ZIP_MAX_RATIO);
+    }
+    if (e->usize > cap || e->usize > SIZE_MAX - 1) {
+        FAIL(DD_ELIMIT,
+             "zip: member at offset %llu: %llu bytes, over the limit of %llu",
+             (unsigned long long)lo, (unsigned long long)e->usize,
+             (unsigned long long)cap);
     }
     if (e->usize > b->left) {
         FAIL(DD_ELIMIT,
