@@ -21,7 +21,8 @@ BUILD_PKGS = gcc make meson ninja-build pkg-config libisal-dev libzstd-dev libsq
 TEST_PKGS  = clang libclang-rt-14-dev python3 zstd gzip jq git debootstrap \
              openssh-client clang-format python3-jsonschema rpm db5.3-util \
              sqlite3 openssl clamav-daemon clamav-testfiles yara time bc \
-             docker-registry skopeo apache2-utils curl podman libxml2-utils
+             docker-registry skopeo apache2-utils curl podman libxml2-utils \
+             unzip libcommons-lang3-java libguava-java liblog4j2-java libcommons-io-java
 DEMO_PKGS  = debootstrap python3
 
 .PHONY: all deps deps-test build build-asan build-tsan check demo fuzz bench bench-malware format \

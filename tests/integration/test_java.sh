@@ -19,7 +19,7 @@ DD=${DRYDOCK_ASAN:-$DRYDOCK}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
-PKGS="libcommons-lang3-java libguava-java liblog4j2-java"
+PKGS="libcommons-lang3-java libguava-java liblog4j2-java libcommons-io-java"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
