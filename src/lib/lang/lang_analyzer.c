@@ -8,7 +8,8 @@
  * package-lock.json or node_modules/.package-lock.json for dev flags;
  * Python: *.dist-info/METADATA, *.egg-info, EGG-INFO/PKG-INFO; Ruby:
  * specifications/.../NAME.gemspec; PHP: vendor/composer/installed.json; .NET:
- * *.deps.json; conda: conda-meta/NAME.json) and keeps the result in its
+ * *.deps.json; conda: conda-meta/NAME.json; Java: *.jar, *.war, *.ear,
+ * *.par archives, java.h) and keeps the result in its
  * layer state. After the merge, every visible
  * manifest becomes one package of the inventory, attributed to the layer
  * that last wrote it; nested copies (a/node_modules/b) are separate
