@@ -561,6 +561,21 @@ static void test_java__depth_and_props(void)
     for (int i = 0; i < 5; i++) {
         fx_buf_free(&lv[i]);
     }
+    /* many broken nested jars: 64 warnings, then one line for the rest */
+    zm many[70];
+    char names[70][32];
+    for (int i = 0; i < 70; i++) {
+        snprintf(names[i], sizeof names[i], "lib/b%02d.jar", i);
+        many[i] = (zm){names[i], "not a zip", 9, 0};
+    }
+    zip_build(&z, many, 70, NULL);
+    v.len = 0;
+    CHECK(dd__java_archive(&a, z.p, z.len, "m.war", &v, why, sizeof why) == 0);
+    CHECK(v.len == 65);
+    p = DD_VEC_AT(&v, dd__java_pkg, 64);
+    CHECK(!p->name && strstr(p->why, "6 more warning(s) not shown"));
+    CHECK_STR(p->path, "m.war");
+    fx_buf_free(&z);
     CHECK(dd__java_path("usr/share/java/x.JAR"));
     CHECK(dd__java_path("a/b.war") && dd__java_path("c.ear") &&
           dd__java_path("d.par"));

@@ -20,7 +20,11 @@ typedef struct jctx {
     dd__buf nest[DD_ZIP_MAX_DEPTH]; /* inflated nested archives */
     size_t live;                    /* bytes held in nest[] */
     unsigned archives;              /* archives read so far */
+    unsigned n_warn, dropped;       /* warnings kept, past the cap */
+    unsigned skipped;               /* nested archives past the budget */
 } jctx;
+
+#define MAX_WARN 64 /* warnings kept per outer archive */
 
 static char lc(char c)
 {
@@ -321,6 +325,11 @@ static int push(jctx *c,
 
 static int warn(jctx *c, const char *path, const char *why)
 {
+    if (c->n_warn >= MAX_WARN) {
+        c->dropped++;
+        return 0;
+    }
+    c->n_warn++;
     return push(c, NULL, NULL, path, NULL, why);
 }
 
@@ -481,6 +490,14 @@ static int nested(jctx *c,
     }
     char why[320] = "";
     int rc = 0;
+    if (c->skipped ||
+        (depth + 1 <= DD_ZIP_MAX_DEPTH &&
+         (e->usize > c->budget.left || c->archives >= JAVA_MAX_ARCHIVES))) {
+        /* the outer archive's budget is spent: count, do not warn each */
+        c->skipped++;
+        dd__free(path);
+        return 0;
+    }
     if (depth + 1 > DD_ZIP_MAX_DEPTH) {
         snprintf(why, sizeof why, "archive nested more than %u deep: not read",
                  DD_ZIP_MAX_DEPTH);
@@ -645,6 +662,15 @@ int dd__java_archive(dd__arena *a,
     }
     size_t start = out->len;
     int rc = archive(&c, data, len, path, 0, why, why_n);
+    if (!rc && (c.skipped || c.dropped)) {
+        char m[200];
+        snprintf(m, sizeof m,
+                 "%u nested archive(s) not read (over %llu bytes or %u "
+                 "archives read from it), %u more warning(s) not shown",
+                 c.skipped, (unsigned long long)JAVA_MAX_BYTES,
+                 JAVA_MAX_ARCHIVES, c.dropped);
+        rc = push(&c, NULL, NULL, path, NULL, m);
+    }
     dd__buf_free(&c.meta);
     for (unsigned i = 0; i < DD_ZIP_MAX_DEPTH; i++) {
         dd__buf_free(&c.nest[i]);

@@ -385,12 +385,12 @@ int dd__zip_member(const dd__zip *z,
                    size_t why_n)
 {
     uint64_t lo = e->local_off;
-    const uint8_t *p = z->data + lo;
     if (z->cd_off < LOCAL_LEN || lo > z->cd_off - LOCAL_LEN ||
-        u32(p) != SIG_LOCAL) {
+        u32(z->data + lo) != SIG_LOCAL) {
         FAIL(DD_EINVALID, "zip: no local header at offset %llu",
              (unsigned long long)lo);
     }
+    const uint8_t *p = z->data + lo;
     size_t nlen = u16(p + 26), xlen = u16(p + 28);
     uint64_t data = lo + LOCAL_LEN + nlen + xlen;
     if (data > z->cd_off || nlen != e->name_len ||
