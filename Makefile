@@ -16,13 +16,14 @@ FUZZ_SECONDS ?= 60
 # Debian packages needed to build and test (checked with dpkg-query, only
 # the missing ones are installed).
 BUILD_PKGS = gcc make meson ninja-build pkg-config libisal-dev libzstd-dev libsqlite3-dev \
-             libzip-dev libyaml-dev libcurl4-openssl-dev libpcre2-dev \
+             libzip-dev zlib1g-dev libyaml-dev libcurl4-openssl-dev libpcre2-dev \
              libssl-dev libjansson-dev libyara-dev
 TEST_PKGS  = clang libclang-rt-14-dev python3 zstd gzip jq git debootstrap \
              openssh-client clang-format python3-jsonschema rpm db5.3-util \
              sqlite3 openssl clamav-daemon clamav-testfiles yara time bc \
              docker-registry skopeo apache2-utils curl podman libxml2-utils \
-             zsh fish groff-base man-db golang-go
+             zsh fish groff-base man-db golang-go \
+             unzip libcommons-lang3-java libguava-java liblog4j2-java libcommons-io-java
 DEMO_PKGS  = debootstrap python3 openssl
 
 .PHONY: all deps deps-test build build-asan build-tsan check demo fuzz bench bench-malware format \

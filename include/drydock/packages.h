@@ -52,7 +52,8 @@ typedef struct dd_package {
     const char *maintainer;     /* dpkg Maintainer / apk m: / rpm Packager */
     const char *vendor;         /* rpm Vendor */
     const char *license;        /* apk L: / rpm License */
-    const char *checksum;       /* apk C: ("Q1..." sha1), rpm sigmd5 */
+    const char *checksum;       /* apk C: ("Q1..." sha1), rpm sigmd5,
+                                   maven "sha1:<hex>" of the archive */
     const char *source_rpm;     /* rpm SOURCERPM */
     const char *modularity;     /* rpm modularity label */
     const char *db_path;        /* database it came from, e.g. var/lib/... */

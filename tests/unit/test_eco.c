@@ -91,6 +91,7 @@ static void test_eco__required_rows(void)
     dd_version_scheme s;
     CHECK(dd_ecosystem_scheme("conda", &s) == DD_EUNSUPPORTED);
     CHECK(dd__eco_by_pkg_type(DD_PKG_CONDA) == dd__eco_by_id("conda"));
+    CHECK(dd__eco_by_pkg_type(DD_PKG_MAVEN) == dd__eco_by_id("maven"));
     CHECK(dd__eco_by_pkg_type(DD_PKG_NUGET)->scheme == DD_VER_NUGET);
 }
 

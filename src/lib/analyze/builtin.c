@@ -88,7 +88,7 @@ static void lang_teardown(dd__scan_ctx *c, void *st)
 
 const dd__analyzer_def dd__row_lang = {
     .name = "lang",
-    .version = 2, /* 2: Go binaries */
+    .version = 3, /* 2: Go binaries, 3: Java archives */
     .scanner = DD_SCANNER_PACKAGES,
     .provides = DD__ROW_PACKAGES,
     .needs = DD__ROW_PACKAGES,

@@ -9,7 +9,8 @@
  * Python: *.dist-info/METADATA, *.egg-info, EGG-INFO/PKG-INFO; Ruby:
  * specifications/.../NAME.gemspec; PHP: vendor/composer/installed.json; .NET:
  * *.deps.json; conda: conda-meta/NAME.json; Go: the build info of each
- * executable, see gobin.c) and keeps the result in its
+ * executable, see gobin.c; Java: *.jar, *.war, *.ear, *.par archives,
+ * java.h) and keeps the result in its
  * layer state. After the merge, every visible
  * manifest becomes one package of the inventory, attributed to the layer
  * that last wrote it; nested copies (a/node_modules/b) are separate
@@ -20,6 +21,7 @@
 #include <string.h>
 
 #include "lang.h"
+#include "java.h"
 #include "drydock/errors.h"
 #include "drydock/image.h"
 #include "../analyze/analyzer.h"
@@ -35,7 +37,8 @@ enum kind {
     K_COMPOSER,
     K_DOTNET,
     K_CONDA,
-    K_GOBIN
+    K_GOBIN,
+    K_JAR
 };
 
 #define NPM_PKG_MAX  (1u << 20)
@@ -46,6 +49,9 @@ enum kind {
 #define DOTNET_MAX   (64u << 20)
 #define CONDA_MAX    (64u << 20)  /* conda-meta lists every file */
 #define GOBIN_MAX    (256u << 20) /* a whole executable */
+/* a JAR/WAR/EAR/PAR is buffered whole (its directory is at the end):
+ * each parallel layer worker may hold one, plus JAVA_NESTED_LIVE */
+#define JAR_MAX (64u << 20)
 
 struct dd__lang {
     int unused;
@@ -60,6 +66,7 @@ typedef struct rec {
     dd__map *dev;     /* K_NPM_LOCK */
     dd__vec *pkgs;    /* dd__lang_pkg: K_COMPOSER, K_DOTNET */
     const char *warn; /* ok, but some entries were skipped */
+    dd__vec *jars;    /* dd__java_pkg: K_JAR */
 } rec;
 
 typedef struct lstate {
@@ -95,6 +102,9 @@ static int classify(const char *p)
     if (dd__conda_path(p)) {
         return K_CONDA;
     }
+    if (dd__java_path(p)) {
+        return K_JAR;
+    }
     return K_NONE;
 }
 
@@ -117,6 +127,8 @@ static unsigned cap_of(int k)
         return CONDA_MAX;
     case K_GOBIN:
         return GOBIN_MAX;
+    case K_JAR:
+        return JAR_MAX;
     default:
         return 0;
     }
@@ -207,6 +219,10 @@ static void layer_free(void *self, void *st)
             dd__vec_free(r->pkgs);
             dd__free(r->pkgs);
         }
+        if (r->jars) {
+            dd__vec_free(r->jars);
+            dd__free(r->jars);
+        }
     }
     dd__vec_free(&s->recs);
     dd__map_free(&s->index);
@@ -281,6 +297,14 @@ static int on_file(void *self,
         rc = dd__gemspec(&s->a, data, len, n->path, &r->pkg, why, sizeof why);
     } else if (k == K_CONDA) {
         rc = dd__conda_meta(&s->a, data, len, &r->pkg, why, sizeof why);
+    } else if (k == K_JAR) {
+        r->jars = dd__calloc(1, sizeof *r->jars);
+        if (!r->jars) {
+            return DD_ENOMEM;
+        }
+        dd__vec_init(r->jars, sizeof(dd__java_pkg));
+        rc = dd__java_archive(&s->a, data, len, n->path, r->jars, why,
+                              sizeof why);
     } else if (k == K_COMPOSER || k == K_DOTNET) {
         r->pkgs = dd__calloc(1, sizeof *r->pkgs);
         if (!r->pkgs) {
@@ -331,7 +355,7 @@ void dd__lang_analyzer_init(dd__analyzer *h, dd__lang *self)
 {
     memset(h, 0, sizeof *h);
     h->name = "lang";
-    h->version = 3;
+    h->version = 4; /* 3: Go binaries, 4: Java archives */
     h->self = self;
     h->wants = wants;
     h->refine = refine;
@@ -418,9 +442,46 @@ static dd_pkg_type type_of(int k)
         return DD_PKG_CONDA;
     case K_GOBIN:
         return DD_PKG_GOLANG;
+    case K_JAR:
+        return DD_PKG_MAVEN;
     default:
         return DD_PKG_PYPI;
     }
+}
+
+/* the packages and nested-archive warnings of one Java archive */
+static int
+add_jars(dd__scan_ctx *c, const rec *r, int layer, const dd_image_info *info)
+{
+    int rc = 0;
+    for (size_t j = 0; !rc && j < r->jars->len; j++) {
+        const dd__java_pkg *jp = DD_VEC_AT(r->jars, dd__java_pkg, j);
+        if (!jp->name) {
+            rec wr = *r;
+            wr.path = jp->path;
+            wr.why = jp->why;
+            rc = warn_rec(c->inv, &wr, layer);
+            continue;
+        }
+        char sum[48];
+        dd_package p;
+        memset(&p, 0, sizeof p);
+        p.type = DD_PKG_MAVEN;
+        p.name = jp->name;
+        p.version = jp->version;
+        p.upstream = jp->version;
+        p.db_path = jp->path;
+        if (jp->sha1) {
+            snprintf(sum, sizeof sum, "sha1:%s", jp->sha1);
+            p.checksum = sum;
+        }
+        p.layer = layer;
+        p.history = info && layer >= 0 && (size_t)layer < info->n_layers
+                        ? info->layers[layer].history
+                        : -1;
+        rc = dd__inventory_add(c->inv, &p);
+    }
+    return rc;
 }
 
 int dd__lang_finish(dd__lang *l, dd__scan_ctx *c, size_t ai)
@@ -459,6 +520,10 @@ int dd__lang_finish(dd__lang *l, dd__scan_ctx *c, size_t ai)
             }
         }
         if (k == K_NPM_LOCK) {
+            continue;
+        }
+        if (k == K_JAR) {
+            rc = add_jars(c, r, layer, info);
             continue;
         }
         dd_package p;
