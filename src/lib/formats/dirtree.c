@@ -291,7 +291,7 @@ static int visit(tree *t, int dfd, const char *name, uint64_t depth)
                 shown(t, p, sizeof p));
         return 0;
     }
-    if (depth + 1 > t->lim.max_depth) {
+    if (depth + 1 >= t->lim.max_depth) { /* its contents: one deeper */
         anomaly(t, "archive.limit", DD_SEV_HIGH,
                 "%s: directories nested deeper than %llu; its contents were "
                 "not read",
@@ -317,8 +317,76 @@ static int visit(tree *t, int dfd, const char *name, uint64_t depth)
     return rc;
 }
 
-/* The names of `dfd` (sorted, at most `max`) into `names`/`a`. */
-static int list_names(tree *t, int dfd, dd__vec *names, dd__arena *a)
+/* Keep the `cap` smallest names seen in a max-heap (names->items). */
+static void sift_down(const char **h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < n && strcmp(h[l], h[m]) > 0) {
+            m = l;
+        }
+        if (r < n && strcmp(h[r], h[m]) > 0) {
+            m = r;
+        }
+        if (m == i) {
+            return;
+        }
+        const char *x = h[i];
+        h[i] = h[m];
+        h[m] = x;
+        i = m;
+    }
+}
+
+static int keep_name(dd__vec *names, size_t cap, const char *n)
+{
+    const char **h = names->items;
+    if (names->len == cap) { /* full: replace the largest if n is smaller */
+        if (strcmp(n, h[0]) >= 0) {
+            return 0;
+        }
+        char *c = dd__strdup(n);
+        if (!c) {
+            return DD_ENOMEM;
+        }
+        dd__free((char *)h[0]);
+        h[0] = c;
+        sift_down(h, names->len, 0);
+        return 0;
+    }
+    char *c = dd__strdup(n);
+    const char **slot = c ? dd__vec_push(names) : NULL;
+    if (!slot) {
+        dd__free(c);
+        return DD_ENOMEM;
+    }
+    *slot = c;
+    h = names->items;
+    for (size_t i = names->len - 1; i > 0;) { /* sift up */
+        size_t p = (i - 1) / 2;
+        if (strcmp(h[p], h[i]) >= 0) {
+            break;
+        }
+        const char *x = h[i];
+        h[i] = h[p];
+        h[p] = x;
+        i = p;
+    }
+    return 0;
+}
+
+static void free_names(dd__vec *names)
+{
+    for (size_t i = 0; i < names->len; i++) {
+        dd__free(*DD_VEC_AT(names, char *, i));
+    }
+    dd__vec_free(names);
+}
+
+/* The names of `dfd`, sorted. Past the entries left before max-entries
+ * the read stops anyway: only that many names are kept - the smallest,
+ * so what is read before the limit does not depend on readdir order. */
+static int list_names(tree *t, int dfd, dd__vec *names)
 {
     int dup_fd = fcntl(dfd, F_DUPFD_CLOEXEC, 0);
     DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
@@ -329,26 +397,16 @@ static int list_names(tree *t, int dfd, dd__vec *names, dd__arena *a)
         unreadable(t, "cannot list the directory", errno);
         return 0;
     }
-    /* past this many the entry limit stops the read anyway */
-    uint64_t room = t->lim.max_entries - t->st.entries + 1;
+    size_t cap = (size_t)(t->lim.max_entries - t->st.entries + 1);
     int rc = 0;
     struct dirent *de;
     errno = 0;
     while ((de = readdir(d)) != NULL) {
         const char *n = de->d_name;
-        if (n[0] == '.' && (!n[1] || (n[1] == '.' && !n[2]))) {
-            continue;
-        }
-        if (names->len >= room) {
+        if (!(n[0] == '.' && (!n[1] || (n[1] == '.' && !n[2]))) &&
+            (rc = keep_name(names, cap, n)) != 0) {
             break;
         }
-        char *c = dd__arena_strdup(a, n);
-        const char **slot = c ? dd__vec_push(names) : NULL;
-        if (!slot) {
-            rc = DD_ENOMEM;
-            break;
-        }
-        *slot = c;
         errno = 0;
     }
     if (!rc && !de && errno) {
@@ -364,10 +422,8 @@ static int list_names(tree *t, int dfd, dd__vec *names, dd__arena *a)
 static int walk_dir(tree *t, int dfd, uint64_t depth)
 {
     dd__vec names;
-    dd__arena a;
     dd__vec_init(&names, sizeof(char *));
-    dd__arena_init(&a);
-    int rc = list_names(t, dfd, &names, &a);
+    int rc = list_names(t, dfd, &names);
     size_t base = t->path.len;
     for (size_t i = 0; !rc && i < names.len; i++) {
         const char *n = *DD_VEC_AT(&names, const char *, i);
@@ -386,8 +442,7 @@ static int walk_dir(tree *t, int dfd, uint64_t depth)
     if (t->path.ptr) {
         t->path.ptr[base] = '\0';
     }
-    dd__vec_free(&names);
-    dd__arena_free(&a);
+    free_names(&names);
     return rc;
 }
 

@@ -8,7 +8,8 @@
  * symlink entry; its target is never opened). Every directory's names are
  * sorted (byte order) and visited depth first, the directory before its
  * contents, so the same tree always gives the same entries in the same
- * order. Each entry goes to the same callbacks the tar reader uses
+ * order (when max_entries cuts a directory short, the names read are its
+ * smallest). Each entry goes to the same callbacks the tar reader uses
  * (tar.h: entry, data in pieces of at most 64 KiB, entry_end), with the
  * path relative to the root ("etc/passwd"), type flag, mode, uid/gid, size
  * and mtime. A regular file seen again under another name (same device and
@@ -29,7 +30,8 @@
  *   max_bytes     32 GiB   file bytes delivered in all; the read stops
  *   max_path_len  4096     the entry (and what is below it) is skipped
  *   max_file_size 16 GiB   the entry is delivered without its data
- *   max_depth     256      the directory is an entry, not descended
+ *   max_depth     256      a directory that many names deep ("a/b" is 2)
+ *                          is an entry; what is in it is not read
  * A name that cannot be stat'ed, a file or directory that cannot be
  * opened or read, or a file that changes while it is read is one
  * "fs.unreadable" anomaly (MEDIUM) naming the path; an unopenable file is
