@@ -96,7 +96,8 @@ static int read_tree_stop(const char *root,
     s->stop_after = stop_after;
     dd__tar_callbacks cb = {on_entry, on_data, on_end, on_anom, s};
     dd_error err;
-    return dd__dirtree_read(root, lim, &cb, on_poll, NULL, &err);
+    dd__dirtree_hooks hooks = {on_poll, NULL};
+    return dd__dirtree_read(root, lim, &cb, &hooks, NULL, &err);
 }
 
 static int read_tree(const char *root, const dd__dirtree_limits *lim, seen *s)
@@ -515,6 +516,7 @@ static void test_dirtree__walk_limits(void)
     CHECK(dd_findings_count(f) == 1);
     CHECK_STR(dd_findings_get(f, 0)->rule_id, "archive.limit");
     CHECK(!dd_findings_get(f, 0)->has_offset);
+    CHECK_STR(dd_findings_get(f, 0)->path, "d/f04"); /* the entry past it */
     dd_walk_free(w);
     /* the image-wide entry budget applies too */
     wo = (dd_walk_opts)DD_WALK_OPTS_INIT;

@@ -27,7 +27,7 @@
 typedef struct tree {
     dd__dirtree_limits lim;
     const dd__tar_callbacks *cb;
-    dd__dirtree_poll_fn poll;
+    dd__dirtree_hooks hooks;
     dd__dirtree_stats st;
     dev_t root_dev;
     dd__buf path;    /* relative path of the current entry */
@@ -44,7 +44,7 @@ anomaly(tree *t, const char *rule, dd_severity sev, const char *fmt, ...)
 static void
 anomaly(tree *t, const char *rule, dd_severity sev, const char *fmt, ...)
 {
-    if (!t->cb->anomaly) {
+    if (!t->cb->anomaly && !t->hooks.anomaly) {
         return;
     }
     char msg[1200];
@@ -52,7 +52,12 @@ anomaly(tree *t, const char *rule, dd_severity sev, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    t->cb->anomaly(t->cb->payload, rule, sev, t->st.entries, msg);
+    if (t->hooks.anomaly) {
+        t->hooks.anomaly(t->cb->payload, rule, sev,
+                         t->path.len ? t->path.ptr : NULL, msg);
+    } else {
+        t->cb->anomaly(t->cb->payload, rule, sev, t->st.entries, msg);
+    }
 }
 
 /* The current path, printable and bounded, for messages. */
@@ -64,7 +69,7 @@ static const char *shown(tree *t, char *out, size_t n)
 
 static int poll(tree *t)
 {
-    return t->poll ? t->poll(t->cb->payload, &t->st) : 0;
+    return t->hooks.poll ? t->hooks.poll(t->cb->payload, &t->st) : 0;
 }
 
 static void unreadable(tree *t, const char *what, int e)
@@ -466,7 +471,7 @@ static dd__dirtree_limits resolve(const dd__dirtree_limits *in)
 int dd__dirtree_read(const char *root,
                      const dd__dirtree_limits *lim,
                      const dd__tar_callbacks *cb,
-                     dd__dirtree_poll_fn poll_fn,
+                     const dd__dirtree_hooks *hooks,
                      dd__dirtree_stats *st,
                      dd_error *err)
 {
@@ -497,7 +502,9 @@ int dd__dirtree_read(const char *root,
     memset(&t, 0, sizeof t);
     t.lim = resolve(lim);
     t.cb = cb;
-    t.poll = poll_fn;
+    if (hooks) {
+        t.hooks = *hooks;
+    }
     t.root_dev = rst.st_dev;
     dd__buf_init(&t.path, (size_t)t.lim.max_path_len + 512);
     dd__vec_init(&t.first, sizeof(const char *));

@@ -63,14 +63,24 @@ typedef struct dd__dirtree_stats {
     uint64_t bytes;   /* file data bytes delivered so far */
 } dd__dirtree_stats;
 
-/* Polled before every entry and every data chunk; non-zero stops the read
- * and is returned by dd__dirtree_read. */
-typedef int (*dd__dirtree_poll_fn)(void *payload, const dd__dirtree_stats *st);
+/* What the tar callbacks cannot carry (both optional). `poll` is called
+ * before every entry and every data chunk; non-zero stops the read and is
+ * returned by dd__dirtree_read. `anomaly`, when set, is called instead of
+ * cb->anomaly, with the entry's path (relative, as entries name it; NULL
+ * for the root). */
+typedef struct dd__dirtree_hooks {
+    int (*poll)(void *payload, const dd__dirtree_stats *st);
+    void (*anomaly)(void *payload,
+                    const char *rule,
+                    dd_severity sev,
+                    const char *path,
+                    const char *msg);
+} dd__dirtree_hooks;
 
 /*
  * Read the tree at `root` (a directory or one regular file), calling cb
- * (cb->payload is passed to every callback and to poll, which may be
- * NULL). `st` (may be NULL) gets the final counts.
+ * (cb->payload is passed to every callback and hook; hooks may be NULL).
+ * `st` (may be NULL) gets the final counts.
  * Returns 0; DD_ENOTFOUND / DD_EIO / DD_EUNSUPPORTED when the root cannot
  * be opened or is neither a directory nor a regular file (err says which,
  * nothing was delivered); DD_ELIMIT after an entry or byte limit
@@ -80,7 +90,7 @@ typedef int (*dd__dirtree_poll_fn)(void *payload, const dd__dirtree_stats *st);
 int dd__dirtree_read(const char *root,
                      const dd__dirtree_limits *lim,
                      const dd__tar_callbacks *cb,
-                     dd__dirtree_poll_fn poll,
+                     const dd__dirtree_hooks *hooks,
                      dd__dirtree_stats *st,
                      dd_error *err);
 

@@ -141,13 +141,10 @@ static void on_anomaly(void *payload,
                        const char *msg)
 {
     layer_ctx *lc = payload;
-    /* a directory has no stream: its offsets are only entry ordinals */
-    add_finding(lc, DD_KIND_ARCHIVE, rule, sev, NULL, !lc->is_dir, offset, NULL,
-                msg);
+    add_finding(lc, DD_KIND_ARCHIVE, rule, sev, NULL, 1, offset, NULL, msg);
     /* stream-stopping problems already mark the layer through return
      * codes; a limit can also skip a single entry without stopping */
     if (strcmp(rule, "archive.limit") == 0 ||
-        strcmp(rule, "fs.unreadable") == 0 ||
         strcmp(rule, "archive.bad-sparse") == 0 ||
         strcmp(rule, "archive.unsupported-compression") == 0) {
         lc->res->stats.complete = 0;
@@ -523,6 +520,21 @@ static int dir_poll(void *payload, const dd__dirtree_stats *st)
     return must_stop(lc, st->bytes) ? DD_EUSER : 0;
 }
 
+/* dirtree.c's anomalies name the entry: the finding gets its path. */
+static void dir_anomaly(void *payload,
+                        const char *rule,
+                        dd_severity sev,
+                        const char *path,
+                        const char *msg)
+{
+    layer_ctx *lc = payload;
+    add_finding(lc, DD_KIND_ARCHIVE, rule, sev, path, 0, 0, NULL, msg);
+    if (strcmp(rule, "archive.limit") == 0 ||
+        strcmp(rule, "fs.unreadable") == 0) {
+        lc->res->stats.complete = 0;
+    }
+}
+
 /* A directory layer: the tree instead of a blob, the same callbacks. */
 static void read_dir_layer(layer_ctx *lc, const dd__layer_src *src)
 {
@@ -534,7 +546,8 @@ static void read_dir_layer(layer_ctx *lc, const dd__layer_src *src)
     dd__dirtree_stats st;
     lc->is_dir = 1;
     r->stats.compression = DD_COMP_NONE;
-    int rc = dd__dirtree_read(src->path, &dl, &tcb, dir_poll, &st, &r->err);
+    dd__dirtree_hooks hooks = {dir_poll, dir_anomaly};
+    int rc = dd__dirtree_read(src->path, &dl, &tcb, &hooks, &st, &r->err);
     r->stats.entries = st.entries;
     r->stats.tar_bytes = r->stats.stored_bytes = st.bytes;
     lc->dir_entries = st.entries;
