@@ -155,8 +155,8 @@ if [ "$(id -u)" != 0 ] || [ ${#AS[@]} != 0 ]; then
   named=$(jq -r '[.findings[] | select(.id=="fs.unreadable") | .title] | join(" / ")' "$T/u.json")
   complete=$(jq -r '.complete' "$T/u.json")
   paths=$(jq -r '[.findings[] | select(.id=="fs.unreadable") | .path] | sort | join(" ")' "$T/u.json")
-  if [ $rc = 4 ] && [ "$n" = 2 ] && [ "$paths" = "dir locked" ] && [ "$complete" = false ] && echo "$named" | grep -q "locked: cannot open" &&
-     echo "$named" | grep -q "dir: cannot open the directory"; then
+  if [ $rc = 4 ] && [ "$n" = 2 ] && [ "$paths" = "dir locked" ] && [ "$complete" = false ] && echo "$named" | grep -q "cannot open (Permission denied)" &&
+     echo "$named" | grep -q "cannot open the directory"; then
     pass "unreadable file and directory: one fs.unreadable finding naming each, scan incomplete, exit 4"
   else
     fail "unreadable: rc=$rc n=$n complete=$complete [$named]"

@@ -87,6 +87,13 @@ static int on_poll(void *p, const dd__dirtree_stats *st)
                                                                    : 0;
 }
 
+static uint64_t want_cap; /* the want hook's answer; 0: no hook */
+static uint64_t on_want(void *p)
+{
+    (void)p;
+    return want_cap;
+}
+
 static int read_tree_stop(const char *root,
                           const dd__dirtree_limits *lim,
                           seen *s,
@@ -96,7 +103,7 @@ static int read_tree_stop(const char *root,
     s->stop_after = stop_after;
     dd__tar_callbacks cb = {on_entry, on_data, on_end, on_anom, s};
     dd_error err;
-    dd__dirtree_hooks hooks = {on_poll, NULL};
+    dd__dirtree_hooks hooks = {on_poll, want_cap ? on_want : NULL, NULL};
     return dd__dirtree_read(root, lim, &cb, &hooks, NULL, &err);
 }
 
@@ -397,6 +404,7 @@ static void test_dirtree__size_limits(void)
     d = fx_tempdir();
     CHECK(d);
     size_t n = 200000;
+    int rc;
     char *big = malloc(n);
     CHECK(big);
     memset(big, 'b', n);
@@ -407,6 +415,13 @@ static void test_dirtree__size_limits(void)
     int e = find(&s, "big.bin");
     CHECK(e >= 0 && s.sizes[e] == n && s.got[e] == n);
     CHECK(s.max_chunk == 65536);
+    /* bytes nobody wants are not read; the size is still the file's */
+    want_cap = 70000;
+    rc = read_tree(d, NULL, &s);
+    want_cap = 0;
+    CHECK(rc == 0);
+    e = find(&s, "big.bin");
+    CHECK(e >= 0 && s.sizes[e] == n && s.got[e] == 70000);
     /* over max-file-size: the entry without its data */
     lim = (dd__dirtree_limits){1000, 0, 0, 0, 0};
     CHECK(read_tree(d, &lim, &s) == 0);

@@ -55,16 +55,13 @@ anomaly(tree *t, const char *rule, dd_severity sev, const char *fmt, ...)
     if (t->hooks.anomaly) {
         t->hooks.anomaly(t->cb->payload, rule, sev,
                          t->path.len ? t->path.ptr : NULL, msg);
-    } else {
-        t->cb->anomaly(t->cb->payload, rule, sev, t->st.entries, msg);
+        return;
     }
-}
-
-/* The current path, printable and bounded, for messages. */
-static const char *shown(tree *t, char *out, size_t n)
-{
-    dd__printable_into(out, t->path.len ? t->path.ptr : ".", (n - 4) / 4);
-    return out;
+    /* no path argument: the message names the entry (printable, cut) */
+    char p[SHOWN], full[1200 + SHOWN + 8];
+    dd__printable_into(p, t->path.len ? t->path.ptr : ".", (SHOWN - 4) / 4);
+    snprintf(full, sizeof full, "%s: %s", p, msg);
+    t->cb->anomaly(t->cb->payload, rule, sev, t->st.entries, full);
 }
 
 static int poll(tree *t)
@@ -74,9 +71,8 @@ static int poll(tree *t)
 
 static void unreadable(tree *t, const char *what, int e)
 {
-    char p[SHOWN];
-    anomaly(t, "fs.unreadable", DD_SEV_MEDIUM, "%s: %s (%s); not analysed",
-            shown(t, p, sizeof p), what, strerror(e));
+    anomaly(t, "fs.unreadable", DD_SEV_MEDIUM, "%s (%s); not analysed", what,
+            strerror(e));
 }
 
 static int announce(
@@ -129,7 +125,8 @@ static int remember(tree *t, const char *key)
     return dd__map_put(&t->inodes, k, strlen(k), (int64_t)(t->first.len - 1));
 }
 
-/* Deliver the bytes of an open regular file; `size` as announced. */
+/* Deliver the bytes of an open regular file (`size` as announced), as
+ * many as the `want` hook still asks for. */
 static int file_data(tree *t, int fd, uint64_t size)
 {
     uint64_t done = 0;
@@ -138,16 +135,19 @@ static int file_data(tree *t, int fd, uint64_t size)
         if (rc) {
             return rc;
         }
-        size_t want = size - done < CHUNK ? (size_t)(size - done) : CHUNK;
+        uint64_t end = t->hooks.want ? t->hooks.want(t->cb->payload) : size;
+        end = end < size ? end : size;
+        if (done >= end) {
+            return 0; /* nobody wants the rest: it is not read */
+        }
+        size_t want = end - done < CHUNK ? (size_t)(end - done) : CHUNK;
         ssize_t n = read(fd, t->chunk, want);
         if (n < 0 && errno == EINTR) {
             continue;
         }
         if (n <= 0) {
-            char p[SHOWN];
             anomaly(t, "fs.unreadable", DD_SEV_MEDIUM,
-                    "%s: %s at byte %llu of %llu; the rest was not analysed",
-                    shown(t, p, sizeof p),
+                    "%s at byte %llu of %llu; the rest was not analysed",
                     n < 0 ? strerror(errno) : "file shrank while read",
                     (unsigned long long)done, (unsigned long long)size);
             return 0;
@@ -201,11 +201,10 @@ regular(tree *t, int dfd, const char *name, const struct stat *st, int fd)
     uint64_t size = (uint64_t)now.st_size;
     int rc = announce(t, &now, '0', NULL, size);
     if (!rc && size > t->lim.max_file_size) {
-        char p[SHOWN];
         anomaly(t, "archive.limit", DD_SEV_HIGH,
-                "%s: file size %llu exceeds max-file-size %llu; its "
+                "file size %llu exceeds max-file-size %llu; its "
                 "content was not read",
-                shown(t, p, sizeof p), (unsigned long long)size,
+                (unsigned long long)size,
                 (unsigned long long)t->lim.max_file_size);
     } else if (!rc) {
         rc = file_data(t, fd, size);
@@ -229,7 +228,6 @@ static int walk_dir(tree *t, int dfd, uint64_t depth);
 /* One name of directory `dfd`; t->path already ends with it. */
 static int visit(tree *t, int dfd, const char *name, uint64_t depth)
 {
-    char p[SHOWN];
     struct stat st;
     if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
         t->st.entries++;
@@ -265,9 +263,8 @@ static int visit(tree *t, int dfd, const char *name, uint64_t depth)
         }
         if ((uint64_t)n > t->lim.max_path_len) {
             anomaly(t, "archive.limit", DD_SEV_HIGH,
-                    "%s: symlink target longer than max-path-len %llu, entry "
+                    "symlink target longer than max-path-len %llu, entry "
                     "skipped",
-                    shown(t, p, sizeof p),
                     (unsigned long long)t->lim.max_path_len);
             return 0;
         }
@@ -292,15 +289,14 @@ static int visit(tree *t, int dfd, const char *name, uint64_t depth)
     }
     if (st.st_dev != t->root_dev) {
         anomaly(t, "fs.mount-point", DD_SEV_INFO,
-                "%s: another file system is mounted here; not descended",
-                shown(t, p, sizeof p));
+                "another file system is mounted here; not descended");
         return 0;
     }
     if (depth + 1 >= t->lim.max_depth) { /* its contents: one deeper */
         anomaly(t, "archive.limit", DD_SEV_HIGH,
-                "%s: directories nested deeper than %llu; its contents were "
+                "directories nested deeper than %llu; its contents were "
                 "not read",
-                shown(t, p, sizeof p), (unsigned long long)t->lim.max_depth);
+                (unsigned long long)t->lim.max_depth);
         return 0;
     }
     int cfd =

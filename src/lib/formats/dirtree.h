@@ -63,13 +63,18 @@ typedef struct dd__dirtree_stats {
     uint64_t bytes;   /* file data bytes delivered so far */
 } dd__dirtree_stats;
 
-/* What the tar callbacks cannot carry (both optional). `poll` is called
+/* What the tar callbacks cannot carry (all optional). `poll` is called
  * before every entry and every data chunk; non-zero stops the read and is
- * returned by dd__dirtree_read. `anomaly`, when set, is called instead of
- * cb->anomaly, with the entry's path (relative, as entries name it; NULL
- * for the root). */
+ * returned by dd__dirtree_read. `want` is asked before every data chunk
+ * of a regular file: how many of its first bytes to deliver in all
+ * (UINT64_MAX: all of them); bytes nobody wants are never read (a tar
+ * stream must be read through, a file need not). `anomaly`, when set, is
+ * called instead of cb->anomaly, with the entry's path (relative, as
+ * entries name it; NULL for the root) apart from the message; cb->anomaly
+ * gets "PATH: message". */
 typedef struct dd__dirtree_hooks {
     int (*poll)(void *payload, const dd__dirtree_stats *st);
+    uint64_t (*want)(void *payload);
     void (*anomaly)(void *payload,
                     const char *rule,
                     dd_severity sev,

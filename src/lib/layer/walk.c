@@ -520,6 +520,17 @@ static int dir_poll(void *payload, const dd__dirtree_stats *st)
     return must_stop(lc, st->bytes) ? DD_EUSER : 0;
 }
 
+/* Bytes of the current file someone still wants: all when files are
+ * hashed, else what the analyzers asked for (refine may lower it). */
+static uint64_t dir_want(void *payload)
+{
+    const layer_ctx *lc = payload;
+    if (lc->file_hash && lc->cur >= 0) {
+        return UINT64_MAX;
+    }
+    return lc->want_max;
+}
+
 /* dirtree.c's anomalies name the entry: the finding gets its path. */
 static void dir_anomaly(void *payload,
                         const char *rule,
@@ -546,7 +557,7 @@ static void read_dir_layer(layer_ctx *lc, const dd__layer_src *src)
     dd__dirtree_stats st;
     lc->is_dir = 1;
     r->stats.compression = DD_COMP_NONE;
-    dd__dirtree_hooks hooks = {dir_poll, dir_anomaly};
+    dd__dirtree_hooks hooks = {dir_poll, dir_want, dir_anomaly};
     int rc = dd__dirtree_read(src->path, &dl, &tcb, &hooks, &st, &r->err);
     r->stats.entries = st.entries;
     r->stats.tar_bytes = r->stats.stored_bytes = st.bytes;
