@@ -169,6 +169,37 @@ static int file_data(tree *t, int fd, uint64_t size)
     return 0;
 }
 
+/* Open `name` of `dfd` for reading only if it is still the regular file
+ * stat'ed as `st`: an O_PATH descriptor is checked first and then
+ * reopened through /proc/self/fd, so a device or fifo swapped in under
+ * the name is never opened (a device's open can have effects). Without
+ * /proc, a plain O_NOFOLLOW open (checked by the caller). Returns the
+ * descriptor or -errno (-ESTALE: not the file that was stat'ed). */
+static int open_regular(int dfd, const char *name, const struct stat *st)
+{
+    int pfd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (pfd < 0) {
+        return -errno;
+    }
+    struct stat now;
+    if (fstat(pfd, &now) != 0 || !S_ISREG(now.st_mode) ||
+        now.st_ino != st->st_ino || now.st_dev != st->st_dev) {
+        close(pfd);
+        return -ESTALE;
+    }
+    char proc[64];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", pfd);
+    int fd = open(proc, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    int e = errno;
+    if (fd < 0 && e == ENOENT) { /* no /proc */
+        fd = openat(dfd, name,
+                    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        e = errno;
+    }
+    close(pfd);
+    return fd >= 0 ? fd : -e;
+}
+
 /* A regular file: `dfd`/`name`, or the descriptor `fd` already open. */
 static int
 regular(tree *t, int dfd, const char *name, const struct stat *st, int fd)
@@ -182,10 +213,13 @@ regular(tree *t, int dfd, const char *name, const struct stat *st, int fd)
     }
     int own = fd < 0;
     if (own) {
-        fd = openat(dfd, name,
-                    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        fd = open_regular(dfd, name, st);
         if (fd < 0) {
-            unreadable(t, "cannot open", errno);
+            if (-fd == ESTALE) {
+                unreadable(t, "replaced while read", ESTALE);
+            } else {
+                unreadable(t, "cannot open", -fd);
+            }
             return 0;
         }
     }
