@@ -145,7 +145,10 @@ DD_API const char *dd_image_resolved_from(const dd_image *img);
 
 /*
  * Open an image. `ref` is a path, or "docker-archive:PATH",
- * "oci:PATH[:TAG]" to force a source kind.
+ * "oci:PATH[:TAG]" to force a source kind, or "rootfs:DIR" (an unpacked
+ * root file system) or "fs:PATH" (a project directory or one file): a
+ * tree on this machine read as an image of one layer, with no config,
+ * history or digests (name: the reference; layers[0].digest NULL).
  *
  * Returns 0; DD_ENOTFOUND (no such path, tag or platform: message lists
  * the choices); DD_EAMBIGUOUS (several images and no tag/platform given:

@@ -43,8 +43,10 @@ typedef enum dd_entry_type {
     DD_ENTRY_CHAR,
     DD_ENTRY_BLOCK,
     DD_ENTRY_FIFO,
-    DD_ENTRY_WHITEOUT,       /* .wh.<name> (path is the deleted path) */
-    DD_ENTRY_OPAQUE_WHITEOUT /* .wh..wh..opq (path is the directory) */
+    DD_ENTRY_WHITEOUT,        /* .wh.<name> (path is the deleted path) */
+    DD_ENTRY_OPAQUE_WHITEOUT, /* .wh..wh..opq (path is the directory) */
+    DD_ENTRY_SOCKET /* a socket in a directory read as a layer (rootfs:,
+                       fs:); tar has no such type */
 } dd_entry_type;
 
 /* A filesystem entry as the merged index (or one layer) holds it. */

@@ -24,7 +24,8 @@ const cli_cmd cli_cmd_inspect = {
     "IMAGE: a docker save tar, an OCI layout directory or tar;\n"
     "       docker-archive:PATH[:TAG] or oci:PATH[:TAG] force the kind;\n"
     "       HOST/REPO:TAG, HOST/REPO@sha256:..., docker://REF: a registry;\n"
-    "       docker:NAME: a Docker-compatible daemon (dockerd, podman).\n",
+    "       docker:NAME: a Docker-compatible daemon (dockerd, podman);\n"
+    "       rootfs:DIR, fs:PATH: a tree on this machine as one layer.\n",
     inspect_opts,
     CLI_G_OUT | CLI_G_IMAGE | CLI_G_REGISTRY,
     "table,json",

@@ -73,10 +73,10 @@ static int under(const char *path, const char *prefix)
 
 static const char *type_name(dd_entry_type t)
 {
-    static const char *const n[] = {"file",     "dir",      "symlink",
-                                    "hardlink", "char",     "block",
-                                    "fifo",     "whiteout", "opaque-whiteout"};
-    return (unsigned)t < 9 ? n[t] : "?";
+    static const char *const n[] = {
+        "file",  "dir",  "symlink",  "hardlink",        "char",
+        "block", "fifo", "whiteout", "opaque-whiteout", "socket"};
+    return (unsigned)t < 10 ? n[t] : "?";
 }
 
 static void line(const dd_fs_node *n, int lng, int show_deleted)

@@ -498,7 +498,7 @@ void cli_print_findings(FILE *out, const dd_findings *fl)
 
 void cli_mode_string(const dd_fs_node *n, char out[11])
 {
-    static const char types[] = "-dlhcbpww";
+    static const char types[] = "-dlhcbpwws";
     out[0] = types[n->type];
     const char *rwx = "rwxrwxrwx";
     for (int i = 0; i < 9; i++) {

@@ -596,6 +596,9 @@ int dd__config_history_checks(const dd__emit *e,
 {
     int rc = 0;
     dd__where none = DD_WHERE_NONE;
+    if (in->source == DD_SOURCE_FS || in->source == DD_SOURCE_ROOTFS) {
+        return 0; /* a directory has no config or history to check */
+    }
     if (dd__user_is_root(in->user)) {
         rc = dd__emit_check(e, "config.user-root", &none,
                             in->user && *in->user ? in->user : "User unset",

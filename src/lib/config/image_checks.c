@@ -322,7 +322,9 @@ int dd__config_finish(dd__config *c,
     (void)inv;
     dd__emit e = {c->policy, out};
     const dd_image_info *in = dd_image_info_get(c->img);
-    int rc = dd__config_history_checks(&e, in, c->secrets);
+    /* a directory (fs:, rootfs:) has no config or history to check */
+    int noconfig = in->source == DD_SOURCE_FS || in->source == DD_SOURCE_ROOTFS;
+    int rc = noconfig ? 0 : dd__config_history_checks(&e, in, c->secrets);
     if (!rc) {
         rc = accounts(&e, w, ai);
     }

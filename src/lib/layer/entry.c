@@ -24,6 +24,8 @@ dd_entry_type dd__entry_type_of(char tf)
         return DD_ENTRY_DIR;
     case '6':
         return DD_ENTRY_FIFO;
+    case 's': /* dirtree.c only: tar.c never passes this flag on */
+        return DD_ENTRY_SOCKET;
     default:
         return DD_ENTRY_FILE;
     }

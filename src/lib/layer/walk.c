@@ -10,6 +10,11 @@
  * What each entry means (traversal, whiteouts, link escapes, devices) is
  * judged by entry.c before it is recorded. Merging (whiteouts) happens
  * afterwards in layer order: see merge.c.
+ *
+ * A layer that is a directory on this machine (fs:/rootfs: inputs,
+ * dd__layer_src.dir) has no blob: formats/dirtree.c walks it and calls the
+ * same entry/data/end callbacks the tar parser would (read_dir_layer);
+ * nothing is hashed or verified, the same limits and budgets apply.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -23,6 +28,7 @@
 #include "entry.h"
 #include "../analyze/analyzer.h"
 #include "../formats/decompress.h"
+#include "../formats/dirtree.h"
 #include "../formats/tar.h"
 #include "../source/image_int.h"
 #include "../../util/path.h"
@@ -105,6 +111,8 @@ typedef struct layer_ctx {
     dd__buf content;   /* bytes buffered for them */
     /* this layer's share already added to the image-wide totals */
     uint64_t bytes_counted, entries_counted;
+    int is_dir;           /* a directory layer (read_dir_layer) */
+    uint64_t dir_entries; /* its entries so far (there is no dd_tar) */
 } layer_ctx;
 
 static void add_finding(layer_ctx *lc,
@@ -248,8 +256,8 @@ static void on_entry_finding(void *ctx,
                              const char *msg)
 {
     layer_ctx *lc = ctx;
-    add_finding(lc, DD_KIND_ARCHIVE, rule, sev, path, 1, lc->entry_offset,
-                evidence, msg);
+    add_finding(lc, DD_KIND_ARCHIVE, rule, sev, path, !lc->is_dir,
+                lc->entry_offset, evidence, msg);
 }
 
 static int on_entry(void *payload, const dd__tar_entry *e)
@@ -432,7 +440,9 @@ static void account(layer_ctx *lc)
 {
     shared *sh = lc->sh;
     uint64_t b = lc->res->stats.tar_bytes;
-    uint64_t e = lc->tar ? dd__tar_entries(lc->tar) : 0;
+    uint64_t e = lc->is_dir ? lc->dir_entries
+                 : lc->tar  ? dd__tar_entries(lc->tar)
+                            : 0;
     if (b > lc->bytes_counted) {
         atomic_fetch_add(&sh->total_bytes, b - lc->bytes_counted);
         lc->bytes_counted = b;
@@ -501,6 +511,69 @@ static int must_stop(layer_ctx *lc, uint64_t off)
     return 0;
 }
 
+/* dirtree.c's poll: the counts so far, then budgets, cancel, deadline. */
+static int dir_poll(void *payload, const dd__dirtree_stats *st)
+{
+    layer_ctx *lc = payload;
+    lc->res->stats.tar_bytes = lc->res->stats.stored_bytes = st->bytes;
+    lc->dir_entries = st->entries;
+    return must_stop(lc, st->bytes) ? DD_EUSER : 0;
+}
+
+/* Bytes of the current file someone still wants: all when files are
+ * hashed, else what the analyzers asked for (refine may lower it). */
+static uint64_t dir_want(void *payload)
+{
+    const layer_ctx *lc = payload;
+    if (lc->file_hash && lc->cur >= 0) {
+        return UINT64_MAX;
+    }
+    return lc->want_max;
+}
+
+/* dirtree.c's anomalies name the entry: the finding gets its path. */
+static void dir_anomaly(void *payload,
+                        const char *rule,
+                        dd_severity sev,
+                        const char *path,
+                        const char *msg)
+{
+    layer_ctx *lc = payload;
+    add_finding(lc, DD_KIND_ARCHIVE, rule, sev, path, 0, 0, NULL, msg);
+    if (strcmp(rule, "archive.limit") == 0 ||
+        strcmp(rule, "fs.unreadable") == 0) {
+        lc->res->stats.complete = 0;
+    }
+}
+
+/* A directory layer: the tree instead of a blob, the same callbacks. */
+static void read_dir_layer(layer_ctx *lc, const dd__layer_src *src)
+{
+    const shared *sh = lc->sh;
+    dd__layer_result *r = lc->res;
+    dd__dirtree_limits dl = {sh->lim.max_file_size, sh->lim.max_entries,
+                             sh->lim.max_path_len, 0, sh->lim.max_layer_bytes};
+    dd__tar_callbacks tcb = {on_entry, on_data, on_entry_end, on_anomaly, lc};
+    dd__dirtree_stats st;
+    lc->is_dir = 1;
+    r->stats.compression = DD_COMP_NONE;
+    dd__dirtree_hooks hooks = {dir_poll, dir_want, dir_anomaly};
+    int rc = dd__dirtree_read(src->path, &dl, &tcb, &hooks, &st, &r->err);
+    r->stats.entries = st.entries;
+    r->stats.tar_bytes = r->stats.stored_bytes = st.bytes;
+    lc->dir_entries = st.entries;
+    account(lc);
+    if (rc == DD_ENOMEM || rc == DD_ENOTFOUND || rc == DD_EIO ||
+        rc == DD_EUNSUPPORTED || rc == DD_EINVALID) {
+        if (!r->err.code) {
+            dd__error_set(&r->err, rc, "%s: %s", src->path, dd_strerror(rc));
+        }
+        r->io_failed = 1;
+    } else if (rc) {
+        r->stats.complete = 0; /* a limit or a stop, already reported */
+    }
+}
+
 static void process_layer(shared *sh, dd__layer_result *r, uint8_t *buf)
 {
     const dd__layer_src *src = dd__image_layer_src(sh->img, r->index);
@@ -552,6 +625,10 @@ static void process_layer(shared *sh, dd__layer_result *r, uint8_t *buf)
                 goto out;
             }
         }
+    }
+    if (src->dir) {
+        read_dir_layer(&lc, src);
+        goto out;
     }
     if (dd__image_layer_region(sh->img, r->index, &reg, &r->err) != 0) {
         r->io_failed = 1;

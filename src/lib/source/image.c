@@ -1,6 +1,7 @@
 /*
  * lib/source/image.c - image metadata: the source table (which reader a
- * reference goes to: docker-archive, OCI layout, registry, daemon), the
+ * reference goes to: docker-archive, OCI layout, registry, daemon, a
+ * directory read as one layer with fs: or rootfs:), the
  * entry point and the helpers the readers share. Every manifest and
  * config byte is verified against the digest that refers to it; a
  * mismatch is an integrity finding.
@@ -238,6 +239,8 @@ typedef enum src_kind {
     SRC_OCI,            /* an OCI layout, directory or tar */
     SRC_DAEMON,         /* the docker/podman daemon's `docker save` */
     SRC_REGISTRY,       /* a registry, read as an OCI layout */
+    SRC_FS,             /* fs:PATH, a directory or one file (fs_dir.c) */
+    SRC_ROOTFS,         /* rootfs:PATH, an unpacked root file system */
 } src_kind;
 
 /* Reference prefixes, first match wins ("docker://" before "docker:"). */
@@ -251,6 +254,8 @@ static const struct {
     {"docker://", SRC_REGISTRY},
     {"registry:", SRC_REGISTRY},
     {"docker:", SRC_DAEMON},
+    {"fs:", SRC_FS},
+    {"rootfs:", SRC_ROOTFS},
 };
 
 static src_kind source_of(const char **ref)
@@ -490,8 +495,13 @@ int dd_image_open(dd_image **out,
     if (!img->findings) {
         rc = dd__error_set(err, DD_ENOMEM, "out of memory");
     } else {
+        const char *whole = ref;
         src_kind kind = source_of(&ref);
         switch (kind) {
+        case SRC_FS:
+        case SRC_ROOTFS:
+            rc = dd__fs_dir_open(img, whole, ref, kind == SRC_ROOTFS, err);
+            break;
         case SRC_DAEMON:
             rc = open_daemon(img, ref, opts, err);
             break;
@@ -557,8 +567,8 @@ int dd__image_layer_region(const dd_image *img,
                            dd__region *out,
                            dd_error *err)
 {
-    if (i >= img->info.n_layers) {
-        return dd__error_set(err, DD_EINVALID, "no layer %zu", i);
+    if (i >= img->info.n_layers || img->srcs[i].dir) {
+        return dd__error_set(err, DD_EINVALID, "no layer region %zu", i);
     }
     return dd__store_region(img->store, img->srcs[i].path, out, err);
 }

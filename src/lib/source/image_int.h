@@ -1,6 +1,9 @@
 /*
  * lib/source/image_int.h - what the layer walker needs from an opened
  * image: where each layer's bytes are and what they must hash to.
+ * A layer of an fs:/rootfs: input (fs_dir.c) is a directory (or one file)
+ * on this machine instead: `dir` is 1, `path` names it, nothing is
+ * expected of it and it has no region (the walk reads it with dirtree.c).
  */
 #ifndef DD_IMAGE_INT_H
 #define DD_IMAGE_INT_H
@@ -13,6 +16,7 @@ typedef struct dd__layer_src {
     const char *expect_digest; /* blob digest to verify, NULL if none */
     int64_t expect_size;       /* -1 when unknown */
     const char *expect_diff_id;
+    int dir; /* 1: path is a host directory or file, not in the store */
 } dd__layer_src;
 
 size_t dd__image_layer_count(const dd_image *img);

@@ -8,6 +8,8 @@
  *   docker_archive.c `docker save` manifest.json
  *   oci_layout.c     OCI index (nested, platform and tag selection) and
  *                    manifest; registries are read as an OCI layout
+ *   fs_dir.c         fs:PATH and rootfs:PATH: a directory read as one
+ *                    layer, no store, no config
  */
 #ifndef DD__IMAGE_PRIV_H
 #define DD__IMAGE_PRIV_H
@@ -87,6 +89,14 @@ int dd__image_parse_config(dd_image *img, json_t *cfg, dd_error *err);
 int dd__image_bind_layers(dd_image *img, json_t *cfg);
 int dd__image_alloc_layers(dd_image *img, size_t *np, dd_error *err);
 int dd__docker_archive_open(dd_image *img, const char *tag, dd_error *err);
+/* fs:PATH (rootfs 0: a directory or one file) or rootfs:PATH (rootfs 1:
+ * a directory) as an image of one layer; `ref` is the whole reference,
+ * the image's name. */
+int dd__fs_dir_open(dd_image *img,
+                    const char *ref,
+                    const char *path,
+                    int rootfs,
+                    dd_error *err);
 int dd__oci_layout_open(dd_image *img,
                         const char *tag,
                         const char *platform,
