@@ -153,6 +153,9 @@ extern const char cli_usage[];
 extern const cli_cmd *const cli_commands[];
 /* cmd_docs.c: drydock version, completion SHELL, man [COMMAND] */
 int cmd_version(int argc, char **argv);
+/* cmd_scan.c: drydock fs PATH / rootfs DIR = drydock scan fs:PATH ... */
+int cmd_scan_fs(int argc, char **argv);
+int cmd_scan_rootfs(int argc, char **argv);
 int cmd_completion(int argc, char **argv);
 int cmd_man(int argc, char **argv);
 /* the command's formats, comma separated (the first is the default) */

@@ -160,6 +160,8 @@ static const struct {
 } words[] = {
     {"scan", "scan", "vulnerabilities, secrets, malware, configuration"},
     {"image", "scan", "same as scan"},
+    {"fs", "scan", "scan fs:PATH (a project directory or file)"},
+    {"rootfs", "scan", "scan rootfs:DIR (an unpacked root file system)"},
     {"sbom", "sbom", "package inventory (CycloneDX, SPDX, JSON)"},
     {"inspect", "inspect", "metadata, layers, history, integrity"},
     {"ls", "ls", "list the merged filesystem"},

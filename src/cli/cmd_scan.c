@@ -624,7 +624,7 @@ static int add_signature_findings(scan_args *a, dd_scan *scan)
     return rc ? EXIT_UNREADABLE : 0;
 }
 
-int cmd_scan(int argc, char **argv)
+static int scan_main(int argc, char **argv, const char *prefix)
 {
     cli_common c;
     cli_common_init(&c);
@@ -654,6 +654,16 @@ int cmd_scan(int argc, char **argv)
         return EXIT_USAGE;
     }
     c.image = pos[0];
+    char prefixed[4096];
+    if (prefix && strncmp(c.image, prefix, strlen(prefix)) != 0) {
+        /* drydock fs PATH = drydock scan fs:PATH (Trivy's spelling) */
+        if ((size_t)snprintf(prefixed, sizeof prefixed, "%s%s", prefix,
+                             c.image) >= sizeof prefixed) {
+            fprintf(stderr, "drydock: path too long\n");
+            return EXIT_USAGE;
+        }
+        c.image = prefixed;
+    }
     if (!strncmp(c.image, "sbom:", 5)) {
         fprintf(stderr,
                 "drydock scan: %s: an SBOM as input is not read yet; "
@@ -814,4 +824,19 @@ out:
         unlink(igntmp);
     }
     return rc;
+}
+
+int cmd_scan(int argc, char **argv)
+{
+    return scan_main(argc, argv, NULL);
+}
+
+int cmd_scan_fs(int argc, char **argv)
+{
+    return scan_main(argc, argv, "fs:");
+}
+
+int cmd_scan_rootfs(int argc, char **argv)
+{
+    return scan_main(argc, argv, "rootfs:");
 }

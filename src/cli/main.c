@@ -14,7 +14,8 @@ const char cli_usage[] =
     "\n"
     "Commands:\n"
     "  scan IMAGE        vulnerabilities, secrets, malware, configuration\n"
-    "                    (also: drydock image IMAGE)\n"
+    "                    (also: drydock image IMAGE; drydock fs PATH and\n"
+    "                    drydock rootfs DIR = scan fs:PATH, scan rootfs:DIR)\n"
     "  sbom IMAGE        package inventory (CycloneDX, SPDX, JSON)\n"
     "  inspect IMAGE     metadata, layers, history, integrity findings\n"
     "  ls IMAGE [PATH]   list the merged filesystem (--layers, --deleted)\n"
@@ -73,6 +74,9 @@ static const struct {
     {"config", cmd_dockerfile},
     {"lookalike", cmd_lookalike},
     {"vercmp", cmd_vercmp},
+    {"fs", cmd_scan_fs},
+    {"filesystem", cmd_scan_fs},
+    {"rootfs", cmd_scan_rootfs},
     {"version", cmd_version},
     {"completion", cmd_completion},
     {"man", cmd_man},
@@ -128,16 +132,6 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "-v")) {
         return cmd_version(argc - 1, argv + 1);
-    }
-    if (!strcmp(cmd, "fs") || !strcmp(cmd, "rootfs") ||
-        !strcmp(cmd, "filesystem")) {
-        fprintf(stderr,
-                "drydock: '%s' (a directory or root filesystem) is not "
-                "scanned yet: drydock reads images (drydock scan IMAGE: a "
-                "docker save tar, OCI layout, registry or docker:NAME); "
-                "Dockerfiles in a directory: drydock dockerfile DIR\n",
-                cmd);
-        return EXIT_USAGE;
     }
     const char *near = NULL;
     size_t bd = 3;

@@ -180,3 +180,11 @@ echo x > "$T/plain"
 "$DD" sbom rootfs:"$T/plain" > /dev/null 2> "$T/e.txt"; rc=$?
 [ $rc = 3 ] && [ "$(wc -l < "$T/e.txt")" = 1 ] && grep -q "not a directory" "$T/e.txt" &&
   pass "rootfs:FILE: not a directory, one line, exit 3" || fail "rootfs:FILE: rc=$rc $(cat "$T/e.txt")"
+# ---- Trivy's spellings: drydock fs PATH / rootfs DIR
+mkdir -p "$T/proj"
+printf 'aws_access_key_id = AKIAQ3EXAMPLE7KZT4WB\n' > "$T/proj/credentials"
+a=$("$DD" fs -q --scanners secret --format json "$T/proj" | jq -r '.image.name, ([.findings[] | select(.id == "aws-access-key-id")] | length)' | tr '\n' ' ')
+b=$("$DD" scan -q --scanners secret --format json "fs:$T/proj" | jq -r '.image.name, ([.findings[] | select(.id == "aws-access-key-id")] | length)' | tr '\n' ' ')
+[ "$a" = "$b" ] && [ "$a" = "fs:$T/proj 1 " ] && pass "drydock fs PATH = drydock scan fs:PATH ($a)" || fail "drydock fs: '$a' vs '$b'"
+"$DD" rootfs --scanners secret /nonexistent > /dev/null 2> "$T/e.txt"; rc=$?
+[ $rc = 3 ] && pass "drydock rootfs DIR = scan rootfs:DIR (missing dir: exit 3)" || fail "drydock rootfs: rc=$rc $(cat "$T/e.txt")"
