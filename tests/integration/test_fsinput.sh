@@ -188,3 +188,10 @@ b=$("$DD" scan -q --scanners secret --format json "fs:$T/proj" | jq -r '.image.n
 [ "$a" = "$b" ] && [ "$a" = "fs:$T/proj 1 " ] && pass "drydock fs PATH = drydock scan fs:PATH ($a)" || fail "drydock fs: '$a' vs '$b'"
 "$DD" rootfs --scanners secret /nonexistent > /dev/null 2> "$T/e.txt"; rc=$?
 [ $rc = 3 ] && pass "drydock rootfs DIR = scan rootfs:DIR (missing dir: exit 3)" || fail "drydock rootfs: rc=$rc $(cat "$T/e.txt")"
+# ---- fs: reads a project's lockfiles (the lockfile row is on for fs sources)
+for d in npm-v3 poetry cargo gomod; do
+  want=$(grep -vc '^#' "tests/data/lockfiles/$d/expect.tsv")
+  got=$("$DD" sbom -q --format json "fs:$PWD/tests/data/lockfiles/$d" 2> /dev/null | jq '.packages | length')
+  [ "$got" = "$want" ] && pass "sbom fs:tests/data/lockfiles/$d: the $want packages of its lockfile" ||
+    fail "sbom fs:$d: $got packages, expect.tsv has $want"
+done

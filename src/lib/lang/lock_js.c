@@ -28,43 +28,6 @@
 #define LOCK_MAX_DEPTH 64
 #define YAML_MAX_DEPTH 64
 
-static const char *jstr(const json_t *o, const char *k)
-{
-    const json_t *v = json_object_get(o, k);
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static int count(int rc, size_t *skipped)
-{
-    if (rc == 1) {
-        (*skipped)++;
-        return 0;
-    }
-    return rc;
-}
-
-static int parse_json(json_t **r,
-                      const uint8_t *data,
-                      size_t len,
-                      const char *what,
-                      char *why,
-                      size_t why_n)
-{
-    dd_error e;
-    int rc = dd__json_parse(r, (const char *)data, len, DD_JSON_MAX, what, &e);
-    if (rc) {
-        snprintf(why, why_n, "%s", e.message);
-        return rc == DD_ENOMEM ? rc : DD_EINVALID;
-    }
-    if (!json_is_object(*r)) {
-        snprintf(why, why_n, "%s: not a JSON object", what);
-        json_decref(*r);
-        *r = NULL;
-        return DD_EINVALID;
-    }
-    return 0;
-}
-
 /* "npm:real@1.2.3" -> real, 1.2.3 (an alias); else name, ver */
 static int
 push_npm(dd__arena *a, dd__vec *out, const char *name, const char *ver, int dev)
@@ -95,7 +58,8 @@ npm_v1(dd__arena *a, dd__vec *out, size_t *sk, const json_t *deps, int depth)
             continue;
         }
         int dev = json_is_true(json_object_get(v, "dev"));
-        int rc = count(push_npm(a, out, k, jstr(v, "version"), dev), sk);
+        int rc = dd__lock_count(
+            push_npm(a, out, k, dd__lock_jstr(v, "version"), dev), sk);
         if (!rc) {
             rc = npm_v1(a, out, sk, json_object_get(v, "dependencies"),
                         depth + 1);
@@ -116,7 +80,7 @@ int dd__lock_npm(dd__arena *a,
                  size_t why_n)
 {
     json_t *r;
-    int rc = parse_json(&r, data, len, "package-lock.json", why, why_n);
+    int rc = dd__lock_json_obj(&r, data, len, "package-lock.json", why, why_n);
     if (rc) {
         return rc;
     }
@@ -140,10 +104,10 @@ int dd__lock_npm(dd__arena *a,
             }
             int dev = json_is_true(json_object_get(v, "dev")) ||
                       json_is_true(json_object_get(v, "devOptional"));
-            const char *name = jstr(v, "name");
-            if ((rc = count(push_npm(a, out, name ? name : last,
-                                     jstr(v, "version"), dev),
-                            skipped))) {
+            const char *name = dd__lock_jstr(v, "name");
+            if ((rc = dd__lock_count(push_npm(a, out, name ? name : last,
+                                              dd__lock_jstr(v, "version"), dev),
+                                     skipped))) {
                 break;
             }
         }
@@ -270,7 +234,7 @@ yarn_entry(dd__arena *a, dd__vec *out, size_t *sk, int berry, const yentry *e)
             return 0;
         }
         if (!res || !split_at(res, rn, &at)) {
-            return count(1, sk);
+            return dd__lock_count(1, sk);
         }
         const char *p = res + at + 1;
         size_t pn = rn - at - 1;
@@ -278,12 +242,13 @@ yarn_entry(dd__arena *a, dd__vec *out, size_t *sk, int berry, const yentry *e)
             return 0; /* the project; a patched copy listed again */
         }
         if (!has_prefix(p, pn, "npm:")) {
-            return count(1, sk);
+            return dd__lock_count(1, sk);
         }
-        return count(dd__lock_push(a, out, res, at, p + 4, pn - 4, 0), sk);
+        return dd__lock_count(dd__lock_push(a, out, res, at, p + 4, pn - 4, 0),
+                              sk);
     }
     if (!split_at(s, sn, &at) || !e->ver) {
-        return count(1, sk);
+        return dd__lock_count(1, sk);
     }
     const char *r = s + at + 1;
     size_t rl = sn - at - 1;
@@ -298,9 +263,10 @@ yarn_entry(dd__arena *a, dd__vec *out, size_t *sk, int berry, const yentry *e)
         name = q;
         nl = a2;
     } else if (nonregistry(r, rl)) {
-        return count(1, sk);
+        return dd__lock_count(1, sk);
     }
-    return count(dd__lock_push(a, out, name, nl, e->ver, e->vn, 0), sk);
+    return dd__lock_count(dd__lock_push(a, out, name, nl, e->ver, e->vn, 0),
+                          sk);
 }
 
 int dd__lock_yarn(dd__arena *a,
@@ -536,8 +502,8 @@ static int pnpm_mark(dd__map *seen,
     json_t *v;
     json_object_foreach((json_t *)deps, k, v)
     {
-        const char *ver =
-            json_is_object(v) ? jstr(v, "version") : json_string_value(v);
+        const char *ver = json_is_object(v) ? dd__lock_jstr(v, "version")
+                                            : json_string_value(v);
         if (!ver) {
             continue;
         }
@@ -658,7 +624,7 @@ int dd__lock_pnpm(dd__arena *a,
     if (rc) {
         return rc;
     }
-    const char *lv = jstr(r, "lockfileVersion");
+    const char *lv = dd__lock_jstr(r, "lockfileVersion");
     int major =
         lv && lv[0] >= '1' && lv[0] <= '9' && lv[1] != '0' ? lv[0] - '0' : 0;
     if (major < 5) {
@@ -695,14 +661,15 @@ int dd__lock_pnpm(dd__arena *a,
         }
         int dev = 0;
         if (major < 9) {
-            const char *d = jstr(v, "dev");
+            const char *d = dd__lock_jstr(v, "dev");
             dev = d && !strcmp(d, "true");
         } else {
             int64_t bits = 0;
             dd__map_get(&dev9, k, strlen(k), &bits);
             dev = bits == P_DEV;
         }
-        rc = count(dd__lock_push(a, out, nm, nl, ver, vl, dev), skipped);
+        rc = dd__lock_count(dd__lock_push(a, out, nm, nl, ver, vl, dev),
+                            skipped);
     }
     dd__map_free(&dev9);
     json_decref(r);

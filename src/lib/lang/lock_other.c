@@ -34,15 +34,6 @@
 #define POM_MAX_DEPTH 64
 #define POM_PROP_HOPS 8
 
-static int count(int rc, size_t *skipped)
-{
-    if (rc == 1) {
-        (*skipped)++;
-        return 0;
-    }
-    return rc;
-}
-
 static int is_blank(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -189,7 +180,7 @@ int dd__lock_gomod(dd__arena *a,
         }
     require:
         if (wk != 2 || over) {
-            rc = count(1, skipped);
+            rc = dd__lock_count(1, skipped);
             continue;
         }
         goreq *r = dd__vec_push(&req);
@@ -246,10 +237,11 @@ int dd__lock_gomod(dd__arena *a,
             }
         }
         if (!v.n) {
-            rc = count(1, skipped); /* replaced by a local directory */
+            rc = dd__lock_count(1, skipped); /* replaced by a local directory */
             continue;
         }
-        rc = count(dd__lock_push(a, out, p.s, p.n, v.s, v.n, 0), skipped);
+        rc = dd__lock_count(dd__lock_push(a, out, p.s, p.n, v.s, v.n, 0),
+                            skipped);
     }
     dd__vec_free(&req);
     dd__vec_free(&rep);
@@ -278,11 +270,11 @@ static int cargo_pkg(void *c, const dd__toml_pkg *p)
     }
     if (!has_prefix(p->source, p->source_l, "\"registry+") &&
         !has_prefix(p->source, p->source_l, "\"sparse+")) {
-        return count(1, t->skipped); /* git */
+        return dd__lock_count(1, t->skipped); /* git */
     }
-    return count(dd__lock_push(t->a, t->out, p->name, p->name_l, p->version,
-                               p->version_l, 0),
-                 t->skipped);
+    return dd__lock_count(dd__lock_push(t->a, t->out, p->name, p->name_l,
+                                        p->version, p->version_l, 0),
+                          t->skipped);
 }
 
 int dd__lock_cargo(dd__arena *a,
@@ -379,42 +371,14 @@ int dd__lock_gemfile(dd__arena *a,
         }
         const char *v = sp + 2;
         size_t vl = (size_t)(t + tn - 1 - v);
-        rc = count(dd__lock_push(a, out, t, (size_t)(sp - t), v,
-                                 gem_version_len(v, vl), 0),
-                   skipped);
+        rc = dd__lock_count(dd__lock_push(a, out, t, (size_t)(sp - t), v,
+                                          gem_version_len(v, vl), 0),
+                            skipped);
     }
     return rc;
 }
 
 /* ------------------------------------------------------------ JSON ones */
-
-static int load_obj(json_t **r,
-                    const uint8_t *data,
-                    size_t len,
-                    const char *what,
-                    char *why,
-                    size_t why_n)
-{
-    dd_error e;
-    int rc = dd__json_parse(r, (const char *)data, len, DD_JSON_MAX, what, &e);
-    if (rc) {
-        snprintf(why, why_n, "%s", e.message);
-        return rc == DD_ENOMEM ? rc : DD_EINVALID;
-    }
-    if (!json_is_object(*r)) {
-        snprintf(why, why_n, "%s: not a JSON object", what);
-        json_decref(*r);
-        *r = NULL;
-        return DD_EINVALID;
-    }
-    return 0;
-}
-
-static const char *jstr(const json_t *o, const char *k)
-{
-    const json_t *v = json_object_get(o, k);
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
 
 int dd__lock_composer(dd__arena *a,
                       const uint8_t *data,
@@ -425,7 +389,7 @@ int dd__lock_composer(dd__arena *a,
                       size_t why_n)
 {
     json_t *r;
-    int rc = load_obj(&r, data, len, "composer.lock", why, why_n);
+    int rc = dd__lock_json_obj(&r, data, len, "composer.lock", why, why_n);
     if (rc) {
         return rc;
     }
@@ -440,12 +404,14 @@ int dd__lock_composer(dd__arena *a,
         json_t *p;
         json_array_foreach(json_object_get(r, sect[d]), i, p)
         {
-            const char *nm = jstr(p, "name"), *v = jstr(p, "version");
+            const char *nm = dd__lock_jstr(p, "name"),
+                       *v = dd__lock_jstr(p, "version");
             if (v && (v[0] == 'v' || v[0] == 'V') && v[1] >= '0' &&
                 v[1] <= '9') {
                 v++;
             }
-            if ((rc = count(dd__lock_push_s(a, out, nm, v, d), skipped))) {
+            if ((rc = dd__lock_count(dd__lock_push_s(a, out, nm, v, d),
+                                     skipped))) {
                 break;
             }
         }
@@ -463,7 +429,7 @@ int dd__lock_nuget(dd__arena *a,
                    size_t why_n)
 {
     json_t *r;
-    int rc = load_obj(&r, data, len, "packages.lock.json", why, why_n);
+    int rc = dd__lock_json_obj(&r, data, len, "packages.lock.json", why, why_n);
     if (rc) {
         return rc;
     }
@@ -483,12 +449,14 @@ int dd__lock_nuget(dd__arena *a,
         json_t *v;
         json_object_foreach(t, k, v)
         {
-            const char *ty = jstr(v, "type");
+            const char *ty = dd__lock_jstr(v, "type");
             if (ty && !strcmp(ty, "Project")) {
                 continue;
             }
-            if ((rc = count(dd__lock_push_s(a, out, k, jstr(v, "resolved"), 0),
-                            skipped))) {
+            if ((rc = dd__lock_count(
+                     dd__lock_push_s(a, out, k, dd__lock_jstr(v, "resolved"),
+                                     0),
+                     skipped))) {
                 break;
             }
         }
@@ -534,7 +502,7 @@ int dd__lock_gradle(dd__arena *a,
         const char *c2 =
             c1 ? memchr(c1 + 1, ':', (size_t)(s + cl - c1 - 1)) : NULL;
         if (!eqs || !c2 || memchr(c2 + 1, ':', (size_t)(s + cl - c2 - 1))) {
-            rc = count(1, skipped);
+            rc = dd__lock_count(1, skipped);
             continue;
         }
         /* dev when every configuration is a test one */
@@ -551,9 +519,9 @@ int dd__lock_gradle(dd__arena *a,
             }
             c += k + 1;
         }
-        rc = count(dd__lock_push(a, out, s, (size_t)(c2 - s), c2 + 1,
-                                 (size_t)(eqs - c2 - 1), dev),
-                   skipped);
+        rc = dd__lock_count(dd__lock_push(a, out, s, (size_t)(c2 - s), c2 + 1,
+                                          (size_t)(eqs - c2 - 1), dev),
+                            skipped);
     }
     return rc;
 }
@@ -820,9 +788,9 @@ int dd__lock_pom(dd__arena *a,
             (*skipped)++; /* over the name cap */
             continue;
         }
-        rc = count(dd__lock_push(a, out, nm.ptr, nm.len, x.v.s, x.v.n,
-                                 eq(x.scope.s, x.scope.n, "test")),
-                   skipped);
+        rc = dd__lock_count(dd__lock_push(a, out, nm.ptr, nm.len, x.v.s, x.v.n,
+                                          eq(x.scope.s, x.scope.n, "test")),
+                            skipped);
     }
     dd__buf_free(&nm);
     dd__vec_free(&p->deps);

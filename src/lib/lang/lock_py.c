@@ -30,15 +30,6 @@
 #include "drydock/errors.h"
 #include "../../util/util.h"
 
-static int count(int rc, size_t *skipped)
-{
-    if (rc == 1) {
-        (*skipped)++;
-        return 0;
-    }
-    return rc;
-}
-
 static void trim(const char **s, size_t *n)
 {
     while (*n && (**s == ' ' || **s == '\t')) {
@@ -222,12 +213,12 @@ static int poetry_pkg(void *c, const dd__toml_pkg *p)
     size_t sl = p->source_type_l;
     if (str_is(st, sl, "directory") || str_is(st, sl, "file") ||
         str_is(st, sl, "git") || str_is(st, sl, "url")) {
-        return count(1, t->skipped);
+        return dd__lock_count(1, t->skipped);
     }
     int dev = str_is(p->category, p->category_l, "dev");
-    return count(dd__lock_push(t->a, t->out, p->name, p->name_l, p->version,
-                               p->version_l, dev),
-                 t->skipped);
+    return dd__lock_count(dd__lock_push(t->a, t->out, p->name, p->name_l,
+                                        p->version, p->version_l, dev),
+                          t->skipped);
 }
 
 int dd__lock_poetry(dd__arena *a,
@@ -263,11 +254,11 @@ static int uv_pkg(void *c, const dd__toml_pkg *p)
             inline_key(p->source, p->source_l, "virtual")) {
             return 0; /* the project (or a workspace member) */
         }
-        return count(1, t->skipped);
+        return dd__lock_count(1, t->skipped);
     }
-    return count(dd__lock_push(t->a, t->out, p->name, p->name_l, p->version,
-                               p->version_l, 0),
-                 t->skipped);
+    return dd__lock_count(dd__lock_push(t->a, t->out, p->name, p->name_l,
+                                        p->version, p->version_l, 0),
+                          t->skipped);
 }
 
 int dd__lock_uv(dd__arena *a,
@@ -318,7 +309,8 @@ int dd__lock_pipfile(dd__arena *a,
             } else {
                 ver = NULL; /* git, path, editable: no pinned version */
             }
-            if ((rc = count(dd__lock_push_s(a, out, k, ver, d), skipped))) {
+            if ((rc = dd__lock_count(dd__lock_push_s(a, out, k, ver, d),
+                                     skipped))) {
                 break;
             }
         }
@@ -346,7 +338,7 @@ req_line(dd__arena *a, dd__vec *out, size_t *skipped, const char *s, size_t n)
          * --index-url, --hash, ... are options */
         return (n > 2 && s[1] == 'e' && (s[2] == ' ' || s[2] == '\t')) ||
                        (n > 10 && !memcmp(s, "--editable", 10))
-                   ? count(1, skipped)
+                   ? dd__lock_count(1, skipped)
                    : 0;
     }
     size_t i = 0;
@@ -367,7 +359,7 @@ req_line(dd__arena *a, dd__vec *out, size_t *skipped, const char *s, size_t n)
         }
     }
     if (!nl || n - i < 3 || s[i] != '=' || s[i + 1] != '=') {
-        return count(1, skipped); /* a path, URL, "@ url", unpinned */
+        return dd__lock_count(1, skipped); /* a path, URL, "@ url", unpinned */
     }
     i += 2 + (s[i + 2] == '=');
     while (i < n && (s[i] == ' ' || s[i] == '\t')) {
@@ -382,9 +374,11 @@ req_line(dd__arena *a, dd__vec *out, size_t *skipped, const char *s, size_t n)
         i++;
     }
     if (ve == vs || (i < n && s[i] == ',') || memchr(s + vs, '*', ve - vs)) {
-        return count(1, skipped); /* ==1.*, ==1.0,<2: not one version */
+        return dd__lock_count(1,
+                              skipped); /* ==1.*, ==1.0,<2: not one version */
     }
-    return count(dd__lock_push(a, out, s, nl, s + vs, ve - vs, 0), skipped);
+    return dd__lock_count(dd__lock_push(a, out, s, nl, s + vs, ve - vs, 0),
+                          skipped);
 }
 
 int dd__lock_requirements(dd__arena *a,

@@ -255,3 +255,40 @@ int dd__toml_str(
     *vl = i - st;
     return 1;
 }
+
+int dd__lock_count(int rc, size_t *skipped)
+{
+    if (rc == 1) {
+        (*skipped)++;
+        return 0;
+    }
+    return rc;
+}
+
+const char *dd__lock_jstr(const json_t *o, const char *k)
+{
+    const json_t *v = json_object_get(o, k);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+int dd__lock_json_obj(json_t **r,
+                      const uint8_t *data,
+                      size_t len,
+                      const char *what,
+                      char *why,
+                      size_t why_n)
+{
+    dd_error e;
+    int rc = dd__json_parse(r, (const char *)data, len, DD_JSON_MAX, what, &e);
+    if (rc) {
+        snprintf(why, why_n, "%s", e.message);
+        return rc == DD_ENOMEM ? rc : DD_EINVALID;
+    }
+    if (!json_is_object(*r)) {
+        snprintf(why, why_n, "%s: not a JSON object", what);
+        json_decref(*r);
+        *r = NULL;
+        return DD_EINVALID;
+    }
+    return 0;
+}

@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "lang.h"
 #include "drydock/packages.h"
 
@@ -140,5 +142,19 @@ DD__LOCK_PARSER(dd__lock_gradle);
 
 struct dd__analyzer;
 struct dd__scan_ctx;
+
+/* Helpers the format parsers share: dd__lock_count turns a push result
+ * of 1 (not listable) into a skipped entry; dd__lock_jstr is o[k] when
+ * it is a string (borrowed), else NULL; dd__lock_json_obj parses untrusted
+ * JSON that must be an object (the caller owns *r), DD_EINVALID with one
+ * line naming `what` in `why`, or DD_ENOMEM. */
+int dd__lock_count(int rc, size_t *skipped);
+const char *dd__lock_jstr(const json_t *o, const char *k);
+int dd__lock_json_obj(json_t **r,
+                      const uint8_t *data,
+                      size_t len,
+                      const char *what,
+                      char *why,
+                      size_t why_n);
 
 #endif
