@@ -75,8 +75,10 @@ expect_exit "cli: --timeout bad" 2 "$DD" scan --timeout 5x x.tar
 expect_exit "cli: --timeout 0" 2 "$DD" scan --timeout 0 x.tar
 expect_exit "cli: --fail-on info refused (INFO never fails)" 2 "$DD" dockerfile --fail-on info x
 grep -q 'INFO never fails' "$work/e" && pass "cli: --fail-on info message" || fail "cli: fail-on info: $(cat "$work/e")"
-expect_exit "cli: fs is not an image" 2 "$DD" fs .
-grep -q 'drydock dockerfile DIR' "$work/e" && one_line "cli: fs" || fail "cli: fs: $(cat "$work/e")"
+mkdir -p "$work/fsproj" && printf 'hello\n' > "$work/fsproj/README"
+expect_exit "cli: drydock fs DIR scans the directory (Trivy's fs)" 0 "$DD" fs -q --scanners secret "$work/fsproj"
+head -1 "$work/o" | grep -q "^fs:$work/fsproj" && pass "cli: drydock fs names the source fs:DIR" ||
+  fail "cli: fs: $(head -2 "$work/o")"
 expect_exit "cli: scan sbom:FILE" 2 "$DD" scan sbom:x.json
 expect_exit "cli: close command typo" 2 "$DD" scna x
 grep -qF "(did you mean 'scan'?)" "$work/e" && pass "cli: command did-you-mean" || fail "cli: scna: $(cat "$work/e")"
