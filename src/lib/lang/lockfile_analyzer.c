@@ -370,6 +370,7 @@ const dd__analyzer_def dd__row_lockfile = {
     .scanner = DD_SCANNER_PACKAGES,
     .provides = DD__ROW_PACKAGES,
     .needs = DD__ROW_PACKAGES,
+    .libraries = 1,
     .setup = setup,
     .finish = finish,
     .teardown = teardown,

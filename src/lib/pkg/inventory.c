@@ -767,3 +767,16 @@ void dd__inventory_sort(dd_inventory *inv)
         qsort(inv->pkgs.items, inv->pkgs.len, sizeof(dd_package), cmp_pkg);
     }
 }
+
+void dd__inventory_drop_os(dd_inventory *inv)
+{
+    dd_package *v = inv->pkgs.items;
+    size_t k = 0;
+    for (size_t i = 0; i < inv->pkgs.len; i++) {
+        dd_pkg_type t = v[i].type;
+        if (t != DD_PKG_DPKG && t != DD_PKG_APK && t != DD_PKG_RPM) {
+            v[k++] = v[i];
+        }
+    }
+    inv->pkgs.len = k;
+}
