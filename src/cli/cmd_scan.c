@@ -654,6 +654,42 @@ static int add_signature_findings(scan_args *a, dd_scan *scan)
     return rc ? EXIT_UNREADABLE : 0;
 }
 
+/* EXIT_UNREADABLE with the one line dd_image_open would print when `ref`
+ * names a local file or directory (fs:, rootfs:, oci:, docker-archive:,
+ * oci-archive:, or a path starting with / or .) that does not exist; 0
+ * otherwise (bare names may come from a daemon or registry). */
+static int local_missing(const char *ref)
+{
+    static const char *const pre[] = {
+        "fs:", "rootfs:", "oci:", "docker-archive:", "oci-archive:"};
+    const char *path = NULL, *shown = ref;
+    for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++) {
+        size_t n = strlen(pre[i]);
+        if (!strncmp(ref, pre[i], n)) {
+            path = ref + n;
+            if (i > 1) {
+                shown = path; /* as the library names it */
+            }
+        }
+    }
+    if (!path && (ref[0] == '/' || ref[0] == '.')) {
+        path = ref;
+    }
+    if (!path || !*path) {
+        return 0;
+    }
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", path);
+    char *colon = strchr(buf, ':'); /* oci:DIR:TAG */
+    struct stat st;
+    if (stat(buf, &st) == 0 || errno != ENOENT ||
+        (colon && (*colon = '\0', stat(buf, &st) == 0))) {
+        return 0;
+    }
+    fprintf(stderr, "drydock: %s: no such file or directory\n", cli_esc(shown));
+    return EXIT_UNREADABLE;
+}
+
 static int scan_main(int argc, char **argv, const char *prefix)
 {
     cli_common c;
@@ -748,6 +784,11 @@ static int scan_main(int argc, char **argv, const char *prefix)
             return EXIT_USAGE;
         }
         dd_check_policy_free(pol);
+    }
+    /* a local source that is not there is said before any database
+     * download is tried */
+    if ((rc = local_missing(c.image))) {
+        goto out;
     }
     /* the database: a scan with the vuln scanner has one or stops (exit
      * 3, never a silent pass); the first run downloads it */
