@@ -16,6 +16,7 @@
 #include "registry.h"
 #include "report.h"
 #include "scan.h"
+#include "sweep.h"
 #include "text.h"
 #include "trust.h"
 #include "version.h"

@@ -3,7 +3,6 @@
  * `drydock registry scan HOST[/REPO] [--tags GLOB]`: a whole private
  * registry swept, each distinct manifest digest scanned once.
  */
-#include <fnmatch.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,10 +10,31 @@
 
 #include "cli.h"
 
-enum { K_TAGS = 1, K_DB, K_PAGE, K_A_CA, K_A_FAIL, K_NOVULN };
+enum {
+    K_TAGS = 1,
+    K_DB,
+    K_PAGE,
+    K_A_CA,
+    K_A_FAIL,
+    K_NOVULN,
+    K_PARALLEL,
+    K_REPOS,
+    K_MAXIMG,
+    K_SINCE
+};
 static const cli_opt registry_opts[] = {
     {"tags", 0, "GLOB", K_TAGS, 0, NULL,
      "scan: only tags matching GLOB, e.g. 'v1.*'"},
+    {"repos", 0, "GLOB", K_REPOS, 0, NULL,
+     "scan: only repositories matching GLOB ('team/*', 'team/**')"},
+    {"max-images", 0, "N", K_MAXIMG, 0, NULL,
+     "scan: at most N distinct images (the rest are counted, not scanned)"},
+    {"since", 0, "DATE", K_SINCE, 0, NULL,
+     "scan: skip images whose config was created before DATE "
+     "(2024-05-01 or 2024-05-01T10:00:00Z)"},
+    {"parallel", 0, "N", K_PARALLEL, 0, NULL,
+     "scan: images scanned at once on one engine (default: the cores); "
+     "results are the same and in the same order as with 1"},
     {"db", 0, "PATH", K_DB, 0, NULL,
      "scan: vulnerability database (default: the default one when present)"},
     {"page-size", 0, "N", K_PAGE, 0, NULL,
@@ -67,6 +87,10 @@ typedef struct reg_args {
     cli_common *c;
     const char *glob, *db, *ca;
     int fail_on, no_vuln;
+    const char *repos;
+    unsigned parallel;
+    size_t max_images;
+    int64_t since;
 } reg_args;
 
 static int reg_opt(void *ctx, int key, const char *label, const char *v)
@@ -82,6 +106,35 @@ static int reg_opt(void *ctx, int key, const char *label, const char *v)
     case K_NOVULN:
         a->no_vuln = 1;
         break;
+    case K_REPOS:
+        a->repos = v;
+        break;
+    case K_SINCE:
+        if (dd_sweep_parse_time(v, &a->since)) {
+            fprintf(stderr,
+                    "drydock registry: %s takes a date (2024-05-01 or "
+                    "2024-05-01T10:00:00Z), not '%s'\n",
+                    label, cli_esc(v));
+            return EXIT_USAGE;
+        }
+        break;
+    case K_PARALLEL:
+    case K_MAXIMG: {
+        char *end = NULL;
+        unsigned long n = strtoul(v, &end, 10);
+        unsigned long max = key == K_PARALLEL ? 256 : 10000000;
+        if (end == v || *end || !n || n > max) {
+            fprintf(stderr, "drydock registry: %s takes 1..%lu, not '%s'\n",
+                    label, max, cli_esc(v));
+            return EXIT_USAGE;
+        }
+        if (key == K_PARALLEL) {
+            a->parallel = (unsigned)n;
+        } else {
+            a->max_images = (size_t)n;
+        }
+        break;
+    }
     case K_PAGE: {
         char *end = NULL;
         unsigned long n = strtoul(v, &end, 10);
@@ -112,45 +165,195 @@ static int reg_opt(void *ctx, int key, const char *label, const char *v)
     return 0;
 }
 
-typedef struct image_row {
-    char ref[600];
+/* one repository's line of the summary */
+typedef struct repo_sum {
     char repo[256];
-    char digest[80];
-    char also[512]; /* other tags with the same digest */
+    size_t images, signed_tags, lookalike, unreadable, skipped;
     size_t counts[6];
-    int status; /* 0 scanned, else exit code */
-    char error[300];
-} image_row;
+} repo_sum;
 
-static int
-scan_one(const cli_common *c, dd_engine *eng, const char *ref, image_row *row)
+typedef struct sweep_out {
+    const cli_common *c;
+    int json;
+    int worst; /* exit status so far */
+    repo_sum *sums;
+    size_t n_sums, cap_sums;
+} sweep_out;
+
+static repo_sum *sum_for(sweep_out *o, const char *repo)
 {
-    dd_image *img = NULL;
-    dd_scan *scan = NULL;
-    dd_error err;
-    dd_image_opts io = DD_IMAGE_OPTS_INIT;
-    io.platform = c->platform;
-    io.registry = &c->registry;
-    int rc = dd_image_open(&img, ref, &io, &err);
-    if (!rc) {
-        dd_scan_opts so = DD_SCAN_OPTS_INIT;
-        so.walk.limits = c->limits;
-        so.walk.threads = c->threads;
-        rc = dd_scan_run(&scan, eng, img, &so, &err);
+    if (o->n_sums && !strcmp(o->sums[o->n_sums - 1].repo, repo)) {
+        return &o->sums[o->n_sums - 1];
     }
-    if (rc) {
-        snprintf(row->error, sizeof row->error, "%.299s", err.message);
-        row->status = EXIT_UNREADABLE;
-    } else {
-        const dd_scan_summary *sum = dd_scan_summary_get(scan);
-        memcpy(row->counts, sum->by_severity, sizeof row->counts);
-        if (!sum->complete) {
-            row->status = EXIT_PARTIAL;
+    if (o->n_sums == o->cap_sums) {
+        size_t nc = o->cap_sums ? 2 * o->cap_sums : 16;
+        repo_sum *ns = realloc(o->sums, nc * sizeof *ns);
+        if (!ns) {
+            return NULL;
+        }
+        o->sums = ns;
+        o->cap_sums = nc;
+    }
+    repo_sum *r = &o->sums[o->n_sums++];
+    memset(r, 0, sizeof *r);
+    snprintf(r->repo, sizeof r->repo, "%s", repo);
+    return r;
+}
+
+static const char *const sev_key[] = {"unknown", "info", "low",
+                                      "medium",  "high", "critical"};
+
+/* one image, in sweep order: its line, and its share of the summary */
+static int on_image(const dd_sweep_image *im, void *payload)
+{
+    sweep_out *o = payload;
+    const cli_common *c = o->c;
+    size_t counts[6] = {0};
+    int status = 0, lookalike = 0;
+    if (im->scan) {
+        const dd_scan_summary *sum = dd_scan_summary_get(im->scan);
+        memcpy(counts, sum->by_severity, sizeof counts);
+        status = sum->complete ? 0 : EXIT_PARTIAL;
+        const dd_findings *f = dd_scan_findings(im->scan);
+        for (size_t i = 0; i < dd_findings_count(f); i++) {
+            const char *id = dd_findings_get(f, i)->rule_id;
+            lookalike |= id && !strcmp(id, "trust.lookalike-name");
+        }
+    } else if (!im->skipped) {
+        status = EXIT_UNREADABLE;
+    }
+    for (int s = c->fail_on; s <= DD_SEV_CRITICAL && c->fail_on; s++) {
+        if (counts[s] && o->worst < EXIT_FINDINGS) {
+            o->worst = EXIT_FINDINGS;
         }
     }
-    dd_scan_free(scan);
-    dd_image_free(img);
-    return rc;
+    if (status > o->worst) {
+        o->worst = status;
+    }
+    repo_sum *r = sum_for(o, im->repo);
+    if (!r) {
+        return 1;
+    }
+    r->images++;
+    r->signed_tags += im->signature_tag != 0;
+    r->lookalike += lookalike;
+    r->unreadable += status == EXIT_UNREADABLE;
+    r->skipped += im->skipped != 0;
+    for (int s = 0; s < 6; s++) {
+        r->counts[s] += counts[s];
+    }
+    char also[512] = "";
+    for (size_t i = 0, l = 0; i < im->n_also && l + 2 < sizeof also; i++) {
+        l += (size_t)snprintf(also + l, sizeof also - l, "%s%s", i ? "," : "",
+                              im->also[i]);
+        l = l < sizeof also ? l : sizeof also - 1;
+    }
+    char skipped[160];
+    snprintf(skipped, sizeof skipped, "skipped: created %s, before --since",
+             im->created ? im->created : "?");
+    const char *st = im->skipped                 ? skipped
+                     : status == EXIT_UNREADABLE ? im->error
+                     : status == EXIT_PARTIAL    ? "read in part"
+                                                 : "scanned";
+    if (o->json) {
+        json_t *cj = json_object();
+        for (int s = DD_SEV_INFO; s <= DD_SEV_CRITICAL; s++) {
+            json_object_set_new(cj, sev_key[s],
+                                json_integer((json_int_t)counts[s]));
+        }
+        json_t *line = json_pack(
+            "{s:s,s:s,s:s,s:s,s:s,s:o,s:b,s:b,s:s}", "type", "image", "image",
+            im->ref, "repository", im->repo, "digest", im->digest,
+            "also_tagged", also, "counts", cj, "signature_tag",
+            im->signature_tag != 0, "lookalike", lookalike, "status", st);
+        if (line) {
+            if (im->created) {
+                json_object_set_new(line, "created",
+                                    cli_json_text(im->created));
+            }
+            json_dumpf(line, stdout, JSON_COMPACT);
+            fputc('\n', stdout);
+            fflush(stdout); /* a line per image, as it is scanned */
+        }
+        json_decref(line);
+    } else {
+        printf("%-48.48s %-19.19s %4zu %4zu %4zu %4zu  %s%s%s\n",
+               cli_esc(im->ref), cli_esc(im->digest), counts[DD_SEV_CRITICAL],
+               counts[DD_SEV_HIGH], counts[DD_SEV_MEDIUM], counts[DD_SEV_LOW],
+               cli_esc(st), also[0] ? "; also tagged " : "", cli_esc(also));
+        fflush(stdout);
+    }
+    return 0;
+}
+
+/* the worst severity with a finding: "CRITICAL" (lower: "critical") */
+static const char *worst_of(const size_t *counts, int lower)
+{
+    for (int s = DD_SEV_CRITICAL; s >= DD_SEV_INFO; s--) {
+        if (counts[s]) {
+            return lower ? sev_key[s] : dd_severity_name((dd_severity)s);
+        }
+    }
+    return "none";
+}
+
+static void print_summary(const sweep_out *o, const dd_sweep_stats *st)
+{
+    if (o->json) {
+        for (size_t i = 0; i < o->n_sums; i++) {
+            const repo_sum *r = &o->sums[i];
+            json_t *cj = json_object();
+            for (int s = DD_SEV_INFO; s <= DD_SEV_CRITICAL; s++) {
+                json_object_set_new(cj, sev_key[s],
+                                    json_integer((json_int_t)r->counts[s]));
+            }
+            json_t *line = json_pack(
+                "{s:s,s:s,s:I,s:s,s:o,s:I,s:I,s:I,s:I}", "type", "repository",
+                "repository", r->repo, "images", (json_int_t)r->images, "worst",
+                worst_of(r->counts, 1), "counts", cj, "signature_tags",
+                (json_int_t)r->signed_tags, "lookalike",
+                (json_int_t)r->lookalike, "unreadable",
+                (json_int_t)r->unreadable, "skipped", (json_int_t)r->skipped);
+            if (line) {
+                json_dumpf(line, stdout, JSON_COMPACT);
+                fputc('\n', stdout);
+            }
+            json_decref(line);
+        }
+        return;
+    }
+    printf("\nRepositories (%zu; %zu images, %zu tags", o->n_sums, st->images,
+           st->tags);
+    if (st->capped) {
+        printf("; %zu tags not examined: --max-images", st->capped);
+    }
+    printf(")\n  %-40s %6s %-8s %4s %4s %4s %4s  %-9s %s\n", "REPOSITORY",
+           "IMAGES", "WORST", "CRIT", "HIGH", "MED", "LOW", "SIGNED", "NOTES");
+    for (size_t i = 0; i < o->n_sums; i++) {
+        const repo_sum *r = &o->sums[i];
+        char sig[32], notes[160] = "";
+        snprintf(sig, sizeof sig, "%zu/%zu", r->signed_tags, r->images);
+        size_t l = 0;
+        if (r->lookalike) {
+            l += (size_t)snprintf(notes + l, sizeof notes - l,
+                                  "LOOKALIKE NAME; ");
+        }
+        if (r->unreadable) {
+            l += (size_t)snprintf(notes + l, sizeof notes - l,
+                                  "%zu unreadable; ", r->unreadable);
+        }
+        if (r->skipped && l < sizeof notes) {
+            l += (size_t)snprintf(notes + l, sizeof notes - l,
+                                  "%zu skipped (--since); ", r->skipped);
+        }
+        if (l >= 2 && l < sizeof notes) {
+            notes[l - 2] = '\0';
+        }
+        printf("  %-40.40s %6zu %-8s %4zu %4zu %4zu %4zu  %-9s %s\n",
+               cli_esc(r->repo), r->images, worst_of(r->counts, 0),
+               r->counts[DD_SEV_CRITICAL], r->counts[DD_SEV_HIGH],
+               r->counts[DD_SEV_MEDIUM], r->counts[DD_SEV_LOW], sig, notes);
+    }
 }
 
 /* `registry audit HOST[:PORT]`: options handled here alone */
@@ -158,7 +361,7 @@ static int cmd_audit(int argc, char **argv)
 {
     cli_common c;
     cli_common_init(&c);
-    reg_args ra = {&c, NULL, NULL, NULL, DD_SEV_HIGH, 0};
+    reg_args ra = {.c = &c, .fail_on = DD_SEV_HIGH};
     const char *pos[CLI_MAX_POS];
     size_t np = 0;
     int rc = cli_parse(&cli_cmd_audit, &c, argc - 1, argv + 1, reg_opt, &ra,
@@ -204,7 +407,7 @@ int cmd_registry(int argc, char **argv)
     }
     cli_common c;
     cli_common_init(&c);
-    reg_args ra = {&c, "*", NULL, NULL, 0, 0};
+    reg_args ra = {.c = &c, .glob = NULL};
     const char *pos[CLI_MAX_POS];
     size_t np = 0;
     int prc =
@@ -240,7 +443,8 @@ int cmd_registry(int argc, char **argv)
     size_t n_repos = 0;
     int rc = 0;
     char *one = (char *)repo;
-    if (!repo && dd_registry_repos(r, &repos, &n_repos, &err)) {
+    int scan = !strcmp(verb, "scan"); /* the sweep lists for itself */
+    if (!repo && !scan && dd_registry_repos(r, &repos, &n_repos, &err)) {
         fprintf(stderr, "drydock: %s\n", err.message);
         dd_registry_close(r);
         return EXIT_UNREADABLE;
@@ -284,56 +488,6 @@ int cmd_registry(int argc, char **argv)
         }
         json_decref(doc);
     } else {
-        /* collect distinct digests */
-        image_row *rows = NULL;
-        size_t n_rows = 0, cap = 0;
-        for (size_t i = 0; i < n_list && !rc; i++) {
-            char **tags = NULL;
-            size_t nt = 0;
-            if (dd_registry_tags(r, list[i], &tags, &nt, &err)) {
-                fprintf(stderr, "drydock: %s\n", err.message);
-                rc = EXIT_UNREADABLE;
-                break;
-            }
-            for (size_t k = 0; k < nt && !rc; k++) {
-                if (fnmatch(glob, tags[k], 0) != 0) {
-                    continue;
-                }
-                char d[80];
-                if (dd_registry_digest(r, list[i], tags[k], d, &err)) {
-                    fprintf(stderr, "drydock: %s\n", err.message);
-                    rc = EXIT_UNREADABLE;
-                    break;
-                }
-                size_t j = 0;
-                while (j < n_rows && (strcmp(rows[j].digest, d) ||
-                                      strcmp(rows[j].repo, list[i]))) {
-                    j++;
-                }
-                if (j < n_rows) {
-                    size_t l = strlen(rows[j].also);
-                    snprintf(rows[j].also + l, sizeof rows[j].also - l, "%s%s",
-                             l ? "," : "", tags[k]);
-                    continue;
-                }
-                if (n_rows == cap) {
-                    cap = cap ? 2 * cap : 16;
-                    image_row *nr = realloc(rows, cap * sizeof *rows);
-                    if (!nr) {
-                        rc = EXIT_UNREADABLE;
-                        break;
-                    }
-                    rows = nr;
-                }
-                image_row *row = &rows[n_rows++];
-                memset(row, 0, sizeof *row);
-                snprintf(row->ref, sizeof row->ref, "%s/%s:%s", host, list[i],
-                         tags[k]);
-                snprintf(row->digest, sizeof row->digest, "%s", d);
-                snprintf(row->repo, sizeof row->repo, "%s", list[i]);
-            }
-            dd_registry_strings_free(tags, nt);
-        }
         /* one engine for the whole sweep: rules compiled once */
         dd_engine *eng = NULL;
         char dbbuf[4096];
@@ -353,62 +507,34 @@ int cmd_registry(int argc, char **argv)
             dbpath = NULL;
             no_db = 1;
         }
-        if (!rc) {
-            rc = cli_make_engine(&c, dbpath, 0, &eng);
-        }
-        int worst = 0;
-        json_t *arr = json_array();
+        rc = cli_make_engine(&c, dbpath, 0, &eng);
+        dd_sweep_opts so = DD_SWEEP_OPTS_INIT;
+        so.target = target;
+        so.repos = ra.repos;
+        so.tags = glob;
+        so.max_images = ra.max_images;
+        so.since = ra.since;
+        so.parallel = ra.parallel;
+        so.scan.walk.limits = c.limits;
+        so.scan.walk.threads = c.threads;
+        so.image.platform = c.platform;
+        so.image.registry = &c.registry;
+        sweep_out out = {&c, json, 0, NULL, 0, 0};
         if (!json && !rc) {
             printf("%-48s %-19s %4s %4s %4s %4s  %s\n", "IMAGE", "DIGEST",
                    "CRIT", "HIGH", "MED", "LOW", "STATUS");
         }
-        for (size_t j = 0; j < n_rows && !rc; j++) {
-            image_row *row = &rows[j];
-            char byd[900];
-            snprintf(byd, sizeof byd, "%s/%s@%s", host, row->repo, row->digest);
-            scan_one(&c, eng, byd, row);
-            for (int s = c.fail_on; s <= DD_SEV_CRITICAL && c.fail_on; s++) {
-                if (row->counts[s]) {
-                    worst = worst > EXIT_FINDINGS ? worst : EXIT_FINDINGS;
-                }
-            }
-            if (row->status > worst) {
-                worst = row->status;
-            }
-            const char *st = row->status == EXIT_UNREADABLE ? row->error
-                             : row->status == EXIT_PARTIAL  ? "read in part"
-                                                            : "scanned";
-            if (json) {
-                json_array_append_new(
-                    arr,
-                    json_pack("{s:s,s:s,s:s,s:{s:I,s:I,s:I,s:I,s:I},s:s}",
-                              "image", row->ref, "digest", row->digest,
-                              "also_tagged", row->also, "counts", "critical",
-                              (json_int_t)row->counts[DD_SEV_CRITICAL], "high",
-                              (json_int_t)row->counts[DD_SEV_HIGH], "medium",
-                              (json_int_t)row->counts[DD_SEV_MEDIUM], "low",
-                              (json_int_t)row->counts[DD_SEV_LOW], "info",
-                              (json_int_t)row->counts[DD_SEV_INFO], "status",
-                              st));
-            } else {
-                printf("%-48.48s %-19.19s %4zu %4zu %4zu %4zu  %s%s%s\n",
-                       cli_esc(row->ref), cli_esc(row->digest),
-                       row->counts[DD_SEV_CRITICAL], row->counts[DD_SEV_HIGH],
-                       row->counts[DD_SEV_MEDIUM], row->counts[DD_SEV_LOW], st,
-                       row->also[0] ? "; also tagged " : "",
-                       cli_esc(row->also));
-            }
+        dd_sweep_stats st;
+        if (!rc && dd_sweep_run(eng, &so, on_image, &out, &st, &err)) {
+            fprintf(stderr, "drydock: %s\n", err.message);
+            rc = EXIT_UNREADABLE;
         }
-        if (json && !rc) {
-            json_dumpf(arr, stdout, JSON_INDENT(2));
-            fputc('\n', stdout);
-        }
-        json_decref(arr);
-        dd_engine_free(eng);
-        free(rows);
         if (!rc) {
-            rc = worst;
+            print_summary(&out, &st);
+            rc = out.worst;
         }
+        free(out.sums);
+        dd_engine_free(eng);
         if (no_db && rc < EXIT_UNREADABLE) {
             rc = EXIT_UNREADABLE; /* above findings, below a partial read */
         }

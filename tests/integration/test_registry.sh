@@ -160,7 +160,8 @@ got=$(reg ls --page-size 1 "$H" | tr '\n' ' ')
   fail "registry ls: '$got'"
 got=$(reg ls --page-size 1 --format json "$H/alpine" | jq -r '.alpine | sort | join(",")')
 [ "$got" = "3.20,latest" ] && pass "registry ls HOST/REPO: tags across pages ($got)" || fail "registry ls tags: '$got'"
-reg scan --skip-vuln --format json "$H" > "$T/s.json"; rc=$?
+reg scan --skip-vuln --format json "$H" > "$T/s.jsonl"; rc=$?
+jq -s '[.[] | select(.type == "image")]' "$T/s.jsonl" > "$T/s.json"
 rows=$(jq -r '[.[] | "\(.image)=\(.also_tagged)"] | join(" ")' "$T/s.json")
 crit=$(jq -r '.[] | select(.image | test("risky")) | .counts.critical' "$T/s.json")
 case "$rows" in
@@ -179,8 +180,35 @@ XDG_CACHE_HOME=$T/nocache reg scan --skip-vuln --tags '3.*' "$H/alpine" > /dev/n
   pass "registry scan --skip-vuln: no database needed, no warning, exit 0" ||
   fail "registry scan --skip-vuln: rc=$rc $(cat "$T/nodb.err")"
 reg scan --skip-vuln --tags '3.*' "$H/alpine" > "$T/s.txt"; rc=$?
-[ $rc = 0 ] && [ "$(grep -c "^$H/alpine:3.20 " "$T/s.txt")" = 1 ] && [ "$(wc -l < "$T/s.txt")" = 2 ] &&
-  pass "registry scan HOST/REPO --tags '3.*': one image, summary table, exit 0" || fail "registry scan --tags: rc=$rc $(cat "$T/s.txt")"
+[ $rc = 0 ] && [ "$(grep -c "^$H/alpine:3.20 " "$T/s.txt")" = 1 ] && [ "$(grep -c "^$H/" "$T/s.txt")" = 1 ] &&
+  grep -qE '^  alpine +1 +' "$T/s.txt" &&
+  pass "registry scan HOST/REPO --tags '3.*': one image, then the per-repository summary, exit 0" || fail "registry scan --tags: rc=$rc $(cat "$T/s.txt")"
+# a cosign signature tag is a signature, not an image: counted, never scanned
+ad=$(jq -r '.[] | select(.image | test("/alpine:")) | .digest' "$T/s.json")
+push "oci:$A:3.20.3" "docker://$H/alpine:sha256-${ad#sha256:}.sig"
+# --parallel 1 and 3 give the same lines in the same order
+reg scan --skip-vuln --format json --parallel 1 "$H" > "$T/p1.jsonl"; r1=$?
+reg scan --skip-vuln --format json --parallel 3 "$H" > "$T/p3.jsonl"; r3=$?
+n1=$(grep -c '"type":"image"' "$T/p1.jsonl")
+[ $r1 = $r3 ] && cmp -s "$T/p1.jsonl" "$T/p3.jsonl" && [ "$n1" = 3 ] &&
+  pass "registry scan --parallel 3 = --parallel 1: the same $n1 image lines in the same order, exit $r1" ||
+  fail "registry scan --parallel: rc $r1/$r3, $(diff "$T/p1.jsonl" "$T/p3.jsonl" | head -5)"
+sig=$(jq -r 'select(.type == "image" and (.image | test("/alpine:"))) | .signature_tag' "$T/p1.jsonl")
+rs=$(jq -r 'select(.type == "repository") | "\(.repository):\(.images):\(.signature_tags):\(.worst)"' "$T/p1.jsonl" | tr '\n' ' ')
+[ "$sig" = true ] && case "$rs" in "alpine:1:1:"*" multi:1:0:"*" team/risky:1:0:critical ") true;; *) false;; esac &&
+  pass "registry scan: the .sig tag marks alpine as signed and is not scanned; one summary line per repository ($rs)" ||
+  fail "registry scan signature/summary: sig=$sig repos=[$rs]"
+got=$(reg scan --skip-vuln --format json --repos 'team/*' "$H" | jq -r 'select(.type == "image") | .image' | tr '\n' ' ')
+[ "$got" = "$H/team/risky:latest " ] && pass "registry scan --repos 'team/*': only team/risky" || fail "registry scan --repos: '$got'"
+reg scan --skip-vuln --max-images 2 "$H" > "$T/m.txt"
+[ "$(grep -c "^$H/" "$T/m.txt")" = 2 ] && grep -q 'tags not examined: --max-images' "$T/m.txt" &&
+  pass "registry scan --max-images 2: two images, the rest counted" || fail "registry scan --max-images: $(cat "$T/m.txt")"
+reg scan --skip-vuln --format json --since 2999-01-01 "$H" > "$T/since.jsonl"; rc=$?
+ns=$(jq -r 'select(.type == "image") | .status' "$T/since.jsonl" | grep -c '^skipped: created .*before --since$')
+[ $rc = 0 ] && [ "$ns" = 3 ] && pass "registry scan --since 2999-01-01: all 3 images skipped by their config date, exit 0" ||
+  fail "registry scan --since: rc=$rc skipped=$ns $(head -c 300 "$T/since.jsonl")"
+reg scan --since yesterday "$H" > /dev/null 2> "$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "takes a date" "$T/err" && pass "registry scan --since yesterday: one usage line, exit 2" || fail "--since bad: rc=$rc $(cat "$T/err")"
 
 # ---------------------------------------------------------------- refusals
 one_line() { # label expected-regex cmd...
