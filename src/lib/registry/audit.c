@@ -75,7 +75,13 @@ static size_t on_body(char *b, size_t sz, size_t n, void *ud)
     resp *r = ud;
     size_t len = sz * n;
     if (r->body.len + len > BODY_MAX) {
-        len = BODY_MAX - r->body.len; /* keep the start, drop the rest */
+        /* keep the start; the rest is not read (the transfer stops) */
+        len = BODY_MAX - r->body.len;
+        if (len) {
+            dd__buf_add(&r->body, b, len);
+        }
+        r->truncated = 1;
+        return 0;
     }
     if (len) {
         dd__buf_add(&r->body, b, len);
@@ -149,6 +155,9 @@ void dd__audit_req(const audit *a,
         curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     }
     CURLcode rc = curl_easy_perform(c);
+    if (rc == CURLE_WRITE_ERROR && r->truncated) {
+        rc = CURLE_OK; /* an answer came; its body is cut at BODY_MAX */
+    }
     r->transport = (int)rc;
     if (rc == CURLE_OK) {
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);

@@ -31,6 +31,7 @@ typedef struct dd__audit_resp {
     char error[DD__AUDIT_ERR_MAX];
     char location[512], www[1024], server[256], powered[256], api[128];
     char ctype[128];
+    int truncated; /* the body was longer than DD__AUDIT_BODY_MAX */
     dd__buf body;
 } dd__audit_resp;
 
