@@ -492,7 +492,15 @@ static void check_cert(dd__audit *a, const char *curl_err)
                       "issue the certificate for the name clients use "
                       "(subjectAltName)");
     }
-    if (!vr.flags && have_days && days >= 30) {
+    if (!vr.flags && curl_err[0]) { /* libcurl saw what OpenSSL did not */
+        char ce[300];
+        dd__audit_clean(ce, sizeof ce, curl_err);
+        snprintf(ev, sizeof ev, "%s; subject %s, issuer %s", ce, subj, iss);
+        dd__audit_add(a, DD_SEV_HIGH, "registry.tls-untrusted", ev,
+                      "the TLS certificate does not verify",
+                      "serve the whole chain and use a CA the clients "
+                      "trust");
+    } else if (!vr.flags && have_days && days >= 30) {
         snprintf(ev, sizeof ev, "%s %s; subject %s; notAfter=%s (%d days)",
                  h.proto, h.cipher, subj, until, days);
         dd__audit_add(a, DD_SEV_INFO, "registry.tls", ev,
