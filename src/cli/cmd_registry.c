@@ -238,7 +238,7 @@ scan_one(const cli_common *c, dd_engine *eng, const char *ref, image_row *row)
 }
 
 /* SARIF 2.1.0 of an audit: one rule per rule id, one result per finding;
- * the location is the audited HOST[:PORT]. */
+ * the location is the registry's /v2/ URL. */
 static char *audit_sarif(const dd_findings *fl, const char *host)
 {
     static const double score[] = {0.0, 0.0, 2.0, 5.5, 8.0, 9.5};
@@ -254,6 +254,17 @@ static char *audit_sarif(const dd_findings *fl, const char *host)
     json_object_set_new(
         drv, "informationUri",
         json_string("https://github.com/drydock-scanner/drydock"));
+    /* the location: the registry's API as a URI; https when the TLS
+     * checks ran (HTTPS answered), http when only plain HTTP did */
+    int tls = 0, plain = 0;
+    for (size_t i = 0; i < dd_findings_count(fl); i++) {
+        const char *id = dd_findings_get(fl, i)->rule_id;
+        tls |= !strncmp(id, "registry.tls", 12);
+        plain |= !strcmp(id, "registry.plaintext-http");
+    }
+    char uri[600];
+    snprintf(uri, sizeof uri, "%s://%s/v2/", plain && !tls ? "http" : "https",
+             host);
     for (size_t i = 0; i < dd_findings_count(fl); i++) {
         const dd_finding *f = dd_findings_get(fl, i);
         const char *level = f->severity >= DD_SEV_HIGH     ? "error"
@@ -291,7 +302,7 @@ static char *audit_sarif(const dd_findings *fl, const char *host)
                       "ruleId", cli_json_text(f->rule_id), "ruleIndex", idx,
                       "level", level, "message", "text", cli_json_text(msg),
                       "locations", "physicalLocation", "artifactLocation",
-                      "uri", cli_json_text(host), "logicalLocations", "name",
+                      "uri", cli_json_text(uri), "logicalLocations", "name",
                       cli_json_text(host), "kind", "resource");
         if (res && f->evidence) {
             json_object_set_new(

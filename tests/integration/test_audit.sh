@@ -216,19 +216,19 @@ fi
 $DD registry audit "127.0.0.1:$PO" "${OPENARGS[@]}" -f sarif -o "$T/open.sarif"
 rc=$?
 # shellcheck disable=SC2086
-if [ $rc = 1 ] && python3 - "$T/open.sarif" $OPEN_RULES << 'EOF'; then
+if [ $rc = 1 ] && python3 - "$T/open.sarif" "127.0.0.1:$PO" $OPEN_RULES << 'EOF'; then
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["version"] == "2.1.0", d
 run = d["runs"][0]
 rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
 res = run["results"]
-assert sorted(rules) == sorted(sys.argv[2:]), rules
-assert sorted(r["ruleId"] for r in res) == sorted(sys.argv[2:]), res
+assert sorted(rules) == sorted(sys.argv[3:]), rules
+assert sorted(r["ruleId"] for r in res) == sorted(sys.argv[3:]), res
 for r in res:
     assert rules[r["ruleIndex"]] == r["ruleId"], r
     assert r["level"] in ("error", "warning", "note"), r
-    assert r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("127.0.0.1:"), r
+    assert r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "http://%s/v2/" % sys.argv[2], r
 levels = {r["ruleId"]: r["level"] for r in res}
 assert levels["registry.daemon-api-plaintext"] == "error", levels
 assert levels["registry.metrics-exposed"] == "note", levels
