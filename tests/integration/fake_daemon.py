@@ -23,6 +23,7 @@ import base64
 import warnings
 import http.server
 import json
+import os
 import socketserver
 import ssl
 import sys
@@ -151,6 +152,5 @@ if tls:
     srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
 with open(portfile + ".tmp", "w") as f:
     f.write(str(srv.server_address[1]))
-import os  # noqa: E402
 os.rename(portfile + ".tmp", portfile)
 srv.serve_forever()
