@@ -46,20 +46,37 @@ typedef struct dd_registry_audit_opts {
     const char *ca_file;     /* extra CA bundle for HTTPS, or NULL */
     long connect_timeout_ms; /* per request; 0: 3000 */
     long timeout_ms;         /* per request, in total; 0: 10000 */
+    /* opt-in probes (off by default): start an anonymous upload in a
+     * random repository and cancel it; send Harbor's documented default
+     * admin password once (never when the token realm check failed) */
+    int probe_push;
+    int probe_default_creds;
+    /* ports of the same host probed for a container daemon API (plain
+     * HTTP and TLS without a client certificate) and for Go's debug
+     * server: comma lists, NULL for the defaults "2375,2376" and "5001",
+     * "" for none */
+    const char *daemon_ports;
+    const char *debug_ports;
+    /* report only these severities: bits 1u << dd_severity; 0: all */
+    unsigned severities;
 } dd_registry_audit_opts;
-#define DD_REGISTRY_AUDIT_OPTS_INIT \
-    {                               \
-        NULL, 0, 0                  \
+#define DD_REGISTRY_AUDIT_OPTS_INIT     \
+    {                                   \
+        NULL, 0, 0, 0, 0, NULL, NULL, 0 \
     }
 
-/* Audit how the registry at HOST[:PORT] is exposed: plain HTTP, anonymous
- * access to /v2/, the catalog and pulls, the token realm, version
- * headers, delete enabled (docs/registry-audit.md). Read-only, anonymous
- * (no credentials are sent), a few requests per check with bounded
- * timeouts. *out is a new findings list (rules "registry.*", kind
- * DD_KIND_CONFIG; the title ends in "; fix: ..."), owned by the caller
- * (dd_findings_free). 0, DD_EINVALID (not HOST[:PORT]), DD_EIO (no
- * registry answers there), DD_ENOMEM. */
+/* Audit how the registry at HOST[:PORT] is exposed: plain HTTP, TLS
+ * (old protocols, weak ciphers, certificate expiry, trust and host name),
+ * anonymous access to /v2/, the catalog and pulls, the token realm,
+ * version headers, delete enabled, debug/metrics endpoints, Harbor's
+ * API, a container daemon API on the same host, and with the opt-in
+ * probes anonymous push and Harbor's default password
+ * (docs/registry-audit.md). Read-only and anonymous unless a probe is
+ * asked for; a few requests per check with bounded timeouts. *out is a new
+ * findings list (rules "registry.*", kind DD_KIND_CONFIG; the title ends in ";
+ * fix: ..."), owned by the caller (dd_findings_free). 0, DD_EINVALID (not
+ * HOST[:PORT], a bad port list), DD_EIO (no registry answers there), DD_ENOMEM.
+ */
 DD_API int dd_registry_audit(struct dd_findings **out,
                              const char *host,
                              const dd_registry_audit_opts *opts,

@@ -20,7 +20,13 @@ enum {
     K_PARALLEL,
     K_REPOS,
     K_MAXIMG,
-    K_SINCE
+    K_SINCE,
+    K_A_EXIT,
+    K_A_SEV,
+    K_A_PUSH,
+    K_A_CREDS,
+    K_A_DAEMON,
+    K_A_DEBUG
 };
 static const cli_opt registry_opts[] = {
     {"tags", 0, "GLOB", K_TAGS, 0, NULL,
@@ -55,32 +61,55 @@ const cli_cmd cli_cmd_registry = {
     "a finding is at or above --fail-on (default high), 3 when an image\n"
     "could not be scanned or when there was no vulnerability database\n"
     "(the sweep still runs the other scanners; --skip-vuln for none).\n"
-    "audit checks how HOST exposes its registry (plain HTTP, anonymous\n"
-    "access, token realm, delete, version headers; docs/registry-audit.md)\n"
-    "with a few anonymous, read-only requests; exit 1 at --fail-on, 3 when\n"
-    "no registry answers ('drydock registry audit --help').\n",
+    "audit checks how HOST exposes its registry (plain HTTP, TLS, anonymous\n"
+    "access, token realm, delete, debug endpoints, Harbor, a daemon API on\n"
+    "the host; docs/registry-audit.md) with a few anonymous, read-only\n"
+    "requests; exit 1 at --fail-on, 3 when no registry answers ('drydock\n"
+    "registry audit --help').\n",
     registry_opts,
     CLI_G_ALL,
     "table,json",
     0};
 
 static const cli_opt audit_opts[] = {
-    {"ca-file", 0, "PATH", K_A_CA, 0, NULL, "extra CA bundle"},
+    {"ca-file", 0, "PATH", K_A_CA, 0, NULL,
+     "extra CA bundle (besides the system store)"},
     {"fail-on", 0, "SEVERITY", K_A_FAIL, 0, NULL,
-     "exit 1 at or above SEVERITY (default high; never)"},
+     "exit 1 (or --exit-code) at or above SEVERITY (default high; never)"},
+    {"exit-code", 0, "N", K_A_EXIT, 0, NULL,
+     "exit N when a finding is reported (INFO aside; with --fail-on: at or "
+     "above it), as scan does"},
+    {"severity", 's', "LIST", K_A_SEV, 0, NULL,
+     "report only these severities, e.g. HIGH,CRITICAL"},
+    {"probe-push", 0, NULL, K_A_PUSH, CLI_NOENV, NULL,
+     "also try an anonymous push: start an upload in a random repository "
+     "and cancel it at once"},
+    {"probe-default-creds", 0, NULL, K_A_CREDS, CLI_NOENV, NULL,
+     "on Harbor, try the documented default admin password once"},
+    {"daemon-ports", 0, "LIST", K_A_DAEMON, 0, NULL,
+     "ports probed for a container daemon API (default 2375,2376; '' "
+     "none)"},
+    {"debug-ports", 0, "LIST", K_A_DEBUG, 0, NULL,
+     "ports probed for Go's debug server (default 5001; '' none)"},
     {"format", 'f', "FORMAT", CLI_K_FORMAT, 0, NULL, NULL},
+    {"output", 'o', "FILE", CLI_K_OUTPUT, 0, NULL,
+     "write the report to FILE instead of stdout"},
     {NULL, 0, NULL, 0, 0, NULL, NULL}};
 
 const cli_cmd cli_cmd_audit = {
     "registry audit",
     "HOST[:PORT] [options]",
-    "How HOST exposes its registry: plain HTTP, TLS trust, anonymous\n"
-    "access, token realm, version headers, delete enabled\n"
-    "(docs/registry-audit.md). Exit 1 at --fail-on, 3 when no registry\n"
-    "answers.\n",
+    "How HOST exposes its registry: plain HTTP; TLS (protocols below 1.2,\n"
+    "weak ciphers, certificate expired or expiring, self-signed, untrusted,\n"
+    "another host name); anonymous access, catalog and pull; token realm;\n"
+    "version headers; delete enabled; debug and metrics endpoints; Harbor;\n"
+    "a container daemon API on the same host; with --probe-push anonymous\n"
+    "push (docs/registry-audit.md). Read-only and anonymous unless a probe\n"
+    "is asked for. Exit 1 at --fail-on (or --exit-code N), 3 when no\n"
+    "registry answers.\n",
     audit_opts,
     0,
-    "table,json",
+    "table,json,sarif",
     0};
 
 typedef struct reg_args {
@@ -91,6 +120,10 @@ typedef struct reg_args {
     unsigned parallel;
     size_t max_images;
     int64_t since;
+    /* audit */
+    int fail_on_set, exit_code, probe_push, probe_creds;
+    unsigned severities;
+    const char *daemon_ports, *debug_ports;
 } reg_args;
 
 static int reg_opt(void *ctx, int key, const char *label, const char *v)
@@ -158,6 +191,50 @@ static int reg_opt(void *ctx, int key, const char *label, const char *v)
                     cli_esc(v));
             return EXIT_USAGE;
         }
+        a->fail_on_set = 1;
+        break;
+    case K_A_EXIT: {
+        char *end = NULL;
+        long n = strtol(v, &end, 10);
+        if (end == v || *end || n < 0 || n > 255) {
+            fprintf(stderr,
+                    "drydock registry audit: %s takes 0..255, not "
+                    "'%s'\n",
+                    label, cli_esc(v));
+            return EXIT_USAGE;
+        }
+        a->exit_code = (int)n;
+        break;
+    }
+    case K_A_SEV:
+        a->severities = 0;
+        for (const char *p = v; *p;) {
+            size_t k = strcspn(p, ",");
+            char t[32];
+            snprintf(t, sizeof t, "%.*s", (int)(k < 31 ? k : 31), p);
+            int s = dd_severity_parse(t);
+            if (s < 0) {
+                fprintf(stderr,
+                        "drydock registry audit: %s: unknown severity '%s' "
+                        "(INFO, LOW, MEDIUM, HIGH, CRITICAL)\n",
+                        label, cli_esc(t));
+                return EXIT_USAGE;
+            }
+            a->severities |= 1u << s;
+            p += k + (p[k] == ',');
+        }
+        break;
+    case K_A_PUSH:
+        a->probe_push = 1;
+        break;
+    case K_A_CREDS:
+        a->probe_creds = 1;
+        break;
+    case K_A_DAEMON:
+        a->daemon_ports = v;
+        break;
+    case K_A_DEBUG:
+        a->debug_ports = v;
         break;
     default:
         break;
@@ -356,12 +433,102 @@ static void print_summary(const sweep_out *o, const dd_sweep_stats *st)
     }
 }
 
+/* SARIF 2.1.0 of an audit: one rule per rule id, one result per finding;
+ * the location is the registry's /v2/ URL. */
+static char *audit_sarif(const dd_findings *fl, const char *host)
+{
+    static const double score[] = {0.0, 0.0, 2.0, 5.5, 8.0, 9.5};
+    json_t *doc = json_object(), *run = json_object(), *drv = json_object();
+    json_t *rules = json_array(), *results = json_array(),
+           *seen = json_object();
+    json_object_set_new(
+        doc, "$schema",
+        json_string("https://json.schemastore.org/sarif-2.1.0.json"));
+    json_object_set_new(doc, "version", json_string("2.1.0"));
+    json_object_set_new(drv, "name", json_string("drydock"));
+    json_object_set_new(drv, "version", json_string(DRYDOCK_VERSION));
+    json_object_set_new(
+        drv, "informationUri",
+        json_string("https://github.com/drydock-scanner/drydock"));
+    /* the location: the registry's API as a URI; https when the TLS
+     * checks ran (HTTPS answered), http when only plain HTTP did */
+    int tls = 0, plain = 0;
+    for (size_t i = 0; i < dd_findings_count(fl); i++) {
+        const char *id = dd_findings_get(fl, i)->rule_id;
+        tls |= !strncmp(id, "registry.tls", 12);
+        plain |= !strcmp(id, "registry.plaintext-http");
+    }
+    char uri[600];
+    snprintf(uri, sizeof uri, "%s://%s/v2/", plain && !tls ? "http" : "https",
+             host);
+    for (size_t i = 0; i < dd_findings_count(fl); i++) {
+        const dd_finding *f = dd_findings_get(fl, i);
+        const char *level = f->severity >= DD_SEV_HIGH     ? "error"
+                            : f->severity == DD_SEV_MEDIUM ? "warning"
+                                                           : "note";
+        const char *title = f->title ? f->title : "";
+        const char *fx = strstr(title, "; fix: ");
+        char what[1024];
+        snprintf(what, sizeof what, "%.*s",
+                 (int)(fx ? (size_t)(fx - title) : strlen(title)), title);
+        json_t *idx = json_object_get(seen, f->rule_id);
+        if (!idx) {
+            idx = json_integer((json_int_t)json_array_size(rules));
+            json_object_set_new(seen, f->rule_id, idx);
+            char sc[16];
+            snprintf(sc, sizeof sc, "%.1f", score[f->severity]);
+            json_array_append_new(
+                rules,
+                json_pack("{s:o,s:o,s:{s:o},s:{s:o},s:{s:o},s:{s:s,s:[s,s]},"
+                          "s:{s:s}}",
+                          "id", cli_json_text(f->rule_id), "name",
+                          cli_json_text(f->rule_id), "shortDescription", "text",
+                          cli_json_text(what), "fullDescription", "text",
+                          cli_json_text(title), "help", "text",
+                          cli_json_text(fx ? fx + 7 : what), "properties",
+                          "security-severity", sc, "tags", "security",
+                          "registry", "defaultConfiguration", "level", level));
+        }
+        char msg[2048];
+        snprintf(msg, sizeof msg, "%s: %s%s%s%s. Registry: %s", f->rule_id,
+                 title, f->evidence ? " [" : "", f->evidence ? f->evidence : "",
+                 f->evidence ? "]" : "", host);
+        json_t *res =
+            json_pack("{s:o,s:O,s:s,s:{s:o},s:[{s:{s:{s:o}},s:[{s:o,s:s}]}]}",
+                      "ruleId", cli_json_text(f->rule_id), "ruleIndex", idx,
+                      "level", level, "message", "text", cli_json_text(msg),
+                      "locations", "physicalLocation", "artifactLocation",
+                      "uri", cli_json_text(uri), "logicalLocations", "name",
+                      cli_json_text(host), "kind", "resource");
+        if (res && f->evidence) {
+            json_object_set_new(
+                res, "properties",
+                json_pack("{s:o,s:s}", "evidence", cli_json_text(f->evidence),
+                          "severity", dd_severity_name(f->severity)));
+        }
+        json_array_append_new(results, res);
+    }
+    json_decref(seen);
+    json_object_set_new(drv, "rules", rules);
+    json_object_set_new(run, "tool", json_pack("{s:o}", "driver", drv));
+    json_object_set_new(run, "results", results);
+    json_object_set_new(run, "columnKind", json_string("utf16CodeUnits"));
+    json_object_set_new(doc, "runs", json_pack("[o]", run));
+    char *text = json_dumps(doc, JSON_INDENT(2));
+    json_decref(doc);
+    return text;
+}
+
 /* `registry audit HOST[:PORT]`: options handled here alone */
 static int cmd_audit(int argc, char **argv)
 {
     cli_common c;
     cli_common_init(&c);
-    reg_args ra = {.c = &c, .fail_on = DD_SEV_HIGH};
+    reg_args ra;
+    memset(&ra, 0, sizeof ra);
+    ra.c = &c;
+    ra.fail_on = DD_SEV_HIGH;
+    ra.exit_code = -1;
     const char *pos[CLI_MAX_POS];
     size_t np = 0;
     int rc = cli_parse(&cli_cmd_audit, &c, argc - 1, argv + 1, reg_opt, &ra,
@@ -375,6 +542,11 @@ static int cmd_audit(int argc, char **argv)
     const char *host = pos[0], *format = c.format;
     dd_registry_audit_opts o = DD_REGISTRY_AUDIT_OPTS_INIT;
     o.ca_file = ra.ca;
+    o.probe_push = ra.probe_push;
+    o.probe_default_creds = ra.probe_creds;
+    o.daemon_ports = ra.daemon_ports;
+    o.debug_ports = ra.debug_ports;
+    o.severities = ra.severities;
     int fail_on = ra.fail_on;
     dd_findings *fl = NULL;
     dd_error err;
@@ -383,20 +555,54 @@ static int cmd_audit(int argc, char **argv)
         return err.code == DD_EINVALID ? EXIT_USAGE : EXIT_UNREADABLE;
     }
     char *text = NULL;
-    if (dd_findings_render(&text, NULL, fl, NULL, format, &err)) {
+    int jansson = !strcmp(format, "sarif");
+    if (jansson) {
+        text = audit_sarif(fl, host);
+        if (!text) {
+            fprintf(stderr, "drydock: out of memory\n");
+            dd_findings_free(fl);
+            return EXIT_UNREADABLE;
+        }
+    } else if (dd_findings_render(&text, NULL, fl, NULL, format, &err)) {
         fprintf(stderr, "drydock: %s\n", err.message);
         dd_findings_free(fl);
         return EXIT_UNREADABLE;
     }
-    if (!strcmp(format, "table")) {
-        printf("registry audit of %s: %zu findings\n", cli_esc(host),
-               dd_findings_count(fl));
+    FILE *out = c.output ? fopen(c.output, "w") : stdout;
+    if (!out) {
+        perror(c.output);
+        jansson ? free(text) : dd_string_free(text);
+        dd_findings_free(fl);
+        return EXIT_USAGE;
     }
-    fputs(text, stdout);
-    free(text);
-    int worst = dd_findings_max_severity(fl);
+    if (!strcmp(format, "table")) {
+        fprintf(out, "registry audit of %s: %zu findings\n", cli_esc(host),
+                dd_findings_count(fl));
+    }
+    fputs(text, out);
+    if (jansson) {
+        fputc('\n', out);
+    }
+    if (out != stdout && fclose(out) != 0) {
+        perror(c.output);
+    }
+    jansson ? free(text) : dd_string_free(text);
+    /* as scan: INFO never fails; --exit-code N replaces 1 */
+    size_t reported = 0, at_or_above = 0;
+    for (size_t i = 0; i < dd_findings_count(fl); i++) {
+        dd_severity s = dd_findings_get(fl, i)->severity;
+        if (s == DD_SEV_INFO) {
+            continue;
+        }
+        reported++;
+        at_or_above += fail_on != DD_SEV_UNKNOWN && (int)s >= fail_on;
+    }
     dd_findings_free(fl);
-    return fail_on && worst >= fail_on ? EXIT_FINDINGS : EXIT_CLEAN;
+    if (ra.exit_code >= 0) {
+        size_t hits = ra.fail_on_set ? at_or_above : reported;
+        return hits ? ra.exit_code : EXIT_CLEAN;
+    }
+    return at_or_above ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
 int cmd_registry(int argc, char **argv)
@@ -407,7 +613,10 @@ int cmd_registry(int argc, char **argv)
     }
     cli_common c;
     cli_common_init(&c);
-    reg_args ra = {.c = &c, .glob = NULL};
+    reg_args ra;
+    memset(&ra, 0, sizeof ra);
+    ra.c = &c;
+    ra.glob = NULL;
     const char *pos[CLI_MAX_POS];
     size_t np = 0;
     int prc =

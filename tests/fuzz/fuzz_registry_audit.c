@@ -1,7 +1,9 @@
 /*
  * tests/fuzz/fuzz_registry_audit.c - libFuzzer target for the registry
- * audit's response parser (a catalog or tags list from a server we are
- * judging, so untrusted). The first byte picks the key.
+ * audit's response parsers (answers of a server we are judging, so
+ * untrusted). The first byte picks the parser: a catalog or tags list,
+ * Go's /debug/vars, Prometheus /metrics, Harbor's systeminfo and
+ * projects, a daemon's /version, or the port list option.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -10,6 +12,20 @@
 #include "lib/registry/audit.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* every byte of a copied server string is printable ASCII */
+static void printable(const char *s, size_t cap)
+{
+    size_t n = strlen(s);
+    if (n >= cap) {
+        abort();
+    }
+    for (size_t i = 0; i < n; i++) {
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f) {
+            abort();
+        }
+    }
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -23,16 +39,77 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     memcpy(s, data + 1, n);
-    char first[256];
-    int c = dd__audit_parse_list(s, n, data[0] & 1 ? "tags" : "repositories",
-                                 first, sizeof first);
-    if (c < -1 || c > 100000 || strlen(first) >= sizeof first) {
-        abort();
+    char out[256];
+    memset(out, 'x', sizeof out);
+    int c;
+    switch (data[0] % 8) {
+    case 0:
+    case 1:
+        c = dd__audit_parse_list(s, n, data[0] & 1 ? "tags" : "repositories",
+                                 out, sizeof out);
+        if (c < -1 || c > 100000 || strlen(out) >= sizeof out) {
+            abort();
+        }
+        /* the copied name holds only the name grammar's bytes */
+        if (strspn(out, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                        "0123456789._-/") != strlen(out)) {
+            abort();
+        }
+        break;
+    case 2:
+        c = dd__audit_parse_expvar(s, n, out, sizeof out);
+        if ((c != 0 && c != 1) || (c == 0 && out[0])) {
+            abort();
+        }
+        printable(out, sizeof out);
+        break;
+    case 3:
+        c = dd__audit_parse_metrics(s, n);
+        if (c != 0 && c != 1) {
+            abort();
+        }
+        break;
+    case 4:
+        c = dd__audit_parse_systeminfo(s, n, out, 16);
+        if (c < -1 || c > 1 || (c != 1 && out[0])) {
+            abort();
+        }
+        printable(out, 16);
+        break;
+    case 5:
+        c = dd__audit_parse_projects(s, n, out, sizeof out);
+        if (c < -1 || c > 100000 || (c <= 0 && out[0])) {
+            abort();
+        }
+        printable(out, sizeof out);
+        break;
+    case 6:
+        c = dd__audit_parse_daemon_version(s, n, out, sizeof out);
+        if ((c != 0 && c != 1) || (c == 0 && out[0])) {
+            abort();
+        }
+        printable(out, sizeof out);
+        break;
+    default: {
+        /* the port list takes a C string */
+        char *z = malloc(n + 1);
+        unsigned ports[16];
+        if (z) {
+            memcpy(z, s, n);
+            z[n] = 0;
+            c = dd__audit_ports(z, ports, 16);
+            if (c < -1 || c > 16) {
+                abort();
+            }
+            for (int i = 0; i < c; i++) {
+                if (!ports[i] || ports[i] > 65535) {
+                    abort();
+                }
+            }
+            free(z);
+        }
+        break;
     }
-    /* the copied name holds only the name grammar's bytes */
-    if (strspn(first, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                      "0123456789._-/") != strlen(first)) {
-        abort();
     }
     free(s);
     return 0;

@@ -12,7 +12,7 @@ ONLY=" $* "
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=$ROOT/tests/fuzz/out
 mkdir -p "$OUT"
-PKG="libisal libzstd libcrypto jansson sqlite3 libzip zlib yaml-0.1 libpcre2-8 yara libcurl"
+PKG="libisal libzstd libcrypto libssl jansson sqlite3 libzip zlib yaml-0.1 libpcre2-8 yara libcurl"
 CFLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -DDD_UNITTEST -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I$ROOT/include -I$ROOT/src $(pkg-config --cflags $PKG)"
 LIBS="$(pkg-config --libs $PKG) -lpthread -lm"
 python3 "$ROOT/src/lib/malware/rules/embed.py" "$ROOT/src/lib/malware/rules/builtin.yar" \

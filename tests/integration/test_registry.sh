@@ -238,8 +238,8 @@ wait_port "$PH" http || fail "mini registry did not start"
 one_line "plain HTTP without --insecure-registry" "^drydock: 127.0.0.1:$PH: .*does not speak TLS.*--insecure-registry" \
   "$DD" scan -q --scanners config "127.0.0.1:$PH/alpine:3.20.3"
 "$DD" scan -q --format json --scanners config --insecure-registry "127.0.0.1:$PH" "127.0.0.1:$PH/alpine:3.20.3" > "$T/p.json"; rc=$?
-t=$(jq -r '[.findings[] | select(.id=="trust.insecure-registry") | .severity] | join(",")' "$T/p.json")
-[ "$t" = MEDIUM ] && pass "--insecure-registry: pulled over HTTP and reported as trust.insecure-registry" || fail "insecure: rc=$rc '$t'"
+t=$(jq -r '[.findings[] | select(.id=="trust.untrusted-source") | .severity] | join(",")' "$T/p.json")
+[ "$t" = MEDIUM ] && pass "--insecure-registry: pulled over HTTP and reported as trust.untrusted-source" || fail "insecure: rc=$rc '$t'"
 echo testpass | "$DD" scan -q --scanners config --insecure-registry "127.0.0.1:$PH" --username u --password-stdin \
   "127.0.0.1:$PH/alpine:3.20.3" > /dev/null 2>&1
 # (the mini registry asks for no credentials: nothing to refuse; a registry

@@ -3,9 +3,13 @@
  * registry is exposed, judged from the outside with a few anonymous
  * requests (docs/registry-audit.md).
  *
- * Read-only: the only requests are GET/HEAD, and one DELETE of the
- * all-zero digest, which names no manifest. No credentials are ever sent:
- * every check is what an anonymous client can do.
+ * Read-only by default: the requests are GET/HEAD, and one DELETE of the
+ * all-zero digest, which names no manifest. Anonymous: the one credential
+ * ever sent is Harbor's documented default admin password, only with
+ * --probe-default-creds, only to the registry host itself and never when
+ * the token realm check failed. --probe-push starts one upload in a
+ * random repository and cancels it at once; nothing else is written.
+ * The other checks live in audit_tls.c and audit_probe.c (audit.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,25 +25,12 @@
 #include "../findings_int.h"
 #include "../../util/util.h"
 
-#define BODY_MAX ((size_t)256 << 10)
+#define BODY_MAX DD__AUDIT_BODY_MAX
 #define ZERO_DIGEST \
     "sha256:0000000000000000000000000000000000000000000000000000000000000000"
 
-typedef struct resp {
-    int transport; /* 0: an HTTP answer came; else the CURLcode */
-    long status;
-    char error[CURL_ERROR_SIZE];
-    char location[512], www[1024], server[256], powered[256], api[128];
-    dd__buf body;
-} resp;
-
-typedef struct audit {
-    const char *host;
-    const dd_registry_audit_opts *o;
-    dd_findings *out;
-    char base[600]; /* "https://HOST" or "http://HOST" */
-    int verify;     /* TLS verification on for requests to base */
-} audit;
+typedef dd__audit_resp resp;
+typedef dd__audit audit;
 
 static void hdr_copy(char *dst, size_t cap, const char *v, size_t n)
 {
@@ -68,6 +59,7 @@ static size_t on_hdr(char *b, size_t sz, size_t n, void *ud)
          sizeof(((resp *)0)->powered)},
         {"Docker-Distribution-Api-Version:", offsetof(resp, api),
          sizeof(((resp *)0)->api)},
+        {"Content-Type:", offsetof(resp, ctype), sizeof(((resp *)0)->ctype)},
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         size_t k = strlen(want[i].name);
@@ -83,7 +75,13 @@ static size_t on_body(char *b, size_t sz, size_t n, void *ud)
     resp *r = ud;
     size_t len = sz * n;
     if (r->body.len + len > BODY_MAX) {
-        len = BODY_MAX - r->body.len; /* keep the start, drop the rest */
+        /* keep the start; the rest is not read (the transfer stops) */
+        len = BODY_MAX - r->body.len;
+        if (len) {
+            dd__buf_add(&r->body, b, len);
+        }
+        r->truncated = 1;
+        return 0;
     }
     if (len) {
         dd__buf_add(&r->body, b, len);
@@ -91,21 +89,22 @@ static size_t on_body(char *b, size_t sz, size_t n, void *ud)
     return sz * n;
 }
 
-static void resp_free(resp *r)
+void dd__audit_resp_free(resp *r)
 {
     dd__buf_free(&r->body);
 }
 
-/* One request; never follows redirects, never sends credentials. */
-static void req(const audit *a,
-                const char *method,
-                const char *url,
-                int verify,
-                const char *accept,
-                resp *r)
+void dd__audit_req(const audit *a,
+                   const char *method,
+                   const char *url,
+                   int verify,
+                   const char *accept,
+                   const char *auth,
+                   resp *r)
 {
     memset(r, 0, sizeof *r);
     dd__buf_init(&r->body, BODY_MAX + 1);
+    char errbuf[CURL_ERROR_SIZE] = "";
     CURL *c = curl_easy_init();
     if (!c) {
         r->transport = CURLE_OUT_OF_MEMORY;
@@ -121,8 +120,10 @@ static void req(const audit *a,
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https,http");
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, cto);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, tto);
+    /* a hostile server's headers are capped too (libcurl refuses more) */
+    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)64 << 20);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "drydock-audit/0.1");
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, r->error);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_hdr);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
@@ -134,6 +135,10 @@ static void req(const audit *a,
     }
     if (!strcmp(method, "HEAD")) {
         curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    } else if (!strcmp(method, "POST")) {
+        curl_easy_setopt(c, CURLOPT_POST, 1L);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, 0L);
     } else if (strcmp(method, "GET")) {
         curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     }
@@ -142,25 +147,34 @@ static void req(const audit *a,
         char line[600];
         snprintf(line, sizeof line, "Accept: %s", accept);
         h = curl_slist_append(h, line);
+    }
+    if (auth) {
+        h = curl_slist_append(h, auth);
+    }
+    if (h) {
         curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     }
     CURLcode rc = curl_easy_perform(c);
+    if (rc == CURLE_WRITE_ERROR && r->truncated) {
+        rc = CURLE_OK; /* an answer came; its body is cut at BODY_MAX */
+    }
     r->transport = (int)rc;
     if (rc == CURLE_OK) {
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-    } else if (!r->error[0]) {
-        snprintf(r->error, sizeof r->error, "%s", curl_easy_strerror(rc));
+    } else {
+        snprintf(r->error, sizeof r->error, "%s",
+                 errbuf[0] ? errbuf : curl_easy_strerror(rc));
     }
     curl_slist_free_all(h);
     curl_easy_cleanup(c);
 }
 
-static int add(audit *a,
-               dd_severity sev,
-               const char *rule,
-               const char *evidence,
-               const char *what,
-               const char *fix)
+int dd__audit_add(audit *a,
+                  dd_severity sev,
+                  const char *rule,
+                  const char *evidence,
+                  const char *what,
+                  const char *fix)
 {
     dd__finding_spec s;
     memset(&s, 0, sizeof s);
@@ -177,8 +191,19 @@ static int add(audit *a,
     return dd__findings_add(a->out, &s, "%s", what);
 }
 
+/* an anonymous request */
+static void req(const audit *a,
+                const char *method,
+                const char *url,
+                int verify,
+                const char *accept,
+                resp *r)
+{
+    dd__audit_req(a, method, url, verify, accept, NULL, r);
+}
+
 /* printable, short copy of a server-controlled string for evidence */
-static void clean(char *dst, size_t cap, const char *src)
+void dd__audit_clean(char *dst, size_t cap, const char *src)
 {
     size_t j = 0;
     for (size_t i = 0; src[i] && j + 1 < cap; i++) {
@@ -200,6 +225,29 @@ static void host_only(const char *hp, char *out, size_t cap)
         n = c ? (size_t)(c - hp) : n;
     }
     snprintf(out, cap, "%.*s", (int)n, hp);
+}
+
+void dd__audit_split(
+    const char *hp, char *host, size_t hcap, char *port, size_t pcap)
+{
+    const char *p = "";
+    size_t n = strlen(hp);
+    if (hp[0] == '[') {
+        const char *e = strchr(hp, ']');
+        if (e) {
+            n = (size_t)(e - hp) - 1;
+            hp++;
+            p = e[1] == ':' ? e + 2 : "";
+        }
+    } else {
+        const char *c = strrchr(hp, ':');
+        if (c && c == strchr(hp, ':')) { /* one colon: a port */
+            n = (size_t)(c - hp);
+            p = c + 1;
+        }
+    }
+    snprintf(host, hcap, "%.*s", (int)n, hp);
+    snprintf(port, pcap, "%s", p);
 }
 
 static int has_digit(const char *s)
@@ -257,10 +305,12 @@ static void check_realm(audit *a, const char *www)
         return;
     }
     char ev[700], realm[600];
-    clean(realm, sizeof realm, ch.realm);
+    dd__audit_clean(realm, sizeof realm, ch.realm);
     snprintf(ev, sizeof ev, "realm=\"%s\"", realm);
     if (!strncasecmp(ch.realm, "http://", 7)) {
-        add(a, DD_SEV_HIGH, "registry.token-realm-plaintext", ev,
+        a->realm_failed = 1;
+        dd__audit_add(
+            a, DD_SEV_HIGH, "registry.token-realm-plaintext", ev,
             "the token service (realm) is plain HTTP: credentials and tokens "
             "cross the network in clear",
             "serve the token service over HTTPS and set auth.token.realm to "
@@ -268,7 +318,9 @@ static void check_realm(audit *a, const char *www)
         return;
     }
     if (strncasecmp(ch.realm, "https://", 8)) {
-        add(a, DD_SEV_MEDIUM, "registry.token-realm-invalid", ev,
+        a->realm_failed = 1;
+        dd__audit_add(
+            a, DD_SEV_MEDIUM, "registry.token-realm-invalid", ev,
             "the token realm is not an https:// URL",
             "set auth.token.realm to the https:// URL of the token service");
         return;
@@ -294,13 +346,16 @@ static void check_realm(audit *a, const char *www)
                 !strcmp(lr.signal, "punycode-host"));
     }
     if (look) {
-        add(a, DD_SEV_HIGH, "registry.token-realm-lookalike", ev,
+        a->realm_failed = 1;
+        dd__audit_add(
+            a, DD_SEV_HIGH, "registry.token-realm-lookalike", ev,
             "the token realm's host imitates another host: clients would "
             "send their registry credentials to it",
             "point auth.token.realm at the real token service; check the "
             "configuration for tampering");
     } else {
-        add(a, DD_SEV_LOW, "registry.token-realm-other-host", ev,
+        dd__audit_add(
+            a, DD_SEV_LOW, "registry.token-realm-other-host", ev,
             "the token realm is on another host: clients send credentials "
             "there",
             "make sure that host is yours (or serve the token service on "
@@ -313,17 +368,18 @@ static void check_disclosure(audit *a, const resp *r)
     char ev[600] = "";
     if (r->server[0] && has_digit(r->server)) {
         char s[256];
-        clean(s, sizeof s, r->server);
+        dd__audit_clean(s, sizeof s, r->server);
         snprintf(ev, sizeof ev, "Server: %s", s);
     }
     if (r->powered[0]) {
         char s[256];
-        clean(s, sizeof s, r->powered);
+        dd__audit_clean(s, sizeof s, r->powered);
         size_t l = strlen(ev);
         snprintf(ev + l, sizeof ev - l, "%sX-Powered-By: %s", l ? "; " : "", s);
     }
     if (ev[0]) {
-        add(a, DD_SEV_LOW, "registry.version-disclosure", ev,
+        dd__audit_add(
+            a, DD_SEV_LOW, "registry.version-disclosure", ev,
             "the responses name the product and its version",
             "remove the Server/X-Powered-By version in the registry or the "
             "reverse proxy in front of it (server_tokens off)");
@@ -343,37 +399,40 @@ static void check_delete(audit *a, const char *repo)
     if (r.transport) {
         /* nothing known */
     } else if (r.status == 405) {
-        add(a, DD_SEV_INFO, "registry.delete-disabled", ev,
-            "deleting manifests is disabled", NULL);
+        dd__audit_add(a, DD_SEV_INFO, "registry.delete-disabled", ev,
+                      "deleting manifests is disabled", NULL);
     } else if (r.status == 401 || r.status == 403) {
-        add(a, DD_SEV_INFO, "registry.delete-needs-auth", ev,
+        dd__audit_add(
+            a, DD_SEV_INFO, "registry.delete-needs-auth", ev,
             "deleting needs authentication (whether it is enabled was not "
             "probed: no credentials are sent)",
             NULL);
     } else if (r.status == 202 || r.status == 404 || r.status == 400) {
-        add(a, DD_SEV_HIGH, "registry.delete-enabled", ev,
+        dd__audit_add(
+            a, DD_SEV_HIGH, "registry.delete-enabled", ev,
             "anonymous clients may delete manifests (the probe named no "
             "manifest; the registry looked it up instead of refusing)",
             "set storage.delete.enabled: false, or require authentication "
             "and allow delete only to an admin role");
     }
-    resp_free(&r);
+    dd__audit_resp_free(&r);
 }
 
 static void check_access(audit *a, const resp *v2)
 {
     char ev[700];
     if (v2->status == 200) {
-        add(a, DD_SEV_MEDIUM, "registry.anonymous-access", "GET /v2/ -> 200",
+        dd__audit_add(
+            a, DD_SEV_MEDIUM, "registry.anonymous-access", "GET /v2/ -> 200",
             "the registry API answers without authentication",
             "configure auth (htpasswd or token) unless the registry is meant "
             "to be public");
     } else if (v2->status == 401) {
         char w[300];
-        clean(w, sizeof w, v2->www);
+        dd__audit_clean(w, sizeof w, v2->www);
         snprintf(ev, sizeof ev, "GET /v2/ -> 401; WWW-Authenticate: %.200s", w);
-        add(a, DD_SEV_INFO, "registry.auth-required", ev,
-            "the registry requires authentication", NULL);
+        dd__audit_add(a, DD_SEV_INFO, "registry.auth-required", ev,
+                      "the registry requires authentication", NULL);
         check_realm(a, v2->www);
     }
     char url[1200], repo[256] = "", tag[160] = "";
@@ -386,13 +445,14 @@ static void check_access(audit *a, const resp *v2)
         if (n >= 0) {
             snprintf(ev, sizeof ev, "GET /v2/_catalog -> 200, %d%s names%s%s",
                      n, n == 20 ? "+" : "", repo[0] ? ", e.g. " : "", repo);
-            add(a, DD_SEV_MEDIUM, "registry.anonymous-catalog", ev,
+            dd__audit_add(
+                a, DD_SEV_MEDIUM, "registry.anonymous-catalog", ev,
                 "anyone can list the repositories",
                 "require authentication for the catalog (or disable it at "
                 "the proxy: /v2/_catalog)");
         }
     }
-    resp_free(&r);
+    dd__audit_resp_free(&r);
     if (repo[0]) {
         snprintf(url, sizeof url, "%s/v2/%s/tags/list?n=5", a->base, repo);
         req(a, "GET", url, a->verify, NULL, &r);
@@ -400,7 +460,7 @@ static void check_access(audit *a, const resp *v2)
             dd__audit_parse_list(r.body.ptr, r.body.len, "tags", tag,
                                  sizeof tag);
         }
-        resp_free(&r);
+        dd__audit_resp_free(&r);
     }
     if (repo[0] && tag[0]) {
         snprintf(url, sizeof url, "%s/v2/%s/manifests/%s", a->base, repo, tag);
@@ -413,14 +473,20 @@ static void check_access(audit *a, const resp *v2)
         if (!r.transport && r.status == 200) {
             snprintf(ev, sizeof ev, "HEAD /v2/%s/manifests/%s -> 200", repo,
                      tag);
-            add(a, DD_SEV_MEDIUM, "registry.anonymous-pull", ev,
+            dd__audit_add(
+                a, DD_SEV_MEDIUM, "registry.anonymous-pull", ev,
                 "anyone can pull images",
                 "require authentication for pulls unless the images are "
                 "meant to be public");
         }
-        resp_free(&r);
+        dd__audit_resp_free(&r);
     }
     check_delete(a, repo);
+}
+
+static int keep_sev(void *ctx, const dd_finding *f)
+{
+    return (*(const unsigned *)ctx >> f->severity) & 1u;
 }
 
 int dd_registry_audit(dd_findings **out,
@@ -438,6 +504,18 @@ int dd_registry_audit(dd_findings **out,
         return dd__error_set(err, DD_EINVALID,
                              "registry audit: '%.80s' is not HOST[:PORT]",
                              host);
+    }
+    unsigned ports[16];
+    const char *pl[2] = {opts ? opts->daemon_ports : NULL,
+                         opts ? opts->debug_ports : NULL};
+    for (int i = 0; i < 2; i++) {
+        if (pl[i] && dd__audit_ports(pl[i], ports, 16) < 0) {
+            return dd__error_set(err, DD_EINVALID,
+                                 "registry audit: '%.80s' is not a list of "
+                                 "ports (1..65535, comma separated, at most "
+                                 "16)",
+                                 pl[i]);
+        }
     }
     audit a;
     memset(&a, 0, sizeof a);
@@ -459,7 +537,7 @@ int dd_registry_audit(dd_findings **out,
                       s.transport == CURLE_SSL_CACERT_BADFILE ||
                       s.transport == CURLE_SSL_ISSUER_ERROR)) {
         snprintf(tls_err, sizeof tls_err, "%s", s.error);
-        resp_free(&s);
+        dd__audit_resp_free(&s);
         req(&a, "GET", url, 0, NULL, &s);
         https_ok = is_registry(&s);
     }
@@ -474,36 +552,27 @@ int dd_registry_audit(dd_findings **out,
             "http: %.200s)",
             host, s.transport ? s.error : "not a registry answer",
             p.transport ? p.error : "not a registry answer");
-        resp_free(&s);
-        resp_free(&p);
+        dd__audit_resp_free(&s);
+        dd__audit_resp_free(&p);
         dd_findings_free(a.out);
         return rc;
-    }
-    if (https_ok && tls_err[0]) {
-        char ev[CURL_ERROR_SIZE + 8];
-        clean(ev, sizeof ev, tls_err);
-        add(&a, DD_SEV_HIGH, "registry.tls-untrusted", ev,
-            "the TLS certificate does not verify (untrusted issuer, "
-            "self-signed, expired or another host name): clients learn to "
-            "skip verification",
-            "install a certificate from a CA the clients trust, valid for "
-            "this host name");
     }
     if (!p.transport && (p.status == 301 || p.status == 302 ||
                          p.status == 307 || p.status == 308)) {
         char ev[600], loc[520];
-        clean(loc, sizeof loc, p.location);
+        dd__audit_clean(loc, sizeof loc, p.location);
         snprintf(ev, sizeof ev, "GET http://%s/v2/ -> %ld Location: %s", host,
                  p.status, loc);
         if (!strncasecmp(p.location, "https://", 8)) {
-            add(&a, DD_SEV_INFO, "registry.http-redirects", ev,
-                "plain HTTP redirects to HTTPS", NULL);
+            dd__audit_add(&a, DD_SEV_INFO, "registry.http-redirects", ev,
+                          "plain HTTP redirects to HTTPS", NULL);
         }
     }
     if (http_ok) {
         char ev[300];
         snprintf(ev, sizeof ev, "GET http://%s/v2/ -> %ld", host, p.status);
-        add(&a, DD_SEV_HIGH, "registry.plaintext-http", ev,
+        dd__audit_add(
+            &a, DD_SEV_HIGH, "registry.plaintext-http", ev,
             "the registry API is served over plain HTTP: pulls and "
             "credentials can be read and altered on the way (man in the "
             "middle)",
@@ -514,10 +583,30 @@ int dd_registry_audit(dd_findings **out,
     snprintf(a.base, sizeof a.base, "%s://%s", https_ok ? "https" : "http",
              host);
     a.verify = https_ok && !tls_err[0];
+    if (https_ok) {
+        dd__audit_tls(&a, tls_err);
+    }
     check_disclosure(&a, v2);
     check_access(&a, v2);
-    resp_free(&s);
-    resp_free(&p);
+    if (opts && opts->probe_push) {
+        dd__audit_push(&a);
+    }
+    dd__audit_debug(&a);
+    dd__audit_harbor(&a);
+    dd__audit_daemon(&a);
+    dd__audit_resp_free(&s);
+    dd__audit_resp_free(&p);
+    if (opts && opts->severities) {
+        dd_findings *kept = dd__findings_new();
+        unsigned mask = opts->severities;
+        if (!kept || dd__findings_filter_move(kept, a.out, keep_sev, &mask)) {
+            dd_findings_free(kept);
+            dd_findings_free(a.out);
+            return dd__error_set(err, DD_ENOMEM, "out of memory");
+        }
+        dd_findings_free(a.out);
+        a.out = kept;
+    }
     *out = a.out;
     return 0;
 }

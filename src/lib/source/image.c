@@ -320,7 +320,7 @@ static int open_registry(dd_image *img,
     if (plain) {
         dd__finding_spec sp = {DD_KIND_TRUST,
                                DD_SEV_MEDIUM,
-                               "trust.insecure-registry",
+                               "trust.untrusted-source",
                                NULL,
                                NULL,
                                NULL,
