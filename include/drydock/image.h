@@ -43,6 +43,13 @@ typedef struct dd_registry_opts {
     unsigned page_size;        /* catalog/tag list page size; 0 = 1000 */
     const char *daemon_socket; /* docker:NAME: Engine API unix socket;
                                   NULL: $DOCKER_HOST, docker's, podman's */
+    /* Token services on another domain than the registry's that may
+     * receive the credentials (host names); by default only the
+     * registry's own domain does ("auth.docker.io" for
+     * "registry-1.docker.io"): a challenge naming a realm elsewhere gets
+     * an anonymous token request and a trust.untrusted-source finding. */
+    const char *const *token_hosts;
+    size_t n_token_hosts;
 } dd_registry_opts;
 
 typedef enum dd_compression {

@@ -40,6 +40,7 @@ typedef struct cli_common {
     int64_t db_max_age;        /* scan --db-max-age, seconds (0 = 7 d) */
     dd_registry_opts registry; /* --username, --ca-file, ... */
     const char *insecure[16];
+    const char *token_hosts[16];
     char password[1024]; /* --password-stdin */
 } cli_common;
 
@@ -106,6 +107,7 @@ enum {
     CLI_K_CA_FILE,
     CLI_K_CERTS_DIR,
     CLI_K_INSECURE,
+    CLI_K_TOKEN_HOST,
     CLI_K_DOCKER_HOST
 };
 

@@ -158,6 +158,14 @@ int cli_common_set(cli_common *c,
         c->insecure[c->registry.n_insecure++] = val;
         c->registry.insecure = c->insecure;
         return 0;
+    case CLI_K_TOKEN_HOST:
+        if (c->registry.n_token_hosts == 16) {
+            fprintf(stderr, "drydock %s: too many %s\n", who, label);
+            return EXIT_USAGE;
+        }
+        c->token_hosts[c->registry.n_token_hosts++] = val;
+        c->registry.token_hosts = c->token_hosts;
+        return 0;
     case CLI_K_FAIL_ON: {
         int s = cli_parse_severity(val);
         if (s < 0 || s == DD_SEV_INFO) {

@@ -71,6 +71,9 @@ static const cli_opt registry_opts[] = {
      "instead of /etc/docker/certs.d"},
     {"insecure-registry", 0, "HOST", CLI_K_INSECURE, CLI_REPEAT, NULL,
      "allow plain HTTP to HOST (reported); may repeat"},
+    {"token-host", 0, "HOST", CLI_K_TOKEN_HOST, CLI_REPEAT, NULL,
+     "a token service on another domain that may get the credentials "
+     "(by default only the registry's own domain does); may repeat"},
     {"docker-host", 0, "PATH", CLI_K_DOCKER_HOST, 0, NULL,
      "Engine API socket for docker:NAME"},
     {NULL, 0, NULL, 0, 0, NULL, NULL}};

@@ -13,6 +13,7 @@ layout (tags from index.json annotations). Test use only.
               USER:PASS and hands out a token; blobs are redirected to
               another host name (localhost instead of 127.0.0.1), which
               records any Authorization header it receives
+  --realm-host H  the challenge's realm names host H (default 127.0.0.1)
 GET /v2/<repo>/referrers/<digest> lists the layout's manifests with that subject.
 GET /stats gives {"token_requests": n, "leaked_auth": n}."""
 import base64
@@ -28,6 +29,9 @@ resumable = "--resumable" in sys.argv  # whole answers are cut, Range requests s
 tls = sys.argv[sys.argv.index("--tls") + 1:sys.argv.index("--tls") + 3] if "--tls" in sys.argv else None
 bearer = sys.argv[sys.argv.index("--bearer") + 1] if "--bearer" in sys.argv else None
 flaky = "--flaky" in sys.argv  # first request of every path: 503 or 429 with Retry-After
+# the host name the Bearer challenge's realm names (another "domain" than
+# 127.0.0.1 when it is localhost)
+realm_host = sys.argv[sys.argv.index("--realm-host") + 1] if "--realm-host" in sys.argv else "127.0.0.1"
 seen = set()
 TOKEN = "tok-" + os.urandom(8).hex()
 stats = {"token_requests": 0, "leaked_auth": 0, "refused": 0}
@@ -86,8 +90,8 @@ class H(http.server.BaseHTTPRequestHandler):
             return self.send(200, open(f, "rb").read(), "application/octet-stream")
         if bearer and self.headers.get("Authorization") != "Bearer " + TOKEN:
             self.send_response(401)
-            self.send_header("WWW-Authenticate", 'Bearer realm="%s://127.0.0.1:%d/token",service="mini",'
-                             'scope="repository:alpine:pull"' % (scheme, port))
+            self.send_header("WWW-Authenticate", 'Bearer realm="%s://%s:%d/token",service="mini",'
+                             'scope="repository:alpine:pull"' % (scheme, realm_host, port))
             self.send_header("Content-Length", "2")
             self.end_headers()
             self.wfile.write(b"{}")

@@ -263,6 +263,31 @@ echo wrong | "$DD" scan -q --scanners config --username tokuser --password-stdin
 [ $rc = 3 ] && grep -q "token service .*access denied" "$T/err" && pass "Bearer with a wrong password: $(cat "$T/err")" ||
   fail "bearer wrong: rc=$rc $(cat "$T/err")"
 
+# a token realm on another domain (localhost is not 127.0.0.1's domain):
+# the credentials are withheld, the anonymous token request is refused,
+# and the one line says why and what to add
+PX=$(free_port)
+python3 "$HERE/mini_registry.py" "$A" "$PX" --tls "$T/reg/certs/server.crt" "$T/reg/certs/server.key" \
+  --bearer tokuser:tokpass --realm-host localhost > "$T/minix.log" 2>&1 &
+PIDS="$PIDS $!"
+wait_port "$PX" https || fail "foreign-realm registry did not start: $(tail -3 "$T/minix.log")"
+echo tokpass | "$DD" scan -q --scanners config --username tokuser --password-stdin "${CA[@]}" \
+  "127.0.0.1:$PX/alpine:3.20.3" > /dev/null 2> "$T/err"; rc=$?
+st=$(curl -s --cacert "$T/reg/certs/ca.crt" "https://127.0.0.1:$PX/stats")
+[ $rc = 3 ] && [ "$(wc -l < "$T/err")" = 1 ] && grep -q "the credentials were not sent: the token service is on another domain.*--token-host" "$T/err" &&
+  [ "$(echo "$st" | jq .token_requests)" -ge 1 ] &&
+  pass "Bearer realm on another domain: credentials withheld, one line ($(cat "$T/err"))" ||
+  fail "foreign realm: rc=$rc $(cat "$T/err") $st"
+if openssl x509 -in "$T/reg/certs/server.crt" -noout -ext subjectAltName 2> /dev/null | grep -q 'DNS:localhost'; then
+  echo tokpass | "$DD" scan -q --format json --scanners config --username tokuser --password-stdin "${CA[@]}" \
+    --token-host localhost "127.0.0.1:$PX/alpine:3.20.3" > "$T/x.json" 2> "$T/err"; rc=$?
+  [ $rc = 0 ] && [ "$(jq '[.findings[] | select(.id=="trust.untrusted-source")] | length' "$T/x.json")" = 0 ] &&
+    pass "--token-host localhost: that token service gets the credentials; the pull works, no finding" ||
+    fail "--token-host: rc=$rc $(cat "$T/err")"
+else
+  skip "--token-host: the test certificate does not name localhost"
+fi
+
 # ---------------------------------------------------------------- 429 / 503 with Retry-After
 PF=$(free_port)
 python3 "$HERE/mini_registry.py" "$A" "$PF" --flaky > /dev/null 2>&1 &

@@ -46,7 +46,81 @@ struct dd__registry {
     dd__challenge ch;
     char *token;
     time_t token_exp;
+    /* token services on another domain allowed the credentials */
+    char token_hosts[16][256];
+    size_t n_token_hosts;
+    /* the realm host the credentials were withheld from, or "" */
+    char withheld[256];
 };
+
+/* the host of an http(s) URL, lower case, without port: out[n] */
+static void url_hostname(const char *url, char *out, size_t n)
+{
+    const char *p = strstr(url, "://");
+    p = p ? p + 3 : url;
+    const char *at = p + strcspn(p, "/?#");
+    const char *cred = memchr(p, '@', (size_t)(at - p));
+    if (cred) {
+        p = cred + 1;
+    }
+    size_t k = 0;
+    if (*p == '[') { /* IPv6 literal */
+        while (p[k] && p[k] != ']' && k + 1 < n) {
+            k++;
+        }
+        k += p[k] == ']';
+    } else {
+        k = strcspn(p, ":/?#");
+    }
+    k = k < n ? k : n - 1;
+    for (size_t i = 0; i < k; i++) {
+        char c = p[i];
+        out[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+    }
+    out[k] = '\0';
+}
+
+/* the registrable part of a host name, roughly: the last two labels, or
+ * three under a two-letter country code with a short second level
+ * ("example.co.uk"); an IP address or a one-label name is itself */
+static const char *site_of(const char *h)
+{
+    size_t n = strlen(h);
+    if (!n || h[0] == '[' || strspn(h, "0123456789.") == n) {
+        return h;
+    }
+    const char *d1 = strrchr(h, '.'), *d2 = NULL, *d3 = NULL;
+    for (const char *p = d1; p && p > h && !d2; p--) {
+        d2 = p[-1] == '.' ? p - 1 : NULL;
+    }
+    if (!d2) {
+        return h;
+    }
+    if (!(strlen(d1 + 1) == 2 && d1 - d2 - 1 <= 3)) {
+        return d2 + 1;
+    }
+    for (const char *p = d2; p > h && !d3; p--) {
+        d3 = p[-1] == '.' ? p - 1 : NULL;
+    }
+    return d3 ? d3 + 1 : h;
+}
+
+/* 1 when the credentials may go to the token service at `realm` */
+static int realm_allowed(const dd__registry *r, const char *realm)
+{
+    char rh[256], gh[256];
+    url_hostname(realm, rh, sizeof rh);
+    url_hostname(r->host, gh, sizeof gh);
+    if (!strcmp(site_of(rh), site_of(gh))) {
+        return 1;
+    }
+    for (size_t i = 0; i < r->n_token_hosts; i++) {
+        if (!strcasecmp(r->token_hosts[i], rh)) {
+            return 1;
+        }
+    }
+    return 0;
+}
 
 static int file_exists(const char *p)
 {
@@ -387,7 +461,13 @@ static int fetch_token(dd__registry *r, const char *want_scope, dd_error *err)
         return dd__error_set(err, DD_ENOMEM, "out of memory");
     }
     struct curl_slist *h = NULL;
-    if (r->have_creds && !strncmp(url, "https://", 8)) {
+    int allowed = realm_allowed(r, r->ch.realm);
+    if (r->have_creds && !allowed) {
+        pthread_mutex_lock(&r->lock);
+        url_hostname(r->ch.realm, r->withheld, sizeof r->withheld);
+        pthread_mutex_unlock(&r->lock);
+    }
+    if (r->have_creds && allowed && !strncmp(url, "https://", 8)) {
         char up[1400], enc[2000], ah[2100];
         snprintf(up, sizeof up, "%s:%s", r->user, r->secret);
         b64(up, enc, sizeof enc);
@@ -404,13 +484,18 @@ static int fetch_token(dd__registry *r, const char *want_scope, dd_error *err)
     curl_slist_free_all(h);
     int rc = 0;
     if (cc != CURLE_OK || code != 200) {
-        rc = dd__error_set(err, code == 401 || code == 403 ? DD_EUSER : DD_ENET,
-                           "%s: token service %s: %s", r->host, r->ch.realm,
-                           cc != CURLE_OK
-                               ? (errbuf[0] ? errbuf : curl_easy_strerror(cc))
-                           : code == 401 || code == 403
-                               ? "access denied (check the credentials)"
-                               : "unexpected status");
+        rc = dd__error_set(
+            err, code == 401 || code == 403 ? DD_EUSER : DD_ENET,
+            "%s: token service %s: %s", r->host, r->ch.realm,
+            cc != CURLE_OK ? (errbuf[0] ? errbuf : curl_easy_strerror(cc))
+            : (code == 401 || code == 403) && r->have_creds && !allowed
+                ? "access denied; the credentials were not "
+                  "sent: the token service is on another "
+                  "domain than the registry (--token-host "
+                  "HOST allows it)"
+            : code == 401 || code == 403
+                ? "access denied (check the credentials)"
+                : "unexpected status");
     } else {
         json_t *j = NULL; /* not JSON: "no token in the answer" */
         dd__json_parse(&j, x.body.ptr, x.body.len, DD_JSON_MAX, "token", NULL);
@@ -459,6 +544,10 @@ int dd__registry_new(dd__registry **out,
     snprintf(r->host, sizeof r->host, "%s",
              strcmp(ref->domain, "docker.io") ? ref->domain
                                               : "registry-1.docker.io");
+    for (size_t i = 0; i < o->n_token_hosts && i < 16; i++) {
+        snprintf(r->token_hosts[r->n_token_hosts++], sizeof r->token_hosts[0],
+                 "%s", o->token_hosts[i]);
+    }
     for (size_t i = 0; i < o->n_insecure; i++) {
         if (!strcmp(o->insecure[i], ref->domain) ||
             !strcmp(o->insecure[i], r->host)) {
@@ -536,6 +625,14 @@ void dd__registry_free(dd__registry *r)
 int dd__registry_plaintext(const dd__registry *r)
 {
     return r->plaintext;
+}
+
+const char *dd__registry_withheld(dd__registry *r, char *out, size_t n)
+{
+    pthread_mutex_lock(&r->lock);
+    snprintf(out, n, "%s", r->withheld);
+    pthread_mutex_unlock(&r->lock);
+    return out[0] ? out : NULL;
 }
 
 /* perform(), and anything but 200 is an error naming the registry's code */

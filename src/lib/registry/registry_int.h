@@ -71,6 +71,10 @@ int dd__registry_new(dd__registry **out,
                      dd_error *err);
 void dd__registry_free(dd__registry *r);
 int dd__registry_plaintext(const dd__registry *r);
+/* The token service host the credentials were withheld from (another
+ * domain than the registry's, not in dd_registry_opts.token_hosts) into
+ * out[n]; NULL when none was. */
+const char *dd__registry_withheld(dd__registry *r, char *out, size_t n);
 /* GET `path` (below /v2/) into memory (at most max bytes). *status is the
  * final HTTP status; headers wanted: Docker-Content-Digest and
  * Content-Type are copied when ctype/dcd are non-NULL. */
@@ -123,6 +127,7 @@ int dd__remote_store_open(struct dd_store **out,
                           const dd_registry_opts *opts,
                           char **tag_out,
                           int *plaintext,
+                          char withheld[256],
                           dd_error *err);
 
 #endif

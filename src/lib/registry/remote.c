@@ -146,10 +146,12 @@ int dd__remote_store_open(struct dd_store **out,
                           const dd_registry_opts *opts,
                           char **tag_out,
                           int *plaintext,
+                          char withheld[256],
                           dd_error *err)
 {
     *out = NULL;
     *plaintext = 0;
+    withheld[0] = '\0';
     *tag_out = NULL;
     remote *r = dd__calloc(1, sizeof *r);
     if (!r) {
@@ -246,6 +248,7 @@ int dd__remote_store_open(struct dd_store **out,
         return rc;
     }
     *plaintext = dd__registry_plaintext(r->reg);
+    (void)dd__registry_withheld(r->reg, withheld, 256);
     dd__store_backend b = {r, r_has, r_region, r_read_all, r_free};
     char name[600];
     dd__ref_string(&r->ref, name, sizeof name);

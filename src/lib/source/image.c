@@ -305,8 +305,9 @@ static int open_registry(dd_image *img,
 {
     char *rtag = NULL;
     int plain = 0;
+    char withheld[256];
     int rc = dd__remote_store_open(&img->store, ref, opts->registry, &rtag,
-                                   &plain, err);
+                                   &plain, withheld, err);
     if (rc) {
         return rc;
     }
@@ -338,6 +339,31 @@ static int open_registry(dd_image *img,
                               "could read or change it in transit "
                               "(digests still checked)",
                               img->info.path);
+        if (rc) {
+            return rc;
+        }
+    }
+    if (withheld[0]) {
+        dd__finding_spec sp = {DD_KIND_TRUST,
+                               DD_SEV_MEDIUM,
+                               "trust.untrusted-source",
+                               NULL,
+                               NULL,
+                               NULL,
+                               -1,
+                               -1,
+                               0,
+                               0,
+                               0,
+                               NULL,
+                               NULL,
+                               NULL};
+        rc = dd__findings_add(img->findings, &sp,
+                              "%s sends its token requests to %s, another "
+                              "domain: the credentials were not sent there "
+                              "(an anonymous token was asked for; "
+                              "--token-host %s if that service is yours)",
+                              img->info.path, withheld, withheld);
         if (rc) {
             return rc;
         }
