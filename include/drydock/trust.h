@@ -6,6 +6,8 @@
  *
  * Nothing here touches the network or the wall clock: the signing time
  * comes from a verified transparency-log entry or RFC 3161 timestamp.
+ * (One exception: a Notation signature's io.cncf.notary.expiry is checked
+ * against dd_trust_policy.now, the wall clock when that is 0.)
  *
  * Ownership: a dd_trust_root returned through `out` belongs to the caller,
  * who frees it with dd_trust_root_free() (NULL is a no-op). A root is
@@ -45,7 +47,8 @@ DD_API int dd_trust_root_builtin(dd_trust_root **out, dd_error *err);
 DD_API void dd_trust_root_free(dd_trust_root *root);
 
 /* What the signer must be. Either key_pem (a managed key: PEM public key
- * or certificate) or identity + issuer (keyless, Fulcio certificate). */
+ * or certificate) or identity + issuer (keyless, Fulcio certificate);
+ * for images also (or only) trust_store for Notation signatures. */
 typedef struct dd_trust_policy {
     const char *key_pem;  /* NUL-terminated PEM, borrowed */
     const char *identity; /* SAN: email, URI or OtherName */
