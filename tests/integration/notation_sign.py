@@ -18,6 +18,8 @@ MOD: flip-payload  the payload changed after signing
      expiry-past   io.cncf.notary.expiry an hour ago
      expiry-future io.cncf.notary.expiry in a day
      time=UNIX     the signing time
+     sa            scheme notary.x509.signingAuthority (authenticSigningTime)
+     alg=NAME      the alg header says NAME (the signature stays ES256/PS256)
 Environment for push: CACERT, CREDS (user:pass)."""
 import base64, datetime, hashlib, json, os, ssl, struct, sys, time, urllib.error, urllib.request
 
@@ -142,25 +144,35 @@ def envelope(dirn, leaf, fmt, desc, mods):
     key, cert = load(dirn, leaf)
     _, ca = load(dirn, "ca")
     t = int(time.time())
-    crit_extra, expiry = None, None
+    crit_extra, expiry, alg = None, None, None
+    sa = "sa" in mods
     for m in mods:
         if m.startswith("digest="):
             desc = dict(desc, digest=m[7:])
         elif m.startswith("crit="):
             crit_extra = m[5:]
         elif m == "expiry-past":
-            expiry = t - 3600
+            expiry = -3600
         elif m == "expiry-future":
-            expiry = t + 86400
+            expiry = 86400
         elif m.startswith("time="):
             t = int(m[5:])
+        elif m.startswith("alg="):
+            alg = m[4:]
+    if expiry is not None:  # relative to the signing time
+        expiry += t if expiry > 0 else int(time.time())
     payload = json.dumps({"targetArtifact": desc}, separators=(",", ":")).encode()
     ders = [c.public_bytes(serialization.Encoding.DER) for c in (cert, ca)]
     alg_rsa = isinstance(key, rsa.RSAPrivateKey)
     if fmt == "jws":
         iso = lambda u: datetime.datetime.fromtimestamp(u, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        hdr = {"alg": "PS256" if alg_rsa else "ES256", "cty": CTY, "crit": [SCHEME],
+        hdr = {"alg": alg or ("PS256" if alg_rsa else "ES256"), "cty": CTY, "crit": [SCHEME],
                SCHEME: "notary.x509", "io.cncf.notary.signingTime": iso(t)}
+        if sa:
+            del hdr["io.cncf.notary.signingTime"]
+            hdr[SCHEME] = "notary.x509.signingAuthority"
+            hdr["crit"].append("io.cncf.notary.authenticSigningTime")
+            hdr["io.cncf.notary.authenticSigningTime"] = iso(t)
         if expiry is not None:
             hdr["crit"].append("io.cncf.notary.expiry")
             hdr["io.cncf.notary.expiry"] = iso(expiry)
@@ -178,8 +190,14 @@ def envelope(dirn, leaf, fmt, desc, mods):
                           "io.cncf.notary.signingAgent": "drydock-tests/1"},
                "signature": b64u(sig)}
         return json.dumps(env).encode(), "application/jose+json"
-    hdr = {1: -37 if alg_rsa else -7, 2: [SCHEME], 3: CTY, SCHEME: "notary.x509",
+    cose_alg = {"PS256": -37, "PS384": -38, "PS512": -39, "ES256": -7, "ES384": -35, "ES512": -36}
+    hdr = {1: cose_alg[alg] if alg else (-37 if alg_rsa else -7), 2: [SCHEME], 3: CTY, SCHEME: "notary.x509",
            "io.cncf.notary.signingTime": Tag(1, t)}
+    if sa:
+        del hdr["io.cncf.notary.signingTime"]
+        hdr[SCHEME] = "notary.x509.signingAuthority"
+        hdr[2].append("io.cncf.notary.authenticSigningTime")
+        hdr["io.cncf.notary.authenticSigningTime"] = Tag(1, t)
     if expiry is not None:
         hdr[2].append("io.cncf.notary.expiry")
         hdr["io.cncf.notary.expiry"] = Tag(1, expiry)

@@ -81,6 +81,12 @@ if [ -n "$HAVE_LAYOUT" ]; then
   lay ccrit ec cose crit=io.example.unknown
   lay exp ec cose expiry-past
   lay fut ec jws expiry-future
+  BACK=$(($(date +%s) - 100 * 86400)) # inside the validity of the leaf "old"
+  lay back old jws time=$BACK
+  lay sa old cose sa time=$BACK
+  lay alg ec jws alg=ES384
+  mkdir -p "$T/pki/store-sa/x509/signingAuthority/test"
+  cp "$T/pki/ca.pem" "$T/pki/store-sa/x509/signingAuthority/test/"
   check "layout: JWS PS256 verifies" 0 "notation-jws OK" "${TS[@]}" "$T/l-jws"
   check "layout: JWS ES256 verifies" 0 "notation-jws OK" "${TS[@]}" "$T/l-es"
   check "layout: COSE ES256 verifies" 0 "notation-cose OK" "${TS[@]}" "$T/l-cose"
@@ -97,6 +103,13 @@ if [ -n "$HAVE_LAYOUT" ]; then
     "${TS[@]}" "$T/l-crit"
   check "layout: unknown critical header (COSE)" 1 'critical header "io.example.unknown" is not understood' \
     "${TS[@]}" "$T/l-ccrit"
+  check "layout: notary.x509 back-dated into an expired leaf's validity -> not valid now" 1 \
+    "is not valid now; a notary.x509 signing time is not authenticated" "${TS[@]}" "$T/l-back"
+  check "layout: notary.x509.signingAuthority: authentic signing time, x509/signingAuthority store" 0 \
+    "notation-cose OK" --trust-store "$T/pki/store-sa" "$T/l-sa"
+  check "layout: signingAuthority signature, only an x509/ca store" 1 "has no x509/signingAuthority certificates" \
+    "${TS[@]}" "$T/l-sa"
+  check "layout: alg not the key's" 1 "alg ES384 does not match the signing key (EC P-256: ES256)" "${TS[@]}" "$T/l-alg"
   check "layout: expiry passed" 1 "the signature expired at" "${TS[@]}" "$T/l-exp"
   check "layout: expiry in the future verifies" 0 "Verified OK" "${TS[@]}" "$T/l-fut"
   check "layout: trusted identity matches" 0 "Verified OK" "${TS[@]}" \

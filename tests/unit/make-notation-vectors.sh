@@ -21,7 +21,9 @@ $NS leaf "$T/pki" rsa rsa
 $NS leaf "$T/pki" ec ec
 DG=sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 SZ=1234
-env() { $NS envelope "$T/pki" "$1" "$2" $DG $SZ "$D/$3" ${4:-}; }
+T0=$(date +%s)
+echo "$T0" > "$D/signing-time"
+env() { $NS envelope "$T/pki" "$1" "$2" $DG $SZ "$D/$3" time=$T0 ${4:-}; }
 env rsa jws ps256.jws
 env ec jws es256.jws
 env ec cose es256.cose
@@ -31,7 +33,13 @@ env ec jws crit.jws crit=io.example.unknown
 env ec cose crit.cose crit=io.example.unknown
 env rsa jws expiry.jws expiry-future
 env ec cose expiry.cose expiry-future
+env rsa jws sa.jws sa
+env ec cose sa.cose sa
+env ec jws alg.jws alg=ES384
+env ec cose alg.cose alg=PS256
 cp -r "$T/pki/store" "$D/store"
+mkdir -p "$D/store-sa/x509/signingAuthority/test"
+cp "$T/pki/ca.pem" "$D/store-sa/x509/signingAuthority/test/root.pem"
 cp "$T/pki/ca.pem" "$D/ca.pem"
 cp "$T/other/ca.pem" "$D/other.pem"
 cp "$D"/*.jws "$FJ/"

@@ -33,6 +33,19 @@ static uint8_t *slurp(const char *name, size_t *len)
     return b;
 }
 
+/* The signing time of every vector (make-notation-vectors.sh). */
+static int64_t t0(void)
+{
+    size_t n = 0;
+    uint8_t *b = slurp("signing-time", &n);
+    int64_t t = 0;
+    for (size_t i = 0; b && i < n && b[i] >= '0' && b[i] <= '9'; i++) {
+        t = t * 10 + (b[i] - '0');
+    }
+    free(b);
+    return t;
+}
+
 static dd__notation_store *store(const char *name)
 {
     dd__notation_store *s = NULL;
@@ -78,50 +91,57 @@ static dd_trust_check run(const char *name,
 
 static void test_valid_envelopes(void)
 {
+    int64_t T0 = t0();
+    CHECK(T0 > 1600000000);
     dd__notation_store *s = store("store");
     CHECK(s != NULL);
-    EXPECT("ps256.jws", DD_TRUST_OK, s, DG, 1234, NULL, 1);
-    EXPECT("es256.jws", DD_TRUST_OK, s, DG, 1234, NULL, 1);
-    EXPECT("es256.cose", DD_TRUST_OK, s, DG, 1234, NULL, 1);
+    EXPECT("ps256.jws", DD_TRUST_OK, s, DG, 1234, NULL, T0);
+    EXPECT("es256.jws", DD_TRUST_OK, s, DG, 1234, NULL, T0);
+    EXPECT("es256.cose", DD_TRUST_OK, s, DG, 1234, NULL, T0);
     dd_trust_result r;
-    run("es256.cose", s, DG, 1234, NULL, 1, &r);
+    run("es256.cose", s, DG, 1234, NULL, T0, &r);
     CHECK(strstr(r.identity, "CN=drydock signer") != NULL);
     CHECK(r.signing_time > 1600000000);
     dd__notation_store_free(s);
     /* one PEM file as the trust store */
     s = store("ca.pem");
     CHECK(s != NULL && sk_X509_num(s->ca) == 1 && sk_X509_num(s->sa) == 1);
-    EXPECT("ps256.jws", DD_TRUST_OK, s, DG, 1234, NULL, 1);
+    EXPECT("ps256.jws", DD_TRUST_OK, s, DG, 1234, NULL, T0);
     dd__notation_store_free(s);
 }
 
 static void test_untrusted_and_invalid(void)
 {
+    int64_t T0 = t0();
+    CHECK(T0 > 1600000000);
     dd__notation_store *s = store("store"), *o = store("other.pem");
     CHECK(s && o);
-    EXPECT("ps256.jws", DD_TRUST_CHAIN, o, DG, 1234, NULL, 1);
-    EXPECT("es256.cose", DD_TRUST_CHAIN, o, DG, 1234, NULL, 1);
-    EXPECT("es256.cose", DD_TRUST_CHAIN, NULL, DG, 1234, NULL, 1);
-    EXPECT("flip.jws", DD_TRUST_SIGNATURE, s, DG, 1234, NULL, 1);
-    EXPECT("flip.cose", DD_TRUST_SIGNATURE, s, DG, 1234, NULL, 1);
-    EXPECT("crit.jws", DD_TRUST_BUNDLE, s, DG, 1234, NULL, 1);
-    EXPECT("crit.cose", DD_TRUST_BUNDLE, s, DG, 1234, NULL, 1);
+    EXPECT("ps256.jws", DD_TRUST_CHAIN, o, DG, 1234, NULL, T0);
+    EXPECT("es256.cose", DD_TRUST_CHAIN, o, DG, 1234, NULL, T0);
+    EXPECT("es256.cose", DD_TRUST_CHAIN, NULL, DG, 1234, NULL, T0);
+    EXPECT("flip.jws", DD_TRUST_SIGNATURE, s, DG, 1234, NULL, T0);
+    EXPECT("flip.cose", DD_TRUST_SIGNATURE, s, DG, 1234, NULL, T0);
+    EXPECT("crit.jws", DD_TRUST_BUNDLE, s, DG, 1234, NULL, T0);
+    EXPECT("crit.cose", DD_TRUST_BUNDLE, s, DG, 1234, NULL, T0);
     EXPECT("es256.jws", DD_TRUST_ARTIFACT, s,
            "sha256:1123456789abcdef0123456789abcdef0123456789abcdef0123456789"
            "abcdef",
-           1234, NULL, 1);
-    EXPECT("es256.cose", DD_TRUST_ARTIFACT, s, DG, 1235, NULL, 1);
+           1234, NULL, T0);
+    EXPECT("es256.cose", DD_TRUST_ARTIFACT, s, DG, 1235, NULL, T0);
     dd__notation_store_free(s);
     dd__notation_store_free(o);
 }
 
 static void test_expiry(void)
 {
+    int64_t T0 = t0();
+    CHECK(T0 > 1600000000);
     dd__notation_store *s = store("store");
     CHECK(s != NULL);
     dd_trust_result r;
-    CHECK(run("expiry.jws", s, DG, 1234, NULL, 1, &r) == DD_TRUST_OK);
+    CHECK(run("expiry.jws", s, DG, 1234, NULL, T0, &r) == DD_TRUST_OK);
     int64_t t = r.signing_time;
+    CHECK(t == T0);
     /* expiry is a day after signing */
     EXPECT("expiry.jws", DD_TRUST_OK, s, DG, 1234, NULL, t + 86399);
     EXPECT("expiry.jws", DD_TRUST_EXPIRED, s, DG, 1234, NULL, t + 86400);
@@ -130,21 +150,47 @@ static void test_expiry(void)
     dd__notation_store_free(s);
 }
 
+/* notary.x509: the chain must be valid at the signing time and now;
+ * notary.x509.signingAuthority: at the (authentic) signing time, against
+ * x509/signingAuthority; alg must be the key's. */
+static void test_time_scheme_alg(void)
+{
+    int64_t T0 = t0(), later = T0 + 2 * 366 * 86400;
+    dd__notation_store *s = store("store"), *sa = store("store-sa");
+    CHECK(s && sa && sk_X509_num(sa->sa) == 1 && sk_X509_num(sa->ca) == 0);
+    EXPECT("es256.jws", DD_TRUST_TIME, s, DG, 1234, NULL, later);
+    EXPECT("es256.cose", DD_TRUST_TIME, s, DG, 1234, NULL, T0 - 3 * 86400);
+    EXPECT("sa.jws", DD_TRUST_OK, sa, DG, 1234, NULL, T0);
+    EXPECT("sa.cose", DD_TRUST_OK, sa, DG, 1234, NULL, later);
+    EXPECT("sa.jws", DD_TRUST_CHAIN, s, DG, 1234, NULL, T0);
+    EXPECT("es256.jws", DD_TRUST_CHAIN, sa, DG, 1234, NULL, T0);
+    EXPECT("alg.jws", DD_TRUST_SIGNATURE, s, DG, 1234, NULL, T0);
+    EXPECT("alg.cose", DD_TRUST_SIGNATURE, s, DG, 1234, NULL, T0);
+    dd_trust_result r;
+    run("alg.jws", s, DG, 1234, NULL, T0, &r);
+    CHECK(strstr(r.message, "alg ES384 does not match the signing key (EC "
+                            "P-256: ES256)") != NULL);
+    dd__notation_store_free(s);
+    dd__notation_store_free(sa);
+}
+
 static void test_identity(void)
 {
+    int64_t T0 = t0();
+    CHECK(T0 > 1600000000);
     dd__notation_store *s = store("store");
     CHECK(s != NULL);
     EXPECT("es256.jws", DD_TRUST_OK, s, DG, 1234,
-           "x509.subject: C=US, ST=WA, O=drydock tests, CN=drydock signer", 1);
+           "x509.subject: C=US, ST=WA, O=drydock tests, CN=drydock signer", T0);
     EXPECT("es256.jws", DD_TRUST_OK, s, DG, 1234,
-           "x509.subject: O=drydock tests", 1);
-    EXPECT("es256.jws", DD_TRUST_OK, s, DG, 1234, "*", 1);
+           "x509.subject: O=drydock tests", T0);
+    EXPECT("es256.jws", DD_TRUST_OK, s, DG, 1234, "*", T0);
     EXPECT("es256.cose", DD_TRUST_IDENTITY, s, DG, 1234,
-           "x509.subject: CN=drydock signer, O=other", 1);
+           "x509.subject: CN=drydock signer, O=other", T0);
     EXPECT("es256.cose", DD_TRUST_IDENTITY, s, DG, 1234, "CN=drydock signer",
-           1);
+           T0);
     EXPECT("es256.cose", DD_TRUST_IDENTITY, s, DG, 1234, "x509.subject: NOPE=x",
-           1);
+           T0);
     dd__notation_store_free(s);
 }
 
@@ -256,6 +302,7 @@ static void test_store_errors(void)
 TEST_LIST(T(test_valid_envelopes),
           T(test_untrusted_and_invalid),
           T(test_expiry),
+          T(test_time_scheme_alg),
           T(test_identity),
           T(test_dn_and_time),
           T(test_cbor),

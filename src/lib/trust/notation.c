@@ -1286,7 +1286,9 @@ static void check_chain(const dd__notation_env *env,
     }
     if (st && ctx && un && X509_STORE_CTX_init(ctx, st, leaf, un) == 1) {
         X509_VERIFY_PARAM *vp = X509_STORE_CTX_get0_param(ctx);
-        X509_VERIFY_PARAM_set_time(vp, (time_t)env->signing_time);
+        X509_VERIFY_PARAM_set_time(vp, (time_t)(env->scheme == DD_NOTATION_X509
+                                                    ? w->now
+                                                    : env->signing_time));
         X509_VERIFY_PARAM_set_flags(vp, X509_V_FLAG_PARTIAL_CHAIN);
         ok = X509_verify_cert(ctx);
         e = X509_STORE_CTX_get_error(ctx);
@@ -1363,6 +1365,27 @@ void dd__notation_verify(const uint8_t *p,
                      "notation: signing time %s is outside the validity of "
                      "certificate %d (%s: %s to %s)",
                      ts, i, s, b, a);
+            }
+        }
+        /* notary.x509's signing time is the signer's word (no verified
+         * timestamp here): as Notation does, the chain must also be
+         * valid now */
+        for (int i = 0; env.scheme == DD_NOTATION_X509 &&
+                        i < sk_X509_num(env.chain) && !res->failed;
+             i++) {
+            X509 *x = sk_X509_value(env.chain, i);
+            int64_t nb = asn1_secs(X509_get0_notBefore(x));
+            int64_t na = asn1_secs(X509_get0_notAfter(x));
+            if (w->now < nb || w->now > na) {
+                char s[200], a[32], b[32];
+                name_text(X509_get_subject_name(x), s, sizeof s);
+                fmt_time(nb, b);
+                fmt_time(na, a);
+                fail(res, DD_TRUST_TIME,
+                     "notation: certificate %d (%s: %s to %s) is not valid "
+                     "now; a notary.x509 signing time is not authenticated "
+                     "(timestamp countersignatures are not checked)",
+                     i, s, b, a);
             }
         }
         if (!res->failed && env.expiry && w->now >= env.expiry) {
