@@ -9,6 +9,8 @@ referrer (+ the sha256-<hex> referrers tag) or added to an OCI layout.
   notation_sign.py ca DIR [NAME]          CA key and cert, and the trust
                                           store DIR/store/x509/ca/NAME/
   notation_sign.py leaf DIR LEAF rsa|ec [expired|noeku] [SUBJECT-CN]
+  notation_sign.py tsa DIR                a timestamp authority (openssl ts)
+                                          and DIR/store/x509/tsa/test/
   notation_sign.py push REG REPO TAG DIR LEAF jws|cose [MOD...]
   notation_sign.py layout LAYOUT DIR LEAF jws|cose [MOD...]
   notation_sign.py envelope DIR LEAF jws|cose DIGEST SIZE OUT [MOD...]
@@ -20,6 +22,9 @@ MOD: flip-payload  the payload changed after signing
      time=UNIX     the signing time
      sa            scheme notary.x509.signingAuthority (authenticSigningTime)
      alg=NAME      the alg header says NAME (the signature stays ES256/PS256)
+     timestamp     an RFC 3161 countersignature over the signature value
+                   (openssl ts with DIR's TSA; needs `tsa DIR` first)
+     timestamp-other  the same over other bytes (does not match)
 Environment for push: CACERT, CREDS (user:pass)."""
 import base64, datetime, hashlib, json, os, ssl, struct, sys, time, urllib.error, urllib.request
 
@@ -98,6 +103,49 @@ def new_leaf(dirn, name, kind, mod, cn):
                                                         serialization.PrivateFormat.PKCS8,
                                                         serialization.NoEncryption()))
     pem_w("%s/%s.pem" % (dirn, name), cert.public_bytes(serialization.Encoding.PEM))
+
+
+def new_tsa(dirn):
+    os.makedirs("%s/store/x509/tsa/test" % dirn, exist_ok=True)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    nm = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "drydock test TSA root")])
+    ca = (x509.CertificateBuilder().subject_name(nm).issuer_name(nm).public_key(ca_key.public_key())
+          .serial_number(x509.random_serial_number())
+          .not_valid_before(now - datetime.timedelta(days=3650)).not_valid_after(now + datetime.timedelta(days=3650))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "drydock test TSA")]))
+            .issuer_name(ca.subject).public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=3650)).not_valid_after(now + datetime.timedelta(days=3650))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(True, False, False, False, False, False, False, False, False), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+            .sign(ca_key, hashes.SHA256()))
+    pem_w("%s/tsa.key" % dirn, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                 serialization.NoEncryption()))
+    pem_w("%s/tsa.pem" % dirn, cert.public_bytes(serialization.Encoding.PEM))
+    pem_w("%s/tsa-ca.pem" % dirn, ca.public_bytes(serialization.Encoding.PEM))
+    pem_w("%s/store/x509/tsa/test/tsa-root.pem" % dirn, ca.public_bytes(serialization.Encoding.PEM))
+    pem_w("%s/tsaserial" % dirn, b"01\n")
+    pem_w("%s/tsa.cnf" % dirn, ("[ tsa ]\ndefault_tsa = tsa1\n[ tsa1 ]\nserial = %s/tsaserial\n"
+                                "signer_digest = sha256\ndefault_policy = 1.2.3.4.1\ndigests = sha256\n"
+                                "accuracy = secs:1\ness_cert_id_alg = sha256\n" % dirn).encode())
+
+
+def timestamp(dirn, data):
+    import subprocess, tempfile
+    with tempfile.TemporaryDirectory() as t:
+        open(t + "/d", "wb").write(data)
+        subprocess.run(["openssl", "ts", "-query", "-data", t + "/d", "-sha256", "-cert", "-no_nonce",
+                        "-out", t + "/q"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(["openssl", "ts", "-reply", "-queryfile", t + "/q", "-signer", dirn + "/tsa.pem",
+                        "-inkey", dirn + "/tsa.key", "-chain", dirn + "/tsa-ca.pem", "-config", dirn + "/tsa.cnf",
+                        "-token_out", "-out", t + "/tok"], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        return open(t + "/tok", "rb").read()
 
 
 def raw_sign(key, data):
@@ -189,6 +237,9 @@ def envelope(dirn, leaf, fmt, desc, mods):
                "header": {"x5c": [base64.b64encode(d).decode() for d in ders],
                           "io.cncf.notary.signingAgent": "drydock-tests/1"},
                "signature": b64u(sig)}
+        if "timestamp" in mods or "timestamp-other" in mods:
+            tok = timestamp(dirn, sig if "timestamp" in mods else sig + b"x")
+            env["header"]["io.cncf.notary.timestampSignature"] = base64.b64encode(tok).decode()
         return json.dumps(env).encode(), "application/jose+json"
     cose_alg = {"PS256": -37, "PS384": -38, "PS512": -39, "ES256": -7, "ES384": -35, "ES512": -36}
     hdr = {1: cose_alg[alg] if alg else (-37 if alg_rsa else -7), 2: [SCHEME], 3: CTY, SCHEME: "notary.x509",
@@ -210,7 +261,10 @@ def envelope(dirn, leaf, fmt, desc, mods):
         p2 = bytearray(payload)
         p2[len(p2) // 2] ^= 1
         payload = bytes(p2)
-    env = Tag(18, [prot, {33: ders, "io.cncf.notary.signingAgent": "drydock-tests/1"}, payload, sig])
+    unprot = {33: ders, "io.cncf.notary.signingAgent": "drydock-tests/1"}
+    if "timestamp" in mods or "timestamp-other" in mods:
+        unprot["io.cncf.notary.timestampSignature"] = timestamp(dirn, sig if "timestamp" in mods else sig + b"x")
+    env = Tag(18, [prot, unprot, payload, sig])
     return cbor(env), "application/cose"
 
 
@@ -233,6 +287,8 @@ elif CMD == "leaf":
     mod = ARGS[3] if len(ARGS) > 3 and ARGS[3] in ("expired", "noeku") else ""
     cn = ARGS[-1] if len(ARGS) > 3 and ARGS[-1] not in ("expired", "noeku") else "drydock signer"
     new_leaf(dirn, name, kind, mod, cn)
+elif CMD == "tsa":
+    new_tsa(ARGS[0])
 elif CMD == "envelope":
     dirn, leaf, fmt, d, size, out = ARGS[:6]
     env, _ = envelope(dirn, leaf, fmt, {"mediaType": OCI_M, "digest": d, "size": int(size)}, ARGS[6:])

@@ -38,6 +38,8 @@ $NS leaf "$T/pki" rsa rsa
 $NS leaf "$T/pki" ec ec
 $NS leaf "$T/pki" old ec expired
 $NS leaf "$T/pki" noeku ec noeku
+HAVE_TSA=
+command -v openssl > /dev/null && $NS tsa "$T/pki" && HAVE_TSA=1
 
 check() { # NAME WANT-RC WANT-TEXT ARGS...
   local name=$1 want=$2 text=$3
@@ -85,6 +87,12 @@ if [ -n "$HAVE_LAYOUT" ]; then
   lay back old jws time=$BACK
   lay sa old cose sa time=$BACK
   lay alg ec jws alg=ES384
+  if [ -n "$HAVE_TSA" ]; then
+    lay ts ec jws timestamp
+    lay cts ec cose timestamp
+    lay tsbad ec jws timestamp-other
+    lay tsold old jws timestamp time=$BACK
+  fi
   mkdir -p "$T/pki/store-sa/x509/signingAuthority/test"
   cp "$T/pki/ca.pem" "$T/pki/store-sa/x509/signingAuthority/test/"
   check "layout: JWS PS256 verifies" 0 "notation-jws OK" "${TS[@]}" "$T/l-jws"
@@ -110,6 +118,18 @@ if [ -n "$HAVE_LAYOUT" ]; then
   check "layout: signingAuthority signature, only an x509/ca store" 1 "has no x509/signingAuthority certificates" \
     "${TS[@]}" "$T/l-sa"
   check "layout: alg not the key's" 1 "alg ES384 does not match the signing key (EC P-256: ES256)" "${TS[@]}" "$T/l-alg"
+  if [ -n "$HAVE_TSA" ]; then
+    check "layout: JWS with an RFC 3161 countersignature (x509/tsa) verifies" 0 "notation-jws OK" "${TS[@]}" "$T/l-ts"
+    check "layout: COSE with an RFC 3161 countersignature verifies" 0 "notation-cose OK" "${TS[@]}" "$T/l-cts"
+    check "layout: countersignature over other bytes -> timestamp" 1 "timestamp countersignature does not verify" \
+      "${TS[@]}" "$T/l-tsbad"
+    check "layout: the same without x509/tsa in the store: countersignature not used" 0 "Verified OK" \
+      --trust-store "$T/pki/ca.pem" "$T/l-tsbad"
+    check "layout: back-dated, the verified timestamp's time is used" 1 "was not valid at the timestamp's time" \
+      "${TS[@]}" "$T/l-tsold"
+  else
+    skip "notation: timestamps: openssl not installed"
+  fi
   check "layout: expiry passed" 1 "the signature expired at" "${TS[@]}" "$T/l-exp"
   check "layout: expiry in the future verifies" 0 "Verified OK" "${TS[@]}" "$T/l-fut"
   check "layout: trusted identity matches" 0 "Verified OK" "${TS[@]}" \

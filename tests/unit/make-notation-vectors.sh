@@ -19,6 +19,7 @@ $NS ca "$T/pki" test
 $NS ca "$T/other" other
 $NS leaf "$T/pki" rsa rsa
 $NS leaf "$T/pki" ec ec
+$NS tsa "$T/pki"
 DG=sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 SZ=1234
 T0=$(date +%s)
@@ -37,6 +38,9 @@ env rsa jws sa.jws sa
 env ec cose sa.cose sa
 env ec jws alg.jws alg=ES384
 env ec cose alg.cose alg=PS256
+env ec jws ts.jws timestamp
+env rsa jws tsbad.jws timestamp-other
+env ec cose ts.cose timestamp
 cp -r "$T/pki/store" "$D/store"
 mkdir -p "$D/store-sa/x509/signingAuthority/test"
 cp "$T/pki/ca.pem" "$D/store-sa/x509/signingAuthority/test/root.pem"

@@ -174,6 +174,29 @@ static void test_time_scheme_alg(void)
     dd__notation_store_free(sa);
 }
 
+/* RFC 3161 countersignatures from the store's x509/tsa: a verified one
+ * lets a notary.x509 chain be checked at its time, not now. */
+static void test_timestamp(void)
+{
+    int64_t T0 = t0(), later = T0 + 2 * 366 * 86400;
+    dd__notation_store *s = store("store"), *f = store("ca.pem");
+    CHECK(s && f && sk_X509_num(s->tsa) == 1 && sk_X509_num(f->tsa) == 0);
+    dd_trust_result r;
+    CHECK(run("ts.jws", s, DG, 1234, NULL, T0, &r) == DD_TRUST_OK);
+    CHECK(r.timestamps == 1);
+    EXPECT("ts.jws", DD_TRUST_OK, s, DG, 1234, NULL, later);
+    EXPECT("ts.cose", DD_TRUST_OK, s, DG, 1234, NULL, later);
+    EXPECT("tsbad.jws", DD_TRUST_TSA, s, DG, 1234, NULL, T0);
+    /* without x509/tsa the countersignature is not used: valid now only */
+    EXPECT("ts.jws", DD_TRUST_OK, f, DG, 1234, NULL, T0);
+    EXPECT("ts.cose", DD_TRUST_TIME, f, DG, 1234, NULL, later);
+    EXPECT("tsbad.jws", DD_TRUST_OK, f, DG, 1234, NULL, T0);
+    CHECK(run("ts.jws", f, DG, 1234, NULL, T0, &r) == DD_TRUST_OK);
+    CHECK(r.timestamps == 0);
+    dd__notation_store_free(s);
+    dd__notation_store_free(f);
+}
+
 static void test_identity(void)
 {
     int64_t T0 = t0();
@@ -303,6 +326,7 @@ TEST_LIST(T(test_valid_envelopes),
           T(test_untrusted_and_invalid),
           T(test_expiry),
           T(test_time_scheme_alg),
+          T(test_timestamp),
           T(test_identity),
           T(test_dn_and_time),
           T(test_cbor),

@@ -6,9 +6,10 @@
  * to an X.509 trust store in Notation's directory layout, the leaf's key
  * usage and code-signing EKU, and a trusted identity (x509.subject).
  *
- * Not done: the RFC 3161 countersignature (io.cncf.notary.timestampSignature)
- * is noted but not verified, revocation is not checked, and verification
- * plugins (io.cncf.notary.verificationPlugin) are refused.
+ * The RFC 3161 countersignature (io.cncf.notary.timestampSignature) is
+ * verified against the trust store's x509/tsa/ certificates when it has
+ * any (else ignored). Not done: revocation; verification plugins
+ * (io.cncf.notary.verificationPlugin) are refused.
  */
 #include <dirent.h>
 #include <stdarg.h>
@@ -24,6 +25,7 @@
 #include <openssl/ec.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
+#include <openssl/ts.h>
 #include <openssl/x509v3.h>
 
 #include "notation_int.h"
@@ -188,6 +190,7 @@ void dd__notation_env_free(dd__notation_env *env)
         dd__buf_free(&env->tbs);
         dd__free(env->payload);
         dd__free(env->sig);
+        dd__free(env->tst);
         sk_X509_pop_free(env->chain, X509_free);
         memset(env, 0, sizeof *env);
     }
@@ -367,7 +370,14 @@ int dd__notation_parse_jws(const uint8_t *p,
                                     "JWS protected header", err))) {
         rc = rc == DD_ENOMEM ? rc : DD_EINVALID;
     } else if (!(rc = jws_protected(h, env, err))) {
-        env->has_timestamp = json_object_get(uh, H_TSA) != NULL;
+        json_t *tj = json_object_get(uh, H_TSA);
+        env->has_timestamp = tj != NULL;
+        if (tj && (!json_is_string(tj) ||
+                   !(env->tst = dd__trust_b64dec(json_string_value(tj),
+                                                 &env->tst_len)))) {
+            rc = dd__error_set(err, DD_EINVALID,
+                               "JWS: %s is not a base64 string", H_TSA);
+        }
         for (size_t i = 0; !rc && i < json_array_size(x5c); i++) {
             const char *c = json_string_value(json_array_get(x5c, i));
             size_t dl = 0;
@@ -685,7 +695,17 @@ static int unprot_fn(void *ctx,
                              (long long)k->label);
     }
     if (ckey_is(k, H_TSA)) {
+        if (v->major != 2) {
+            return dd__error_set(err, DD_EINVALID,
+                                 "COSE: %s at offset %zu is not a byte string",
+                                 H_TSA, v->off);
+        }
         env->has_timestamp = 1;
+        env->tst_len = (size_t)v->val;
+        if (!(env->tst = dd__malloc(env->tst_len + 1))) {
+            return dd__error_set(err, DD_ENOMEM, "out of memory");
+        }
+        memcpy(env->tst, v->data, env->tst_len);
     }
     return 0;
 }
@@ -879,6 +899,7 @@ void dd__notation_store_free(dd__notation_store *s)
     if (s) {
         sk_X509_pop_free(s->ca, X509_free);
         sk_X509_pop_free(s->sa, X509_free);
+        sk_X509_pop_free(s->tsa, X509_free);
         dd__free(s);
     }
 }
@@ -990,7 +1011,8 @@ int dd__notation_store_load(dd__notation_store **out,
 {
     *out = NULL;
     dd__notation_store *s = dd__calloc(1, sizeof *s);
-    if (!s || !(s->ca = sk_X509_new_null()) || !(s->sa = sk_X509_new_null())) {
+    if (!s || !(s->ca = sk_X509_new_null()) || !(s->sa = sk_X509_new_null()) ||
+        !(s->tsa = sk_X509_new_null())) {
         dd__notation_store_free(s);
         return dd__error_set(err, DD_ENOMEM, "out of memory");
     }
@@ -1004,6 +1026,9 @@ int dd__notation_store_load(dd__notation_store **out,
         rc = load_type(path, "ca", s->ca, &files, err);
         if (!rc) {
             rc = load_type(path, "signingAuthority", s->sa, &files, err);
+        }
+        if (!rc) {
+            rc = load_type(path, "tsa", s->tsa, &files, err);
         }
         if (!rc && sk_X509_num(s->ca) + sk_X509_num(s->sa) == 0) {
             rc = dd__error_set(err, DD_ENOTFOUND,
@@ -1249,8 +1274,54 @@ static int leaf_ok(X509 *leaf, char *why, size_t cap)
     return 1;
 }
 
+/* The RFC 3161 TimeStampToken over the signature value, from a TSA of
+ * `tsa`: 1 and its time in *at, or 0. */
+static int
+verify_tst(const dd__notation_env *env, STACK_OF(X509) * tsa, int64_t *at)
+{
+    const unsigned char *p = env->tst;
+    PKCS7 *tok = env->tst_len < (1u << 20)
+                     ? d2i_PKCS7(NULL, &p, (long)env->tst_len)
+                     : NULL;
+    if (!tok || p != env->tst + env->tst_len) {
+        PKCS7_free(tok);
+        return 0;
+    }
+    TS_TST_INFO *ti = PKCS7_to_TS_TST_INFO(tok);
+    int64_t g = ti ? asn1_secs(TS_TST_INFO_get_time(ti)) : -1;
+    TS_TST_INFO_free(ti);
+    int ok = 0;
+    X509_STORE *st = g > 0 ? X509_STORE_new() : NULL;
+    TS_VERIFY_CTX *c = st ? TS_VERIFY_CTX_new() : NULL;
+    BIO *data = c ? BIO_new_mem_buf(env->sig, (int)env->sig_len) : NULL;
+    if (data) {
+        for (int i = 0; i < sk_X509_num(tsa); i++) {
+            X509_STORE_add_cert(st, sk_X509_value(tsa, i));
+        }
+        X509_VERIFY_PARAM *vp = X509_STORE_get0_param(st);
+        X509_VERIFY_PARAM_set_time(vp, (time_t)g);
+        X509_VERIFY_PARAM_set_flags(vp, X509_V_FLAG_PARTIAL_CHAIN);
+        TS_VERIFY_CTX_set_flags(c, TS_VFY_SIGNATURE | TS_VFY_DATA |
+                                       TS_VFY_VERSION);
+        TS_VERIFY_CTX_set_store(c, st); /* now owned by c */
+        st = NULL;
+        TS_VERIFY_CTX_set_data(c, data); /* now owned by c */
+        data = NULL;
+        ok = TS_RESP_verify_token(c, tok) == 1;
+    }
+    TS_VERIFY_CTX_free(c);
+    X509_STORE_free(st);
+    BIO_free(data);
+    PKCS7_free(tok);
+    if (ok) {
+        *at = g;
+    }
+    return ok;
+}
+
 static void check_chain(const dd__notation_env *env,
                         const dd__notation_want *w,
+                        int64_t at,
                         dd_trust_result *res)
 {
     X509 *leaf = sk_X509_value(env->chain, 0);
@@ -1286,9 +1357,7 @@ static void check_chain(const dd__notation_env *env,
     }
     if (st && ctx && un && X509_STORE_CTX_init(ctx, st, leaf, un) == 1) {
         X509_VERIFY_PARAM *vp = X509_STORE_CTX_get0_param(ctx);
-        X509_VERIFY_PARAM_set_time(vp, (time_t)(env->scheme == DD_NOTATION_X509
-                                                    ? w->now
-                                                    : env->signing_time));
+        X509_VERIFY_PARAM_set_time(vp, (time_t)at);
         X509_VERIFY_PARAM_set_flags(vp, X509_V_FLAG_PARTIAL_CHAIN);
         ok = X509_verify_cert(ctx);
         e = X509_STORE_CTX_get_error(ctx);
@@ -1367,25 +1436,48 @@ void dd__notation_verify(const uint8_t *p,
                      ts, i, s, b, a);
             }
         }
-        /* notary.x509's signing time is the signer's word (no verified
-         * timestamp here): as Notation does, the chain must also be
-         * valid now */
+        /* notary.x509's signing time is the signer's word: as Notation
+         * does, the chain must be valid at the time of a verified RFC 3161
+         * countersignature (TSAs from x509/tsa/), else now */
+        int64_t at = w->now;
+        int stamped = 0;
+        if (!res->failed && env.scheme == DD_NOTATION_X509 && env.tst &&
+            w->store && sk_X509_num(w->store->tsa) > 0) {
+            if (!verify_tst(&env, w->store->tsa, &at)) {
+                fail(res, DD_TRUST_TSA,
+                     "notation: the timestamp countersignature does not "
+                     "verify against the trust store's x509/tsa "
+                     "certificates (or is not over this signature)");
+            } else {
+                stamped = 1;
+                res->timestamps = 1;
+            }
+        }
         for (int i = 0; env.scheme == DD_NOTATION_X509 &&
                         i < sk_X509_num(env.chain) && !res->failed;
              i++) {
             X509 *x = sk_X509_value(env.chain, i);
             int64_t nb = asn1_secs(X509_get0_notBefore(x));
             int64_t na = asn1_secs(X509_get0_notAfter(x));
-            if (w->now < nb || w->now > na) {
-                char s[200], a[32], b[32];
+            if (at < nb || at > na) {
+                char s[200], a[32], b[32], t[32];
                 name_text(X509_get_subject_name(x), s, sizeof s);
                 fmt_time(nb, b);
                 fmt_time(na, a);
-                fail(res, DD_TRUST_TIME,
-                     "notation: certificate %d (%s: %s to %s) is not valid "
-                     "now; a notary.x509 signing time is not authenticated "
-                     "(timestamp countersignatures are not checked)",
-                     i, s, b, a);
+                fmt_time(at, t);
+                if (stamped) {
+                    fail(res, DD_TRUST_TIME,
+                         "notation: certificate %d (%s: %s to %s) was not "
+                         "valid at the timestamp's time %s",
+                         i, s, b, a, t);
+                } else {
+                    fail(res, DD_TRUST_TIME,
+                         "notation: certificate %d (%s: %s to %s) is not "
+                         "valid now; a notary.x509 signing time is not "
+                         "authenticated (and no timestamp countersignature "
+                         "verified against x509/tsa)",
+                         i, s, b, a);
+                }
             }
         }
         if (!res->failed && env.expiry && w->now >= env.expiry) {
@@ -1397,7 +1489,9 @@ void dd__notation_verify(const uint8_t *p,
                  ex);
         }
         if (!res->failed) {
-            check_chain(&env, w, res);
+            check_chain(&env, w,
+                        env.scheme == DD_NOTATION_X509 ? at : env.signing_time,
+                        res);
         }
         if (!res->failed && w->identity && strcmp(w->identity, "*") != 0) {
             const char *id = w->identity;

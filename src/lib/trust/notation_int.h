@@ -40,8 +40,9 @@ int dd__cbor_read(
 /* ---- trust store ------------------------------------------------------ */
 
 typedef struct dd__notation_store {
-    STACK_OF(X509) * ca; /* x509/ca/NAME/ (scheme notary.x509) */
-    STACK_OF(X509) * sa; /* x509/signingAuthority/NAME/ */
+    STACK_OF(X509) * ca;  /* x509/ca/NAME/ (scheme notary.x509) */
+    STACK_OF(X509) * sa;  /* x509/signingAuthority/NAME/ */
+    STACK_OF(X509) * tsa; /* x509/tsa/NAME/ (RFC 3161 timestamp authorities) */
 } dd__notation_store;
 
 /* `path`: a directory in Notation's layout (x509/ca/NAME/FILE.pem or .crt .cer,
@@ -64,8 +65,10 @@ typedef struct dd__notation_env {
     int64_t signing_time; /* signingTime or authenticSigningTime */
     int64_t expiry;       /* 0 = none */
     int has_timestamp;    /* io.cncf.notary.timestampSignature present */
-    dd__buf tbs;          /* the signing input / Sig_structure */
-    uint8_t *payload;     /* decoded payload (owned) */
+    uint8_t *tst;         /* its TimeStampToken DER (owned), or NULL */
+    size_t tst_len;
+    dd__buf tbs;      /* the signing input / Sig_structure */
+    uint8_t *payload; /* decoded payload (owned) */
     size_t payload_len;
     uint8_t *sig; /* raw signature (owned) */
     size_t sig_len;
