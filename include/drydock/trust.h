@@ -162,7 +162,9 @@ typedef struct dd_trust_image {
  * attestations), OCI 1.1 referrers holding Sigstore bundles or Notation
  * signatures (JWS, COSE; the referrers API, else the sha256-<hex>
  * referrers tag). `pol` needs a key, an identity and issuer, or a
- * trust_store (or several: any signature that verifies will do). `image` is a
+ * trust_store (or several: any signature that verifies will do); dct
+ * alone is accepted too (nothing verifies: the verdict says DCT is
+ * retired). `image` is a
  * registry reference ("HOST/REPO:TAG", "...@sha256:...") read with
  * `ropts` (may be NULL), or an OCI layout directory (`tag` picks the
  * org.opencontainers.image.ref.name; NULL: the only image in it) that

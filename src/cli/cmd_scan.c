@@ -668,7 +668,7 @@ static int scan_main(int argc, char **argv, const char *prefix)
     }
     if (a.require_sig
             ? !a.sig_key && (!a.sig_pol.identity || !a.sig_pol.issuer) &&
-                  !a.sig_pol.trust_store
+                  !a.sig_pol.trust_store && !a.sig_pol.dct
             : a.sig_key || a.sig_pol.identity || a.sig_pol.issuer ||
                   a.sig_root || a.sig_pol.trust_store ||
                   a.sig_pol.notation_identity || a.sig_pol.dct) {

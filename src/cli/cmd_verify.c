@@ -353,14 +353,16 @@ int cmd_verify_image(int argc, char **argv)
     if ((rc = cli_args(&cli_cmd_verify_image, pos, np, 1, 1, "IMAGE"))) {
         return rc;
     }
-    if (!va.key && (!pol.identity || !pol.issuer) && !pol.trust_store) {
+    if ((rc = cli_notation_args("verify", &pol))) {
+        return rc;
+    }
+    /* --dct alone: nothing can verify; the verdict says why */
+    if (!va.key && (!pol.identity || !pol.issuer) && !pol.trust_store &&
+        !pol.dct) {
         fprintf(stderr, "drydock verify: --key, or --certificate-identity "
                         "and --certificate-oidc-issuer, or --trust-store, are "
                         "needed; see 'drydock verify --help'\n");
         return EXIT_USAGE;
-    }
-    if ((rc = cli_notation_args("verify", &pol))) {
-        return rc;
     }
     if (c.registry.password && !c.registry.username) {
         fprintf(stderr, "drydock verify: --password-stdin needs --username\n");

@@ -146,6 +146,13 @@ if [ -n "$HAVE_LAYOUT" ]; then
   [ $rc = 1 ] && printf '%s' "$out" | grep -q "Notary v1 is retired: the image counts as unsigned" &&
     pass "notation: DOCKER_CONTENT_TRUST=1 says Notary v1 is retired" ||
     fail "notation: DOCKER_CONTENT_TRUST=1: rc $rc: $out"
+  check "layout: --dct alone: unsigned, DCT retired" 1 "Notary v1 is retired: the image counts as unsigned" --dct "$T/oci"
+  out=$("$DD" scan -q --scanners config -f json --require-signature --dct "$T/oci" 2> /dev/null)
+  printf '%s' "$out" | jq -e '.findings[] | select(.id == "trust.unsigned" and (.title | test("Notary v1 is retired")))' > /dev/null &&
+    pass "notation: scan --require-signature --dct: trust.unsigned saying Notary v1 is retired" ||
+    fail "notation: scan --dct: $(printf '%s' "$out" | jq -c '[.findings[] | select(.kind == "trust")]')"
+  check "layout: --dct alone on a Notation-signed image: found, not checked" 1 "no trust store given.*Notary v1) is retired" \
+    --dct "$T/l-jws"
   check "layout: no trust store, only --key: Notation signature found but not checked" 1 "no trust store given" \
     --key "$T/pki/ca.pem" "$T/l-jws"
   check "layout: missing trust store" 3 "not found" --trust-store "$T/nope" "$T/l-jws"

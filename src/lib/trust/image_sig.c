@@ -896,10 +896,10 @@ int dd_trust_verify_image(dd_trust_image **out,
 {
     if (!out || !image || !pol ||
         (!pol->key_pem && (!pol->identity || !pol->issuer) &&
-         !pol->trust_store)) {
+         !pol->trust_store && !pol->dct)) {
         return dd__error_set(err, DD_EINVALID,
                              "verify: need an image and a key, an identity "
-                             "and issuer, or a Notation trust store");
+                             "and issuer, a Notation trust store, or dct");
     }
     *out = NULL;
     ictx c;
