@@ -6,6 +6,8 @@
  *
  * Nothing here touches the network or the wall clock: the signing time
  * comes from a verified transparency-log entry or RFC 3161 timestamp.
+ * (One exception: a Notation signature's io.cncf.notary.expiry is checked
+ * against dd_trust_policy.now, the wall clock when that is 0.)
  *
  * Ownership: a dd_trust_root returned through `out` belongs to the caller,
  * who frees it with dd_trust_root_free() (NULL is a no-op). A root is
@@ -45,7 +47,8 @@ DD_API int dd_trust_root_builtin(dd_trust_root **out, dd_error *err);
 DD_API void dd_trust_root_free(dd_trust_root *root);
 
 /* What the signer must be. Either key_pem (a managed key: PEM public key
- * or certificate) or identity + issuer (keyless, Fulcio certificate). */
+ * or certificate) or identity + issuer (keyless, Fulcio certificate);
+ * for images also (or only) trust_store for Notation signatures. */
 typedef struct dd_trust_policy {
     const char *key_pem;  /* NUL-terminated PEM, borrowed */
     const char *identity; /* SAN: email, URI or OtherName */
@@ -56,6 +59,21 @@ typedef struct dd_trust_policy {
     const char *source_repository; /* 1.3.6.1.4.1.57264.1.12 */
     const char *source_ref;        /* 1.3.6.1.4.1.57264.1.14 */
     const char *build_config;      /* 1.3.6.1.4.1.57264.1.18 (workflow) */
+    /* Notation (Notary Project) signatures, images only: checked against
+     * trust_store, a directory in Notation's layout (x509/ca/NAME/FILE.pem,
+     * x509/signingAuthority/NAME/) or one PEM file; NULL = not checked. */
+    const char *trust_store;
+    /* Trusted identity as in a Notation trust policy: "x509.subject: CN=
+     * ..,O=.." (every attribute given must be in the leaf's subject);
+     * NULL or "*" = any signer the trust store vouches for. */
+    const char *notation_identity;
+    /* Unix seconds to check io.cncf.notary.expiry against; 0 = the wall
+     * clock (the only place this module reads it). */
+    int64_t now;
+    /* The user asked for Docker Content Trust (--dct,
+     * DOCKER_CONTENT_TRUST=1): Notary v1 is retired and not checked; the
+     * verdict says so. */
+    int dct;
 } dd_trust_policy;
 
 /* The check that failed (DD_TRUST_OK when the bundle verified). */
@@ -71,7 +89,8 @@ typedef enum dd_trust_check {
     DD_TRUST_TIME,      /* signing time outside the certificate validity */
     DD_TRUST_IDENTITY,  /* SAN does not match */
     DD_TRUST_ISSUER,    /* OIDC issuer does not match */
-    DD_TRUST_EXTENSION  /* a Fulcio extension does not match */
+    DD_TRUST_EXTENSION, /* a Fulcio extension does not match */
+    DD_TRUST_EXPIRED    /* Notation: io.cncf.notary.expiry has passed */
 } dd_trust_check;
 
 typedef struct dd_trust_result {
@@ -111,7 +130,9 @@ struct dd_findings;
 typedef enum dd_trust_sig_kind {
     DD_TRUST_SIG_COSIGN = 0,  /* cosign tag sha256-<hex>.sig (simple signing) */
     DD_TRUST_SIG_ATTESTATION, /* cosign tag sha256-<hex>.att (DSSE) */
-    DD_TRUST_SIG_BUNDLE       /* OCI 1.1 referrer holding a Sigstore bundle */
+    DD_TRUST_SIG_BUNDLE,      /* OCI 1.1 referrer holding a Sigstore bundle */
+    DD_TRUST_SIG_NOTATION_JWS, /* Notation referrer, application/jose+json */
+    DD_TRUST_SIG_NOTATION_COSE /* Notation referrer, application/cose */
 } dd_trust_sig_kind;
 
 typedef struct dd_trust_sig {
@@ -119,6 +140,9 @@ typedef struct dd_trust_sig {
     char where[320];     /* "tag sha256-<hex>.sig, layer 0", "referrer ..." */
     char reference[256]; /* simple signing critical.identity.docker-reference */
     dd_trust_result res; /* res.failed == DD_TRUST_OK: this one verified */
+    int unchecked;       /* found but not checked: nothing to check it with (no
+                            --key/identity for cosign, no trust store for
+                            Notation); res.failed is DD_TRUST_CHAIN */
 } dd_trust_sig;
 
 /* The verdict on one image. */
@@ -135,8 +159,12 @@ typedef struct dd_trust_image {
 
 /* Find and check the signatures of an image: cosign's legacy tags
  * (sha256-<hex>.sig with simple-signing payloads, .att DSSE
- * attestations), OCI 1.1 referrers holding Sigstore bundles (the
- * referrers API, else the sha256-<hex> referrers tag). `image` is a
+ * attestations), OCI 1.1 referrers holding Sigstore bundles or Notation
+ * signatures (JWS, COSE; the referrers API, else the sha256-<hex>
+ * referrers tag). `pol` needs a key, an identity and issuer, or a
+ * trust_store (or several: any signature that verifies will do); dct
+ * alone is accepted too (nothing verifies: the verdict says DCT is
+ * retired). `image` is a
  * registry reference ("HOST/REPO:TAG", "...@sha256:...") read with
  * `ropts` (may be NULL), or an OCI layout directory (`tag` picks the
  * org.opencontainers.image.ref.name; NULL: the only image in it) that

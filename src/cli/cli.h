@@ -235,6 +235,9 @@ int cmd_verify_image(int argc, char **argv);
 /* A whole file (at most max bytes) NUL-terminated, malloc'd; NULL with
  * errno set when it cannot be read. */
 char *cli_slurp(const char *path, size_t max, size_t *len);
+/* --notation-identity / --trust-store / DOCKER_CONTENT_TRUST checks for
+ * `drydock CMD` (cmd_verify.c): 0 or EXIT_USAGE after one line. */
+int cli_notation_args(const char *cmd, dd_trust_policy *pol);
 int cmd_verify_blob(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_scan(int argc, char **argv);

@@ -43,7 +43,10 @@ enum {
     K_SIG_ID,
     K_SIG_ISS,
     K_SIG_ROOT,
-    K_LOCKFILES
+    K_LOCKFILES,
+    K_SIG_STORE,
+    K_SIG_NID,
+    K_SIG_DCT
 };
 
 static const cli_opt scan_opts[] = {
@@ -131,6 +134,15 @@ static const cli_opt scan_opts[] = {
     {"trusted-root", 0, "FILE", K_SIG_ROOT, 0, NULL,
      "--require-signature: trusted root (default: the built-in Sigstore "
      "public-good root)"},
+    {"trust-store", 0, "DIR", K_SIG_STORE, 0, NULL,
+     "--require-signature: check Notation signatures against this X.509 "
+     "trust store (Notation's x509/ca/NAME/ layout, or one PEM file)"},
+    {"notation-identity", 0, "ID", K_SIG_NID, 0, NULL,
+     "--require-signature: the trusted Notation signer, \"x509.subject: "
+     "CN=...,O=...\""},
+    {"dct", 0, NULL, K_SIG_DCT, 0, NULL,
+     "--require-signature: Docker Content Trust was wanted (also "
+     "DOCKER_CONTENT_TRUST=1): Notary v1 is retired, the verdict says so"},
     {NULL, 0, NULL, 0, 0, NULL, NULL}};
 
 const cli_cmd cli_cmd_scan = {
@@ -253,6 +265,15 @@ static int scan_opt(void *ctx, int key, const char *label, const char *v)
         return 0;
     case K_SIG_ROOT:
         a->sig_root = v;
+        return 0;
+    case K_SIG_STORE:
+        a->sig_pol.trust_store = v;
+        return 0;
+    case K_SIG_NID:
+        a->sig_pol.notation_identity = v;
+        return 0;
+    case K_SIG_DCT:
+        a->sig_pol.dct = 1;
         return 0;
     case K_SEVERITY:
         so->severities = 0;
@@ -711,13 +732,20 @@ static int scan_main(int argc, char **argv, const char *prefix)
     if ((rc = cli_args(&cli_cmd_scan, pos, np, 1, 1, "IMAGE"))) {
         return rc;
     }
-    if (a.require_sig ? !a.sig_key && (!a.sig_pol.identity || !a.sig_pol.issuer)
-                      : a.sig_key || a.sig_pol.identity || a.sig_pol.issuer ||
-                            a.sig_root) {
+    if (a.require_sig
+            ? !a.sig_key && (!a.sig_pol.identity || !a.sig_pol.issuer) &&
+                  !a.sig_pol.trust_store && !a.sig_pol.dct
+            : a.sig_key || a.sig_pol.identity || a.sig_pol.issuer ||
+                  a.sig_root || a.sig_pol.trust_store ||
+                  a.sig_pol.notation_identity || a.sig_pol.dct) {
         fprintf(stderr,
-                "drydock scan: --require-signature goes with --key, or with "
-                "--certificate-identity and --certificate-oidc-issuer\n");
+                "drydock scan: --require-signature goes with --key, with "
+                "--certificate-identity and --certificate-oidc-issuer, or "
+                "with --trust-store\n");
         return EXIT_USAGE;
+    }
+    if (a.require_sig && (rc = cli_notation_args("scan", &a.sig_pol))) {
+        return rc;
     }
     c.image = pos[0];
     char prefixed[4096];

@@ -6,12 +6,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/evp.h>
 
 #include "cli.h"
 
-enum { K_BUNDLE = 1, K_KEY, K_ROOT, K_ID, K_ID_RE, K_ISS, K_ISS_RE };
+enum {
+    K_BUNDLE = 1,
+    K_KEY,
+    K_ROOT,
+    K_ID,
+    K_ID_RE,
+    K_ISS,
+    K_ISS_RE,
+    K_TRUST_STORE,
+    K_NOTATION_ID,
+    K_DCT
+};
 static const cli_opt verify_opts[] = {
     {"bundle", 0, "FILE", K_BUNDLE, 0, NULL, "the Sigstore bundle (JSON)"},
     {"key", 0, "PEM", K_KEY, 0, NULL, "verify with this public key"},
@@ -63,6 +75,15 @@ static int vb_opt(void *ctx, int key, const char *label, const char *v)
         /* fall through */
     case K_ID:
         a->pol->identity = v;
+        break;
+    case K_TRUST_STORE:
+        a->pol->trust_store = v;
+        break;
+    case K_NOTATION_ID:
+        a->pol->notation_identity = v;
+        break;
+    case K_DCT:
+        a->pol->dct = 1;
         break;
     case K_ISS_RE:
         a->pol->issuer_regex = 1;
@@ -219,6 +240,30 @@ int cmd_verify_blob(int argc, char **argv)
 
 /* ---- drydock verify IMAGE ---------------------------------------------- */
 
+int cli_notation_args(const char *cmd, dd_trust_policy *pol)
+{
+    const char *id = pol->notation_identity;
+    if (id && strcmp(id, "*") != 0 && strncmp(id, "x509.subject:", 13) != 0) {
+        fprintf(stderr,
+                "drydock %s: --notation-identity takes \"x509.subject: "
+                "CN=...,O=...\" or \"*\"\n",
+                cmd);
+        return EXIT_USAGE;
+    }
+    if (id && !pol->trust_store) {
+        fprintf(stderr,
+                "drydock %s: --notation-identity goes with "
+                "--trust-store\n",
+                cmd);
+        return EXIT_USAGE;
+    }
+    const char *e = getenv("DOCKER_CONTENT_TRUST");
+    if (e && (!strcmp(e, "1") || !strcasecmp(e, "true"))) {
+        pol->dct = 1;
+    }
+    return 0;
+}
+
 static const cli_opt verify_image_opts[] = {
     {"key", 0, "PEM", K_KEY, 0, NULL,
      "verify with this public key (ECDSA, RSA, Ed25519)"},
@@ -232,14 +277,25 @@ static const cli_opt verify_image_opts[] = {
      "the issuer as a regular expression"},
     {"trusted-root", 0, "FILE", K_ROOT, 0, NULL,
      "trusted root (default: the built-in Sigstore public-good root)"},
+    {"trust-store", 0, "DIR", K_TRUST_STORE, 0, NULL,
+     "check Notation signatures against this X.509 trust store (Notation's "
+     "x509/ca/NAME/ and x509/signingAuthority/NAME/ directories, or one PEM "
+     "file)"},
+    {"notation-identity", 0, "ID", K_NOTATION_ID, 0, NULL,
+     "the trusted Notation signer, as in a trust policy: \"x509.subject: "
+     "CN=...,O=...\" (default: any the trust store vouches for)"},
+    {"dct", 0, NULL, K_DCT, 0, NULL,
+     "Docker Content Trust was wanted (also DOCKER_CONTENT_TRUST=1): Notary "
+     "v1 is retired and not checked; the verdict says so"},
     {NULL, 0, NULL, 0, 0, NULL, NULL}};
 
 const cli_cmd cli_cmd_verify_image = {
     "verify",
-    "(--key PEM | --certificate-identity ID --certificate-oidc-issuer URL)\n"
-    "         [options] IMAGE",
+    "(--key PEM | --certificate-identity ID --certificate-oidc-issuer URL |\n"
+    "         --trust-store DIR) [options] IMAGE",
     "Find and check the image's signatures: cosign's sha256-<hex>.sig and\n"
-    ".att tags, OCI 1.1 referrers with Sigstore bundles (docs/trust.md).\n"
+    ".att tags, OCI 1.1 referrers with Sigstore bundles or Notation (JWS,\n"
+    "COSE) signatures (docs/trust.md).\n"
     "IMAGE is a registry reference or an OCI layout directory.\n"
     "Exit 0 when a signature verifies, 1 with one line naming the failed\n"
     "check otherwise, 2 on a usage error, 3 when the image cannot be read.\n",
@@ -250,9 +306,11 @@ const cli_cmd cli_cmd_verify_image = {
 
 static const char *sig_kind_name(dd_trust_sig_kind k)
 {
-    return k == DD_TRUST_SIG_COSIGN        ? "cosign"
-           : k == DD_TRUST_SIG_ATTESTATION ? "attestation"
-                                           : "bundle";
+    return k == DD_TRUST_SIG_COSIGN          ? "cosign"
+           : k == DD_TRUST_SIG_ATTESTATION   ? "attestation"
+           : k == DD_TRUST_SIG_NOTATION_JWS  ? "notation-jws"
+           : k == DD_TRUST_SIG_NOTATION_COSE ? "notation-cose"
+                                             : "bundle";
 }
 
 /* Read --key and the trusted root; one error line and an exit code. */
@@ -295,10 +353,15 @@ int cmd_verify_image(int argc, char **argv)
     if ((rc = cli_args(&cli_cmd_verify_image, pos, np, 1, 1, "IMAGE"))) {
         return rc;
     }
-    if (!va.key && (!pol.identity || !pol.issuer)) {
+    if ((rc = cli_notation_args("verify", &pol))) {
+        return rc;
+    }
+    /* --dct alone: nothing can verify; the verdict says why */
+    if (!va.key && (!pol.identity || !pol.issuer) && !pol.trust_store &&
+        !pol.dct) {
         fprintf(stderr, "drydock verify: --key, or --certificate-identity "
-                        "and --certificate-oidc-issuer, are needed; see "
-                        "'drydock verify --help'\n");
+                        "and --certificate-oidc-issuer, or --trust-store, are "
+                        "needed; see 'drydock verify --help'\n");
         return EXIT_USAGE;
     }
     if (c.registry.password && !c.registry.username) {

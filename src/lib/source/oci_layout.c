@@ -178,6 +178,14 @@ static int collect(dd_image *img,
             DD_VEC_AT(&img->seen, dd__image_seen_index, vi)->end = cl->n;
             continue;
         }
+        /* unnamed signatures beside the image (Notation, Sigstore bundle
+         * referrers: drydock verify reads them) are not images */
+        const char *at = json_string_value(json_object_get(d, "artifactType"));
+        if (at && !ref &&
+            (strcmp(at, "application/vnd.cncf.notary.signature") == 0 ||
+             strncmp(at, "application/vnd.dev.sigstore.bundle", 35) == 0)) {
+            continue;
+        }
         if (cl->n >= MAX_CANDIDATES) {
             return too_many_candidates(img, err);
         }

@@ -13,12 +13,14 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <jansson.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
+#include "notation_int.h"
 #include "trust_int.h"
 #include "drydock/image.h"
 #include "../findings_int.h"
@@ -38,6 +40,7 @@ static const char MT_SIMPLESIGN[] =
     "application/vnd.dev.cosign.simplesigning.v1+json";
 static const char MT_DSSE[] = "application/vnd.dsse.envelope.v1+json";
 static const char BUNDLE_PREFIX[] = "application/vnd.dev.sigstore.bundle";
+static const char NOTATION_SIG[] = "application/vnd.cncf.notary.signature";
 
 /* ---- simple-signing payload ------------------------------------------ */
 
@@ -121,6 +124,8 @@ typedef struct isrc {
     dd__ref ref;
     const char *layout; /* directory, or NULL */
     json_t *index;      /* layout's index.json */
+    int64_t img_size;   /* the image manifest's length */
+    char img_mt[128];   /* and its mediaType ("" when it names none) */
 } isrc;
 
 static int sha_ok(const char *digest, const char *data, size_t len)
@@ -237,6 +242,21 @@ src_manifest(isrc *s, const char *tag, char **data, size_t *len, dd_error *err)
     return rc;
 }
 
+/* The image manifest's size and mediaType (its own field, else `dflt`). */
+static void manifest_type(isrc *s, const char *m, size_t ml, const char *dflt)
+{
+    json_t *j = NULL;
+    s->img_size = (int64_t)ml;
+    if (!dd__json_parse(&j, m, ml, MAX_MANIFEST, "manifest", NULL)) {
+        const char *mt = json_string_value(json_object_get(j, "mediaType"));
+        dflt = mt ? mt : dflt;
+        if (dflt && strlen(dflt) < sizeof s->img_mt) {
+            snprintf(s->img_mt, sizeof s->img_mt, "%s", dflt);
+        }
+    }
+    json_decref(j);
+}
+
 static int src_open(isrc *s,
                     const char *image,
                     const char *tag,
@@ -281,6 +301,11 @@ static int src_open(isrc *s,
         } else if (!rc) {
             snprintf(digest, 80, "%s", d);
             rc = layout_blob(s, d, MAX_MANIFEST, &m, &ml, err);
+            const char *emt =
+                json_string_value(json_object_get(pick, "mediaType"));
+            if (!rc) {
+                manifest_type(s, m, ml, emt);
+            }
         }
         dd__free(m);
         dd__free(p);
@@ -301,6 +326,7 @@ static int src_open(isrc *s,
         EVP_Digest(m, ml, h, NULL, EVP_sha256(), NULL);
         memcpy(digest, "sha256:", 7);
         dd__hex(h, 32, digest + 7);
+        manifest_type(s, m, ml, NULL);
     }
     dd__free(m);
     return rc;
@@ -455,6 +481,8 @@ typedef struct ictx {
     uint8_t digest[32];
     dd__vec sigs; /* dd_trust_sig */
     dd_error *err;
+    int cosign;                 /* pol has a key or identity + issuer */
+    dd__notation_store *nstore; /* pol->trust_store loaded, or NULL */
 } ictx;
 
 static dd_trust_sig *
@@ -480,6 +508,15 @@ static void sig_fail(dd_trust_sig *s, dd_trust_check c, const char *msg)
 {
     s->res.failed = c;
     snprintf(s->res.message, sizeof s->res.message, "%.500s", msg);
+}
+
+/* A cosign signature with nothing to check it against. */
+static void unchecked(dd_trust_sig *s)
+{
+    s->unchecked = 1;
+    sig_fail(s, DD_TRUST_CHAIN,
+             "not checked: no --key, or --certificate-identity and "
+             "--certificate-oidc-issuer, for cosign signatures");
 }
 
 static void check_simplesign(ictx *c, json_t *layer, dd_trust_sig *s)
@@ -622,7 +659,9 @@ static int legacy_tag(ictx *c, const char *suffix, dd_trust_sig_kind kind)
         if (!s) {
             break;
         }
-        if (kind == DD_TRUST_SIG_COSIGN) {
+        if (!c->cosign) {
+            unchecked(s);
+        } else if (kind == DD_TRUST_SIG_COSIGN) {
             check_simplesign(c, l, s);
         } else {
             check_dsse(c, l, s);
@@ -659,6 +698,8 @@ static void check_referrer(ictx *c, const char *d)
     if (!sd || strcmp(sd, c->out->digest) != 0) {
         sig_fail(s, DD_TRUST_ARTIFACT,
                  "the referrer's subject is not this image");
+    } else if (!c->cosign) {
+        unchecked(s);
     } else if (!ld) {
         sig_fail(s, DD_TRUST_BUNDLE, "the referrer has no bundle layer");
     } else if (src_blob(&c->src, ld, DD_TRUST_MAX_JSON, &b, &bl, &e)) {
@@ -681,6 +722,78 @@ static int is_bundle_type(const char *t)
     return t && strncmp(t, BUNDLE_PREFIX, sizeof BUNDLE_PREFIX - 1) == 0;
 }
 
+/* One Notation signature manifest (digest `d`): its subject must be the
+ * image, its one layer a JWS or COSE envelope. */
+static void check_notation(ictx *c, const char *d)
+{
+    char what[120];
+    snprintf(what, sizeof what, "referrer %.80s", d);
+    dd_trust_sig *s = add_sig(c, DD_TRUST_SIG_NOTATION_JWS, what, (size_t)-1);
+    if (!s) {
+        return;
+    }
+    char *m = NULL, *b = NULL;
+    size_t ml = 0, bl = 0;
+    dd_error e = {0};
+    json_t *j = NULL;
+    if (src_manifest(&c->src, d, &m, &ml, &e) ||
+        dd__json_parse(&j, m, ml, MAX_MANIFEST, d, &e)) {
+        sig_fail(s, DD_TRUST_BUNDLE, e.message);
+        dd__free(m);
+        return;
+    }
+    dd__free(m);
+    json_t *sub = json_object_get(j, "subject");
+    const char *sd = json_string_value(json_object_get(sub, "digest"));
+    json_t *ls = json_object_get(j, "layers");
+    json_t *l0 = json_array_get(ls, 0);
+    const char *ld = json_string_value(json_object_get(l0, "digest"));
+    const char *lmt = json_string_value(json_object_get(l0, "mediaType"));
+    int cose = lmt && strcmp(lmt, "application/cose") == 0;
+    if (cose) {
+        s->kind = DD_TRUST_SIG_NOTATION_COSE;
+    }
+    if (!sd || strcmp(sd, c->out->digest) != 0) {
+        sig_fail(s, DD_TRUST_ARTIFACT,
+                 "notation: the signature manifest's subject is not this "
+                 "image");
+    } else if (json_array_size(ls) != 1 || !ld || !lmt ||
+               (!cose && strcmp(lmt, "application/jose+json") != 0)) {
+        sig_fail(s, DD_TRUST_BUNDLE,
+                 "notation: the signature manifest needs one layer of type "
+                 "application/jose+json or application/cose");
+    } else if (src_blob(&c->src, ld, DD_TRUST_MAX_JSON, &b, &bl, &e)) {
+        sig_fail(s, DD_TRUST_BUNDLE, e.message);
+    } else {
+        dd__notation_want w;
+        memset(&w, 0, sizeof w);
+        w.media_type = c->src.img_mt[0] ? c->src.img_mt : NULL;
+        w.digest = c->out->digest;
+        w.size = c->src.img_size;
+        w.store = c->nstore;
+        w.identity = c->pol->notation_identity;
+        w.now = c->pol->now ? c->pol->now : (int64_t)time(NULL);
+        dd__notation_verify((const uint8_t *)b, bl, cose, &w, &s->res);
+        if (!c->nstore && s->res.failed == DD_TRUST_CHAIN) {
+            s->unchecked = 1;
+        }
+        dd__free(b);
+    }
+    json_decref(j);
+}
+
+/* A referrer descriptor: a Sigstore bundle or a Notation signature. */
+static void check_any(ictx *c, json_t *x)
+{
+    const char *at = json_string_value(json_object_get(x, "artifactType"));
+    const char *d = json_string_value(json_object_get(x, "digest"));
+    if (d && is_bundle_type(at)) {
+        check_referrer(c, d);
+    } else if (d && at && strcmp(at, NOTATION_SIG) == 0) {
+        check_notation(c, d);
+    }
+}
+
 /* Referrers: the API, else the referrers tag; in a layout, every index
  * entry whose manifest has this image as subject. */
 static int referrers(ictx *c)
@@ -693,13 +806,7 @@ static int referrers(ictx *c)
     if (c->src.layout) {
         json_t *ms = json_object_get(c->src.index, "manifests");
         for (size_t i = 0; i < json_array_size(ms); i++) {
-            json_t *x = json_array_get(ms, i);
-            const char *at =
-                json_string_value(json_object_get(x, "artifactType"));
-            const char *d = json_string_value(json_object_get(x, "digest"));
-            if (d && is_bundle_type(at)) {
-                check_referrer(c, d);
-            }
+            check_any(c, json_array_get(ms, i));
         }
         return 0;
     }
@@ -726,12 +833,7 @@ static int referrers(ictx *c)
     dd__free(m);
     json_t *ms = json_object_get(j, "manifests");
     for (size_t i = 0; i < json_array_size(ms); i++) {
-        json_t *x = json_array_get(ms, i);
-        const char *at = json_string_value(json_object_get(x, "artifactType"));
-        const char *d = json_string_value(json_object_get(x, "digest"));
-        if (d && is_bundle_type(at)) {
-            check_referrer(c, d);
-        }
+        check_any(c, json_array_get(ms, i));
     }
     json_decref(j);
     return 0;
@@ -740,7 +842,7 @@ static int referrers(ictx *c)
 static void verdict(ictx *c)
 {
     dd_trust_image *o = c->out;
-    const dd_trust_sig *first_bad = NULL, *good = NULL;
+    const dd_trust_sig *first_bad = NULL, *good = NULL, *first_unchecked = NULL;
     for (size_t i = 0; i < o->n; i++) {
         const dd_trust_sig *s = &o->sigs[i];
         if (s->kind == DD_TRUST_SIG_ATTESTATION) {
@@ -748,10 +850,13 @@ static void verdict(ictx *c)
         }
         if (s->res.failed == DD_TRUST_OK) {
             good = good ? good : s;
-        } else {
+        } else if (!s->unchecked) {
             first_bad = first_bad ? first_bad : s;
+        } else {
+            first_unchecked = first_unchecked ? first_unchecked : s;
         }
     }
+    first_bad = first_bad ? first_bad : first_unchecked;
     if (good) {
         o->verified = 1;
         snprintf(o->message, sizeof o->message, "verified %s (%.200s)%s%.300s",
@@ -764,9 +869,20 @@ static void verdict(ictx *c)
     } else {
         snprintf(o->message, sizeof o->message,
                  "%s: no signature found (no cosign sha256-<hex>.sig tag, no "
-                 "Sigstore bundle referrer; Docker Content Trust / Notary "
-                 "v1 signatures are not checked: Notary v1 is retired)",
-                 o->digest);
+                 "Sigstore bundle or Notation referrer; Docker Content Trust "
+                 "/ Notary v1 signatures are not checked: Notary v1 is "
+                 "retired)%s",
+                 o->digest,
+                 c->pol->dct ? "; Docker Content Trust was asked for, but "
+                               "Notary v1 is retired: the image counts as "
+                               "unsigned"
+                             : "");
+    }
+    if (!o->verified && c->pol->dct && first_bad) {
+        size_t l = strlen(o->message);
+        snprintf(o->message + l, sizeof o->message - l, "%s",
+                 "; Docker Content Trust (Notary v1) is retired and not "
+                 "checked");
     }
 }
 
@@ -779,10 +895,11 @@ int dd_trust_verify_image(dd_trust_image **out,
                           dd_error *err)
 {
     if (!out || !image || !pol ||
-        (!pol->key_pem && (!pol->identity || !pol->issuer))) {
+        (!pol->key_pem && (!pol->identity || !pol->issuer) &&
+         !pol->trust_store && !pol->dct)) {
         return dd__error_set(err, DD_EINVALID,
-                             "verify: need an image and either a key or an "
-                             "identity and issuer");
+                             "verify: need an image and a key, an identity "
+                             "and issuer, a Notation trust store, or dct");
     }
     *out = NULL;
     ictx c;
@@ -790,9 +907,17 @@ int dd_trust_verify_image(dd_trust_image **out,
     c.root = root;
     c.pol = pol;
     c.err = err;
+    c.cosign = pol->key_pem || (pol->identity && pol->issuer);
+    if (pol->trust_store) {
+        int lrc = dd__notation_store_load(&c.nstore, pol->trust_store, err);
+        if (lrc) {
+            return lrc;
+        }
+    }
     dd__vec_init(&c.sigs, sizeof(dd_trust_sig));
     dd_trust_image *o = dd__calloc(1, sizeof *o);
     if (!o) {
+        dd__notation_store_free(c.nstore);
         return dd__error_set(err, DD_ENOMEM, "out of memory");
     }
     c.out = o;
@@ -810,6 +935,7 @@ int dd_trust_verify_image(dd_trust_image **out,
         rc = referrers(&c);
     }
     src_close(&c.src);
+    dd__notation_store_free(c.nstore);
     if (rc) {
         dd__vec_free(&c.sigs);
         dd__free(o);

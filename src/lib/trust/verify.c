@@ -84,6 +84,8 @@ const char *dd_trust_check_name(dd_trust_check c)
         return "issuer";
     case DD_TRUST_EXTENSION:
         return "certificate extension";
+    case DD_TRUST_EXPIRED:
+        return "signature expiry";
     }
     return "unknown";
 }
