@@ -52,9 +52,9 @@ static int head(walk *w, size_t off, int *major, uint64_t *val, size_t *next)
 /* Offset after the item at off. */
 static int skip(walk *w, size_t off, int depth, size_t *end)
 {
-    int major;
-    uint64_t v;
-    size_t p;
+    int major = 0;
+    uint64_t v = 0;
+    size_t p = 0;
     if (++w->items > MAX_ITEMS) {
         return dd__error_set(w->err, DD_EINVALID,
                              "CBOR: too many items (at offset %zu)", off);
