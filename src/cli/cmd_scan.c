@@ -43,7 +43,8 @@ enum {
     K_SIG_ID,
     K_SIG_ISS,
     K_SIG_ROOT,
-    K_LOCKFILES
+    K_LOCKFILES,
+    K_POLICY
 };
 
 static const cli_opt scan_opts[] = {
@@ -126,6 +127,10 @@ static const cli_opt scan_opts[] = {
     {"trusted-root", 0, "FILE", K_SIG_ROOT, 0, NULL,
      "--require-signature: trusted root (default: the built-in Sigstore "
      "public-good root)"},
+    {"policy", 0, "FILE", K_POLICY, 0, NULL,
+     "judge the image by this admission policy (docs/policy.md) and add "
+     "the verdict to the report (JSON \"policy\", a Policy section, SARIF "
+     "notifications); a deny exits 1"},
     {NULL, 0, NULL, 0, 0, NULL, NULL}};
 
 const cli_cmd cli_cmd_scan = {
@@ -175,7 +180,7 @@ typedef struct scan_args {
     dd_scan_opts *so;
     const char *dbopt, *ignfile, *scanners;
     int exit_code, skip_update, list_all, no_color, require_sig;
-    const char *sig_key, *sig_root;
+    const char *sig_key, *sig_root, *policy;
     dd_trust_policy sig_pol;
     double max_age_days;
     const char *yara[MAX_LISTS], *hashes[MAX_LISTS];
@@ -246,6 +251,9 @@ static int scan_opt(void *ctx, int key, const char *label, const char *v)
         return 0;
     case K_SIG_ROOT:
         a->sig_root = v;
+        return 0;
+    case K_POLICY:
+        a->policy = v;
         return 0;
     case K_SEVERITY:
         so->severities = 0;
@@ -647,7 +655,7 @@ static int scan_main(int argc, char **argv, const char *prefix)
     }
     if (a.require_sig ? !a.sig_key && (!a.sig_pol.identity || !a.sig_pol.issuer)
                       : a.sig_key || a.sig_pol.identity || a.sig_pol.issuer ||
-                            a.sig_root) {
+                            (a.sig_root && !a.policy)) {
         fprintf(stderr,
                 "drydock scan: --require-signature goes with --key, or with "
                 "--certificate-identity and --certificate-oidc-issuer\n");
@@ -721,6 +729,11 @@ static int scan_main(int argc, char **argv, const char *prefix)
     }
     /* the database: a scan with the vuln scanner has one or stops (exit
      * 3, never a silent pass); the first run downloads it */
+    dd_policy *pol = NULL;
+    dd_policy_verdict *verdict = NULL;
+    if (a.policy && (rc = cli_policy_load(a.policy, &pol))) {
+        goto out;
+    }
     char dbbuf[4096];
     const char *dbpath = NULL;
     int need_db = !so.scanners || (so.scanners & DD_SCANNER_VULN);
@@ -744,6 +757,10 @@ static int scan_main(int argc, char **argv, const char *prefix)
     if (a.require_sig && (rc = add_signature_findings(&a, scan))) {
         goto done;
     }
+    if (pol && (rc = cli_policy_judge(&c, pol, NULL, a.sig_root, NULL, img,
+                                      scan, &verdict))) {
+        goto done;
+    }
     for (size_t i = 0; !c.quiet && i < dd_scan_warning_count(scan); i++) {
         fprintf(stderr, "warning: %s\n", dd_scan_warning(scan, i));
     }
@@ -764,6 +781,14 @@ static int scan_main(int argc, char **argv, const char *prefix)
     }
     if (a.list_all && !strcmp(c.format, "json")) {
         jansson_text = add_packages(&text, &len, scan) > 0;
+    }
+    if (verdict && (!strcmp(c.format, "json") || !strcmp(c.format, "sarif") ||
+                    !strcmp(c.format, "table"))) {
+        (void)cli_policy_attach(&text, &len, &jansson_text, c.format, verdict,
+                                a.policy);
+    } else if (verdict && !c.quiet) {
+        fprintf(stderr, "policy %s: %s\n",
+                dd_policy_decision_name(verdict->decision), cli_esc(a.policy));
     }
     FILE *out = c.output ? fopen(c.output, "w") : stdout;
     if (!out) {
@@ -810,7 +835,11 @@ static int scan_main(int argc, char **argv, const char *prefix)
     } else {
         rc = at_or_above ? EXIT_FINDINGS : EXIT_CLEAN;
     }
+    if (verdict && verdict->decision == DD_POLICY_DENY && rc == EXIT_CLEAN) {
+        rc = EXIT_FINDINGS; /* the policy denies the image */
+    }
 done:
+    dd_policy_verdict_free(verdict);
     if (jansson_text) {
         free(text);
     } else {
@@ -820,6 +849,7 @@ done:
     dd_image_free(img);
     dd_engine_free(eng);
 out:
+    dd_policy_free(pol);
     if (igntmp[0]) {
         unlink(igntmp);
     }

@@ -434,6 +434,13 @@ check_findings(ev *e, const dd__pol_rule *r, const dd_finding *extra)
     }
     const dd_scan_summary *sum = e->in->summary;
     const dd_findings *fl = e->in->findings;
+    /* a finding counts against the first threshold that matches it */
+    size_t total = (fl ? dd_findings_count(fl) : 0) + (extra != NULL);
+    unsigned char *taken = dd__calloc(total + 1, 1);
+    if (!taken) {
+        e->oom = 1;
+        return;
+    }
     if (sum && !sum->complete) {
         reason(e, "policy.scan-incomplete", r, NULL, rule_effect(e, r, 0),
                "the scan read the image only in part: findings may be "
@@ -469,14 +476,14 @@ check_findings(ev *e, const dd__pol_rule *r, const dd_finding *extra)
                    "run",
                    f->name, miss);
         }
-        size_t total = (fl ? dd_findings_count(fl) : 0) + (extra != NULL);
         size_t counted = 0, shown = 0, more = 0;
         for (size_t k = 0; k < total; k++) {
             const dd_finding *x = fl && k < dd_findings_count(fl)
                                       ? dd_findings_get(fl, k)
                                       : extra;
-            if (x && frule_match(f, x) && !active_exc(e, r, x)) {
-                counted++;
+            if (x && !taken[k] && frule_match(f, x)) {
+                taken[k] = 2; /* this threshold's */
+                counted += !active_exc(e, r, x);
             }
         }
         int over = counted > f->max;
@@ -484,9 +491,10 @@ check_findings(ev *e, const dd__pol_rule *r, const dd_finding *extra)
             const dd_finding *x = fl && k < dd_findings_count(fl)
                                       ? dd_findings_get(fl, k)
                                       : extra;
-            if (!x || !frule_match(f, x)) {
+            if (!x || taken[k] != 2) {
                 continue;
             }
+            taken[k] = 1;
             const dd__pol_exc *w = active_exc(e, r, x);
             if (!w && !over) {
                 continue; /* within the allowance */
@@ -508,6 +516,7 @@ check_findings(ev *e, const dd__pol_rule *r, const dd_finding *extra)
                    "and %zu more findings over threshold '%s'", more, f->name);
         }
     }
+    dd__free(taken);
 }
 
 static void eval_rule(ev *e, const dd__pol_rule *r, const dd_finding *extra)
