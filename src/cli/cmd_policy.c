@@ -109,8 +109,7 @@ int cli_policy_load(const char *path, dd_policy **out)
         path ? dd_policy_load(out, path, &err) : dd_policy_default(out, &err);
     if (rc) {
         fprintf(stderr, "drydock: policy: %s\n", err.message);
-        return rc == DD_ENOTFOUND || rc == DD_EIO ? EXIT_UNREADABLE
-                                                  : EXIT_USAGE;
+        return EXIT_USAGE; /* also a missing file: the command line */
     }
     return 0;
 }
