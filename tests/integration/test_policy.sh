@@ -166,3 +166,35 @@ PY
 else
   skip "scan --policy sarif schema: the cached SARIF schema or python3-jsonschema is absent"
 fi
+
+# ------------------------------------- a registry reference (mini registry)
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+P=$(free_port)
+python3 tests/integration/mini_registry.py "$T/oci" "$P" > /dev/null 2>&1 &
+REGPID=$!
+trap 'kill $REGPID 2> /dev/null; rm -rf "$T"' EXIT
+for _ in $(seq 1 80); do
+  curl -s -o /dev/null "http://127.0.0.1:$P/v2/" && break
+  sleep 0.25
+done
+H=127.0.0.1:$P
+mkpol "$T/k.pub" '    require-digest: true' '    registries: ["127.0.0.1:*"]' > "$T/reg.yaml"
+r() { "$DD" policy check -q -f json --insecure-registry "$H" --policy "$T/reg.yaml" "$@" |
+  jq -r '.image + " " + .decision + " " + ([.reasons[] | .code + ":" + .effect] | join(","))'; }
+got=$(r "$H/alpine@$dg")
+[ "$got" = "$H/alpine@$dg allow " ] &&
+  pass "policy check of a registry reference by digest: the signature is found in the registry, the host glob allows it" ||
+  fail "policy registry by digest: $got"
+got=$(r "$H/alpine:3.20.3")
+[ "$got" = "$H/alpine:3.20.3 deny policy.not-pinned:deny" ] &&
+  pass "policy check of the same image by tag: deny, not pinned (the reference itself, no --image-ref)" ||
+  fail "policy registry by tag: $got"
+mkpol "$T/k.pub" '    registries: [registry.example.com]' > "$T/reg2.yaml"
+got=$("$DD" policy check -q --insecure-registry "$H" --policy "$T/reg2.yaml" "$H/alpine:3.20.3"); rc=$?
+[ $rc = 1 ] && echo "$got" | grep -q "policy.untrusted-registry .*$H/alpine is not from an allowed registry (allowed: registry.example.com)" &&
+  pass "policy check: a registry not allowed is named with the allowed ones" ||
+  fail "policy registry not allowed: rc=$rc $got"
+"$DD" scan -q -f json --scanners secret --insecure-registry "$H" --policy "$T/reg.yaml" "$H/alpine@$dg" > "$T/rs.json"; rc=$?
+[ $rc = 0 ] && [ "$(jq -r .policy.decision "$T/rs.json")" = allow ] &&
+  pass "scan --policy of a registry image: the verdict (allow) uses the same signature check" ||
+  fail "scan --policy registry: rc=$rc $(jq -c .policy "$T/rs.json" | head -c 300)"

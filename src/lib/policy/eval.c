@@ -172,13 +172,24 @@ static void check_registries(ev *e, const dd__pol_rule *r)
     if (!r->registries.n) {
         return;
     }
+    /* an entry names the image or a leading part of its name (host,
+     * host/namespace): its glob matches the name cut at some '/' */
     const char *c = e->in->canonical;
+    char pre[600];
     for (size_t i = 0; c && i < r->registries.n; i++) {
         const char *g = r->registries.v[i];
-        size_t gl = strlen(g);
-        if (dd__policy_glob_match(g, c) ||
-            (!strncmp(c, g, gl) && c[gl] == '/')) {
+        if (dd__policy_glob_match(g, c)) {
             return;
+        }
+        for (const char *sl = strchr(c, '/'); sl; sl = strchr(sl + 1, '/')) {
+            size_t k = (size_t)(sl - c);
+            if (k < sizeof pre) {
+                memcpy(pre, c, k);
+                pre[k] = '\0';
+                if (dd__policy_glob_match(g, pre)) {
+                    return;
+                }
+            }
         }
     }
     char allowed[400] = "";
