@@ -564,7 +564,77 @@ static void verdict_json(void)
     dd__free(text);
 }
 
+/* hostile text is escaped in reasons; long lists are cut with a count */
+static void hostile_and_many(void)
+{
+    const char *doc = "version: 1\nrules:\n  - name: r\n    images: '**'\n"
+                      "    findings:\n      - kind: secret\n";
+    dd_policy *p = NULL;
+    dd_error e;
+    CHECK(dd_policy_parse(&p, "p.yaml", doc, strlen(doc), &e) == 0);
+    dd_findings *fl = dd__findings_new();
+    CHECK(fl != NULL);
+    for (int i = 0; i < 60; i++) {
+        dd__finding_spec fs;
+        memset(&fs, 0, sizeof fs);
+        fs.kind = DD_KIND_SECRET;
+        fs.severity = DD_SEV_HIGH;
+        fs.rule_id = "aws-access-key-id";
+        fs.path = "etc/\x1b]0;owned\x07\xe2\x80\xaename";
+        fs.layer = 0;
+        fs.history = -1;
+        CHECK(dd__findings_add(fl, &fs, "key %d", i) == 0);
+        dd__findings_at(fl, (size_t)i)->deleted_in = -1;
+    }
+    dd_scan_summary sum;
+    memset(&sum, 0, sizeof sum);
+    sum.scanners = DD_SCANNERS_DEFAULT;
+    sum.complete = 1;
+    dd_policy_input in = {DD_POLICY_INPUT_VERSION,
+                          "/tmp/\x1b[2Jx",
+                          NULL,
+                          0,
+                          NULL,
+                          fl,
+                          &sum,
+                          0,
+                          NULL,
+                          NULL,
+                          NULL,
+                          0};
+    dd_policy_verdict *v = NULL;
+    CHECK(dd_policy_evaluate(p, &in, &v, &e) == 0);
+    CHECK(v->decision == DD_POLICY_DENY);
+    CHECK(v->n_reasons == 51);
+    CHECK(strstr(v->reasons[50].text, "and 10 more findings") != NULL);
+    for (size_t i = 0; i < v->n_reasons; i++) {
+        for (const char *c = v->reasons[i].text; *c; c++) {
+            CHECK((unsigned char)*c >= 0x20 && *c != 0x7f);
+        }
+        CHECK(strstr(v->reasons[i].text, "\xe2\x80\xae") == NULL); /* bidi */
+    }
+    dd_policy_verdict_free(v);
+    /* no verifier: an authority fails, never passes */
+    const char *doc2 = "version: 1\nrules:\n  - name: r\n    images: '**'\n"
+                       "    authorities:\n      - key: '-----BEGIN PUBLIC "
+                       "KEY-----'\n";
+    dd_policy *p2 = NULL;
+    CHECK(dd_policy_parse(&p2, "p.yaml", doc2, strlen(doc2), &e) == 0);
+    CHECK(dd_policy_needs_signatures(p2));
+    CHECK(dd_policy_evaluate(p2, &in, &v, &e) == 0);
+    CHECK(v->decision == DD_POLICY_DENY && v->n_reasons == 1);
+    CHECK_STR(v->reasons[0].code, "policy.unsigned");
+    CHECK(strstr(v->reasons[0].text, "not checked") != NULL);
+    dd_policy_verdict_free(v);
+    in.version = 99;
+    CHECK(dd_policy_evaluate(p2, &in, &v, &e) == DD_EINVALID);
+    dd_policy_free(p2);
+    dd_findings_free(fl);
+    dd_policy_free(p);
+}
+
 TEST_LIST(T(globs),
+          T(hostile_and_many),
           T(cases),
           T(errors),
           T(limits),
