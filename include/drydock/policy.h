@@ -148,7 +148,7 @@ typedef struct dd_policy_reason {
 
 typedef struct dd_policy_verdict {
     dd_policy_decision decision;
-    const char *image;
+    const char *image;  /* as given: raw bytes, escape before printing */
     const char *mode;   /* "enforce" or "warn" (the policy's) */
     size_t n_rules;     /* rules that matched the image */
     const char **rules; /* their names */
