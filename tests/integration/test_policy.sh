@@ -25,6 +25,22 @@ else
   fail "policy: docs/policy.md and show-default differ: $(diff "$T/default.yaml" "$T/doc.yaml" | head -5)"
 fi
 
+# every YAML example of docs/policy.md is a policy drydock reads
+python3 - docs/policy.md "$T" << 'PY'
+import re, sys
+for i, b in enumerate(re.findall(r"```yaml\n(.*?)```", open(sys.argv[1]).read(), re.S)):
+    open(f"{sys.argv[2]}/doc{i}.yaml", "w").write(b)
+PY
+nd=0
+bad=""
+for f in "$T"/doc[0-9]*.yaml; do
+  nd=$((nd + 1))
+  "$DD" policy check -q --policy "$f" /nonexistent > /dev/null 2> "$T/err"
+  [ $? = 3 ] || bad="$bad $(basename "$f"): $(head -1 "$T/err")"
+done
+[ $nd -ge 3 ] && [ -z "$bad" ] && pass "policy: all $nd YAML examples of docs/policy.md parse (the image is what fails: exit 3)" ||
+  fail "policy: docs/policy.md examples:$bad"
+
 # ------------------------------------------------------- usage errors
 printf 'version: 1\nrules:\n  - name: a\n    images: "**"\n    authorities:\n      - kye: x\n' > "$T/typo.yaml"
 out=$("$DD" policy check --policy "$T/typo.yaml" /nonexistent 2>&1); rc=$?
