@@ -214,8 +214,133 @@ void cli_policy_print(FILE *out, const dd_policy_verdict *v, const char *src)
     }
 }
 
+/* XML attribute / text: & < > " escaped, controls dropped */
+static void xml_text(FILE *m, const char *s)
+{
+    for (; s && *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '&') {
+            fputs("&amp;", m);
+        } else if (ch == '<') {
+            fputs("&lt;", m);
+        } else if (ch == '>') {
+            fputs("&gt;", m);
+        } else if (ch == '"') {
+            fputs("&quot;", m);
+        } else if (ch >= 0x20 || ch == '\t') {
+            fputc(ch, m);
+        }
+    }
+}
+
+/* the <testsuites ...> line of [p, end) with tests and failures raised */
+static void junit_totals(
+    FILE *m, const char *p, const char *end, size_t tests, size_t fails)
+{
+    while (p < end) {
+        const char *t = NULL;
+        size_t add = 0;
+        if (!strncmp(p, " tests=\"", 8)) {
+            t = p + 8, add = tests;
+        } else if (!strncmp(p, " failures=\"", 11)) {
+            t = p + 11, add = fails;
+        }
+        if (t) {
+            char *e = NULL;
+            unsigned long long n = strtoull(t, &e, 10);
+            if (e && e > t && *e == '"') {
+                fwrite(p, 1, (size_t)(t - p), m);
+                fprintf(m, "%llu", n + add);
+                p = e;
+                continue;
+            }
+        }
+        fputc(*p++, m);
+    }
+}
+
+/* JUnit: a "policy" testsuite before </testsuites>, a testcase for the
+ * verdict and one per reason (deny: a failure); the totals raised. */
+static int attach_junit(char **out,
+                        size_t *olen,
+                        const char *text,
+                        const dd_policy_verdict *v,
+                        const char *src)
+{
+    const char *endtag = "</testsuites>", *at = NULL;
+    for (const char *p = strstr(text, endtag); p; p = strstr(p + 1, endtag)) {
+        at = p;
+    }
+    const char *head = strstr(text, "<testsuites ");
+    const char *head_end = head ? strchr(head, '>') : NULL;
+    if (!at || !head_end || head_end > at) {
+        return -1;
+    }
+    size_t fails = v->decision == DD_POLICY_DENY;
+    for (size_t i = 0; i < v->n_reasons; i++) {
+        fails += v->reasons[i].effect == DD_POLICY_EFFECT_DENY;
+    }
+    FILE *m = open_memstream(out, olen);
+    if (!m) {
+        return -1;
+    }
+    fwrite(text, 1, (size_t)(head - text), m);
+    junit_totals(m, head, head_end, v->n_reasons + 1, fails);
+    fwrite(head_end, 1, (size_t)(at - head_end), m);
+    fprintf(m,
+            "  <testsuite name=\"policy\" tests=\"%zu\" failures=\"%zu\" "
+            "errors=\"0\" skipped=\"0\" time=\"0\">\n    <properties>\n"
+            "      <property name=\"policy\" value=\"",
+            v->n_reasons + 1, fails);
+    xml_text(m, src);
+    fprintf(m,
+            "\"/>\n      <property name=\"decision\" value=\"%s\"/>\n"
+            "    </properties>\n    <testcase name=\"verdict\" "
+            "classname=\"drydock.policy\" time=\"0\">\n",
+            dd_policy_decision_name(v->decision));
+    if (v->decision == DD_POLICY_DENY) {
+        fputs("      <failure message=\"denied\" type=\"policy.verdict\"/>\n",
+              m);
+    }
+    fputs("    </testcase>\n", m);
+    for (size_t i = 0; i < v->n_reasons; i++) {
+        const dd_policy_reason *r = &v->reasons[i];
+        fputs("    <testcase name=\"", m);
+        xml_text(m, r->code);
+        if (r->subject) {
+            fputc(' ', m);
+            xml_text(m, r->subject);
+        }
+        fputs("\" classname=\"drydock.policy.", m);
+        xml_text(m, r->rule ? r->rule : "default");
+        fputs("\" time=\"0\">\n", m);
+        if (r->effect == DD_POLICY_EFFECT_DENY) {
+            fputs("      <failure message=\"", m);
+            xml_text(m, r->text);
+            fputs("\" type=\"", m);
+            xml_text(m, r->code);
+            fputs("\"/>\n", m);
+        } else {
+            fprintf(m,
+                    "      <system-out>%s: ", dd_policy_effect_name(r->effect));
+            xml_text(m, r->text);
+            fputs("</system-out>\n", m);
+        }
+        fputs("    </testcase>\n", m);
+    }
+    fputs("  </testsuite>\n", m);
+    fputs(at, m);
+    if (fclose(m)) {
+        free(*out);
+        *out = NULL;
+        return -1;
+    }
+    return 0;
+}
+
 /* The verdict in a scan report: JSON "policy", SARIF tool execution
- * notifications, a table section. *text is replaced by a malloc'd string
+ * notifications, a JUnit testsuite, a table section. *text is replaced by a
+ * malloc'd string
  * (*is_malloc set) for json and sarif. 0, or -1 when the report could
  * not be read back. */
 int cli_policy_attach(char **text,
@@ -228,7 +353,11 @@ int cli_policy_attach(char **text,
     int json = !strcmp(format, "json"), sarif = !strcmp(format, "sarif");
     char *add = NULL;
     size_t alen = 0;
-    if (json || sarif) {
+    if (!strcmp(format, "junit")) {
+        if (attach_junit(&add, &alen, *text, v, src)) {
+            return -1;
+        }
+    } else if (json || sarif) {
         char *vj = NULL;
         dd_error err;
         json_error_t je;

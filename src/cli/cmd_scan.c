@@ -783,7 +783,7 @@ static int scan_main(int argc, char **argv, const char *prefix)
         jansson_text = add_packages(&text, &len, scan) > 0;
     }
     if (verdict && (!strcmp(c.format, "json") || !strcmp(c.format, "sarif") ||
-                    !strcmp(c.format, "table"))) {
+                    !strcmp(c.format, "junit") || !strcmp(c.format, "table"))) {
         (void)cli_policy_attach(&text, &len, &jansson_text, c.format, verdict,
                                 a.policy);
     } else if (verdict && !c.quiet) {

@@ -169,6 +169,16 @@ n=$(jq '[.findings[] | select(.severity == "CRITICAL" and .kind == "secret")] | 
 jq -e '.runs[0].invocations[0].toolExecutionNotifications | (.[0].descriptor.id == "policy.verdict" and .[0].level == "error" and ([.[] | select(.descriptor.id == "policy.finding-threshold")] | length) > 0)' "$T/s.sarif" > /dev/null &&
   pass "scan --policy -f sarif: the verdict and reasons are tool execution notifications" ||
   fail "scan --policy sarif: $(jq -c '.runs[0].invocations' "$T/s.sarif" | head -c 300)"
+"$DD" scan -q -f junit --scanners secret --policy "$T/sec.yaml" "$R" > "$T/s.xml"; rc=$?
+"$DD" scan -q -f junit --scanners secret "$R" > "$T/s0.xml"
+tot() { sed -n 's/.*<testsuites [^>]* tests="\([0-9]*\)" failures="\([0-9]*\)".*/\1 \2/p' "$1"; }
+read -r t0 f0 <<< "$(tot "$T/s0.xml")"
+read -r t1 f1 <<< "$(tot "$T/s.xml")"
+np=$(grep -c '<testcase name="policy.finding-threshold' "$T/s.xml")
+[ $rc = 1 ] && [ "$np" = "$n" ] && [ "$t1" = $((t0 + n + 1)) ] && [ "$f1" = $((f0 + n + 1)) ] &&
+  xmllint --noout --schema tests/data/junit.xsd "$T/s.xml" 2> /dev/null &&
+  pass "scan --policy -f junit: a policy testsuite ($np failing reasons and the verdict), totals raised ($t0/$f0 -> $t1/$f1), valid against junit.xsd" ||
+  fail "scan --policy junit: rc=$rc np=$np totals $t0/$f0 -> $t1/$f1"
 SCH=$HOME/.cache/drydock-schemas/jest-sarif-1.0.0-beta.0/package/lib/schemas/sarif-2.1.0-rtm.5.json
 if [ -f "$SCH" ] && python3 -c 'import jsonschema' 2> /dev/null; then
   out=$(python3 - "$SCH" "$T/s.sarif" << 'PY'
