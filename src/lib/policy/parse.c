@@ -464,18 +464,27 @@ static int dec_frule(
     }
     char p[512];
     for (size_t i = 0; i < kinds.n; i++) {
+        /* the kinds the library has (dd_kind_name), whatever they are */
         int k = -1;
-        for (int j = DD_KIND_INTEGRITY; j <= DD_KIND_TRUST; j++) {
-            if (!strcmp(kinds.v[i], dd_kind_name((dd_finding_kind)j))) {
+        char known[200] = "";
+        size_t at = 0;
+        for (int j = 0; j < 32; j++) {
+            const char *nm = dd_kind_name((dd_finding_kind)j);
+            if (!strcmp(nm, "unknown")) {
+                break;
+            }
+            if (!strcmp(kinds.v[i], nm)) {
                 k = j;
+            }
+            if (at < sizeof known) {
+                at += (size_t)snprintf(known + at, sizeof known - at, "%s%s",
+                                       j ? ", " : "", nm);
             }
         }
         if (k < 0) {
             sub(p, sizeof p, path, "kind");
-            return bad(d, get(n, "kind"), p,
-                       "unknown kind '%.40s' (integrity, archive, vuln, "
-                       "secret, malware, config, trust)",
-                       kinds.v[i]);
+            return bad(d, get(n, "kind"), p, "unknown kind '%.40s' (%s)",
+                       kinds.v[i], known);
         }
         f->kinds |= 1u << k;
     }
