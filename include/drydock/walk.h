@@ -76,7 +76,7 @@ typedef struct dd_layer_stats {
 
 typedef void (*dd_progress_fn)(uint64_t done, uint64_t total, void *payload);
 
-#define DD_WALK_OPTS_VERSION 1
+#define DD_WALK_OPTS_VERSION 2
 typedef struct dd_walk_opts {
     unsigned version;
     dd_limits limits;
@@ -99,11 +99,21 @@ typedef struct dd_walk_opts {
     uint64_t max_total_bytes;   /* decompressed bytes: 64 GiB */
     uint64_t max_total_entries; /* tar entries, repeated layers included:
                                    1,000,000 */
+    /* Paths no analyzer reads (Trivy's --skip-dirs / --skip-files):
+     * NULL-terminated arrays of globs over the normalised path ("**" any
+     * number of segments, "*" and "?" within one, [set]; a leading "/" is
+     * ignored), borrowed for the walk; NULL = none. An entry at or under
+     * a skip_dirs match, or matching a skip_files pattern, is still
+     * listed and judged by the archive rules, but its content is offered
+     * to no analyzer; dd_walk_skipped_count() says how many were. A
+     * malformed pattern is DD_EINVALID. */
+    const char *const *skip_dirs;
+    const char *const *skip_files;
 } dd_walk_opts;
 #define DD_WALK_OPTS_INIT                                                    \
     {                                                                        \
         DD_WALK_OPTS_VERSION, {0, 0, 0, 0, 0, 0, 0}, 0, 0, NULL, NULL, NULL, \
-            NULL, 0, 0, 0                                                    \
+            NULL, 0, 0, 0, NULL, NULL                                        \
     }
 
 typedef struct dd_walk dd_walk;
@@ -135,6 +145,9 @@ DD_API const dd_layer_stats *dd_walk_layer_stats(const dd_walk *w,
                                                  size_t layer);
 /* Archive and integrity findings of the walk, in layer order. */
 DD_API const dd_findings *dd_walk_findings(const dd_walk *w);
+/* Entries that dd_walk_opts.skip_dirs / skip_files kept from the
+ * analyzers (each layer's entries counted once). */
+DD_API uint64_t dd_walk_skipped_count(const dd_walk *w);
 /* 1 when every layer was read completely. */
 DD_API int dd_walk_complete(const dd_walk *w);
 /* Resolve defaults into a copy of `in` (NULL = all defaults). */

@@ -99,15 +99,20 @@ static const cli_opt scan_opts[] = {
     {"timeout", 0, "DURATION", K_TIMEOUT, 0, NULL,
      "stop reading after DURATION (30s, 5m, 1h, 1m30s or seconds): the "
      "rest is a HIGH scan.timeout finding and the exit status 4"},
-    {"skip-dirs", 0, "DIR", K_SKIP_DIRS, CLI_REPEAT, NULL,
-     "not supported yet (refused: the library has no path filter)"},
-    {"skip-files", 0, "FILE", K_SKIP_FILES, CLI_REPEAT, NULL,
-     "not supported yet (refused: the library has no path filter)"},
+    {"skip-dirs", 0, "GLOB", K_SKIP_DIRS, CLI_REPEAT, NULL,
+     "no analyzer reads files at or under these directories (globs: "
+     "usr/lib/**, **/node_modules; a leading / is optional); they are "
+     "still listed and checked for archive attacks, and the report says "
+     "how many were skipped"},
+    {"skip-files", 0, "GLOB", K_SKIP_FILES, CLI_REPEAT, NULL,
+     "no analyzer reads files matching these globs (**/*.pem, "
+     "app/.env)"},
     {"list-all-pkgs", 0, NULL, K_LIST_ALL, 0, NULL,
      "json: add every package (\"packages\"); cyclonedx and spdx list "
      "them anyway"},
     {"pkg-types", 0, "LIST", K_PKG_TYPES, 0, NULL,
-     "os,library (the default and, for now, the only choice)"},
+     "which packages are listed and matched: os (dpkg, apk, rpm), "
+     "library (npm, PyPI, Go, Java, ...) or os,library (the default)"},
     {"no-color", 0, NULL, K_NO_COLOR, 0, NULL,
      "no colour in the table (also NO_COLOR set to anything, or -o FILE)"},
     {"require-signature", 0, NULL, K_REQ_SIG, 0, NULL,
@@ -185,6 +190,8 @@ typedef struct scan_args {
     double max_age_days;
     const char *yara[MAX_LISTS], *hashes[MAX_LISTS];
     size_t n_yara, n_hashes;
+    const char *skipd[MAX_LISTS + 1], *skipf[MAX_LISTS + 1];
+    size_t n_skipd, n_skipf;
 } scan_args;
 
 /* "30s", "5m", "1h", "1m30s", "500ms" or plain seconds -> ms */
@@ -359,12 +366,33 @@ static int scan_opt(void *ctx, int key, const char *label, const char *v)
         }
         return 0;
     case K_SKIP_DIRS:
-    case K_SKIP_FILES:
-        fprintf(stderr,
-                "drydock scan: %s is not supported yet: the library has no "
-                "path filter, so nothing would be skipped\n",
-                label);
-        return EXIT_USAGE;
+    case K_SKIP_FILES: {
+        size_t *n = key == K_SKIP_DIRS ? &a->n_skipd : &a->n_skipf;
+        const char **v2 = key == K_SKIP_DIRS ? a->skipd : a->skipf;
+        /* Trivy's list flags also take "a,b"; the copy lives until exit */
+        char *copy = strchr(v, ',') ? strdup(v) : NULL;
+        if (strchr(v, ',') && !copy) {
+            return EXIT_UNREADABLE;
+        }
+        for (char *p = copy ? copy : (char *)v; p;) {
+            char *comma = copy ? strchr(p, ',') : NULL;
+            if (comma) {
+                *comma = '\0';
+            }
+            if (*n == MAX_LISTS) {
+                fprintf(stderr, "drydock scan: too many %s\n", label);
+                return EXIT_USAGE;
+            }
+            if (*p) {
+                v2[(*n)++] = p;
+            }
+            p = comma ? comma + 1 : NULL;
+        }
+        v2[*n] = NULL;
+        (key == K_SKIP_DIRS ? &so->walk.skip_dirs : &so->walk.skip_files)[0] =
+            v2;
+        return 0;
+    }
     case K_LIST_ALL:
         a->list_all = 1;
         return 0;
@@ -384,13 +412,15 @@ static int scan_opt(void *ctx, int key, const char *label, const char *v)
             }
             p += k + (p[k] == ',');
         }
-        if (other || !os || !lib) {
+        if (other || (!os && !lib)) {
             fprintf(stderr,
-                    "drydock scan: %s '%s': only os,library (every package) "
-                    "is supported yet\n",
+                    "drydock scan: %s '%s': the types are os and library "
+                    "(for example os,library)\n",
                     label, cli_esc(v));
             return EXIT_USAGE;
         }
+        so->pkg_types =
+            (os ? DD_PKG_TYPES_OS : 0u) | (lib ? DD_PKG_TYPES_LIBRARY : 0u);
         return 0;
     }
     default:
@@ -632,6 +662,42 @@ static int add_signature_findings(scan_args *a, dd_scan *scan)
     return rc ? EXIT_UNREADABLE : 0;
 }
 
+/* EXIT_UNREADABLE with the one line dd_image_open would print when `ref`
+ * names a local file or directory (fs:, rootfs:, oci:, docker-archive:,
+ * oci-archive:, or a path starting with / or .) that does not exist; 0
+ * otherwise (bare names may come from a daemon or registry). */
+static int local_missing(const char *ref)
+{
+    static const char *const pre[] = {
+        "fs:", "rootfs:", "oci:", "docker-archive:", "oci-archive:"};
+    const char *path = NULL, *shown = ref;
+    for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++) {
+        size_t n = strlen(pre[i]);
+        if (!strncmp(ref, pre[i], n)) {
+            path = ref + n;
+            if (i > 1) {
+                shown = path; /* as the library names it */
+            }
+        }
+    }
+    if (!path && (ref[0] == '/' || ref[0] == '.')) {
+        path = ref;
+    }
+    if (!path || !*path) {
+        return 0;
+    }
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", path);
+    char *colon = strchr(buf, ':'); /* oci:DIR:TAG */
+    struct stat st;
+    if (stat(buf, &st) == 0 || errno != ENOENT ||
+        (colon && (*colon = '\0', stat(buf, &st) == 0))) {
+        return 0;
+    }
+    fprintf(stderr, "drydock: %s: no such file or directory\n", cli_esc(shown));
+    return EXIT_UNREADABLE;
+}
+
 static int scan_main(int argc, char **argv, const char *prefix)
 {
     cli_common c;
@@ -726,6 +792,11 @@ static int scan_main(int argc, char **argv, const char *prefix)
             return EXIT_USAGE;
         }
         dd_check_policy_free(pol);
+    }
+    /* a local source that is not there is said before any database
+     * download is tried */
+    if ((rc = local_missing(c.image))) {
+        goto out;
     }
     /* the database: a scan with the vuln scanner has one or stops (exit
      * 3, never a silent pass); the first run downloads it */

@@ -327,7 +327,11 @@ int cli_open_scan(const cli_common *c,
     }
     dd_error err;
     int bar;
+    const char *const *sd = so->walk.skip_dirs, *const *sf =
+                                                    so->walk.skip_files;
     so->walk = walk_opts(c, so->walk.hash_files, &bar);
+    so->walk.skip_dirs = sd;
+    so->walk.skip_files = sf;
     rc = dd_scan_run(scan, eng, *img, so, &err);
     if (rc == DD_EINVALID) {
         if (bar) {

@@ -132,6 +132,13 @@ static void choose_rows(dd_scan *s, unsigned scanners)
             }
         }
     }
+    /* --pkg-types os: the application-package rows do not run at all */
+    for (size_t r = 0; r < n; r++) {
+        if (dd__analyzer_get(r)->libraries &&
+            !(s->ctx.pkg_types & DD_PKG_TYPES_LIBRARY)) {
+            s->on[r] = 0;
+        }
+    }
 }
 
 static int run(dd_scan *s, const dd_scan_opts *o, dd_error *err)
@@ -285,6 +292,14 @@ static int run(dd_scan *s, const dd_scan_opts *o, dd_error *err)
             ii->path ? ii->path : "the image", dd_image_resolved_from(s->img));
         rc = add_warnings(s, line);
     }
+    if (!rc && dd_walk_skipped_count(c->walk)) {
+        char line[160];
+        snprintf(line, sizeof line,
+                 "%llu entries were not analysed: they are under "
+                 "--skip-dirs or match --skip-files",
+                 (unsigned long long)dd_walk_skipped_count(c->walk));
+        rc = add_warnings(s, line);
+    }
     if (!rc && !dd_walk_complete(c->walk)) {
         rc = add_warnings(s, "the image was read only in part: findings may "
                              "be missing (see the archive findings)");
@@ -324,6 +339,8 @@ int dd_scan_run(dd_scan **out,
     s->ctx.img = img;
     s->ctx.info = dd_image_info_get(img);
     s->ctx.lockfiles = opts->lockfiles;
+    s->ctx.pkg_types = opts->pkg_types ? opts->pkg_types
+                                       : DD_PKG_TYPES_OS | DD_PKG_TYPES_LIBRARY;
     dd__arena_init(&s->strings);
     dd__vec_init(&s->warnings, sizeof(const char *));
     dd__vec_init(&s->ignored, sizeof(dd_ignored));

@@ -66,11 +66,21 @@ done
 "$DD" --help > "$work/o"
 grep -q '^Exit codes:' "$work/o" && grep -q 'INFO never fails' "$work/o" && grep -q '^  3 ' "$work/o" \
   && pass "cli: drydock --help has the exit-code table" || fail "cli: no exit-code table in --help"
-expect_exit "cli: --skip-dirs refused" 2 "$DD" scan --skip-dirs /usr x.tar
-grep -q 'not supported yet' "$work/e" && one_line "cli: --skip-dirs" || fail "cli: --skip-dirs: $(cat "$work/e")"
-expect_exit "cli: --skip-files refused" 2 "$DD" scan --skip-files=/etc/x x.tar
-expect_exit "cli: --pkg-types os alone refused" 2 "$DD" scan --pkg-types os x.tar
-grep -q 'only os,library' "$work/e" && pass "cli: --pkg-types subset said" || fail "cli: pkg-types: $(cat "$work/e")"
+expect_exit "cli: --skip-dirs takes a glob (the missing image is the error)" 3 "$DD" scan --skip-dirs '/usr/**' x.tar
+expect_exit "cli: --skip-files= form" 3 "$DD" scan --skip-files=/etc/x x.tar
+expect_exit "cli: --pkg-types nonsense refused" 2 "$DD" scan --pkg-types os,gems x.tar
+grep -q 'the types are os and library' "$work/e" && one_line "cli: --pkg-types os,gems" || fail "cli: pkg-types: $(cat "$work/e")"
+NODE=$IMAGES/node-app/oci
+if [ -d "$NODE" ]; then
+  for t in os library os,library; do
+    "$DD" scan -q --scanners packages --pkg-types $t --list-all-pkgs -f json "$NODE" > "$work/pt.json" 2>/dev/null
+    got=$(jq -c '[.packages[].type] | group_by(.) | map({(.[0]): length}) | add' "$work/pt.json")
+    case $t in os) want='{"dpkg":101}';; library) want='{"npm":54}';; *) want='{"dpkg":101,"npm":54}';; esac
+    [ "$got" = "$want" ] && pass "cli: --pkg-types $t on node-app lists $got" || fail "cli: --pkg-types $t: $got, want $want"
+  done
+else
+  skip "cli: --pkg-types on node-app (no image $NODE)"
+fi
 expect_exit "cli: --timeout bad" 2 "$DD" scan --timeout 5x x.tar
 expect_exit "cli: --timeout 0" 2 "$DD" scan --timeout 0 x.tar
 expect_exit "cli: --fail-on info refused (INFO never fails)" 2 "$DD" dockerfile --fail-on info x

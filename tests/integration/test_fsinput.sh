@@ -176,6 +176,14 @@ for ref in rootfs:/nonexistent fs:/nonexistent/x; do
     fail "scan $ref: rc=$rc stderr: $(head -3 "$T/e.txt" | tr '\n' ' ')"
   fi
 done
+# with the vuln scanner and no database: the missing directory is said
+# first, and no download is tried (the mirror would be unreachable)
+for ref in rootfs:/nonexistent "$T/none.tar" ./no-such-dir; do
+  DRYDOCK_FEED_MIRROR=https://127.0.0.1:1 XDG_CACHE_HOME=$T/xdg "$DD" scan "$ref" > /dev/null 2> "$T/e.txt"; rc=$?
+  [ $rc = 3 ] && [ "$(cat "$T/e.txt")" = "drydock: $ref: no such file or directory" ] &&
+    pass "scan $ref with no database: the missing source is the one line, no db update tried" ||
+    fail "scan $ref without db: rc=$rc $(head -3 "$T/e.txt" | tr '\n' ' ')"
+done
 echo x > "$T/plain"
 "$DD" sbom rootfs:"$T/plain" > /dev/null 2> "$T/e.txt"; rc=$?
 [ $rc = 3 ] && [ "$(wc -l < "$T/e.txt")" = 1 ] && grep -q "not a directory" "$T/e.txt" &&

@@ -25,6 +25,20 @@ if [ -d "$R" ]; then
   else
     fail "risky: rc=$rc got [$got]"
   fi
+  # --skip-dirs / --skip-files (Trivy's names): those paths are read by no
+  # analyzer, the Env/history findings stay, and the report says how many
+  "$DD" scan -q --scanners secret --format json --skip-dirs /root --skip-files '**/.env' "$R" > "$T/skip.json"
+  sk=$(jq -r '[.findings[] | .path // "config"] | unique | join(" ")' "$T/skip.json")
+  sw=$(jq -r '.warnings[] | select(test("not analysed"))' "$T/skip.json")
+  [ "$sk" = "app/config.php config" ] && echo "$sw" | grep -q '^[0-9]* entries were not analysed: they are under --skip-dirs or match --skip-files$' &&
+    pass "risky: --skip-dirs /root --skip-files '**/.env' leaves only app/config.php and the config findings, and says so ($sw)" ||
+    fail "risky --skip-*: paths [$sk] warning [$sw]"
+  "$DD" scan -q --scanners secret --format json --skip-dirs=root,app "$R" > "$T/skip2.json"
+  sk=$(jq -r '[.findings[] | .path // "config"] | unique | join(" ")' "$T/skip2.json")
+  [ "$sk" = config ] && pass "risky: --skip-dirs=root,app takes a comma list like Trivy's" || fail "risky --skip-dirs a,b: [$sk]"
+  "$DD" scan -q --scanners secret --skip-files 'etc/[ab' "$R" > /dev/null 2> "$T/skip.err"; rc=$?
+  [ $rc = 2 ] && [ "$(wc -l < "$T/skip.err")" = 1 ] && grep -q "skip-files 'etc/\[ab': unclosed \[" "$T/skip.err" &&
+    pass "--skip-files with a malformed glob: one line, exit 2 ($(cat "$T/skip.err"))" || fail "bad glob: rc=$rc $(cat "$T/skip.err")"
   d=$(jq -r '.findings[] | select(.path=="root/.aws/credentials") | "\(.layer) \(.deleted_in_layer)"' "$T/r.json" | sort -u)
   [ "$d" = "1 2" ] && pass "risky: the whited-out credentials are reported as deleted in layer 2, shipped in layer 1" ||
     fail "risky deleted: '$d'"

@@ -3,11 +3,13 @@
  * sha256, arena, allocation failure, the untrusted-JSON parser.
  */
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
 #include "util/arena.h"
+#include "util/glob.h"
 #include "util/map.h"
 #include "util/path.h"
 #include "util/sha256.h"
@@ -348,6 +350,157 @@ static void test_util__json_parse(void)
     CHECK(dd__json_parse(&j, "[", 1, 0, "x", NULL) == DD_ECORRUPT);
 }
 
+/* tests/data/glob/cases.tsv: pattern, path, file|dir|no */
+static void test_util__glob_table(void)
+{
+    FILE *fp = fopen(DD_SRCDIR "/tests/data/glob/cases.tsv", "r");
+    CHECK(fp != NULL);
+    char line[1024];
+    int n = 0;
+    while (fgets(line, sizeof line, fp)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (line[0] == '#' || !line[0]) {
+            continue;
+        }
+        char *pat = line, *path = strchr(line, '\t');
+        CHECK(path != NULL);
+        *path++ = '\0';
+        char *want = strchr(path, '\t');
+        CHECK(want != NULL);
+        *want++ = '\0';
+        int f = dd__glob_match(pat, path), d = dd__glob_match_dir(pat, path);
+        int ok = !strcmp(want, "file")  ? f && d
+                 : !strcmp(want, "dir") ? !f && d
+                                        : !f && !d;
+        if (!ok) {
+            char what[1200];
+            snprintf(what, sizeof what,
+                     "'%s' vs '%s': match %d dir %d, want %s", pat, path, f, d,
+                     want);
+            dd_test_fail(__FILE__, __LINE__, what);
+            fclose(fp);
+            return;
+        }
+        n++;
+    }
+    fclose(fp);
+    CHECK(n >= 50);
+    char why[64];
+    CHECK(dd__glob_check("a[bc", why, sizeof why) == DD_EINVALID);
+    CHECK(strstr(why, "unclosed [") != NULL);
+    CHECK(dd__glob_check("a\\", why, sizeof why) == DD_EINVALID);
+    CHECK(dd__glob_check("", why, sizeof why) == DD_EINVALID);
+    CHECK(dd__glob_check("[a/b]", why, sizeof why) == DD_EINVALID);
+    CHECK(dd__glob_match("a[bc", "ab") == 0);
+}
+
+/* A plain recursive matcher (exponential, fine for short strings) as the
+ * oracle for random patterns: segments split on '/', "**" any number of
+ * segments, '*' and '?' within one. */
+static int ref_seg(const char *p, size_t pl, const char *s, size_t sl)
+{
+    if (!pl) {
+        return !sl;
+    }
+    if (*p == '*') {
+        for (size_t k = 0; k <= sl; k++) {
+            if (ref_seg(p + 1, pl - 1, s + k, sl - k)) {
+                return 1;
+            }
+        }
+        return 0;
+    }
+    return sl && (*p == '?' || *p == *s) &&
+           ref_seg(p + 1, pl - 1, s + 1, sl - 1);
+}
+
+static int ref_match(char **ps, size_t np, char **ss, size_t ns)
+{
+    if (!np) {
+        return !ns;
+    }
+    if (!strcmp(ps[0], "**")) {
+        for (size_t k = 0; k <= ns; k++) {
+            if (ref_match(ps + 1, np - 1, ss + k, ns - k)) {
+                return 1;
+            }
+        }
+        return 0;
+    }
+    return ns && ref_seg(ps[0], strlen(ps[0]), ss[0], strlen(ss[0])) &&
+           ref_match(ps + 1, np - 1, ss + 1, ns - 1);
+}
+
+static size_t split(char *s, char **out, size_t max)
+{
+    size_t n = 0;
+    for (char *t = s; *t && n < max;) {
+        char *e = strchr(t, '/');
+        if (e) {
+            *e = '\0';
+        }
+        if (*t) {
+            out[n++] = t;
+        }
+        if (!e) {
+            break;
+        }
+        t = e + 1;
+    }
+    return n;
+}
+
+static void append(char *dst, size_t cap, const char *t)
+{
+    size_t n = strlen(dst);
+    snprintf(dst + n, cap - n, "%s", t);
+}
+
+static void test_util__glob_random(void)
+{
+    static const char *ptok[] = {"a", "b", "*", "?", "/", "**/", "ab"};
+    static const char *stok[] = {"a", "b", "/", "ab", "ba"};
+    unsigned seed = 12345;
+    for (int iter = 0; iter < 20000; iter++) {
+        char pat[64] = "", path[64] = "";
+        seed = seed * 1103515245u + 12345u;
+        int np = 1 + (int)((seed >> 16) % 6);
+        for (int k = 0; k < np; k++) {
+            seed = seed * 1103515245u + 12345u;
+            append(pat, sizeof pat, ptok[(seed >> 16) % 7]);
+        }
+        seed = seed * 1103515245u + 12345u;
+        int ns = (int)((seed >> 16) % 7);
+        for (int k = 0; k < ns; k++) {
+            seed = seed * 1103515245u + 12345u;
+            append(path, sizeof path, stok[(seed >> 16) % 5]);
+        }
+        /* the oracle knows "**" only as a whole segment */
+        char pc[64], sc[64];
+        memcpy(pc, pat, sizeof pc);
+        memcpy(sc, path, sizeof sc);
+        char *ps[64], *ss[64];
+        size_t npp = split(pc, ps, 64), nss = split(sc, ss, 64);
+        int odd = 0;
+        for (size_t k = 0; k < npp; k++) {
+            if (strstr(ps[k], "**") && strcmp(ps[k], "**")) {
+                odd = 1;
+            }
+        }
+        if (odd || !npp) {
+            continue;
+        }
+        int want = ref_match(ps, npp, ss, nss);
+        if (dd__glob_match(pat, path) != want) {
+            char what[200];
+            snprintf(what, sizeof what, "'%s' vs '%s': want %d", pat, path,
+                     want);
+            dd_test_fail(__FILE__, __LINE__, what);
+            return;
+        }
+    }
+}
+
 TEST_LIST(T(test_util__path_clean_table),
           T(test_util__resolve_link),
           T(test_util__buf_cap),
@@ -360,4 +513,6 @@ TEST_LIST(T(test_util__path_clean_table),
           T(test_util__escape_lossless),
           T(test_util__base64),
           T(test_util__printable_c1_bidi),
-          T(test_util__json_parse))
+          T(test_util__json_parse),
+          T(test_util__glob_table),
+          T(test_util__glob_random))

@@ -78,9 +78,10 @@ typedef struct dd__scan_ctx {
     struct dd_engine *eng; /* borrowed */
     const dd_image *img;
     const dd_image_info *info;
-    unsigned scanners; /* DD_SCANNER_* asked for */
-    int lockfiles;     /* dd_scan_opts.lockfiles */
-    dd_walk *walk;     /* set before the finishers run */
+    unsigned scanners;  /* DD_SCANNER_* asked for */
+    int lockfiles;      /* dd_scan_opts.lockfiles */
+    unsigned pkg_types; /* dd_scan_opts.pkg_types, never 0 */
+    dd_walk *walk;      /* set before the finishers run */
     /* built by the "packages" and "owners" rows */
     dd_inventory *inv;
     struct dd__owner_map *owners;
@@ -102,6 +103,7 @@ typedef struct dd__analyzer_def {
     unsigned scanner;  /* DD_SCANNER_* bit, 0 for support rows */
     unsigned provides; /* DD__ROW_* it builds for others, or 0 */
     unsigned needs;    /* DD__ROW_* it reads */
+    int libraries;     /* lists application packages: off for --pkg-types os */
     int (*setup)(dd__scan_ctx *c,
                  void **state,
                  dd__analyzer *hooks,

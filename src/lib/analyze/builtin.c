@@ -42,6 +42,9 @@ static int pkg_finish(dd__scan_ctx *c, void *st, size_t ai, dd_error *err)
 {
     (void)st;
     int rc = dd__inventory_build(&c->inv, c->walk, ai, c->img);
+    if (!rc && !(c->pkg_types & DD_PKG_TYPES_OS)) {
+        dd__inventory_drop_os(c->inv); /* --pkg-types library */
+    }
     return rc ? dd__error_set(err, rc, "building the package inventory: %s",
                               dd_strerror(rc))
               : 0;
@@ -92,6 +95,7 @@ const dd__analyzer_def dd__row_lang = {
     .scanner = DD_SCANNER_PACKAGES,
     .provides = DD__ROW_PACKAGES,
     .needs = DD__ROW_PACKAGES,
+    .libraries = 1,
     .setup = lang_setup,
     .finish = lang_finish,
     .teardown = lang_teardown,

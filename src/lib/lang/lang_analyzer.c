@@ -25,6 +25,7 @@
 #include "drydock/errors.h"
 #include "drydock/image.h"
 #include "../analyze/analyzer.h"
+#include "../analyze/layer_recs.h"
 #include "../pkg/inventory.h"
 #include "../../util/util.h"
 
@@ -69,11 +70,7 @@ typedef struct rec {
     dd__vec *jars;    /* dd__java_pkg: K_JAR */
 } rec;
 
-typedef struct lstate {
-    dd__arena a;
-    dd__vec recs; /* rec */
-    dd__map index;
-} lstate;
+typedef dd__layer_recs lstate; /* of rec */
 
 static int classify(const char *p)
 {
@@ -189,45 +186,30 @@ static uint64_t refine(void *self,
 static void *layer_begin(void *self, size_t layer, dd_findings *findings)
 {
     (void)self, (void)layer, (void)findings;
-    lstate *s = dd__calloc(1, sizeof *s);
-    if (!s) {
-        return NULL;
+    return dd__layer_recs_new(sizeof(rec));
+}
+
+static void rec_fini(void *p)
+{
+    rec *r = p;
+    if (r->dev) {
+        dd__map_free(r->dev);
+        dd__free(r->dev);
     }
-    dd__arena_init(&s->a);
-    dd__vec_init(&s->recs, sizeof(rec));
-    if (dd__map_init(&s->index)) {
-        dd__free(s);
-        return NULL;
+    if (r->pkgs) {
+        dd__vec_free(r->pkgs);
+        dd__free(r->pkgs);
     }
-    return s;
+    if (r->jars) {
+        dd__vec_free(r->jars);
+        dd__free(r->jars);
+    }
 }
 
 static void layer_free(void *self, void *st)
 {
     (void)self;
-    lstate *s = st;
-    if (!s) {
-        return;
-    }
-    for (size_t i = 0; i < s->recs.len; i++) {
-        rec *r = DD_VEC_AT(&s->recs, rec, i);
-        if (r->dev) {
-            dd__map_free(r->dev);
-            dd__free(r->dev);
-        }
-        if (r->pkgs) {
-            dd__vec_free(r->pkgs);
-            dd__free(r->pkgs);
-        }
-        if (r->jars) {
-            dd__vec_free(r->jars);
-            dd__free(r->jars);
-        }
-    }
-    dd__vec_free(&s->recs);
-    dd__map_free(&s->index);
-    dd__arena_free(&s->a);
-    dd__free(s);
+    dd__layer_recs_free(st, rec_fini);
 }
 
 static int on_file(void *self,
@@ -239,6 +221,7 @@ static int on_file(void *self,
 {
     (void)self;
     lstate *s = st;
+    const char *r_path = NULL;
     int k = classify_node(n);
     if (k == K_NONE || (k == K_GOBIN && !dd__gobin_magic(data, len))) {
         return 0;
@@ -266,7 +249,7 @@ static int on_file(void *self,
             return rc == DD_ENOMEM ? rc : 0;
         }
     }
-    rec *r = dd__vec_push(&s->recs);
+    rec *r = dd__layer_recs_add(s, n->path, &r_path);
     if (!r) {
         if (gp) {
             dd__vec_free(gp);
@@ -274,13 +257,9 @@ static int on_file(void *self,
         }
         return DD_ENOMEM;
     }
+    r->path = r_path;
     r->kind = k;
     r->pkgs = gp; /* the record owns it (layer_free) */
-    r->path = dd__arena_strdup(&s->a, n->path);
-    if (!r->path || dd__map_put(&s->index, r->path, strlen(r->path),
-                                (int64_t)s->recs.len - 1)) {
-        return DD_ENOMEM;
-    }
     if (k == K_GOBIN) {
         /* parsed above */
     } else if (k == K_PY_META) {
@@ -378,17 +357,7 @@ void dd__lang_free(dd__lang *l)
 static const rec *
 visible(const dd_walk *w, size_t ai, const char *path, int *layer)
 {
-    const dd_fs_node *n = dd__walk_find(w, path);
-    if (!n || n->type != DD_ENTRY_FILE) {
-        return NULL;
-    }
-    lstate *s = dd__walk_layer_state(w, ai, (size_t)n->layer);
-    int64_t i;
-    if (!s || !dd__map_get(&s->index, path, strlen(path), &i)) {
-        return NULL;
-    }
-    *layer = n->layer;
-    return DD_VEC_AT(&s->recs, rec, (size_t)i);
+    return dd__layer_recs_visible(w, ai, path, layer);
 }
 
 static int warn_rec(dd_inventory *inv, const rec *r, int layer)

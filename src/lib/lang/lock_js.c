@@ -19,14 +19,13 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <yaml.h>
 
 #include "lockfile.h"
 #include "drydock/errors.h"
 #include "../../util/util.h"
+#include "../../util/yaml_json.h"
 
 #define LOCK_MAX_DEPTH 64
-#define YAML_MAX_DEPTH 64
 
 /* "npm:real@1.2.3" -> real, 1.2.3 (an alias); else name, ver */
 static int
@@ -326,112 +325,20 @@ int dd__lock_yarn(dd__arena *a,
 
 /* ------------------------------------------------------------ pnpm */
 
-/* Converting the document: aliases are followed, so a small document can
- * name a huge tree; each converted node costs one of `budget`. */
-typedef struct yconv {
-    yaml_document_t *doc;
-    size_t budget;
-    int too_deep, too_big;
-} yconv;
-
-static json_t *yaml_node_json(yconv *cv, yaml_node_t *n, int depth)
-{
-    if (!n) {
-        return NULL;
-    }
-    if (depth > YAML_MAX_DEPTH) {
-        cv->too_deep = 1;
-        return NULL;
-    }
-    if (!cv->budget) {
-        cv->too_big = 1;
-        return NULL;
-    }
-    cv->budget--;
-    if (n->type == YAML_SCALAR_NODE) {
-        return json_stringn_nocheck((const char *)n->data.scalar.value,
-                                    n->data.scalar.length);
-    }
-    if (n->type == YAML_SEQUENCE_NODE) {
-        json_t *r = json_array();
-        for (yaml_node_item_t *it = n->data.sequence.items.start;
-             r && it < n->data.sequence.items.top && !cv->too_deep &&
-             !cv->too_big;
-             it++) {
-            json_t *c = yaml_node_json(cv, yaml_document_get_node(cv->doc, *it),
-                                       depth + 1);
-            if (c && json_array_append_new(r, c)) {
-                cv->too_big = 1;
-            }
-        }
-        return r;
-    }
-    if (n->type != YAML_MAPPING_NODE) {
-        return NULL;
-    }
-    json_t *r = json_object();
-    for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
-         r && p < n->data.mapping.pairs.top && !cv->too_deep && !cv->too_big;
-         p++) {
-        yaml_node_t *k = yaml_document_get_node(cv->doc, p->key);
-        if (!k || k->type != YAML_SCALAR_NODE ||
-            memchr(k->data.scalar.value, 0, k->data.scalar.length)) {
-            continue;
-        }
-        json_t *c = yaml_node_json(
-            cv, yaml_document_get_node(cv->doc, p->value), depth + 1);
-        char *key = dd__strndup((const char *)k->data.scalar.value,
-                                k->data.scalar.length);
-        if (c && key) {
-            json_object_set_new_nocheck(r, key, c);
-        } else {
-            json_decref(c);
-        }
-        dd__free(key);
-    }
-    return r;
-}
-
 static int
 load_yaml(json_t **out, const uint8_t *data, size_t len, char *why, size_t wn)
 {
-    *out = NULL;
-    yaml_parser_t p;
-    yaml_document_t doc;
-    if (!yaml_parser_initialize(&p)) {
-        return DD_ENOMEM;
-    }
-    yaml_parser_set_input_string(&p, data ? data : (const uint8_t *)"", len);
-    int rc = 0;
-    if (yaml_parser_load(&p, &doc)) {
-        size_t nodes = (size_t)(doc.nodes.top - doc.nodes.start);
-        yconv cv = {&doc, 2 * nodes + 1024, 0, 0};
-        *out = yaml_node_json(&cv, yaml_document_get_root_node(&doc), 0);
-        if (cv.too_deep || cv.too_big) {
-            json_decref(*out);
-            *out = NULL;
-            snprintf(why, wn,
-                     cv.too_deep ? "pnpm-lock.yaml: nested deeper than %d "
-                                   "levels"
-                                 : "pnpm-lock.yaml: aliases expand past "
-                                   "the node budget (%d)",
-                     YAML_MAX_DEPTH);
-            rc = DD_EINVALID;
-        } else if (!json_is_object(*out)) {
-            json_decref(*out);
-            *out = NULL;
-            snprintf(why, wn, "pnpm-lock.yaml: not a YAML mapping");
-            rc = DD_EINVALID;
-        }
-        yaml_document_delete(&doc);
-    } else if (p.error == YAML_MEMORY_ERROR) {
-        rc = DD_ENOMEM;
-    } else {
-        snprintf(why, wn, "pnpm-lock.yaml: line %zu: YAML error: %s",
-                 p.problem_mark.line + 1, p.problem ? p.problem : "?");
+    char w[200] = "";
+    int rc = dd__yaml_to_json(out, data, len, w, sizeof w);
+    if (!rc && !json_is_object(*out)) {
+        json_decref(*out);
+        *out = NULL;
+        snprintf(w, sizeof w, "not a YAML mapping");
         rc = DD_EINVALID;
     }
-    yaml_parser_delete(&p);
+    if (rc == DD_EINVALID) {
+        snprintf(why, wn, "pnpm-lock.yaml: %s", w);
+    }
     return rc;
 }
 

@@ -28,6 +28,7 @@
 #include "drydock/image.h"
 #include "drydock/scan.h"
 #include "../analyze/analyzer.h"
+#include "../analyze/layer_recs.h"
 #include "../eco/eco.h"
 #include "../pkg/inventory.h"
 #include "../../util/util.h"
@@ -47,11 +48,7 @@ typedef struct rec {
     size_t skipped;
 } rec;
 
-typedef struct lstate {
-    dd__arena a;
-    dd__vec recs; /* rec */
-    dd__map index;
-} lstate;
+typedef dd__layer_recs lstate; /* of rec */
 
 /* a path component named node_modules or vendor */
 static int installed_tree(const char *p)
@@ -88,33 +85,18 @@ static uint64_t wants(void *self, const dd_fs_node *n)
 static void *layer_begin(void *self, size_t layer, dd_findings *findings)
 {
     (void)self, (void)layer, (void)findings;
-    lstate *s = dd__calloc(1, sizeof *s);
-    if (!s) {
-        return NULL;
-    }
-    dd__arena_init(&s->a);
-    dd__vec_init(&s->recs, sizeof(rec));
-    if (dd__map_init(&s->index)) {
-        dd__free(s);
-        return NULL;
-    }
-    return s;
+    return dd__layer_recs_new(sizeof(rec));
+}
+
+static void rec_fini(void *r)
+{
+    dd__vec_free(&((rec *)r)->pkgs);
 }
 
 static void layer_free(void *self, void *st)
 {
     (void)self;
-    lstate *s = st;
-    if (!s) {
-        return;
-    }
-    for (size_t i = 0; i < s->recs.len; i++) {
-        dd__vec_free(&DD_VEC_AT(&s->recs, rec, i)->pkgs);
-    }
-    dd__vec_free(&s->recs);
-    dd__map_free(&s->index);
-    dd__arena_free(&s->a);
-    dd__free(s);
+    dd__layer_recs_free(st, rec_fini);
 }
 
 static int on_file(void *self,
@@ -129,17 +111,14 @@ static int on_file(void *self,
     if (f == DD__LOCK_NONE) {
         return 0;
     }
-    rec *r = dd__vec_push(&s->recs);
+    const char *path = NULL;
+    rec *r = dd__layer_recs_add(s, n->path, &path);
     if (!r) {
         return DD_ENOMEM;
     }
+    r->path = path;
     r->fmt = f;
     dd__vec_init(&r->pkgs, sizeof(dd__lang_pkg));
-    r->path = dd__arena_strdup(&s->a, n->path);
-    if (!r->path || dd__map_put(&s->index, r->path, strlen(r->path),
-                                (int64_t)s->recs.len - 1)) {
-        return DD_ENOMEM;
-    }
     char why[256] = "";
     int rc;
     if (truncated) {
@@ -169,17 +148,7 @@ static int on_file(void *self,
 static const rec *
 visible(const dd_walk *w, size_t ai, const char *path, int *layer)
 {
-    const dd_fs_node *n = dd__walk_find(w, path);
-    if (!n || n->type != DD_ENTRY_FILE) {
-        return NULL;
-    }
-    lstate *s = dd__walk_layer_state(w, ai, (size_t)n->layer);
-    int64_t i;
-    if (!s || !dd__map_get(&s->index, path, strlen(path), &i)) {
-        return NULL;
-    }
-    *layer = n->layer;
-    return DD_VEC_AT(&s->recs, rec, (size_t)i);
+    return dd__layer_recs_visible(w, ai, path, layer);
 }
 
 /* the project directory a package belongs to ("app/"; "" when the
@@ -370,6 +339,7 @@ const dd__analyzer_def dd__row_lockfile = {
     .scanner = DD_SCANNER_PACKAGES,
     .provides = DD__ROW_PACKAGES,
     .needs = DD__ROW_PACKAGES,
+    .libraries = 1,
     .setup = setup,
     .finish = finish,
     .teardown = teardown,

@@ -31,6 +31,7 @@
 #include "../formats/dirtree.h"
 #include "../formats/tar.h"
 #include "../source/image_int.h"
+#include "../../util/glob.h"
 #include "../../util/path.h"
 #include "../../util/sha256.h"
 
@@ -181,6 +182,22 @@ static int record(layer_ctx *lc,
     return 0;
 }
 
+/* --skip-dirs / --skip-files: no analyzer reads this path */
+static int skipped(const dd_walk_opts *o, const char *path)
+{
+    for (size_t i = 0; o->skip_dirs && o->skip_dirs[i]; i++) {
+        if (dd__glob_match_dir(o->skip_dirs[i], path)) {
+            return 1;
+        }
+    }
+    for (size_t i = 0; o->skip_files && o->skip_files[i]; i++) {
+        if (dd__glob_match(o->skip_files[i], path)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Ask every analyzer whether it wants the entry just recorded. */
 static int dispatch_begin(layer_ctx *lc)
 {
@@ -188,6 +205,12 @@ static int dispatch_begin(layer_ctx *lc)
     const dd_fs_node *n =
         DD_VEC_AT(&lc->res->entries, dd_fs_node, (size_t)lc->cur);
     lc->want_max = 0;
+    dd__buf_reset(&lc->content);
+    if (sh->n_analyzers && skipped(sh->opts, n->path)) {
+        memset(lc->want, 0, sh->n_analyzers * sizeof *lc->want);
+        lc->res->skipped++;
+        return 0;
+    }
     for (size_t i = 0; i < sh->n_analyzers; i++) {
         const dd__analyzer *a = sh->analyzers[i];
         lc->want[i] = a->wants(a->self, n);
@@ -873,6 +896,18 @@ static int by_size_desc(const void *a, const void *b, void *info)
     return sa < sb ? 1 : sa > sb ? -1 : 0;
 }
 
+static int check_skips(const char *const *v, const char *what, dd_error *err)
+{
+    for (size_t i = 0; v && v[i]; i++) {
+        char why[64];
+        if (dd__glob_check(v[i], why, sizeof why)) {
+            return dd__error_set(err, DD_EINVALID, "--%s '%s': %s", what, v[i],
+                                 why);
+        }
+    }
+    return 0;
+}
+
 int dd_walk_run(dd_walk **out,
                 const dd_image *img,
                 const dd_walk_opts *opts,
@@ -895,6 +930,10 @@ int dd__walk_run_with(dd_walk **out,
     dd_walk_opts defaults = DD_WALK_OPTS_INIT;
     if (!opts) {
         opts = &defaults;
+    }
+    if (check_skips(opts->skip_dirs, "skip-dirs", err) ||
+        check_skips(opts->skip_files, "skip-files", err)) {
+        return DD_EINVALID;
     }
     const dd_image_info *info = dd_image_info_get(img);
     dd_walk *w = dd__calloc(1, sizeof *w);
@@ -1080,6 +1119,17 @@ const dd_layer_stats *dd_walk_layer_stats(const dd_walk *w, size_t layer)
 const dd_findings *dd_walk_findings(const dd_walk *w)
 {
     return w->findings;
+}
+
+uint64_t dd_walk_skipped_count(const dd_walk *w)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < w->n_layers; i++) {
+        if (w->layers[i].same_as < 0) {
+            n += w->layers[i].skipped;
+        }
+    }
+    return n;
 }
 
 int dd_walk_complete(const dd_walk *w)

@@ -25,6 +25,7 @@ typedef struct dd__layer_result {
      * read again, its astate pointers are that layer's (not owned) and
      * its entries are copies (strings borrowed from that layer) */
     long same_as;
+    uint64_t skipped; /* entries kept from the analyzers (--skip-*) */
 } dd__layer_result;
 
 struct dd__analyzer;

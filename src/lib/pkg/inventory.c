@@ -25,6 +25,7 @@
 #include "pkgdb.h"
 #include "../../util/sha256.h"
 #include "../analyze/analyzer.h"
+#include "../analyze/layer_recs.h"
 #include "../../util/map.h"
 
 enum kind {
@@ -120,11 +121,7 @@ typedef struct cap {
     uint64_t size;
 } cap;
 
-typedef struct lstate {
-    dd__arena a;
-    dd__vec caps; /* cap */
-    dd__map index;
-} lstate;
+typedef dd__layer_recs lstate; /* of cap */
 
 static uint64_t wants(void *self, const dd_fs_node *n)
 {
@@ -138,30 +135,18 @@ static void *layer_begin(void *self, size_t layer, dd_findings *findings)
     (void)self;
     (void)layer;
     (void)findings;
-    lstate *s = dd__calloc(1, sizeof *s);
-    if (!s) {
-        return NULL;
-    }
-    dd__arena_init(&s->a);
-    dd__vec_init(&s->caps, sizeof(cap));
-    if (dd__map_init(&s->index)) {
-        dd__free(s);
-        return NULL;
-    }
-    return s;
+    return dd__layer_recs_new(sizeof(cap));
+}
+
+static void cap_fini(void *c)
+{
+    dd__pkgdb_free(((cap *)c)->db);
 }
 
 static void layer_free(void *self, void *st)
 {
     (void)self;
-    lstate *s = st;
-    for (size_t i = 0; i < s->caps.len; i++) {
-        dd__pkgdb_free(DD_VEC_AT(&s->caps, cap, i)->db);
-    }
-    dd__vec_free(&s->caps);
-    dd__map_free(&s->index);
-    dd__arena_free(&s->a);
-    dd__free(s);
+    dd__layer_recs_free(st, cap_fini);
 }
 
 struct dd__pkg_dbcache {
@@ -252,18 +237,15 @@ static int on_file(void *self,
     if (k < 0) {
         return 0;
     }
-    cap *c = dd__vec_push(&s->caps);
+    const char *path = NULL;
+    cap *c = dd__layer_recs_add(s, n->path, &path);
     if (!c) {
         return DD_ENOMEM;
     }
+    c->path = path;
     c->kind = k;
     c->truncated = truncated;
     c->size = n->size;
-    c->path = dd__arena_strdup(&s->a, n->path);
-    if (!c->path || dd__map_put(&s->index, c->path, strlen(c->path),
-                                (int64_t)s->caps.len - 1)) {
-        return DD_ENOMEM;
-    }
     if (k <= K_REDHAT || k == K_DPKG_LIST || k == K_DPKG_MD5) {
         char *t = dd__arena_alloc(&s->a, len + 1);
         if (!t) {
@@ -359,12 +341,7 @@ typedef struct builder {
 
 static const cap *lookup(const builder *b, size_t layer, const char *path)
 {
-    lstate *s = dd__walk_layer_state(b->w, b->ai, layer);
-    int64_t i;
-    if (!s || !dd__map_get(&s->index, path, strlen(path), &i)) {
-        return NULL;
-    }
-    return DD_VEC_AT(&s->caps, cap, (size_t)i);
+    return dd__layer_recs_in(b->w, b->ai, layer, path);
 }
 
 /* Visible regular file at `path` and its captured content. */
@@ -766,4 +743,17 @@ void dd__inventory_sort(dd_inventory *inv)
     if (inv->pkgs.len) {
         qsort(inv->pkgs.items, inv->pkgs.len, sizeof(dd_package), cmp_pkg);
     }
+}
+
+void dd__inventory_drop_os(dd_inventory *inv)
+{
+    dd_package *v = inv->pkgs.items;
+    size_t k = 0;
+    for (size_t i = 0; i < inv->pkgs.len; i++) {
+        dd_pkg_type t = v[i].type;
+        if (t != DD_PKG_DPKG && t != DD_PKG_APK && t != DD_PKG_RPM) {
+            v[k++] = v[i];
+        }
+    }
+    inv->pkgs.len = k;
 }

@@ -35,5 +35,8 @@ int dd__inventory_add(dd_inventory *inv, const dd_package *p);
 int dd__inventory_warn(dd_inventory *inv, const char *line);
 void dd__inventory_incomplete(dd_inventory *inv);
 void dd__inventory_sort(dd_inventory *inv);
+/* Remove the OS packages (dpkg, apk, rpm), keeping the OS itself: for
+ * --pkg-types library. */
+void dd__inventory_drop_os(dd_inventory *inv);
 
 #endif

@@ -12,118 +12,18 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
-#include <yaml.h>
 
 #include "vuln_int.h"
-
-#define YAML_MAX_DEPTH 64
-
-/* Converting the document: aliases are followed, so a small document can
- * name a huge tree (an "alias bomb": ten aliases of ten aliases of ...).
- * Every converted node costs one from `budget` (twice the document's own
- * nodes: a document without aliases converts each node once). */
-typedef struct dd__yaml_conv {
-    yaml_document_t *doc;
-    size_t budget;
-    int too_deep, too_big;
-} dd__yaml_conv;
-
-/* libyaml document node -> jansson value (strings only as scalars);
- * NULL with too_deep/too_big set when a limit is hit */
-static json_t *to_json(dd__yaml_conv *cv, yaml_node_t *n, int depth)
-{
-    if (!n) {
-        return NULL;
-    }
-    if (depth > YAML_MAX_DEPTH) {
-        cv->too_deep = 1;
-        return NULL;
-    }
-    if (!cv->budget) {
-        cv->too_big = 1;
-        return NULL;
-    }
-    cv->budget--;
-    yaml_document_t *doc = cv->doc;
-    switch (n->type) {
-    case YAML_SCALAR_NODE:
-        return json_stringn_nocheck((const char *)n->data.scalar.value,
-                                    n->data.scalar.length);
-    case YAML_SEQUENCE_NODE: {
-        json_t *a = json_array();
-        for (yaml_node_item_t *it = n->data.sequence.items.start;
-             a && it < n->data.sequence.items.top && !cv->too_deep &&
-             !cv->too_big;
-             it++) {
-            json_t *c =
-                to_json(cv, yaml_document_get_node(doc, *it), depth + 1);
-            if (c) {
-                json_array_append_new(a, c);
-            }
-        }
-        return a;
-    }
-    case YAML_MAPPING_NODE: {
-        json_t *o = json_object();
-        for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
-             o && p < n->data.mapping.pairs.top && !cv->too_deep &&
-             !cv->too_big;
-             p++) {
-            yaml_node_t *k = yaml_document_get_node(doc, p->key);
-            if (!k || k->type != YAML_SCALAR_NODE) {
-                continue;
-            }
-            json_t *c =
-                to_json(cv, yaml_document_get_node(doc, p->value), depth + 1);
-            char *key = dd__strndup((const char *)k->data.scalar.value,
-                                    k->data.scalar.length);
-            if (c && key) {
-                json_object_set_new_nocheck(o, key, c);
-            } else {
-                json_decref(c);
-            }
-            dd__free(key);
-        }
-        return o;
-    }
-    default:
-        return NULL;
-    }
-}
+#include "../../util/yaml_json.h"
 
 static json_t *load_yaml(const char *data, size_t len, char *why, size_t n)
 {
-    yaml_parser_t p;
-    yaml_document_t doc;
-    if (!yaml_parser_initialize(&p)) {
-        snprintf(why, n, "out of memory");
-        return NULL;
-    }
-    yaml_parser_set_input_string(&p, (const unsigned char *)data, len);
     json_t *r = NULL;
-    if (yaml_parser_load(&p, &doc)) {
-        size_t nodes = (size_t)(doc.nodes.top - doc.nodes.start);
-        dd__yaml_conv cv = {&doc, 2 * nodes + 1024, 0, 0};
-        r = to_json(&cv, yaml_document_get_root_node(&doc), 0);
-        if (cv.too_deep || cv.too_big) {
-            json_decref(r);
-            r = NULL;
-            if (cv.too_deep) {
-                snprintf(why, n, "YAML nested deeper than %d levels",
-                         YAML_MAX_DEPTH);
-            } else {
-                snprintf(why, n,
-                         "YAML aliases expand past %zu nodes (an alias "
-                         "bomb?)",
-                         2 * nodes + 1024);
-            }
-        }
-        yaml_document_delete(&doc);
-    } else {
-        snprintf(why, n, "YAML error at line %zu: %s", p.problem_mark.line + 1,
-                 p.problem ? p.problem : "?");
+    char w[200] = "";
+    int rc = dd__yaml_to_json(&r, data, len, w, sizeof w);
+    if (rc) {
+        snprintf(why, n, "%s", rc == DD_ENOMEM ? "out of memory" : w);
     }
-    yaml_parser_delete(&p);
     return r;
 }
 
