@@ -793,6 +793,12 @@ static int scan_main(int argc, char **argv, const char *prefix)
         }
         dd_check_policy_free(pol);
     }
+    /* a bad --policy is a usage error (exit 2), said first */
+    dd_policy *pol = NULL;
+    dd_policy_verdict *verdict = NULL;
+    if (a.policy && (rc = cli_policy_load(a.policy, &pol))) {
+        goto out;
+    }
     /* a local source that is not there is said before any database
      * download is tried */
     if ((rc = local_missing(c.image))) {
@@ -800,11 +806,6 @@ static int scan_main(int argc, char **argv, const char *prefix)
     }
     /* the database: a scan with the vuln scanner has one or stops (exit
      * 3, never a silent pass); the first run downloads it */
-    dd_policy *pol = NULL;
-    dd_policy_verdict *verdict = NULL;
-    if (a.policy && (rc = cli_policy_load(a.policy, &pol))) {
-        goto out;
-    }
     char dbbuf[4096];
     const char *dbpath = NULL;
     int need_db = !so.scanners || (so.scanners & DD_SCANNER_VULN);

@@ -38,8 +38,11 @@ static void globs(void)
                                 "registry.example.com/team/a/b/c"));
     CHECK(!dd__policy_glob_match("registry.example.com/team/**",
                                  "registry.example.com/other/app"));
+    /* ** is zero or more whole segments (util/glob.c) */
+    CHECK(dd__policy_glob_match("registry.example.com/team/**",
+                                "registry.example.com/team"));
     CHECK(!dd__policy_glob_match("registry.example.com/team/**",
-                                 "registry.example.com/team"));
+                                 "registry.example.com/teamx"));
     CHECK(dd__policy_glob_match("docker.io/library/*",
                                 "docker.io/library/nginx"));
     CHECK(

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../util/glob.h"
 #include "policy_int.h"
 
 typedef struct dec {
@@ -830,43 +831,19 @@ int dd__policy_glob_check(const char *pat, const char **why)
             c++;
         }
     }
+    char w[96];
+    if (dd__glob_check(pat, w, sizeof w)) {
+        *why = "malformed";
+        return -1;
+    }
     return 0;
 }
 
+/* the path globs of util/glob.c (linear time); a policy uses only its
+ * * and ** (dd__policy_glob_check) */
 int dd__policy_glob_match(const char *pat, const char *s)
 {
-    /* dp over the pattern: cur[j] = s[0..i) matches pat[0..j) */
-    size_t m = strlen(pat), n = strlen(s);
-    if (m > 512 || n > 4096) {
-        return 0;
-    }
-    unsigned char a[514], b[514];
-    unsigned char *prev = a, *cur = b;
-    /* row for i = 0 */
-    prev[0] = 1;
-    for (size_t j = 1; j <= m; j++) {
-        prev[j] = pat[j - 1] == '*' && prev[j - 1];
-    }
-    for (size_t i = 1; i <= n; i++) {
-        char c = s[i - 1];
-        cur[0] = 0;
-        for (size_t j = 1; j <= m; j++) {
-            char p = pat[j - 1];
-            if (p == '*') {
-                int dbl =
-                    (j >= 2 && pat[j - 2] == '*') || (j < m && pat[j] == '*');
-                /* '*' matches nothing (cur[j-1]) or one more character
-                 * (prev[j]); only ** takes '/' */
-                cur[j] = cur[j - 1] || (prev[j] && (c != '/' || dbl));
-            } else {
-                cur[j] = prev[j - 1] && p == c;
-            }
-        }
-        unsigned char *t = prev;
-        prev = cur;
-        cur = t;
-    }
-    return prev[m];
+    return dd__glob_match(pat, s);
 }
 
 size_t dd__policy_glob_literal(const char *pat)

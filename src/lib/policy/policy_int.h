@@ -36,8 +36,9 @@ int dd__policy_tree(dd__arena *a,
                     dd_error *err);
 
 /* ---- globs ----
- * `*` matches within a path segment (no '/'), `**` across segments
- * (anything); everything else is literal. 0 valid, -1 with why. */
+ * `*` matches within a path segment (no '/'), `**` (a whole segment) zero
+ * or more segments, through util/glob.c; the check refuses its other
+ * wildcards (? [ ] \) and { }. 0 valid, -1 with why. */
 int dd__policy_glob_check(const char *pat, const char **why);
 int dd__policy_glob_match(const char *pat, const char *s);
 /* literal characters of a pattern (specificity) */
