@@ -4,6 +4,11 @@
  * aliases and tags refused; duplicate keys refused; nesting at most
  * DD_POLICY_MAX_DEPTH), JSON through dd__json_parse (jansson) when the
  * first non-blank byte is '{'. Every node keeps its line for messages.
+ *
+ * Not util/yaml_json.c: a policy's messages name lines, a duplicate key
+ * must be an error (a jansson object keeps the last one silently, which
+ * could hide a stricter setting), aliases are refused rather than
+ * budgeted, and a quoted "true" is a string, not a boolean.
  */
 #include <stdio.h>
 #include <string.h>
