@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "drydock/lookalike.h"
 #include "../../util/glob.h"
 #include "policy_int.h"
 
@@ -38,31 +39,6 @@ bad(dec *d, const dd__pnode *n, const char *path, const char *fmt, ...)
                          path[0] ? ": " : "", m);
 }
 
-static size_t distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 40 || lb > 40) {
-        return 99;
-    }
-    size_t row[41];
-    for (size_t j = 0; j <= lb; j++) {
-        row[j] = j;
-    }
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            best = up + 1 < best ? up + 1 : best;
-            best = row[j - 1] + 1 < best ? row[j - 1] + 1 : best;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 /* every key of map n is in `known` (NULL-ended) */
 static int
 keys_ok(dec *d, const dd__pnode *n, const char *path, const char *const *known)
@@ -76,7 +52,7 @@ keys_ok(dec *d, const dd__pnode *n, const char *path, const char *const *known)
                 ok = 1;
                 break;
             }
-            size_t dist = distance(n->keys[i], known[k]);
+            size_t dist = dd_lookalike_distance(n->keys[i], known[k], 3);
             if (dist < bd) {
                 bd = dist, near = known[k];
             }
