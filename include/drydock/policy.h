@@ -69,6 +69,10 @@ DD_API void dd_policy_free(dd_policy *p);
 /* The DD_SCANNER_* bits a scan needs so that every finding threshold of
  * the policy can be judged (0: no scan needed). */
 DD_API unsigned dd_policy_scanners(const dd_policy *p);
+/* 1 when some rule has finding thresholds: the caller should scan the
+ * image (with dd_policy_scanners(); 0 of them still reads the layers for
+ * integrity and archive findings); 0: the name and signatures decide. */
+DD_API int dd_policy_needs_scan(const dd_policy *p);
 /* 1 when some rule lists signature authorities (other than static) or
  * attestations: the caller should pass a verify callback. */
 DD_API int dd_policy_needs_signatures(const dd_policy *p);

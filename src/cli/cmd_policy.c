@@ -553,9 +553,25 @@ int cmd_policy(int argc, char **argv)
     dd_image *img = NULL;
     dd_scan *scan = NULL;
     dd_policy_verdict *v = NULL;
-    rc = cli_make_engine(&c, dbpath, !(so.scanners & DD_SCANNER_MALWARE), &eng);
-    if (!rc) {
-        rc = cli_open_scan(&c, eng, &so, &img, &scan);
+    if (dd_policy_needs_scan(pol)) {
+        rc = cli_make_engine(&c, dbpath, !(so.scanners & DD_SCANNER_MALWARE),
+                             &eng);
+        if (!rc) {
+            rc = cli_open_scan(&c, eng, &so, &img, &scan);
+        }
+    } else {
+        /* no thresholds: the name and the signatures decide; the image
+         * is opened (its digest, that it exists), its layers not read */
+        dd_image_opts io = DD_IMAGE_OPTS_INIT;
+        io.platform = c.platform;
+        io.tag = c.tag;
+        io.registry = &c.registry;
+        dd_error err;
+        int orc = dd_image_open(&img, c.image, &io, &err);
+        if (orc) {
+            fprintf(stderr, "drydock: %s\n", err.message);
+            rc = orc == DD_EINVALID ? EXIT_USAGE : EXIT_UNREADABLE;
+        }
     }
     if (!rc) {
         rc = cli_policy_judge(&c, pol, a.ref, a.root, a.now, img, scan, &v);

@@ -104,6 +104,20 @@ for img in mal-traversal mal-digest-mismatch; do
     fail "policy check $img: rc=$rc $(jq -c '[.decision, [.reasons[] | .code + ":" + (.subject // "")]]' "$T/m.json" | head -c 300)"
 done
 
+# a layer emptied: a policy without thresholds does not read layers, the
+# built-in policy does and denies the tampered blob
+cp -r "$A" "$T/cut"
+M=$(jq -r '.manifests[0].digest' "$T/cut/index.json" | cut -d: -f2)
+L=$(jq -r '.layers[0].digest' "$T/cut/blobs/sha256/$M" | cut -d: -f2)
+: > "$T/cut/blobs/sha256/$L"
+printf 'version: 1\nrules:\n  - name: a\n    images: "**"\n    authorities: [{static: allow}]\n' > "$T/static.yaml"
+out=$("$DD" policy check -q --policy "$T/static.yaml" "$T/cut"); rc=$?
+"$DD" policy check -q -f json "$T/cut" > "$T/cut.json"; rc2=$?
+[ $rc = 0 ] && echo "$out" | grep -q "^Policy: ALLOW" && [ $rc2 = 1 ] &&
+  jq -e '[.reasons[] | select(.effect == "deny" and .subject == "integrity.blob-digest")] | length == 1' "$T/cut.json" > /dev/null &&
+  pass "policy: without thresholds the layers are not read (an emptied layer still allows by static: allow); the built-in policy denies it (integrity.blob-digest)" ||
+  fail "policy emptied layer: rc=$rc rc2=$rc2 $out $(jq -c '[.reasons[] | .subject]' "$T/cut.json")"
+
 # ---------------------------------------------------- signed layout
 cp -r "$A" "$T/oci"
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$T/k.pem" 2> /dev/null

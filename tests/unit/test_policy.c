@@ -503,6 +503,7 @@ static void default_policy(void)
     unsigned s = dd_policy_scanners(p);
     CHECK((s & DD_SCANNERS_DEFAULT) == DD_SCANNERS_DEFAULT);
     CHECK(!dd_policy_needs_signatures(p));
+    CHECK(dd_policy_needs_scan(p));
     dd_policy_free(p);
     CHECK(strstr(dd_policy_default_text(), "version: 1\n") != NULL);
 }
@@ -624,6 +625,7 @@ static void hostile_and_many(void)
     dd_policy *p2 = NULL;
     CHECK(dd_policy_parse(&p2, "p.yaml", doc2, strlen(doc2), &e) == 0);
     CHECK(dd_policy_needs_signatures(p2));
+    CHECK(!dd_policy_needs_scan(p2));
     CHECK(dd_policy_evaluate(p2, &in, &v, &e) == 0);
     CHECK(v->decision == DD_POLICY_DENY && v->n_reasons == 1);
     CHECK_STR(v->reasons[0].code, "policy.unsigned");

@@ -758,6 +758,16 @@ unsigned dd_policy_scanners(const dd_policy *p)
     return bits;
 }
 
+int dd_policy_needs_scan(const dd_policy *p)
+{
+    for (size_t i = 0; p && i < p->n_rules; i++) {
+        if (p->rules[i].n_fr) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int dd_policy_needs_signatures(const dd_policy *p)
 {
     for (size_t i = 0; p && i < p->n_rules; i++) {
