@@ -13,6 +13,7 @@
 #include "image.h"
 #include "lookalike.h"
 #include "packages.h"
+#include "policy.h"
 #include "registry.h"
 #include "report.h"
 #include "scan.h"

@@ -221,7 +221,8 @@ int cli_parse_severity(const char *s);
 extern const cli_cmd cli_cmd_scan, cli_cmd_sbom, cli_cmd_inspect, cli_cmd_ls,
     cli_cmd_history, cli_cmd_dockerfile, cli_cmd_registry, cli_cmd_audit,
     cli_cmd_db, cli_cmd_lookalike, cli_cmd_verify, cli_cmd_vercmp,
-    cli_cmd_verify_image, cli_cmd_version, cli_cmd_completion, cli_cmd_man;
+    cli_cmd_verify_image, cli_cmd_policy, cli_cmd_version, cli_cmd_completion,
+    cli_cmd_man;
 
 int cmd_inspect(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
@@ -241,6 +242,28 @@ int cli_notation_args(const char *cmd, dd_trust_policy *pol);
 int cmd_verify_blob(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
+/* cmd_policy.c: drydock policy check|show-default, and for scan
+ * --policy: load (NULL: the built-in policy; one error line and an exit
+ * code), judge an opened image and its scan (ref: --image-ref or NULL;
+ * now: --now or NULL), print the verdict, put it in a rendered report
+ * (json, sarif, table; *text replaced, *is_malloc set). */
+int cmd_policy(int argc, char **argv);
+int cli_policy_load(const char *path, dd_policy **out);
+int cli_policy_judge(const cli_common *c,
+                     const dd_policy *pol,
+                     const char *ref,
+                     const char *root_path,
+                     const char *now,
+                     const dd_image *img,
+                     const dd_scan *scan,
+                     dd_policy_verdict **out);
+void cli_policy_print(FILE *out, const dd_policy_verdict *v, const char *src);
+int cli_policy_attach(char **text,
+                      size_t *len,
+                      int *is_malloc,
+                      const char *format,
+                      const dd_policy_verdict *v,
+                      const char *src);
 /* `drydock db update`: download the feeds and import them. Errors are
  * lines on stderr, or, when why is given, the first one goes there and
  * nothing is printed. */

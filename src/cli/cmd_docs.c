@@ -172,6 +172,7 @@ static const struct {
     {"lookalike", "lookalike", "image names that imitate well-known ones"},
     {"verify", "verify", "verify an image's signatures"},
     {"verify-blob", "verify-blob", "verify a Sigstore bundle"},
+    {"policy", "policy", "allow or deny an image by a policy"},
     {"db", "db", "the vulnerability database"},
     {"vercmp", "vercmp", "compare versions as an ecosystem does"},
     {"version", "version", "version, rule packs, database age"},

@@ -46,7 +46,8 @@ enum {
     K_LOCKFILES,
     K_SIG_STORE,
     K_SIG_NID,
-    K_SIG_DCT
+    K_SIG_DCT,
+    K_POLICY
 };
 
 static const cli_opt scan_opts[] = {
@@ -143,6 +144,10 @@ static const cli_opt scan_opts[] = {
     {"dct", 0, NULL, K_SIG_DCT, 0, NULL,
      "--require-signature: Docker Content Trust was wanted (also "
      "DOCKER_CONTENT_TRUST=1): Notary v1 is retired, the verdict says so"},
+    {"policy", 0, "FILE", K_POLICY, 0, NULL,
+     "judge the image by this admission policy (docs/policy.md) and add "
+     "the verdict to the report (JSON \"policy\", a Policy section, SARIF "
+     "notifications); a deny exits 1"},
     {NULL, 0, NULL, 0, 0, NULL, NULL}};
 
 const cli_cmd cli_cmd_scan = {
@@ -192,7 +197,7 @@ typedef struct scan_args {
     dd_scan_opts *so;
     const char *dbopt, *ignfile, *scanners;
     int exit_code, skip_update, list_all, no_color, require_sig;
-    const char *sig_key, *sig_root;
+    const char *sig_key, *sig_root, *policy;
     dd_trust_policy sig_pol;
     double max_age_days;
     const char *yara[MAX_LISTS], *hashes[MAX_LISTS];
@@ -274,6 +279,9 @@ static int scan_opt(void *ctx, int key, const char *label, const char *v)
         return 0;
     case K_SIG_DCT:
         a->sig_pol.dct = 1;
+        return 0;
+    case K_POLICY:
+        a->policy = v;
         return 0;
     case K_SEVERITY:
         so->severities = 0;
@@ -736,7 +744,7 @@ static int scan_main(int argc, char **argv, const char *prefix)
             ? !a.sig_key && (!a.sig_pol.identity || !a.sig_pol.issuer) &&
                   !a.sig_pol.trust_store && !a.sig_pol.dct
             : a.sig_key || a.sig_pol.identity || a.sig_pol.issuer ||
-                  a.sig_root || a.sig_pol.trust_store ||
+                  (a.sig_root && !a.policy) || a.sig_pol.trust_store ||
                   a.sig_pol.notation_identity || a.sig_pol.dct) {
         fprintf(stderr,
                 "drydock scan: --require-signature goes with --key, with "
@@ -813,6 +821,12 @@ static int scan_main(int argc, char **argv, const char *prefix)
         }
         dd_check_policy_free(pol);
     }
+    /* a bad --policy is a usage error (exit 2), said first */
+    dd_policy *pol = NULL;
+    dd_policy_verdict *verdict = NULL;
+    if (a.policy && (rc = cli_policy_load(a.policy, &pol))) {
+        goto out;
+    }
     /* a local source that is not there is said before any database
      * download is tried */
     if ((rc = local_missing(c.image))) {
@@ -843,6 +857,10 @@ static int scan_main(int argc, char **argv, const char *prefix)
     if (a.require_sig && (rc = add_signature_findings(&a, scan))) {
         goto done;
     }
+    if (pol && (rc = cli_policy_judge(&c, pol, NULL, a.sig_root, NULL, img,
+                                      scan, &verdict))) {
+        goto done;
+    }
     for (size_t i = 0; !c.quiet && i < dd_scan_warning_count(scan); i++) {
         fprintf(stderr, "warning: %s\n", dd_scan_warning(scan, i));
     }
@@ -863,6 +881,14 @@ static int scan_main(int argc, char **argv, const char *prefix)
     }
     if (a.list_all && !strcmp(c.format, "json")) {
         jansson_text = add_packages(&text, &len, scan) > 0;
+    }
+    if (verdict && (!strcmp(c.format, "json") || !strcmp(c.format, "sarif") ||
+                    !strcmp(c.format, "junit") || !strcmp(c.format, "table"))) {
+        (void)cli_policy_attach(&text, &len, &jansson_text, c.format, verdict,
+                                a.policy);
+    } else if (verdict && !c.quiet) {
+        fprintf(stderr, "policy %s: %s\n",
+                dd_policy_decision_name(verdict->decision), cli_esc(a.policy));
     }
     FILE *out = c.output ? fopen(c.output, "w") : stdout;
     if (!out) {
@@ -909,7 +935,11 @@ static int scan_main(int argc, char **argv, const char *prefix)
     } else {
         rc = at_or_above ? EXIT_FINDINGS : EXIT_CLEAN;
     }
+    if (verdict && verdict->decision == DD_POLICY_DENY && rc == EXIT_CLEAN) {
+        rc = EXIT_FINDINGS; /* the policy denies the image */
+    }
 done:
+    dd_policy_verdict_free(verdict);
     if (jansson_text) {
         free(text);
     } else {
@@ -919,6 +949,7 @@ done:
     dd_image_free(img);
     dd_engine_free(eng);
 out:
+    dd_policy_free(pol);
     if (igntmp[0]) {
         unlink(igntmp);
     }

@@ -26,6 +26,7 @@ const char cli_usage[] =
     "  lookalike NAME... image names that imitate well-known ones\n"
     "  verify-blob --bundle FILE ARTIFACT  verify a Sigstore bundle\n"
     "  verify --key PEM IMAGE           verify an image's signatures\n"
+    "  policy check IMAGE [--policy FILE]  allow or deny by a policy\n"
     "  db update|import|info|match  the vulnerability database\n"
     "  vercmp TYPE A B   compare versions as an ecosystem does\n"
     "  version           the version, rule packs and database age\n"
@@ -45,7 +46,8 @@ const char cli_usage[] =
     "\n"
     "Exit codes:\n"
     "  0  success; scan/dockerfile: no finding at or above --fail-on\n"
-    "  1  scan/dockerfile/registry: a finding at or above --fail-on\n"
+    "  1  policy check, scan --policy: the policy denies the image;\n"
+    "     scan/dockerfile/registry: a finding at or above --fail-on\n"
     "     (default high; INFO never fails); scan --exit-code N: N instead\n"
     "     when any reported finding (not INFO) remains\n"
     "  2  usage error (unknown option, bad value)\n"
@@ -70,6 +72,7 @@ static const struct {
     {"registry", cmd_registry},
     {"verify-blob", cmd_verify_blob},
     {"verify", cmd_verify_image},
+    {"policy", cmd_policy},
     {"dockerfile", cmd_dockerfile},
     {"config", cmd_dockerfile},
     {"lookalike", cmd_lookalike},
@@ -83,23 +86,13 @@ static const struct {
 };
 
 /* every command's table (options.c checks config-file keys against all) */
-const cli_cmd *const cli_commands[] = {&cli_cmd_scan,
-                                       &cli_cmd_sbom,
-                                       &cli_cmd_inspect,
-                                       &cli_cmd_ls,
-                                       &cli_cmd_history,
-                                       &cli_cmd_dockerfile,
-                                       &cli_cmd_registry,
-                                       &cli_cmd_audit,
-                                       &cli_cmd_db,
-                                       &cli_cmd_lookalike,
-                                       &cli_cmd_verify,
-                                       &cli_cmd_verify_image,
-                                       &cli_cmd_vercmp,
-                                       &cli_cmd_version,
-                                       &cli_cmd_completion,
-                                       &cli_cmd_man,
-                                       NULL};
+const cli_cmd *const cli_commands[] = {
+    &cli_cmd_scan,       &cli_cmd_sbom,    &cli_cmd_inspect,
+    &cli_cmd_ls,         &cli_cmd_history, &cli_cmd_dockerfile,
+    &cli_cmd_registry,   &cli_cmd_audit,   &cli_cmd_db,
+    &cli_cmd_lookalike,  &cli_cmd_verify,  &cli_cmd_verify_image,
+    &cli_cmd_policy,     &cli_cmd_vercmp,  &cli_cmd_version,
+    &cli_cmd_completion, &cli_cmd_man,     NULL};
 
 int main(int argc, char **argv)
 {
