@@ -785,7 +785,8 @@ int dd_policy_check_image(void *payload,
             out->n_attestations < DD_POLICY_MAX_ATTESTATIONS) {
             dd_policy_attestation *a =
                 &out->attestations[out->n_attestations++];
-            a->predicate_type[0] = '\0';
+            snprintf(a->predicate_type, sizeof a->predicate_type, "%s",
+                     s->res.predicate_type);
             a->time = s->res.signing_time ? s->res.signing_time : -1;
         }
     }

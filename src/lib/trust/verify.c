@@ -214,6 +214,15 @@ static int subject_matches(vctx *v)
     dd__json_parse(&st, (const char *)v->payload, v->payload_len,
                    DD_TRUST_MAX_JSON, "statement", NULL);
     json_t *subj = json_object_get(st, "subject");
+    const char *pt = json_string_value(json_object_get(st, "predicateType"));
+    size_t ptl = pt ? strlen(pt) : 0;
+    for (size_t i = 0; i < ptl; i++) {
+        ptl = pt[i] > ' ' && pt[i] < 0x7f ? ptl : 0; /* a URI, nothing else */
+    }
+    if (ptl && ptl < sizeof v->res->predicate_type) {
+        snprintf(v->res->predicate_type, sizeof v->res->predicate_type, "%s",
+                 pt);
+    }
     char hex[65];
     dd__hex(v->digest, 32, hex);
     int found = 0;
