@@ -861,6 +861,17 @@ static int scan_main(int argc, char **argv, const char *prefix)
                                       scan, &verdict))) {
         goto done;
     }
+    if (verdict) { /* an image from a registry the policy does not allow */
+        dd_findings *pf = NULL;
+        if (dd_policy_verdict_findings(verdict, &pf, &err) ||
+            dd_scan_add_findings(scan, pf, &err)) {
+            fprintf(stderr, "drydock: %s\n", err.message);
+            dd_findings_free(pf);
+            rc = EXIT_UNREADABLE;
+            goto done;
+        }
+        dd_findings_free(pf);
+    }
     for (size_t i = 0; !c.quiet && i < dd_scan_warning_count(scan); i++) {
         fprintf(stderr, "warning: %s\n", dd_scan_warning(scan, i));
     }
