@@ -217,6 +217,12 @@ void cli_print_findings(FILE *out, const dd_findings *f);
 void cli_mode_string(const dd_fs_node *n, char out[11]);
 const char *cli_human(unsigned long long bytes, char *buf, size_t n);
 int cli_parse_severity(const char *s);
+/* "HIGH,CRITICAL" -> bits (1u << dd_severity) in *out; EXIT_USAGE after
+ * one line "drydock CMD: LABEL: unknown severity 'X' (...)", else 0 */
+int cli_parse_severity_list(const char *cmd,
+                            const char *label,
+                            const char *v,
+                            unsigned *out);
 
 extern const cli_cmd cli_cmd_scan, cli_cmd_sbom, cli_cmd_inspect, cli_cmd_ls,
     cli_cmd_history, cli_cmd_dockerfile, cli_cmd_registry, cli_cmd_audit,

@@ -284,21 +284,8 @@ static int scan_opt(void *ctx, int key, const char *label, const char *v)
         a->policy = v;
         return 0;
     case K_SEVERITY:
-        so->severities = 0;
-        for (const char *p = v; *p;) {
-            size_t k = strcspn(p, ",");
-            char t[32];
-            snprintf(t, sizeof t, "%.*s", (int)(k < 31 ? k : 31), p);
-            int s = dd_severity_parse(t);
-            if (s < 0) {
-                fprintf(stderr,
-                        "drydock scan: %s: unknown severity '%s' (UNKNOWN, "
-                        "INFO, LOW, MEDIUM, HIGH, CRITICAL)\n",
-                        label, cli_esc(t));
-                return EXIT_USAGE;
-            }
-            so->severities |= 1u << s;
-            p += k + (p[k] == ',');
+        if (cli_parse_severity_list("scan", label, v, &so->severities)) {
+            return EXIT_USAGE;
         }
         return 0;
     case K_IGNORE_UNFIXED:

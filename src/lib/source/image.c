@@ -318,22 +318,23 @@ static int open_registry(dd_image *img,
     if (!img->info.path || !tag) {
         return dd__error_set(err, DD_ENOMEM, "out of memory");
     }
+    /* where the image came from is not to be trusted (issue 17) */
+    const dd__finding_spec untrusted = {DD_KIND_TRUST,
+                                        DD_SEV_MEDIUM,
+                                        "trust.untrusted-source",
+                                        NULL,
+                                        NULL,
+                                        NULL,
+                                        -1,
+                                        -1,
+                                        0,
+                                        0,
+                                        0,
+                                        NULL,
+                                        NULL,
+                                        NULL};
     if (plain) {
-        dd__finding_spec sp = {DD_KIND_TRUST,
-                               DD_SEV_MEDIUM,
-                               "trust.untrusted-source",
-                               NULL,
-                               NULL,
-                               NULL,
-                               -1,
-                               -1,
-                               0,
-                               0,
-                               0,
-                               NULL,
-                               NULL,
-                               NULL};
-        rc = dd__findings_add(img->findings, &sp,
+        rc = dd__findings_add(img->findings, &untrusted,
                               "%s was pulled over plain HTTP "
                               "(--insecure-registry): anyone on the path "
                               "could read or change it in transit "
@@ -344,21 +345,7 @@ static int open_registry(dd_image *img,
         }
     }
     if (withheld[0]) {
-        dd__finding_spec sp = {DD_KIND_TRUST,
-                               DD_SEV_MEDIUM,
-                               "trust.untrusted-source",
-                               NULL,
-                               NULL,
-                               NULL,
-                               -1,
-                               -1,
-                               0,
-                               0,
-                               0,
-                               NULL,
-                               NULL,
-                               NULL};
-        rc = dd__findings_add(img->findings, &sp,
+        rc = dd__findings_add(img->findings, &untrusted,
                               "%s sends its token requests to %s, another "
                               "domain: the credentials were not sent there "
                               "(an anonymous token was asked for; "
