@@ -171,6 +171,24 @@ static int run(dd_scan *s, const dd_scan_opts *o, dd_error *err)
         }
         rc = add_warnings(s, line);
     }
+    /* an SBOM is a package list: no file, config or history to check */
+    unsigned nofiles =
+        DD_SCANNER_SECRET | DD_SCANNER_MALWARE | DD_SCANNER_CONFIG;
+    if (!rc && c->info->source == DD_SOURCE_SBOM && (want & nofiles)) {
+        char line[160];
+        size_t at = 0;
+        for (size_t i = 0; dd_scanner_name(i) && at + 16 < sizeof line; i++) {
+            if (want & nofiles & dd_scanner_bit(i)) {
+                at += (size_t)snprintf(line + at, sizeof line - at, "%s%s",
+                                       at ? ", " : "", dd_scanner_name(i));
+            }
+        }
+        snprintf(line + at, sizeof line - at,
+                 " not checked: an SBOM has no files");
+        want &= ~nofiles;
+        want = want ? want : DD_SCANNER_PACKAGES;
+        rc = add_warnings(s, line);
+    }
     c->scanners = want;
     s->sum.scanners = want;
     /* the ignore file first: a bad one fails before any work */

@@ -35,5 +35,12 @@ int dd__inventory_add(dd_inventory *inv, const dd_package *p);
 int dd__inventory_warn(dd_inventory *inv, const char *line);
 void dd__inventory_incomplete(dd_inventory *inv);
 void dd__inventory_sort(dd_inventory *inv);
+/* The OS from os-release text (`len` bytes, named `source`), as if the
+ * image had that file: for inventories with no files (sbom:FILE).
+ * 0, DD_ENOTFOUND (nothing recognisable), DD_ENOMEM. */
+int dd__inventory_set_os(dd_inventory *inv,
+                         const char *os_release,
+                         size_t len,
+                         const char *source);
 
 #endif
