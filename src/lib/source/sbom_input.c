@@ -88,9 +88,12 @@ int dd__purl_parse(dd__purl *out, const char *s, dd__arena *a, const char **why)
     if (q) {
         e = q;
     }
+    while (e > b && e[-1] == '/') {
+        e--;
+    }
     const char *slash1 = memchr(b, '/', (size_t)(e - b));
     if (!slash1 || slash1 == b) {
-        *why = slash1 ? "no type" : "no name";
+        *why = slash1 ? "no type" : "no '/' between type and name";
         return DD_EINVALID;
     }
     const char *last_slash = e;
@@ -1145,8 +1148,11 @@ int dd__sbom_image_open(dd_image *img,
     dd__sbom_doc *doc = NULL;
     rc = dd__sbom_parse(&doc, data, len, ref, NULL, err);
     dd__free(data);
+    if (rc == DD_EINVALID && err) {
+        err->code = DD_ECORRUPT; /* the input, not the call: exit 3 */
+    }
     if (rc) {
-        return rc;
+        return rc == DD_EINVALID ? DD_ECORRUPT : rc;
     }
     img->sbom = doc;
     img->info.source = DD_SOURCE_SBOM;
