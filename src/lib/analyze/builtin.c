@@ -148,7 +148,7 @@ static void lang_teardown(dd__scan_ctx *c, void *st)
 
 const dd__analyzer_def dd__row_lang = {
     .name = "lang",
-    .version = 3, /* 2: Go binaries, 3: Java archives */
+    .version = 4, /* 2: Go binaries, 3: Java archives, 4: Rust binaries */
     .scanner = DD_SCANNER_PACKAGES,
     .provides = DD__ROW_PACKAGES,
     .needs = DD__ROW_PACKAGES,

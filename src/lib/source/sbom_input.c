@@ -418,6 +418,9 @@ static const char *join2(parser *p, const char *a, char sep, const char *b)
 static const char *
 compose_name(parser *p, dd_pkg_type t, const char *ns, const char *name)
 {
+    if (!name) {
+        return NULL;
+    }
     if (!ns || !*ns || t == DD_PKG_DPKG || t == DD_PKG_APK || t == DD_PKG_RPM) {
         return dup(p, name);
     }
