@@ -55,7 +55,7 @@ DD_API int dd_scanners_parse(const char *list, unsigned *out, dd_error *err);
 /* Return nonzero to stop the scan (DD_ECANCELED). */
 typedef int (*dd_cancel_fn)(void *payload);
 
-#define DD_SCAN_OPTS_VERSION 2
+#define DD_SCAN_OPTS_VERSION 3 /* 2 (without os_packages_only) is read too */
 typedef struct dd_scan_opts {
     unsigned version;
     dd_walk_opts walk;
@@ -84,11 +84,15 @@ typedef struct dd_scan_opts {
      * every lockfile is when the image is a project directory
      * (DD_SOURCE_FS). Their packages carry the lockfile as db_path. */
     int lockfiles;
+    /* nonzero: OS packages only (Trivy's --pkg-types os): the
+     * application packages of installed metadata, binaries and lockfiles
+     * are not read (version 3) */
+    int os_packages_only;
 } dd_scan_opts;
 #define DD_SCAN_OPTS_INIT                                                      \
     {                                                                          \
         DD_SCAN_OPTS_VERSION, DD_WALK_OPTS_INIT, 0, 0, 0, NULL, NULL, NULL, 0, \
-            0                                                                  \
+            0, 0                                                               \
     }
 
 typedef struct dd_scan dd_scan;

@@ -106,7 +106,8 @@ static const cli_opt scan_opts[] = {
      "json: add every package (\"packages\"); cyclonedx and spdx list "
      "them anyway"},
     {"pkg-types", 0, "LIST", K_PKG_TYPES, 0, NULL,
-     "os,library (the default and, for now, the only choice)"},
+     "os,library (the default: every package) or os (OS packages only: "
+     "no application packages from metadata, binaries or lockfiles)"},
     {"no-color", 0, NULL, K_NO_COLOR, 0, NULL,
      "no colour in the table (also NO_COLOR set to anything, or -o FILE)"},
     {"require-signature", 0, NULL, K_REQ_SIG, 0, NULL,
@@ -378,13 +379,14 @@ static int scan_opt(void *ctx, int key, const char *label, const char *v)
             }
             p += k + (p[k] == ',');
         }
-        if (other || !os || !lib) {
+        if (other || !os) {
             fprintf(stderr,
-                    "drydock scan: %s '%s': only os,library (every package) "
-                    "is supported yet\n",
+                    "drydock scan: %s '%s': os,library (every package) or os "
+                    "(no application packages) are supported yet\n",
                     label, cli_esc(v));
             return EXIT_USAGE;
         }
+        a->so->os_packages_only = !lib;
         return 0;
     }
     default:

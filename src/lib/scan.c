@@ -4,6 +4,7 @@
  * their finishers in table order, then ignores, filters, sorting and the
  * summary.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -117,8 +118,9 @@ static int64_t mono_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* Rows to run: those of the scanners asked for, then what they need. */
-static void choose_rows(dd_scan *s, unsigned scanners)
+/* Rows to run: those of the scanners asked for, then what they need;
+ * with os_packages_only not the application-package rows. */
+static void choose_rows(dd_scan *s, unsigned scanners, int os_only)
 {
     size_t n = dd__analyzer_count();
     for (size_t r = 0; r < n; r++) {
@@ -130,6 +132,12 @@ static void choose_rows(dd_scan *s, unsigned scanners)
             if (dd__analyzer_get(q)->provides & needs) {
                 s->on[q] = 1;
             }
+        }
+    }
+    for (size_t r = 0; os_only && r < n; r++) {
+        const char *nm = dd__analyzer_get(r)->name;
+        if (!strcmp(nm, "lang") || !strcmp(nm, "lockfile")) {
+            s->on[r] = 0;
         }
     }
 }
@@ -211,7 +219,7 @@ static int run(dd_scan *s, const dd_scan_opts *o, dd_error *err)
             return rc;
         }
     }
-    choose_rows(s, want);
+    choose_rows(s, want, o->os_packages_only);
     size_t n = dd__analyzer_count();
     for (size_t r = 0; r < n && !rc; r++) {
         const dd__analyzer_def *d = dd__analyzer_get(r);
@@ -324,6 +332,13 @@ int dd_scan_run(dd_scan **out,
     dd_scan_opts defaults = DD_SCAN_OPTS_INIT;
     if (!opts) {
         opts = &defaults;
+    }
+    dd_scan_opts v2;
+    if (opts->version == 2) { /* the fields before os_packages_only */
+        memset(&v2, 0, sizeof v2);
+        memcpy(&v2, opts, offsetof(dd_scan_opts, os_packages_only));
+        v2.version = DD_SCAN_OPTS_VERSION;
+        opts = &v2;
     }
     if (opts->version != DD_SCAN_OPTS_VERSION) {
         return dd__error_set(err, DD_EINVALID,

@@ -69,8 +69,16 @@ grep -q '^Exit codes:' "$work/o" && grep -q 'INFO never fails' "$work/o" && grep
 expect_exit "cli: --skip-dirs refused" 2 "$DD" scan --skip-dirs /usr x.tar
 grep -q 'not supported yet' "$work/e" && one_line "cli: --skip-dirs" || fail "cli: --skip-dirs: $(cat "$work/e")"
 expect_exit "cli: --skip-files refused" 2 "$DD" scan --skip-files=/etc/x x.tar
-expect_exit "cli: --pkg-types os alone refused" 2 "$DD" scan --pkg-types os x.tar
-grep -q 'only os,library' "$work/e" && pass "cli: --pkg-types subset said" || fail "cli: pkg-types: $(cat "$work/e")"
+expect_exit "cli: --pkg-types library alone refused" 2 "$DD" scan --pkg-types library x.tar
+if [ -d "$IMAGES/node-app/oci" ]; then
+  os_t=$("$DD" scan -q --scanners packages --list-all-pkgs -f json --pkg-types os "$IMAGES/node-app/oci" 2>/dev/null | jq -r '[.packages[].type] | unique | join(",")')
+  all_t=$("$DD" scan -q --scanners packages --list-all-pkgs -f json --pkg-types os,library "$IMAGES/node-app/oci" 2>/dev/null | jq -r '[.packages[].type] | unique | join(",")')
+  [ "$os_t" = dpkg ] && [ "$all_t" = dpkg,npm ] && pass "cli: --pkg-types os lists the OS packages only (node-app: $os_t; os,library: $all_t)" ||
+    fail "cli: --pkg-types os: '$os_t' / '$all_t'"
+else
+  skip "cli: --pkg-types os: no node-app image"
+fi
+grep -q 'os,library (every package) or os' "$work/e" && pass "cli: --pkg-types subset said" || fail "cli: pkg-types: $(cat "$work/e")"
 expect_exit "cli: --timeout bad" 2 "$DD" scan --timeout 5x x.tar
 expect_exit "cli: --timeout 0" 2 "$DD" scan --timeout 0 x.tar
 expect_exit "cli: --fail-on info refused (INFO never fails)" 2 "$DD" dockerfile --fail-on info x
