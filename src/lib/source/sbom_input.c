@@ -734,7 +734,7 @@ static void cdx_list(parser *p, json_t *arr, const char *base, unsigned depth)
             p->d->incomplete = 1;
             return;
         }
-        char path[256];
+        char path[512];
         snprintf(path, sizeof path, "%s%scomponents[%zu]", base,
                  *base ? "." : "", i);
         cdx_component(p, o, path, depth);
