@@ -157,7 +157,9 @@ const cli_cmd cli_cmd_scan = {
     "configuration problems (config). The vuln scanner needs a database:\n"
     "when there is none a scan downloads it once (`drydock db update`), and\n"
     "exits 3 when that fails - vulnerabilities are never skipped silently.\n"
-    "IMAGE as for `drydock inspect --help`; sbom:FILE is not read yet.\n",
+    "IMAGE as for `drydock inspect --help`; sbom:FILE (a CycloneDX 1.4-1.6\n"
+    "or SPDX 2.3 JSON document) is matched as the package list: secrets,\n"
+    "malware and config are not checked, an SBOM has no files.\n",
     scan_opts,
     CLI_G_ALL,
     NULL,
@@ -752,13 +754,6 @@ static int scan_main(int argc, char **argv, const char *prefix)
             return EXIT_USAGE;
         }
         c.image = prefixed;
-    }
-    if (!strncmp(c.image, "sbom:", 5)) {
-        fprintf(stderr,
-                "drydock scan: %s: an SBOM as input is not read yet; "
-                "scan the image itself\n",
-                cli_esc(c.image));
-        return EXIT_USAGE;
     }
     if (a.list_all && strcmp(c.format, "json") &&
         strcmp(c.format, "cyclonedx") && strcmp(c.format, "spdx")) {

@@ -4,6 +4,7 @@
  * owners, vuln, secret, malware, config). The analyzers themselves live
  * in their modules; table.c lists the rows.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "analyzer.h"
@@ -15,6 +16,8 @@
 #include "../pkg/inventory.h"
 #include "../pkg/owners.h"
 #include "../secret/secret_int.h"
+#include "../source/image_int.h"
+#include "../source/sbom_input.h"
 #include "../vuln/match_int.h"
 #include "../../util/util.h"
 
@@ -38,10 +41,67 @@ static void pkg_teardown(dd__scan_ctx *c, void *st)
     dd__pkg_dbcache_free(st);
 }
 
+/* os-release text for the OS an SBOM names: values quoted, '"' and '\\'
+ * escaped, no line breaks */
+static int osr_line(dd__buf *b, const char *key, const char *v)
+{
+    if (!v) {
+        return 0;
+    }
+    int rc = dd__buf_printf(b, "%s=\"", key);
+    for (const char *p = v; !rc && *p; p++) {
+        char ch = *p == '\n' || *p == '\r' ? ' ' : *p;
+        rc = (ch == '"' || ch == '\\') ? dd__buf_add(b, "\\", 1) : 0;
+        rc = rc ? rc : dd__buf_add(b, &ch, 1);
+    }
+    return rc ? rc : dd__buf_add(b, "\"\n", 2);
+}
+
+/* sbom:FILE - the inventory is the document's package list */
+static int
+sbom_inventory(dd_inventory *inv, const dd__sbom_doc *d, const char *name)
+{
+    int rc = 0;
+    for (size_t i = 0; !rc && i < d->pkgs.len; i++) {
+        rc = dd__inventory_add(inv, DD_VEC_AT(&d->pkgs, dd_package, i));
+    }
+    for (size_t i = 0; !rc && i < d->warnings.len; i++) {
+        rc = dd__inventory_warn(inv, *DD_VEC_AT(&d->warnings, const char *, i));
+    }
+    if (!rc && d->warnings_dropped) {
+        char m[512];
+        snprintf(m, sizeof m, "%s: %zu more warnings", name,
+                 d->warnings_dropped);
+        rc = dd__inventory_warn(inv, m);
+    }
+    if (d->incomplete) {
+        dd__inventory_incomplete(inv);
+    }
+    if (!rc && d->os_family) {
+        dd__buf b;
+        dd__buf_init(&b, 1u << 16);
+        rc = osr_line(&b, "ID", d->os_family);
+        rc = rc ? rc : osr_line(&b, "VERSION_ID", d->os_version);
+        rc = rc ? rc : osr_line(&b, "VERSION_CODENAME", d->os_codename);
+        rc = rc ? rc : osr_line(&b, "PRETTY_NAME", d->os_name);
+        if (!rc) {
+            rc = dd__inventory_set_os(inv, b.ptr, b.len, name);
+            rc = rc == DD_ENOTFOUND ? 0 : rc;
+        }
+        dd__buf_free(&b);
+    }
+    dd__inventory_sort(inv);
+    return rc == DD_ELIMIT ? 0 : rc;
+}
+
 static int pkg_finish(dd__scan_ctx *c, void *st, size_t ai, dd_error *err)
 {
     (void)st;
     int rc = dd__inventory_build(&c->inv, c->walk, ai, c->img);
+    const dd__sbom_doc *sb = dd__image_sbom(c->img);
+    if (!rc && sb) {
+        rc = sbom_inventory(c->inv, sb, c->info->name);
+    }
     if (!rc && !(c->pkg_types & DD_PKG_TYPES_OS)) {
         dd__inventory_drop_os(c->inv); /* --pkg-types library */
     }
@@ -91,7 +151,7 @@ static void lang_teardown(dd__scan_ctx *c, void *st)
 
 const dd__analyzer_def dd__row_lang = {
     .name = "lang",
-    .version = 3, /* 2: Go binaries, 3: Java archives */
+    .version = 4, /* 2: Go binaries, 3: Java archives, 4: Rust binaries */
     .scanner = DD_SCANNER_PACKAGES,
     .provides = DD__ROW_PACKAGES,
     .needs = DD__ROW_PACKAGES,

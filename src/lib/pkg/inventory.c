@@ -757,3 +757,23 @@ void dd__inventory_drop_os(dd_inventory *inv)
     }
     inv->pkgs.len = k;
 }
+
+int dd__inventory_set_os(dd_inventory *inv,
+                         const char *os_release,
+                         size_t len,
+                         const char *source)
+{
+    dd__os_files f;
+    memset(&f, 0, sizeof f);
+    char *t = dd__arena_strndup(&inv->a, os_release, len);
+    const char *src = dd__arena_strdup(&inv->a, source);
+    if (!t || !src) {
+        return DD_ENOMEM;
+    }
+    f.os_release = t;
+    f.os_release_len = len;
+    f.os_release_path = src;
+    int rc = dd__os_detect(&f, &inv->a, &inv->os, (int64_t)time(NULL));
+    inv->has_os = rc == 0;
+    return rc;
+}

@@ -12,7 +12,8 @@
  *   (OPERATING-SYSTEM), one per package with a purl external reference;
  *   licenseDeclared is NOASSERTION and the package manager's text goes to
  *   licenseComments, because SPDX requires valid license expressions
- *   there. sourceInfo names the layer that installed the package.
+ *   there. sourceInfo names the source package ("source package: NAME
+ *   VERSION"), the comment the layer that installed the package.
  * Documents are deterministic except for serialNumber/documentNamespace
  * (a random UUID) and the timestamp (opts->created).
  *
@@ -561,7 +562,12 @@ static void spdx_package(ctx *c, size_t i, const dd_package *p)
     }
     kS(c, "copyrightText", "NOASSERTION");
     if (p->source_name) {
-        kS(c, "sourceInfo", p->source_name);
+        /* read back by sbom:FILE (source/sbom_input.c) */
+        char si[600];
+        snprintf(si, sizeof si, "source package: %.280s%s%.280s",
+                 p->source_name, p->source_version ? " " : "",
+                 p->source_version ? p->source_version : "");
+        kS(c, "sourceInfo", si);
     }
     char info[900];
     const char *step = layer_step(c, p);
