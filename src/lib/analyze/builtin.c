@@ -49,7 +49,7 @@ static int pkg_finish(dd__scan_ctx *c, void *st, size_t ai, dd_error *err)
 
 const dd__analyzer_def dd__row_packages = {
     .name = "packages",
-    .version = 1,
+    .version = 2, /* 2: dpkg licenses (copyright files) */
     .scanner = DD_SCANNER_PACKAGES,
     .provides = DD__ROW_PACKAGES,
     .setup = pkg_setup,

@@ -26,6 +26,7 @@
 #include "../../util/sha256.h"
 #include "../analyze/analyzer.h"
 #include "../../util/map.h"
+#include "../license/license_int.h"
 
 enum kind {
     K_OS_ETC,
@@ -40,7 +41,8 @@ enum kind {
     K_APK,
     K_RPM_BDB,
     K_RPM_NDB,
-    K_RPM_SQLITE
+    K_RPM_SQLITE,
+    K_COPYRIGHT /* usr/share/doc/<pkg>/copyright: the package's licenses */
 };
 
 static const struct {
@@ -65,6 +67,7 @@ static const struct {
 
 #define STATUS_D "var/lib/dpkg/status.d/"
 #define INFO_D   "var/lib/dpkg/info/"
+#define DOC_D    "usr/share/doc/"
 
 static int classify(const char *p)
 {
@@ -85,6 +88,14 @@ static int classify(const char *p)
         !strcmp(p + n - 5, ".list")) {
         return K_DPKG_LIST;
     }
+    if (!strncmp(p, DOC_D, sizeof DOC_D - 1) && n > sizeof DOC_D + 10 &&
+        !strcmp(p + n - 10, "/copyright")) {
+        const char *pkg = p + sizeof DOC_D - 1;
+        const char *sl = strchr(pkg, '/');
+        if (sl && sl > pkg && sl == p + n - 10) {
+            return K_COPYRIGHT;
+        }
+    }
     return -1;
 }
 
@@ -102,6 +113,8 @@ static uint64_t limit_for(int k)
     case K_DPKG_LIST:
     case K_DPKG_MD5:
         return 64u << 20;
+    case K_COPYRIGHT:
+        return DD_COPYRIGHT_MAX;
     case K_DPKG:
     case K_APK:
         return 256u << 20;
@@ -264,6 +277,24 @@ static int on_file(void *self,
                                 (int64_t)s->caps.len - 1)) {
         return DD_ENOMEM;
     }
+    if (k == K_COPYRIGHT) {
+        /* keep only the licenses found (a file over the limit is read
+         * in part: the machine-readable fields come first) */
+        char *lic = NULL;
+        int rc = dd__license_copyright(data, len, &lic, NULL);
+        if (rc == DD_ENOMEM) {
+            return rc;
+        }
+        if (lic) {
+            c->text = dd__arena_strdup(&s->a, lic);
+            dd__free(lic);
+            if (!c->text) {
+                return DD_ENOMEM;
+            }
+            c->len = strlen(c->text);
+        }
+        return 0;
+    }
     if (k <= K_REDHAT || k == K_DPKG_LIST || k == K_DPKG_MD5) {
         char *t = dd__arena_alloc(&s->a, len + 1);
         if (!t) {
@@ -332,7 +363,7 @@ void dd__pkg_analyzer_init(dd__analyzer *a)
 {
     memset(a, 0, sizeof *a);
     a->name = "packages";
-    a->version = 1;
+    a->version = 2; /* 2: dpkg licenses from copyright files */
     a->wants = wants;
     a->layer_begin = layer_begin;
     a->file = on_file;
@@ -468,6 +499,37 @@ dpkg_files(builder *b, const dd_package *p, size_t *count)
     return v;
 }
 
+/* Licenses of a dpkg package from its visible copyright file; the doc
+ * directory may be a symlink to another package's ("usr/share/doc/x ->
+ * y", "-> /usr/share/doc/y"): followed once. NULL when unknown. */
+static const char *dpkg_license(builder *b, const dd_package *p)
+{
+    char path[600];
+    int layer;
+    snprintf(path, sizeof path, DOC_D "%s/copyright", p->name);
+    const cap *c = visible(b, path, &layer);
+    if (!c) {
+        snprintf(path, sizeof path, DOC_D "%s", p->name);
+        const dd_fs_node *n = dd__walk_find(b->w, path);
+        const char *t = n && n->type == DD_ENTRY_SYMLINK ? n->linkname : NULL;
+        if (t && !strncmp(t, "/" DOC_D, sizeof DOC_D)) {
+            t += sizeof DOC_D;
+        } else if (t && !strncmp(t, "../doc/", 7)) {
+            t += 7;
+        }
+        size_t tn = t ? strlen(t) : 0;
+        while (tn && t[tn - 1] == '/') {
+            tn--;
+        }
+        if (!tn || memchr(t, '/', tn) || (tn <= 2 && t[0] == '.')) {
+            return NULL;
+        }
+        snprintf(path, sizeof path, DOC_D "%.*s/copyright", (int)tn, t);
+        c = visible(b, path, &layer);
+    }
+    return c && c->kind == K_COPYRIGHT ? c->text : NULL;
+}
+
 /* Add the packages of the visible database `c` (from `layer`). */
 static int add_db(builder *b, const cap *c, int layer)
 {
@@ -508,6 +570,9 @@ static int add_db(builder *b, const cap *c, int layer)
         active[i] = 1;
         if (p->type == DD_PKG_DPKG) {
             p->files = dpkg_files(b, p, &p->n_files);
+            if (!p->license) {
+                p->license = dpkg_license(b, p);
+            }
         }
     }
     /* walk back through earlier copies of the same database */
