@@ -34,11 +34,12 @@ typedef struct cli_common {
     int fail_on; /* dd_severity, DD_SEV_UNKNOWN = never */
     dd_limits limits;
     unsigned threads;
-    const char *secret_config; /* scan --secret-config */
-    dd_malware_opts malware;   /* scan --yara-rules, --hash-db, ... */
-    const char *checks_config; /* scan --checks-config */
-    int64_t db_max_age;        /* scan --db-max-age, seconds (0 = 7 d) */
-    dd_registry_opts registry; /* --username, --ca-file, ... */
+    const char *secret_config;  /* scan --secret-config */
+    dd_malware_opts malware;    /* scan --yara-rules, --hash-db, ... */
+    const char *checks_config;  /* scan --checks-config */
+    const char *license_config; /* scan --license-config */
+    int64_t db_max_age;         /* scan --db-max-age, seconds (0 = 7 d) */
+    dd_registry_opts registry;  /* --username, --ca-file, ... */
     const char *insecure[16];
     char password[1024]; /* --password-stdin */
 } cli_common;

@@ -25,6 +25,7 @@ enum {
     K_OFFLINE,
     K_SECRET_CONFIG,
     K_CHECKS_CONFIG,
+    K_LICENSE_CONFIG,
     K_YARA,
     K_NO_BUILTIN,
     K_HASH_DB,
@@ -48,8 +49,8 @@ enum {
 
 static const cli_opt scan_opts[] = {
     {"scanners", 0, "LIST", K_SCANNERS, 0, NULL,
-     "which scanners run: vuln, secret, malware, config (or misconfig); "
-     "default all four"},
+     "which scanners run: vuln, secret, malware, config (or misconfig), "
+     "license; default the first four"},
     {"severity", 's', "LIST", K_SEVERITY, 0, NULL,
      "report only these severities, e.g. HIGH,CRITICAL"},
     {"ignore-unfixed", 0, NULL, K_IGNORE_UNFIXED, 0, NULL,
@@ -77,6 +78,10 @@ static const cli_opt scan_opts[] = {
     {"checks-config", 0, "FILE", K_CHECKS_CONFIG, 0, NULL,
      "configuration checks to disable and severities to override: "
      "{\"disable\": [ids], \"severity\": {id: sev}} (docs/checks.md)"},
+    {"license-config", 0, "FILE", K_LICENSE_CONFIG, 0, NULL,
+     "--scanners license: licenses to put in other categories: "
+     "{\"forbidden\": [\"GPL-3.0-*\"], \"notice\": [...]} "
+     "(docs/licenses.md)"},
     {"yara-rules", 0, "PATH", K_YARA, CLI_REPEAT, NULL,
      "YARA rule file or directory (*.yar, *.yara); may repeat; compiled "
      "once and cached"},
@@ -310,6 +315,9 @@ static int scan_opt(void *ctx, int key, const char *label, const char *v)
         return 0;
     case K_CHECKS_CONFIG:
         c->checks_config = v;
+        return 0;
+    case K_LICENSE_CONFIG:
+        c->license_config = v;
         return 0;
     case K_YARA:
     case K_HASH_DB: {
@@ -718,6 +726,16 @@ static int scan_main(int argc, char **argv, const char *prefix)
             return EXIT_USAGE;
         }
         dd_check_policy_free(pol);
+    }
+    if (c.license_config) {
+        dd_license_policy *lp = NULL;
+        int bad = dd_license_policy_new(&lp, &err) ||
+                  dd_license_policy_load(lp, c.license_config, &err);
+        dd_license_policy_free(lp);
+        if (bad) {
+            fprintf(stderr, "drydock: %s\n", err.message);
+            return EXIT_USAGE;
+        }
     }
     /* the database: a scan with the vuln scanner has one or stops (exit
      * 3, never a silent pass); the first run downloads it */

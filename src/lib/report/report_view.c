@@ -47,17 +47,19 @@ dd__section dd__section_of(dd_finding_kind k)
     case DD_KIND_ARCHIVE:
     case DD_KIND_INTEGRITY:
         return DD__SEC_ARCHIVE;
+    case DD_KIND_LICENSE:
+        return DD__SEC_LICENSE;
     default:
         return DD__SEC_TRUST;
     }
 }
 
 static const char *const titles[DD__SEC_COUNT] = {
-    "Vulnerabilities",   "Secrets",           "Malware",
-    "Misconfigurations", "Archive/integrity", "Trust/other"};
+    "Vulnerabilities",   "Secrets",     "Malware", "Misconfigurations",
+    "Archive/integrity", "Trust/other", "Licenses"};
 static const char *const keys[DD__SEC_COUNT] = {
-    "vulnerabilities",   "secrets",           "malware",
-    "misconfigurations", "archive/integrity", "trust/other"};
+    "vulnerabilities",   "secrets",     "malware", "misconfigurations",
+    "archive/integrity", "trust/other", "licenses"};
 
 const char *dd__section_title(dd__section s)
 {
@@ -76,8 +78,14 @@ unsigned dd__section_scanner(dd__section s)
                                                  DD_SCANNER_MALWARE,
                                                  DD_SCANNER_CONFIG,
                                                  0,
-                                                 0};
+                                                 0,
+                                                 DD_SCANNER_LICENSE};
     return s < DD__SEC_COUNT ? bits[s] : 0;
+}
+
+int dd__section_hidden(const dd__report_view *v, dd__section s)
+{
+    return s == DD__SEC_LICENSE && !(v->sum->scanners & DD_SCANNER_LICENSE);
 }
 
 void dd__section_status(const dd__report_view *v,
