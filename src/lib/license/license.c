@@ -710,6 +710,16 @@ static int render(const parser *p, int k, int parent, dd__buf *b)
     return rc ? rc : paren ? dd__buf_addstr(b, ")") : 0;
 }
 
+static int has_blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (is_blank((unsigned char)s[i]) || s[i] == '(' || s[i] == ')') {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static int empty_text(const char *s, size_t n)
 {
     while (n && is_blank((unsigned char)*s)) {
@@ -754,7 +764,8 @@ int dd_license_normalize(const char *text,
         if (!ctl && n < 256) {
             map_name(&m, text, n);
             if (strncmp(m.id, "LicenseRef-", 11) ||
-                (n > 11 && word_is(text, 11, "licenseref-"))) {
+                (n > 11 && word_is(text, 11, "licenseref-") &&
+                 !has_blank(text, n))) {
                 int r2 = dd__buf_addstr(&b, m.id);
                 if (r2) {
                     dd__buf_free(&b);
@@ -1043,7 +1054,7 @@ static dd_license_category classify_text(const dd_license_policy *pol,
     if (len < 256) {
         map_name(&m, s, len);
         if (strncmp(m.id, "LicenseRef-", 11) ||
-            (len > 11 && word_is(s, 11, "licenseref-"))) {
+            (len > 11 && word_is(s, 11, "licenseref-") && !has_blank(s, len))) {
             return classify_name(pol, &m, depth);
         }
     }
