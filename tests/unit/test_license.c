@@ -13,6 +13,7 @@
 #include "drydock/license.h"
 #include "drydock/packages.h"
 #include "harness.h"
+#include "lib/lang/lang.h"
 #include "lib/license/license_int.h"
 #include "util/util.h"
 
@@ -260,4 +261,45 @@ static void copyright(void)
     free(big);
 }
 
-TEST_LIST(T(table), T(crafted), T(policy), T(copyright))
+static const char *py(dd__arena *a, const char *md)
+{
+    dd__lang_pkg p;
+    char why[200];
+    if (dd__py_metadata(a, (const uint8_t *)md, strlen(md), 0, &p, why,
+                        sizeof why)) {
+        return "(error)";
+    }
+    return p.license ? p.license : "(none)";
+}
+
+/* PyPI: License-Expression > a License: we know > classifiers > text */
+static void pypi(void)
+{
+    dd__arena a;
+    dd__arena_init(&a);
+    CHECK_STR(py(&a, "Name: x\nVersion: 1\nClassifier: License :: OSI "
+                     "Approved :: MIT License\n\n"),
+              "MIT License");
+    CHECK_STR(py(&a, "Name: x\nVersion: 1\nLicense: Copyright (c) 2020 "
+                     "Somebody, all rights\nClassifier: License :: OSI "
+                     "Approved :: BSD License\nClassifier: License :: OSI "
+                     "Approved :: Apache Software License\n\n"),
+              "BSD License OR Apache Software License");
+    CHECK_STR(py(&a, "Name: x\nVersion: 1\nLicense: Apache 2.0\n"
+                     "Classifier: License :: OSI Approved :: MIT License\n\n"),
+              "Apache 2.0");
+    CHECK_STR(py(&a, "Name: x\nVersion: 1\nLicense-Expression: MIT\n"
+                     "Classifier: License :: OSI Approved :: BSD License\n\n"),
+              "MIT");
+    CHECK_STR(py(&a, "Name: x\nVersion: 1\nClassifier: License :: OSI "
+                     "Approved\nClassifier: Programming Language :: C\n\n"),
+              "(none)");
+    char *e = NULL;
+    CHECK(dd_license_normalize("BSD License OR Apache Software License", 38, &e,
+                               NULL) == 0);
+    CHECK_STR(e, "BSD-3-Clause OR Apache-2.0");
+    dd_string_free(e);
+    dd__arena_free(&a);
+}
+
+TEST_LIST(T(table), T(crafted), T(policy), T(copyright), T(pypi))

@@ -373,7 +373,10 @@ static void make_ref(name *m, const char *s, size_t n)
             dash = 1;
         }
     }
-    while (o > sizeof pre - 1 && m->buf[o - 1] == '-') {
+    /* no trailing '-' or '.': a name's trailing dot is dropped when it
+     * is read again, and the result must be stable */
+    while (o > sizeof pre - 1 &&
+           (m->buf[o - 1] == '-' || m->buf[o - 1] == '.')) {
         o--;
     }
     if (o == sizeof pre - 1) {
