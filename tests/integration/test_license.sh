@@ -108,6 +108,26 @@ echo '{"name":"evil","version":"1.0.0","license":"AGPL-3.0-only"}' > "$F/node_mo
 echo '{"name":"ok","version":"2.0.0","license":"MIT"}' > "$F/node_modules/ok/package.json"
 echo '{"name":"dual","version":"3.0.0","license":"(GPL-2.0 OR MIT)"}' > "$F/node_modules/dual/package.json"
 echo '{"name":"gpl","version":"4.0.0","licenses":[{"type":"GPL-3.0-or-later"}]}' > "$F/node_modules/gpl/package.json"
+# a jar whose pom.xml declares two licenses (deflated members)
+python3 - "$F/lib/dual-lib-1.2.jar" <<'EOF2'
+import os, sys, zipfile
+os.makedirs(os.path.dirname(sys.argv[1]), exist_ok=True)
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n")
+    z.writestr("META-INF/maven/org.ex/dual-lib/pom.properties",
+               "groupId=org.ex\nartifactId=dual-lib\nversion=1.2\n")
+    z.writestr("META-INF/maven/org.ex/dual-lib/pom.xml",
+               "<project><name>x</name><licenses>\n <license>\n  <name>The Apache Software License, Version 2.0</name>\n"
+               "  <url>u</url>\n </license>\n <license><name>GNU Lesser General Public License v2.1 or later</name></license>\n"
+               "</licenses><developers><developer><name>Me</name></developer></developers></project>")
+EOF2
+"$D" sbom -f json "fs:$F" 2>/dev/null | python3 -c "
+import json,sys
+p=[p for p in json.load(sys.stdin)['packages'] if p['type']=='maven']
+assert len(p)==1, p
+assert p[0]['license_declared']=='The Apache Software License, Version 2.0 OR GNU Lesser General Public License v2.1 or later', p[0]
+assert p[0]['license']=='Apache-2.0 OR LGPL-2.1-or-later', p[0]['license']
+" && pass "maven: pom.xml <licenses> of a jar -> Apache-2.0 OR LGPL-2.1-or-later" || fail "maven pom.xml licenses"
 "$D" scan --scanners license -f json -o "$T/l.json" "fs:$F" 2>/dev/null
 rc=$?
 r=$(python3 -c "
