@@ -149,6 +149,13 @@ printf 'license-config: %s\n' "$T/lic.json" > "$T/drydock.yaml"
 r=$("$D" scan --config "$T/drydock.yaml" --scanners license -f json "fs:$F" 2>/dev/null | python3 -c "
 import json,sys; print(sorted((x['id'], x['path']) for x in json.load(sys.stdin)['findings']))")
 [ "$r" = "[('license.forbidden', 'node_modules/gpl/package.json')]" ] && pass "drydock.yaml license-config" || fail "drydock.yaml: $r"
+r=$(DRYDOCK_LICENSE_CONFIG="$T/lic.json" "$D" scan --scanners license -f json "fs:$F" 2>/dev/null | python3 -c "
+import json,sys; print(sorted(x['id'] for x in json.load(sys.stdin)['findings']))")
+[ "$r" = "['license.forbidden']" ] && pass "DRYDOCK_LICENSE_CONFIG" || fail "env license config: $r"
+echo "license.forbidden  # reviewed" > "$T/ign"
+r=$("$D" scan --scanners license --ignore-file "$T/ign" -f json "fs:$F" 2>/dev/null | python3 -c "
+import json,sys; print(sorted(x['id'] for x in json.load(sys.stdin)['findings']))")
+[ "$r" = "['license.restricted']" ] && pass "ignore file: license.forbidden ignored" || fail "ignore: $r"
 echo '{"allowed": ["MIT"]}' > "$T/bad.json"
 "$D" scan --scanners license --license-config "$T/bad.json" "fs:$F" > /dev/null 2> "$T/err"
 rc=$?
