@@ -7,7 +7,7 @@ for every usr/share/doc/PKG/copyright that is a machine-readable
 (copyright-format 1.0) file prints one JSON object {PKG: "A AND B ..."}:
 the distinct License: first lines of its header and Files paragraphs, in
 order, a name with a blank in parentheses. A doc directory that is a
-symlink to a sibling is followed. Standard library only."""
+symlink (or a copyright file that is one) is followed, up to 5 links. Standard library only."""
 import gzip, io, json, os, re, sys, tarfile
 
 oci = sys.argv[1]
@@ -46,8 +46,9 @@ for layer in man["layers"]:
             parts = name.split("/")
             if len(parts) == 5 and parts[4] == "copyright" and m.isfile():
                 files[name] = tf.extractfile(m).read()[:256 << 10]
-            elif len(parts) == 4 and m.issym():
+            elif (len(parts) == 4 or (len(parts) == 5 and parts[4] == "copyright")) and m.issym():
                 links[name] = m.linkname
+                files.pop(name, None)
             elif name in files and not m.isfile():
                 del files[name]
 
@@ -83,10 +84,33 @@ for path, data in files.items():
     v = dep5(data)
     if v and len(v) <= 4096:
         res[path.split("/")[3]] = v
-for path, target in links.items():
-    pkg, t = path.split("/")[3], target.rstrip("/")
-    if t.startswith("/usr/share/doc/"):
-        t = t[len("/usr/share/doc/"):]
-    if "/" not in t and t not in (".", "..") and t in res and pkg not in res:
-        res[pkg] = res[t]
+
+
+def resolve(frm, target):
+    base = "/" if target.startswith("/") else "/" + os.path.dirname(frm) + "/"
+    return os.path.normpath(base + target).lstrip("/")
+
+
+# doc directories and copyright files linked to other packages' (chains
+# of up to 5 links, inside usr/share/doc)
+pkgs = {p.split("/")[3] for p in links}
+for pkg in pkgs:
+    d = "usr/share/doc/" + pkg
+    for _ in range(5):
+        f = d + "/copyright"
+        if f in files:
+            if d.split("/")[3] in res:
+                res.setdefault(pkg, res[d.split("/")[3]])
+            break
+        frm = f if f in links else d if d in links else None
+        if not frm:
+            break
+        t = resolve(frm, links[frm])
+        if frm == f:
+            if not t.endswith("/copyright"):
+                break
+            t = t[: -len("/copyright")]
+        if not t.startswith("usr/share/doc/") or "/" in t[len("usr/share/doc/"):] or t == "usr/share/doc/":
+            break
+        d = t
 print(json.dumps(res))

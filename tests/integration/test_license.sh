@@ -82,6 +82,21 @@ else
   skip "bookworm-big not built"
 fi
 
+# a rootfs with dpkg packages whose doc directories link to each other
+R=$T/rootfs
+mkdir -p "$R/var/lib/dpkg" "$R/usr/share/doc/pa" "$R/usr/share/doc/pc" "$R/usr/share/doc/pe"
+for p in pa pb pc pd pe; do
+  printf 'Package: %s\nStatus: install ok installed\nVersion: 1.0-1\nArchitecture: amd64\n\n' $p
+done > "$R/var/lib/dpkg/status"
+printf 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: *\nLicense: GPL-2+\n\nFiles: x/*\nLicense: Expat\n' > "$R/usr/share/doc/pa/copyright"
+ln -s pa "$R/usr/share/doc/pb"
+ln -s ../pa/copyright "$R/usr/share/doc/pc/copyright"
+ln -s ../../../etc "$R/usr/share/doc/pd"
+printf 'Free text. See /usr/share/common-licenses/LGPL-2.1 and any later version.\n' > "$R/usr/share/doc/pe/copyright"
+r=$("$D" sbom -f json "rootfs:$R" 2>/dev/null | python3 -c "
+import json,sys; print(' '.join('%s=%s' % (p['name'], p['license']) for p in json.load(sys.stdin)['packages']))")
+[ "$r" = "pa=GPL-2.0-or-later AND MIT pb=GPL-2.0-or-later AND MIT pc=GPL-2.0-or-later AND MIT pd=None pe=LGPL-2.1-or-later" ] && pass "dpkg copyright: DEP-5, linked doc dir, linked copyright file, escaping link ignored, common-licenses reference" || fail "dpkg copyright links: $r"
+
 # the existing checker (official CycloneDX 1.6 schema, SPDX field checks)
 # on the images test_sbom.sh checks, now with normalised licenses
 PY=python3

@@ -26,6 +26,7 @@
 #include "../../util/sha256.h"
 #include "../analyze/analyzer.h"
 #include "../../util/map.h"
+#include "../../util/path.h"
 #include "../license/license_int.h"
 
 enum kind {
@@ -499,35 +500,59 @@ dpkg_files(builder *b, const dd_package *p, size_t *count)
     return v;
 }
 
-/* Licenses of a dpkg package from its visible copyright file; the doc
- * directory may be a symlink to another package's ("usr/share/doc/x ->
- * y", "-> /usr/share/doc/y"): followed once. NULL when unknown. */
+/* Licenses of a dpkg package from its visible copyright file. Debian
+ * links doc directories and copyright files to other packages'
+ * ("usr/share/doc/libctf0 -> libbinutils -> binutils-common",
+ * "copyright -> ../python3/copyright"): up to 4 links are followed
+ * lexically inside usr/share/doc/. NULL when unknown. */
 static const char *dpkg_license(builder *b, const dd_package *p)
 {
-    char path[600];
-    int layer;
-    snprintf(path, sizeof path, DOC_D "%s/copyright", p->name);
-    const cap *c = visible(b, path, &layer);
-    if (!c) {
-        snprintf(path, sizeof path, DOC_D "%s", p->name);
+    char dir[600], path[700];
+    snprintf(dir, sizeof dir, DOC_D "%s", p->name);
+    for (int hop = 0; hop < 5; hop++) {
+        snprintf(path, sizeof path, "%s/copyright", dir);
         const dd_fs_node *n = dd__walk_find(b->w, path);
-        const char *t = n && n->type == DD_ENTRY_SYMLINK ? n->linkname : NULL;
-        if (t && !strncmp(t, "/" DOC_D, sizeof DOC_D)) {
-            t += sizeof DOC_D;
-        } else if (t && !strncmp(t, "../doc/", 7)) {
-            t += 7;
+        const char *from = path;
+        if (!n) {
+            n = dd__walk_find(b->w, dir);
+            from = dir;
         }
-        size_t tn = t ? strlen(t) : 0;
-        while (tn && t[tn - 1] == '/') {
-            tn--;
-        }
-        if (!tn || memchr(t, '/', tn) || (tn <= 2 && t[0] == '.')) {
+        if (!n) {
             return NULL;
         }
-        snprintf(path, sizeof path, DOC_D "%.*s/copyright", (int)tn, t);
-        c = visible(b, path, &layer);
+        if (n->type == DD_ENTRY_FILE && from == path) {
+            const cap *c = lookup(b, (size_t)n->layer, path);
+            return c && c->kind == K_COPYRIGHT ? c->text : NULL;
+        }
+        if (n->type != DD_ENTRY_SYMLINK || !n->linkname) {
+            return NULL;
+        }
+        dd__buf t;
+        dd__buf_init(&t, 600);
+        unsigned fl = 0;
+        int rc = dd__path_resolve_link(from, n->linkname, &t, &fl);
+        int ok = !rc && t.ptr && !(fl & DD_PATH_ESCAPES) &&
+                 !strncmp(t.ptr, DOC_D, sizeof DOC_D - 1);
+        if (ok && from == path) {
+            /* a linked copyright file: its directory, read on the next
+             * hop as "<dir>/copyright" */
+            size_t l = strlen(t.ptr);
+            ok = l > 10 && !strcmp(t.ptr + l - 10, "/copyright");
+            if (ok) {
+                t.ptr[l - 10] = '\0';
+            }
+        }
+        if (ok) {
+            snprintf(dir, sizeof dir, "%s", t.ptr);
+            ok = !strchr(dir + sizeof DOC_D - 1, '/') &&
+                 dir[sizeof DOC_D - 1] != '\0';
+        }
+        dd__buf_free(&t);
+        if (!ok) {
+            return NULL;
+        }
     }
-    return c && c->kind == K_COPYRIGHT ? c->text : NULL;
+    return NULL;
 }
 
 /* Add the packages of the visible database `c` (from `layer`). */
