@@ -96,6 +96,14 @@ static void crafted(void)
     CHECK_STR(o, "(GPL-1.0-or-later OR Artistic-1.0-Perl) AND "
                  "Unicode-DFS-2016");
     dd_string_free(o);
+    /* repeats dropped, per chain; a one-operand OR needs no parentheses */
+    o = norm("MIT and MIT and (BSD or MIT) and (MIT or BSD-2-clause or MIT)",
+             &rc);
+    CHECK_STR(o, "MIT AND (BSD-3-Clause OR MIT) AND (MIT OR BSD-2-Clause)");
+    dd_string_free(o);
+    o = norm("(Expat or MIT) and GPL-2", &rc);
+    CHECK_STR(o, "MIT AND GPL-2.0-only");
+    dd_string_free(o);
     /* LicenseRef names are sanitised */
     o = norm("My \"Special\" <License>", &rc);
     CHECK_STR(o, "LicenseRef-My-Special-License");

@@ -669,6 +669,8 @@ static const char *map_exception(const char *s, size_t n, const char *base)
 
 /* ---- printing -------------------------------------------------------- */
 
+static int render_chain(const parser *p, int k, int parent, dd__buf *b);
+
 static int render(const parser *p, int k, int parent, dd__buf *b)
 {
     const node *x = &p->nodes[k];
@@ -704,13 +706,77 @@ static int render(const parser *p, int k, int parent, dd__buf *b)
                                            : (size_t)w);
         return dd__buf_addstr(b, r.id);
     }
-    int paren = x->op == N_OR && parent == N_AND;
-    const char *op = x->op == N_AND ? " AND " : " OR ";
-    int rc = paren ? dd__buf_addstr(b, "(") : 0;
-    rc = rc ? rc : render(p, x->a, x->op, b);
-    rc = rc ? rc : dd__buf_addstr(b, op);
-    rc = rc ? rc : render(p, x->b, x->op, b);
-    return rc ? rc : paren ? dd__buf_addstr(b, ")") : 0;
+    return render_chain(p, k, parent, b);
+}
+
+/* the operands of the chain of x->op rooted at k, in order */
+static void flatten(const parser *p, int k, int op, int *out, size_t *n)
+{
+    const node *x = &p->nodes[k];
+    if (x->op == op) {
+        flatten(p, x->a, op, out, n);
+        flatten(p, x->b, op, out, n);
+    } else if (*n < DD_LICENSE_MAX_TERMS * 2) {
+        out[(*n)++] = k;
+    }
+}
+
+/* "A AND B AND A" once each: "A AND B" (the same for OR; SPDX says
+ * nothing against repeats, but DEP-5 files name the same license in
+ * many paragraphs) */
+static int render_chain(const parser *p, int k, int parent, dd__buf *b)
+{
+    int op = p->nodes[k].op;
+    /* on the heap: chains nest DD_LICENSE_MAX_DEPTH deep */
+    struct {
+        int idx[DD_LICENSE_MAX_TERMS * 2];
+        size_t offs[DD_LICENSE_MAX_TERMS * 2], lens[DD_LICENSE_MAX_TERMS * 2];
+    } *w = dd__malloc(sizeof *w);
+    if (!w) {
+        return DD_ENOMEM;
+    }
+    int *idx = w->idx;
+    size_t *offs = w->offs, *lens = w->lens;
+    size_t n = 0;
+    flatten(p, k, op, idx, &n);
+    dd__buf parts[2]; /* the text so far, and one operand */
+    dd__buf_init(&parts[0], 64u << 10);
+    dd__buf_init(&parts[1], 64u << 10);
+    size_t kept = 0;
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        dd__buf_reset(&parts[1]);
+        rc = render(p, idx[i], op, &parts[1]);
+        if (rc || !parts[1].ptr) {
+            rc = rc ? rc : DD_ENOMEM;
+            break;
+        }
+        const char *sep = op == N_AND ? " AND " : " OR ";
+        size_t ol = parts[1].len;
+        int dup = 0;
+        for (size_t j = 0; j < kept && !dup; j++) {
+            dup = lens[j] == ol &&
+                  !memcmp(parts[0].ptr + offs[j], parts[1].ptr, ol);
+        }
+        if (dup) {
+            continue;
+        }
+        rc = kept ? dd__buf_addstr(&parts[0], sep) : 0;
+        offs[kept] = parts[0].len;
+        lens[kept] = ol;
+        rc = rc ? rc : dd__buf_add(&parts[0], parts[1].ptr, ol);
+        kept++;
+    }
+    int paren = op == N_OR && parent == N_AND && kept > 1;
+    if (!rc) {
+        rc = paren ? dd__buf_addstr(b, "(") : 0;
+        rc = rc ? rc : dd__buf_add(b, parts[0].ptr, parts[0].len);
+        rc = rc ? rc : paren ? dd__buf_addstr(b, ")") : 0;
+    }
+    dd__buf_free(&parts[0]);
+    dd__buf_free(&parts[1]);
+    dd__free(w);
+    return rc;
 }
 
 static int has_blank(const char *s, size_t n)
