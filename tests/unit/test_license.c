@@ -310,4 +310,42 @@ static void pypi(void)
     dd__arena_free(&a);
 }
 
-TEST_LIST(T(table), T(crafted), T(policy), T(copyright), T(pypi))
+static const char *npm(dd__arena *a, const char *pj)
+{
+    dd__lang_pkg p;
+    char why[200];
+    if (dd__npm_package(a, (const uint8_t *)pj, strlen(pj), &p, why,
+                        sizeof why)) {
+        return "(error)";
+    }
+    return p.license ? p.license : "(none)";
+}
+
+/* npm: string, {type}, the old licenses array (a choice: OR) */
+static void npm_licenses(void)
+{
+    dd__arena a;
+    dd__arena_init(&a);
+    CHECK_STR(npm(&a, "{\"name\":\"x\",\"version\":\"1\",\"license\":"
+                      "\"(MIT OR Apache-2.0)\"}"),
+              "(MIT OR Apache-2.0)");
+    CHECK_STR(npm(&a, "{\"name\":\"x\",\"version\":\"1\",\"license\":"
+                      "{\"type\":\"ISC\",\"url\":\"u\"}}"),
+              "ISC");
+    CHECK_STR(npm(&a, "{\"name\":\"x\",\"version\":\"1\",\"licenses\":"
+                      "[{\"type\":\"MIT\"},{\"type\":\"GPL-2.0\"},7]}"),
+              "MIT OR GPL-2.0");
+    CHECK_STR(npm(&a, "{\"name\":\"x\",\"version\":\"1\",\"licenses\":"
+                      "[\"BSD\"]}"),
+              "BSD");
+    CHECK_STR(npm(&a, "{\"name\":\"x\",\"version\":\"1\",\"licenses\":"
+                      "[]}"),
+              "(none)");
+    CHECK_STR(
+        dd_license_category_name(dd_license_classify(NULL, "MIT OR GPL-2.0")),
+        "notice");
+    dd__arena_free(&a);
+}
+
+TEST_LIST(
+    T(table), T(crafted), T(policy), T(copyright), T(pypi), T(npm_licenses))

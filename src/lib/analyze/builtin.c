@@ -91,7 +91,8 @@ static void lang_teardown(dd__scan_ctx *c, void *st)
 
 const dd__analyzer_def dd__row_lang = {
     .name = "lang",
-    .version = 4, /* 2: Go binaries, 3: Java archives, 4: licenses (PyPI
+    .version = 4, /* 2: Go binaries, 3: Java archives, 4: licenses (npm
+                     "licenses" arrays, PyPI
                      classifiers, pom.xml) */
     .scanner = DD_SCANNER_PACKAGES,
     .provides = DD__ROW_PACKAGES,
