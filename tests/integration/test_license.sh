@@ -151,7 +151,8 @@ print(sorted((x['id'], x['severity'], x['path']) for x in f))" 2>&1)
 want="[('license.forbidden', 'HIGH', 'node_modules/evil/package.json'), ('license.restricted', 'MEDIUM', 'node_modules/gpl/package.json')]"
 [ "$r" = "$want" ] && [ $rc = 1 ] && pass "--scanners license: exactly one HIGH license.forbidden (AGPL), one MEDIUM restricted, OR takes the least (exit 1)" || fail "license scan: rc=$rc $r"
 "$D" scan --scanners license "fs:$F" > "$T/table" 2>/dev/null
-grep -q "^Licenses (2)" "$T/table" && grep -q "license.forbidden" "$T/table" && pass "table: Licenses section" || fail "table: $(cat "$T/table" | tail -5)"
+grep -q "^Licenses (2)" "$T/table" && grep -q "license.forbidden" "$T/table" &&
+  grep -q "^  licenses  *5 packages checked (0 declare no license)" "$T/table" && pass "table: Licenses section and status line" || fail "table: $(cat "$T/table" | head -9 | tail -2)"
 "$D" scan --scanners license -f sarif "fs:$F" 2>/dev/null | python3 -c "
 import json,sys; d=json.load(sys.stdin); ids={r['ruleId'] for r in d['runs'][0]['results']}; assert ids=={'license.forbidden','license.restricted'}, ids" && pass "sarif: license rules" || fail "sarif"
 "$D" scan "fs:$F" --scanners secret 2>/dev/null | grep -q "^  licenses" && fail "licenses section shown without the scanner" || pass "default scanners: no licenses section"

@@ -42,9 +42,10 @@ typedef struct dd__report_view {
     const dd_os_info *os; /* or NULL */
     const dd_scan_summary *sum;
     const dd_findings *findings;
-    const char *malware_engines; /* "" or NULL when unknown */
-    int no_db;                   /* the vuln scanner was left out: no DB */
-    int no_inventory;            /* packages (and the OS) were not read */
+    const char *malware_engines;   /* "" or NULL when unknown */
+    int no_db;                     /* the vuln scanner was left out: no DB */
+    int no_inventory;              /* packages (and the OS) were not read */
+    size_t n_packages, n_licensed; /* inventory size, with a license */
 } dd__report_view;
 void dd__report_view_of(dd__report_view *v, const dd_scan *scan);
 /* The table (report_table.c) and the JUnit XML (report_junit.c): 0 or

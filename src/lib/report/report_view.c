@@ -25,6 +25,11 @@ void dd__report_view_of(dd__report_view *v, const dd_scan *scan)
     v->findings = dd_scan_findings(scan);
     v->malware_engines = dd_scan_malware_engines(scan);
     v->no_inventory = inv == NULL;
+    v->n_packages = dd_inventory_count(inv);
+    for (size_t i = 0; i < v->n_packages; i++) {
+        const char *l = dd_inventory_get(inv, i)->license;
+        v->n_licensed += l && *l;
+    }
     for (size_t i = 0; i < dd_scan_warning_count(scan); i++) {
         const char *w = dd_scan_warning(scan, i);
         if (w && !strncmp(w, NO_DB_WARNING, strlen(NO_DB_WARNING))) {
@@ -117,6 +122,10 @@ void dd__section_status(const dd__report_view *v,
             return;
         }
         break;
+    case DD__SEC_LICENSE:
+        snprintf(out, n, "%zu packages checked (%zu declare no license)",
+                 v->n_licensed, v->n_packages - v->n_licensed);
+        return;
     case DD__SEC_ARCHIVE:
         snprintf(out, n, "%s",
                  sum->complete ? "checked (every layer)"
