@@ -155,6 +155,7 @@ grep -q "^Licenses (2)" "$T/table" && grep -q "license.forbidden" "$T/table" &&
   grep -q "^  licenses  *5 packages checked (0 declare no license)" "$T/table" && pass "table: Licenses section and status line" || fail "table: $(cat "$T/table" | head -9 | tail -2)"
 "$D" scan --scanners license -f sarif "fs:$F" 2>/dev/null | python3 -c "
 import json,sys; d=json.load(sys.stdin); ids={r['ruleId'] for r in d['runs'][0]['results']}; assert ids=={'license.forbidden','license.restricted'}, ids" && pass "sarif: license rules" || fail "sarif"
+"$D" scan --scanners license -f junit "fs:$F" 2>/dev/null | grep -q '<testsuite name="licenses" tests="2" failures="1"' && pass "junit: licenses suite" || fail "junit licenses suite"
 "$D" scan "fs:$F" --scanners secret 2>/dev/null | grep -q "^  licenses" && fail "licenses section shown without the scanner" || pass "default scanners: no licenses section"
 # overrides: AGPL allowed, GPL forbidden, from --license-config and drydock.yaml
 echo '{"notice": ["AGPL-3.0-only"], "forbidden": ["GPL-*"]}' > "$T/lic.json"
