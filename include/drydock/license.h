@@ -80,6 +80,13 @@ DD_API int dd_license_policy_set(dd_license_policy *p,
  * and the key: DD_EIO, DD_EINVALID, DD_ENOMEM. */
 DD_API int
 dd_license_policy_load(dd_license_policy *p, const char *path, dd_error *err);
+/* Every pattern of `list` (separated by commas or blanks) in category
+ * `c`: "MIT, GPL-*". Errors as dd_license_policy_set, naming the
+ * pattern. */
+DD_API int dd_license_policy_set_list(dd_license_policy *p,
+                                      const char *list,
+                                      dd_license_category c,
+                                      dd_error *err);
 
 /* Category of an SPDX id or of a whole expression (raw text is
  * normalised first). `p` NULL: the built-in table. */

@@ -38,6 +38,7 @@ typedef struct cli_common {
     dd_malware_opts malware;    /* scan --yara-rules, --hash-db, ... */
     const char *checks_config;  /* scan --checks-config */
     const char *license_config; /* scan --license-config */
+    char license_ignored[1024]; /* scan --ignored-licenses, comma-joined */
     int64_t db_max_age;         /* scan --db-max-age, seconds (0 = 7 d) */
     dd_registry_opts registry;  /* --username, --ca-file, ... */
     const char *insecure[16];

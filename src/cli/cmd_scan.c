@@ -26,6 +26,7 @@ enum {
     K_SECRET_CONFIG,
     K_CHECKS_CONFIG,
     K_LICENSE_CONFIG,
+    K_LICENSE_IGNORED,
     K_YARA,
     K_NO_BUILTIN,
     K_HASH_DB,
@@ -82,6 +83,9 @@ static const cli_opt scan_opts[] = {
      "--scanners license: licenses to put in other categories: "
      "{\"forbidden\": [\"GPL-3.0-*\"], \"notice\": [...]} "
      "(docs/licenses.md)"},
+    {"ignored-licenses", 0, "LIST", K_LICENSE_IGNORED, CLI_REPEAT, NULL,
+     "--scanners license: licenses never reported, e.g. GPL-2.0-only,LGPL-*; "
+     "may repeat (they count as unencumbered)"},
     {"yara-rules", 0, "PATH", K_YARA, CLI_REPEAT, NULL,
      "YARA rule file or directory (*.yar, *.yara); may repeat; compiled "
      "once and cached"},
@@ -319,6 +323,18 @@ static int scan_opt(void *ctx, int key, const char *label, const char *v)
     case K_LICENSE_CONFIG:
         c->license_config = v;
         return 0;
+    case K_LICENSE_IGNORED: {
+        size_t l = strlen(c->license_ignored), vl = strlen(v);
+        if (l + vl + 2 > sizeof c->license_ignored) {
+            fprintf(stderr, "drydock scan: %s: too long a list\n", label);
+            return EXIT_USAGE;
+        }
+        if (l) {
+            c->license_ignored[l++] = ',';
+        }
+        memcpy(c->license_ignored + l, v, vl + 1);
+        return 0;
+    }
     case K_YARA:
     case K_HASH_DB: {
         size_t *n = key == K_YARA ? &a->n_yara : &a->n_hashes;
@@ -727,10 +743,13 @@ static int scan_main(int argc, char **argv, const char *prefix)
         }
         dd_check_policy_free(pol);
     }
-    if (c.license_config) {
+    if (c.license_config || c.license_ignored[0]) {
         dd_license_policy *lp = NULL;
         int bad = dd_license_policy_new(&lp, &err) ||
-                  dd_license_policy_load(lp, c.license_config, &err);
+                  (c.license_config &&
+                   dd_license_policy_load(lp, c.license_config, &err)) ||
+                  dd_license_policy_set_list(lp, c.license_ignored,
+                                             DD_LICENSE_UNENCUMBERED, &err);
         dd_license_policy_free(lp);
         if (bad) {
             fprintf(stderr, "drydock: %s\n", err.message);

@@ -140,6 +140,14 @@ int dd_engine_new(dd_engine **out, const dd_engine_opts *opts, dd_error *err)
     if (!rc && opts->license_config) {
         rc = dd_license_policy_load(e->licenses, opts->license_config, err);
     }
+    if (!rc && opts->license_ignored) {
+        dd_error e2;
+        rc = dd_license_policy_set_list(e->licenses, opts->license_ignored,
+                                        DD_LICENSE_UNENCUMBERED, &e2);
+        if (rc) {
+            dd__error_set(err, rc, "ignored licenses: %s", e2.message);
+        }
+    }
     if (!rc && !opts->no_malware) {
         rc = load_malware(e, &opts->malware, err);
         e->scanners |= DD_SCANNER_MALWARE;

@@ -173,6 +173,17 @@ echo "license.forbidden  # reviewed" > "$T/ign"
 r=$("$D" scan --scanners license --ignore-file "$T/ign" -f json "fs:$F" 2>/dev/null | python3 -c "
 import json,sys; print(sorted(x['id'] for x in json.load(sys.stdin)['findings']))")
 [ "$r" = "['license.restricted']" ] && pass "ignore file: license.forbidden ignored" || fail "ignore: $r"
+# Trivy's --ignored-licenses: never reported (unencumbered)
+r=$("$D" scan --scanners license --ignored-licenses AGPL-3.0-only -f json "fs:$F" 2>/dev/null | python3 -c "
+import json,sys; print(sorted(x['id'] for x in json.load(sys.stdin)['findings']))")
+[ "$r" = "['license.restricted']" ] && pass "--ignored-licenses AGPL-3.0-only" || fail "ignored-licenses: $r"
+printf 'ignored-licenses:\n  - "AGPL-*"\n  - GPL-3.0-or-later\n' > "$T/ign.yaml"
+r=$("$D" scan --config "$T/ign.yaml" --scanners license -f json "fs:$F" 2>/dev/null | python3 -c "
+import json,sys; print(len(json.load(sys.stdin)['findings']))")
+[ "$r" = 0 ] && pass "drydock.yaml ignored-licenses list: no findings" || fail "yaml ignored-licenses: $r"
+"$D" scan --scanners license --ignored-licenses 'MIT,bad pattern!' "fs:$F" > /dev/null 2> "$T/err"
+rc=$?
+[ $rc = 2 ] && grep -q "pattern" "$T/err" && pass "bad --ignored-licenses: exit 2" || fail "bad ignored-licenses: rc=$rc $(cat "$T/err")"
 echo '{"allowed": ["MIT"]}' > "$T/bad.json"
 "$D" scan --scanners license --license-config "$T/bad.json" "fs:$F" > /dev/null 2> "$T/err"
 rc=$?

@@ -197,6 +197,14 @@ static void policy(void)
     CHECK(dd_license_policy_load(p, path, &e) == DD_EINVALID);
     unlink(path);
     CHECK(dd_license_policy_load(p, path, &e) != 0);
+    CHECK(dd_license_policy_set_list(p, " MIT, GPL-3.0-*\tLicenseRef-x ",
+                                     DD_LICENSE_FORBIDDEN, &e) == 0);
+    CHECK_STR(cat(p, "MIT"), "forbidden");
+    CHECK_STR(cat(p, "GPL-3.0-or-later"), "forbidden");
+    CHECK_STR(cat(p, "LicenseRef-x"), "forbidden");
+    CHECK(dd_license_policy_set_list(p, "ok,no way", DD_LICENSE_NOTICE, &e) ==
+          DD_EINVALID);
+    CHECK(strstr(e.message, "no"));
     dd_license_policy_free(p);
     CHECK(dd_license_category_parse("Restricted") == DD_LICENSE_RESTRICTED);
     CHECK(dd_license_category_parse("x") == -1);

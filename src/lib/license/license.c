@@ -1203,6 +1203,33 @@ int dd_license_policy_set(dd_license_policy *p,
     return 0;
 }
 
+int dd_license_policy_set_list(dd_license_policy *p,
+                               const char *list,
+                               dd_license_category c,
+                               dd_error *err)
+{
+    for (const char *q = list ? list : ""; *q;) {
+        size_t k = strcspn(q, ", \t\n");
+        if (k) {
+            char pat[128];
+            if (k >= sizeof pat) {
+                return dd__error_set(err, DD_EINVALID,
+                                     "license pattern '%.40s...' is over 100 "
+                                     "characters",
+                                     q);
+            }
+            memcpy(pat, q, k);
+            pat[k] = '\0';
+            int rc = dd_license_policy_set(p, pat, c, err);
+            if (rc) {
+                return rc;
+            }
+        }
+        q += k + (q[k] != '\0');
+    }
+    return 0;
+}
+
 int dd_license_policy_load(dd_license_policy *p,
                            const char *path,
                            dd_error *err)
