@@ -34,11 +34,13 @@ typedef struct cli_common {
     int fail_on; /* dd_severity, DD_SEV_UNKNOWN = never */
     dd_limits limits;
     unsigned threads;
-    const char *secret_config; /* scan --secret-config */
-    dd_malware_opts malware;   /* scan --yara-rules, --hash-db, ... */
-    const char *checks_config; /* scan --checks-config */
-    int64_t db_max_age;        /* scan --db-max-age, seconds (0 = 7 d) */
-    dd_registry_opts registry; /* --username, --ca-file, ... */
+    const char *secret_config;  /* scan --secret-config */
+    dd_malware_opts malware;    /* scan --yara-rules, --hash-db, ... */
+    const char *checks_config;  /* scan --checks-config */
+    const char *license_config; /* scan --license-config */
+    char license_ignored[1024]; /* scan --ignored-licenses, comma-joined */
+    int64_t db_max_age;         /* scan --db-max-age, seconds (0 = 7 d) */
+    dd_registry_opts registry;  /* --username, --ca-file, ... */
     const char *insecure[16];
     const char *token_hosts[16];
     char password[1024]; /* --password-stdin */

@@ -25,6 +25,8 @@ enum {
     K_OFFLINE,
     K_SECRET_CONFIG,
     K_CHECKS_CONFIG,
+    K_LICENSE_CONFIG,
+    K_LICENSE_IGNORED,
     K_YARA,
     K_NO_BUILTIN,
     K_HASH_DB,
@@ -52,8 +54,8 @@ enum {
 
 static const cli_opt scan_opts[] = {
     {"scanners", 0, "LIST", K_SCANNERS, 0, NULL,
-     "which scanners run: vuln, secret, malware, config (or misconfig); "
-     "default all four"},
+     "which scanners run: vuln, secret, malware, config (or misconfig), "
+     "license; default the first four"},
     {"severity", 's', "LIST", K_SEVERITY, 0, NULL,
      "report only these severities, e.g. HIGH,CRITICAL"},
     {"ignore-unfixed", 0, NULL, K_IGNORE_UNFIXED, 0, NULL,
@@ -81,6 +83,13 @@ static const cli_opt scan_opts[] = {
     {"checks-config", 0, "FILE", K_CHECKS_CONFIG, 0, NULL,
      "configuration checks to disable and severities to override: "
      "{\"disable\": [ids], \"severity\": {id: sev}} (docs/checks.md)"},
+    {"license-config", 0, "FILE", K_LICENSE_CONFIG, 0, NULL,
+     "--scanners license: licenses to put in other categories: "
+     "{\"forbidden\": [\"GPL-3.0-*\"], \"notice\": [...]} "
+     "(docs/licenses.md)"},
+    {"ignored-licenses", 0, "LIST", K_LICENSE_IGNORED, CLI_REPEAT, NULL,
+     "--scanners license: licenses never reported, e.g. GPL-2.0-only,LGPL-*; "
+     "may repeat (they count as unencumbered)"},
     {"yara-rules", 0, "PATH", K_YARA, CLI_REPEAT, NULL,
      "YARA rule file or directory (*.yar, *.yara); may repeat; compiled "
      "once and cached"},
@@ -336,6 +345,21 @@ static int scan_opt(void *ctx, int key, const char *label, const char *v)
     case K_CHECKS_CONFIG:
         c->checks_config = v;
         return 0;
+    case K_LICENSE_CONFIG:
+        c->license_config = v;
+        return 0;
+    case K_LICENSE_IGNORED: {
+        size_t l = strlen(c->license_ignored), vl = strlen(v);
+        if (l + vl + 2 > sizeof c->license_ignored) {
+            fprintf(stderr, "drydock scan: %s: too long a list\n", label);
+            return EXIT_USAGE;
+        }
+        if (l) {
+            c->license_ignored[l++] = ',';
+        }
+        memcpy(c->license_ignored + l, v, vl + 1);
+        return 0;
+    }
     case K_YARA:
     case K_HASH_DB: {
         size_t *n = key == K_YARA ? &a->n_yara : &a->n_hashes;
@@ -802,6 +826,19 @@ static int scan_main(int argc, char **argv, const char *prefix)
             return EXIT_USAGE;
         }
         dd_check_policy_free(pol);
+    }
+    if (c.license_config || c.license_ignored[0]) {
+        dd_license_policy *lp = NULL;
+        int bad = dd_license_policy_new(&lp, &err) ||
+                  (c.license_config &&
+                   dd_license_policy_load(lp, c.license_config, &err)) ||
+                  dd_license_policy_set_list(lp, c.license_ignored,
+                                             DD_LICENSE_UNENCUMBERED, &err);
+        dd_license_policy_free(lp);
+        if (bad) {
+            fprintf(stderr, "drydock: %s\n", err.message);
+            return EXIT_USAGE;
+        }
     }
     /* a bad --policy is a usage error (exit 2), said first */
     dd_policy *pol = NULL;

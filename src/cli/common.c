@@ -336,6 +336,8 @@ int cli_make_engine(const cli_common *c,
     eo.secret_config = c->secret_config;
     eo.malware = c->malware;
     eo.checks_config = c->checks_config;
+    eo.license_config = c->license_config;
+    eo.license_ignored = c->license_ignored[0] ? c->license_ignored : NULL;
     eo.no_malware = no_malware;
     eo.db_max_age = c->db_max_age;
     dd_error err;

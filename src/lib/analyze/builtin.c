@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "analyzer.h"
+#include "drydock/license.h"
 #include "drydock/scan.h"
+#include "../findings_int.h"
 #include "../engine_int.h"
 #include "../config/config_int.h"
 #include "../lang/lang.h"
@@ -112,7 +114,7 @@ static int pkg_finish(dd__scan_ctx *c, void *st, size_t ai, dd_error *err)
 
 const dd__analyzer_def dd__row_packages = {
     .name = "packages",
-    .version = 1,
+    .version = 2, /* 2: dpkg licenses (copyright files) */
     .scanner = DD_SCANNER_PACKAGES,
     .provides = DD__ROW_PACKAGES,
     .setup = pkg_setup,
@@ -151,7 +153,9 @@ static void lang_teardown(dd__scan_ctx *c, void *st)
 
 const dd__analyzer_def dd__row_lang = {
     .name = "lang",
-    .version = 4, /* 2: Go binaries, 3: Java archives, 4: Rust binaries */
+    .version = 5, /* 2: Go binaries, 3: Java archives, 4: Rust binaries,
+                     5: licenses (npm "licenses" arrays, PyPI classifiers,
+                     pom.xml) */
     .scanner = DD_SCANNER_PACKAGES,
     .provides = DD__ROW_PACKAGES,
     .needs = DD__ROW_PACKAGES,
@@ -367,4 +371,87 @@ const dd__analyzer_def dd__row_config = {
     .setup = cfg_setup,
     .finish = cfg_finish,
     .teardown = free_state,
+};
+
+/* ------------------------------------------------------------ license */
+/* Each package's license through the engine's license policy
+ * (docs/licenses.md): forbidden HIGH, restricted MEDIUM, reciprocal and
+ * unknown (a LicenseRef, unparsable text) LOW; notice, permissive and
+ * unencumbered licenses and packages that declare none are not
+ * findings. */
+static int lic_setup(dd__scan_ctx *c, void **st, dd__analyzer *h, dd_error *e)
+{
+    (void)c;
+    (void)h;
+    (void)e;
+    *st = NULL;
+    return 0;
+}
+
+static int lic_finish(dd__scan_ctx *c, void *st, size_t ai, dd_error *err)
+{
+    (void)st;
+    (void)ai;
+    static const dd_severity sev[DD_LICENSE_CATEGORY_COUNT] = {
+        [DD_LICENSE_UNKNOWN] = DD_SEV_LOW,
+        [DD_LICENSE_RECIPROCAL] = DD_SEV_LOW,
+        [DD_LICENSE_RESTRICTED] = DD_SEV_MEDIUM,
+        [DD_LICENSE_FORBIDDEN] = DD_SEV_HIGH};
+    const dd_image_info *info = c->info;
+    for (size_t i = 0; i < dd_inventory_count(c->inv); i++) {
+        const dd_package *p = dd_inventory_get(c->inv, i);
+        if (!p->license || !*p->license) {
+            continue;
+        }
+        dd_license_category cat =
+            dd_license_classify(c->eng->licenses, p->license);
+        if (!sev[cat]) {
+            continue;
+        }
+        char *expr = NULL;
+        int rc =
+            dd_license_normalize(p->license, strlen(p->license), &expr, NULL);
+        if (rc == DD_ENOMEM) {
+            return dd__error_set(err, rc, "out of memory");
+        }
+        char rule[40], ev[1200];
+        const char *cn = dd_license_category_name(cat);
+        snprintf(rule, sizeof rule, "license.%s", cn);
+        snprintf(ev, sizeof ev, "%s package %.200s %.100s: %.500s%s%.300s%s",
+                 dd_pkg_type_name(p->type), p->name, p->version,
+                 expr ? expr : p->license,
+                 expr && strcmp(expr, p->license) ? " (declared: " : "",
+                 expr && strcmp(expr, p->license) ? p->license : "",
+                 expr && strcmp(expr, p->license) ? ")" : "");
+        dd__finding_spec sp = {0};
+        sp.kind = DD_KIND_LICENSE;
+        sp.severity = sev[cat];
+        sp.rule_id = rule;
+        sp.path = p->db_path;
+        sp.evidence = ev;
+        sp.layer = p->layer;
+        sp.history = p->history;
+        sp.category = cn;
+        sp.layer_digest =
+            p->layer >= 0 && info && (size_t)p->layer < info->n_layers
+                ? info->layers[p->layer].diff_id
+                : NULL;
+        rc = dd__findings_add(c->findings, &sp,
+                              "%.200s %.100s: %s license %.300s", p->name,
+                              p->version, cn, expr ? expr : p->license);
+        dd__free(expr);
+        if (rc) {
+            return dd__error_set(err, rc, "out of memory");
+        }
+    }
+    return 0;
+}
+
+const dd__analyzer_def dd__row_license = {
+    .name = "license",
+    .version = 1,
+    .scanner = DD_SCANNER_LICENSE,
+    .needs = DD__ROW_PACKAGES,
+    .setup = lic_setup,
+    .finish = lic_finish,
 };

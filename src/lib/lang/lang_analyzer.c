@@ -460,6 +460,7 @@ add_jars(dd__scan_ctx *c, const rec *r, int layer, const dd_image_info *info)
         p.version = jp->version;
         p.upstream = jp->version;
         p.db_path = jp->path;
+        p.license = jp->license;
         if (jp->sha1) {
             snprintf(sum, sizeof sum, "sha1:%s", jp->sha1);
             p.checksum = sum;
