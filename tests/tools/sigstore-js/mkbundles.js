@@ -32,6 +32,7 @@ if (!OUT) {
 const IDENTITY = 'https://example.com/ci/release';
 const ISSUER = 'https://issuer.example.com';
 const FULCIO = 'https://fulcio.mock.test';
+const FULCIO_NOCT = 'https://fulcio-noct.mock.test';
 const REKOR = 'https://rekor.mock.test';
 const TSA = 'https://tsa.mock.test';
 
@@ -183,6 +184,9 @@ async function main() {
   serve(FULCIO, mock.fulcioHandler(ca));
   serve(REKOR, mock.rekorHandler(tlog));
   serve(TSA, mock.tsaHandler(tsa));
+  // a second CA that logs no precertificate: its certificates carry no SCT
+  const caNoCt = await mock.initializeCA(keypair());
+  serve(FULCIO_NOCT, mock.fulcioHandler(caNoCt));
   nock.disableNetConnect();
   const t = {
     tlogKey,
@@ -320,6 +324,12 @@ async function main() {
   b.verificationMaterial.x509CertificateChain.certificates.push({ rawBytes: b64(t.caRoot) });
   add('msg-root-in-bundle', b, 'root.json', 'art', 'keyless', 'certificate chain');
   // SCT
+  {
+    const signer = new sign.FulcioSigner({ fulcioBaseURL: FULCIO_NOCT, identityProvider });
+    const nb = toJSON(await new sign.MessageSignatureBundleBuilder({ signer, witnesses: [rekor] }).create({ data: art }));
+    write('noct-ca.root.json', trustedRoot(t, { caRoot: Buffer.from(caNoCt.rootCertificate) }));
+    add('msg-no-sct', nb, 'noct-ca.root.json', 'art', 'keyless', 'certificate transparency');
+  }
   add('msg-other-ctlog-key', msg, 'other-ctlog-key.root.json', 'art', 'keyless', 'certificate transparency');
   // signing time: a log entry, correctly signed, integrated after the
   // certificate expired (Fulcio certificates live 10 minutes)
@@ -387,6 +397,15 @@ async function main() {
     resign(t, e);
   }
   add('dsse-body-other-payload', b, 'root.json', 'art', 'keyless', 'transparency log');
+  b = clone(good['dsse-intoto-v03']);
+  {
+    const e = b.verificationMaterial.tlogEntries[0];
+    const body = JSON.parse(Buffer.from(e.canonicalizedBody, 'base64'));
+    body.spec.content.payloadHash.value = crypto.createHash('sha256').update('other').digest('hex');
+    e.canonicalizedBody = b64(JSON.stringify(body));
+    resign(t, e);
+  }
+  add('intoto-body-other-payload', b, 'root.json', 'art', 'keyless', 'transparency log');
   add('msg-wrong-log-key', msg, 'other-tlog-key.root.json', 'art', 'keyless', 'transparency log');
   add('msg-log-not-in-root', msg, 'other-tlog.root.json', 'art', 'keyless', 'transparency log');
   add('msg-log-key-expired', msg, 'tlog-expired.root.json', 'art', 'keyless', 'transparency log');
