@@ -33,6 +33,7 @@ const IDENTITY = 'https://example.com/ci/release';
 const ISSUER = 'https://issuer.example.com';
 const FULCIO = 'https://fulcio.mock.test';
 const FULCIO_NOCT = 'https://fulcio-noct.mock.test';
+const TSA_LATE = 'https://tsa-late.mock.test';
 const REKOR = 'https://rekor.mock.test';
 const TSA = 'https://tsa.mock.test';
 
@@ -184,6 +185,10 @@ async function main() {
   serve(FULCIO, mock.fulcioHandler(ca));
   serve(REKOR, mock.rekorHandler(tlog));
   serve(TSA, mock.tsaHandler(tsa));
+  // a TSA whose clock is an hour ahead: its times fall after the
+  // certificate's 10 minutes
+  const tsaLate = await mock.initializeTSA(keypair(), new Date(Date.now() + 3600 * 1000));
+  serve(TSA_LATE, mock.tsaHandler(tsaLate));
   // a second CA that logs no precertificate: its certificates carry no SCT
   const caNoCt = await mock.initializeCA(keypair());
   serve(FULCIO_NOCT, mock.fulcioHandler(caNoCt));
@@ -419,6 +424,17 @@ async function main() {
   add('key-bad-set', b, 'root.json', 'art', 'key', 'transparency log');
   // RFC 3161
   add('tsa-wrong-tsa-key', good['tsa-only-v03'], 'other-tsa.root.json', 'art', 'keyless', 'timestamp');
+  {
+    const w = new sign.TSAWitness({ tsaBaseURL: TSA_LATE });
+    const late = toJSON(
+      await new sign.DSSEBundleBuilder({ signer: fulcio, witnesses: [w], certificateChain: false }).create(intoto)
+    );
+    write(
+      'tsa-late.root.json',
+      trustedRoot(t, { tsaChain: [Buffer.from(tsaLate.intCertificate), Buffer.from(tsaLate.rootCertificate)] })
+    );
+    add('tsa-time-after-expiry', late, 'tsa-late.root.json', 'art', 'keyless', 'signing time');
+  }
   b = clone(good['tsa-only-v03']);
   {
     const ts = b.verificationMaterial.timestampVerificationData.rfc3161Timestamps[0];
