@@ -149,3 +149,9 @@ J
 else
   skip "vex: bookworm-stale-dpkg or ../shared/data/feeds/osv-debian-sample absent"
 fi
+
+# the table says the VEX status of a finding it keeps
+"$DD" scan -q --scanners vuln --db "$DB" --db-max-age 30 --no-color --vex "$V/openvex-suppress.json" "$MB" > "$T/tab.txt" 2>&1
+grep -q "CVE-2099-0002 .*\[vex: under_investigation\] test 2" "$T/tab.txt" && ! grep -q CVE-2099-0001 "$T/tab.txt" &&
+  pass "vex: the table marks CVE-2099-0002 [vex: under_investigation] and leaves out CVE-2099-0001" ||
+  fail "vex table: $(grep -i bash "$T/tab.txt" | head -3)"
