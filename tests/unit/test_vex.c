@@ -448,7 +448,38 @@ static void documents_in_order(void)
     dd__vex_free(&v);
 }
 
+/* many statements: the index finds each one, aliases too, and ids
+ * differing only in case are the same id */
+static void many_statements(void)
+{
+    dd__buf b;
+    dd__buf_init(&b, 64u << 20);
+    dd__buf_addstr(&b, "{\"@context\": \"https://openvex.dev/ns/v0.2.0\", "
+                       "\"statements\": [");
+    for (unsigned i = 0; i < 20000; i++) {
+        dd__buf_printf(&b,
+                       "%s{\"vulnerability\": {\"name\": \"CVE-1-%u\", "
+                       "\"aliases\": [\"ghsa-%u\"]}, \"status\": "
+                       "\"%s\", \"products\": [\"pkg:deb/debian/bash\"]}",
+                       i ? "," : "", i, i, i % 2 ? "fixed" : "affected");
+    }
+    dd__buf_addstr(&b, "]}");
+    dd__vex v;
+    dd__vex_init(&v);
+    dd_error e;
+    CHECK(dd__vex_parse(&v, "many.json", b.ptr, b.len, &e) == 0);
+    dd__buf_free(&b);
+    CHECK(v.stmts.len == 20000);
+    CHECK_STR(status_of(&v, "CVE-1-19999", NULL), "fixed");
+    CHECK_STR(status_of(&v, "cve-1-19998", NULL), "affected");
+    CHECK_STR(status_of(&v, "X", "GHSA-777"), "fixed");
+    CHECK_STR(status_of(&v, "CVE-1-20000", NULL), "-");
+    CHECK_STR(status_of(&v, "CVE-1-1999", "CVE-1-3"), "fixed");
+    dd__vex_free(&v);
+}
+
 TEST_LIST(T(documents),
+          T(many_statements),
           T(image_scope),
           T(package_scope),
           T(malformed),

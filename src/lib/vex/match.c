@@ -405,28 +405,54 @@ stmt_match(const dd__vex_stmt *s, const dd_finding *f, const dd_image_info *img)
     return 0;
 }
 
+/* the statements indexed under `id` that match; the latest into *best */
+static void consider(const dd__vex *v,
+                     const char *id,
+                     size_t n,
+                     const dd_finding *f,
+                     const dd_image_info *img,
+                     const dd__vex_stmt **best)
+{
+    char key[DD_VEX_MAX_ID + 1];
+    if (!n || n > DD_VEX_MAX_ID) {
+        return; /* no statement has such an id */
+    }
+    for (size_t k = 0; k < n; k++) {
+        key[k] = (char)toupper((unsigned char)id[k]);
+    }
+    int64_t at = -1;
+    if (!dd__map_get(&v->index, key, n, &at)) {
+        return;
+    }
+    while (at >= 0 && (size_t)at < v->nodes.len) {
+        const dd__vex_node *node = DD_VEC_AT(&v->nodes, dd__vex_node, at);
+        const dd__vex_stmt *s = DD_VEC_AT(&v->stmts, dd__vex_stmt, node->stmt);
+        at = node->next;
+        if (s == *best || !stmt_match(s, f, img)) {
+            continue;
+        }
+        const dd__vex_stmt *b = *best;
+        int c = b && s->timestamp && b->timestamp
+                    ? strcmp(s->timestamp, b->timestamp)
+                    : 0;
+        if (!b || c > 0 || (c == 0 && s->seq > b->seq)) {
+            *best = s;
+        }
+    }
+}
+
 const dd__vex_stmt *
 dd__vex_match(const dd__vex *v, const dd_finding *f, const dd_image_info *img)
 {
-    if (!v || !f || !f->vuln || !f->rule_id) {
+    if (!v || !v->index_ready || !f || !f->vuln || !f->rule_id) {
         return NULL;
     }
     const dd__vex_stmt *best = NULL;
-    for (size_t i = 0; i < v->stmts.len; i++) {
-        const dd__vex_stmt *s = DD_VEC_AT(&v->stmts, dd__vex_stmt, i);
-        if (!stmt_match(s, f, img)) {
-            continue;
-        }
-        if (!best) {
-            best = s;
-            continue;
-        }
-        int c = s->timestamp && best->timestamp
-                    ? strcmp(s->timestamp, best->timestamp)
-                    : 0;
-        if (c > 0 || (c == 0 && s->seq > best->seq)) {
-            best = s;
-        }
+    consider(v, f->rule_id, strlen(f->rule_id), f, img, &best);
+    for (const char *r = f->vuln->references; r && *r;) {
+        size_t k = strcspn(r, ",");
+        consider(v, r, k, f, img, &best);
+        r += k + (r[k] == ',');
     }
     return best;
 }

@@ -2,6 +2,7 @@
  * lib/vex/parse.c - OpenVEX 0.2.0, CycloneDX 1.4-1.6 VEX and CSAF 2.0 VEX
  * documents read into dd__vex statements (vex_int.h, docs/vex.md).
  */
+#include <ctype.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -887,15 +888,61 @@ static int parse_csaf(pctx *p, json_t *doc)
 
 void dd__vex_init(dd__vex *v)
 {
+    memset(v, 0, sizeof *v);
     dd__arena_init(&v->strings);
     dd__vec_init(&v->stmts, sizeof(dd__vex_stmt));
-    v->files = 0;
+    dd__vec_init(&v->nodes, sizeof(dd__vex_node));
 }
 
 void dd__vex_free(dd__vex *v)
 {
+    if (v->index_ready) {
+        dd__map_free(&v->index);
+    }
+    dd__vec_free(&v->nodes);
     dd__vec_free(&v->stmts);
     dd__arena_free(&v->strings);
+}
+
+/* one id of statement i into the index */
+static int index_id(dd__vex *v, const char *id, size_t n, size_t i)
+{
+    char *key = n ? dd__arena_strndup(&v->strings, id, n) : NULL;
+    dd__vex_node *node = key ? dd__vec_push(&v->nodes) : NULL;
+    if (!node) {
+        return n ? DD_ENOMEM : 0;
+    }
+    for (size_t k = 0; k < n; k++) {
+        key[k] = (char)toupper((unsigned char)key[k]);
+    }
+    int64_t head = -1;
+    if (!dd__map_get(&v->index, key, n, &head)) {
+        head = -1;
+    }
+    node->stmt = i;
+    node->next = head;
+    return dd__map_put(&v->index, key, n, (int64_t)(v->nodes.len - 1));
+}
+
+static int index_from(dd__vex *v, size_t from)
+{
+    if (!v->index_ready) {
+        if (dd__map_init(&v->index)) {
+            return DD_ENOMEM;
+        }
+        v->index_ready = 1;
+    }
+    int rc = 0;
+    for (size_t i = from; !rc && i < v->stmts.len; i++) {
+        const dd__vex_stmt *s = DD_VEC_AT(&v->stmts, dd__vex_stmt, i);
+        rc = index_id(v, s->vuln, strlen(s->vuln), i);
+        for (const char *a = s->aliases; !rc && a && *a;) {
+            size_t k = strcspn(a, ",");
+            rc = index_id(v, a, k, i);
+            a += k + (a[k] == ',');
+        }
+    }
+    return rc;
 }
 
 int dd__vex_parse(
@@ -924,6 +971,9 @@ int dd__vex_parse(
                    "CSAF (document)");
     }
     json_decref(doc);
+    if (!rc && index_from(v, before)) {
+        rc = oom(&p);
+    }
     if (rc) {
         v->stmts.len = before; /* all of a document or none of it */
     } else {

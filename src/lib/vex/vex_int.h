@@ -22,6 +22,7 @@
 #include "drydock/finding.h"
 #include "drydock/image.h"
 #include "../../util/arena.h"
+#include "../../util/map.h"
 #include "../../util/util.h"
 
 #define DD_VEX_MAX_BYTES      (32u << 20)
@@ -54,10 +55,20 @@ typedef struct dd__vex_stmt {
     size_t seq;                /* order read, over all documents */
 } dd__vex_stmt;
 
+typedef struct dd__vex_node {
+    size_t stmt;  /* index into stmts */
+    int64_t next; /* next node of the same id, -1 at the end */
+} dd__vex_node;
+
 typedef struct dd__vex {
     dd__arena strings;
     dd__vec stmts; /* dd__vex_stmt */
     size_t files;
+    /* every id and alias, upper-cased -> its first node: the statements
+     * naming it (matching looks at those only) */
+    dd__map index;
+    int index_ready;
+    dd__vec nodes; /* dd__vex_node */
 } dd__vex;
 
 void dd__vex_init(dd__vex *v);
