@@ -845,6 +845,18 @@ static int scan_main(int argc, char **argv, const char *prefix)
     if (a.policy && (rc = cli_policy_load(a.policy, &pol))) {
         goto out;
     }
+    /* the policy's vex: list joins the --vex documents */
+    for (size_t i = 0; pol && i < dd_policy_vex_count(pol); i++) {
+        if (a.n_vex == MAX_LISTS) {
+            fprintf(stderr, "drydock scan: more than %d VEX documents\n",
+                    MAX_LISTS);
+            rc = EXIT_USAGE;
+            goto out;
+        }
+        a.vex[a.n_vex++] = dd_policy_vex_file(pol, i);
+        a.vex[a.n_vex] = NULL;
+        so.vex_files = a.vex;
+    }
     /* a local source that is not there is said before any database
      * download is tried */
     if ((rc = local_missing(c.image))) {

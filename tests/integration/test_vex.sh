@@ -155,3 +155,31 @@ fi
 grep -q "CVE-2099-0002 .*\[vex: under_investigation\] test 2" "$T/tab.txt" && ! grep -q CVE-2099-0001 "$T/tab.txt" &&
   pass "vex: the table marks CVE-2099-0002 [vex: under_investigation] and leaves out CVE-2099-0001" ||
   fail "vex table: $(grep -i bash "$T/tab.txt" | head -3)"
+
+# a policy's vex: list applies to `scan --policy` and `policy check`
+cat > "$T/pol.yaml" <<P
+version: 1
+default: allow
+vex: [$V/csaf-suppress.json]
+rules:
+  - name: any
+    images: "**"
+    findings:
+      - name: no-vulns
+        kind: vuln
+P
+"$DD" scan -q --scanners vuln --db "$DB" --db-max-age 30 --format json --policy "$T/pol.yaml" "$MB" > "$T/pol.json" 2> "$T/pol.err"; rc=$?
+ign=$(jq -r '[.ignored[].id] | join(" ")' "$T/pol.json")
+why=$(jq -r '[.policy.reasons[].text] | join(" ")' "$T/pol.json")
+[ $rc = 1 ] && [ "$ign" = CVE-2099-0001 ] && [[ "$why" == *CVE-2099-0002* ]] && [[ "$why" != *CVE-2099-0001* ]] &&
+  pass "vex: a policy's vex: list retires CVE-2099-0001 in scan --policy; the threshold sees only CVE-2099-0002" ||
+  fail "vex policy scan: rc=$rc ignored=[$ign] reasons=[$why] $(head -c 200 "$T/pol.err")"
+sed "s|vex: \[.*\]|vex: [$V/csaf-suppress.json, $T/digest2.json]|" "$T/pol.yaml" > "$T/pol2.yaml"
+"$DD" policy check "$MB" --policy "$T/pol2.yaml" --db "$DB" --format json > "$T/pc.json" 2> "$T/pc.err"; rc=$?
+[ $rc = 0 ] && [ "$(jq -r .decision "$T/pc.json")" = allow ] &&
+  pass "vex: policy check with two vex: documents: both findings retired, allow" ||
+  fail "vex policy check: rc=$rc $(jq -c '[.decision, .reasons[].text]' "$T/pc.json" 2>/dev/null) $(head -c 200 "$T/pc.err")"
+printf 'version: 1\nvex: {a: b}\nrules: []\n' > "$T/pol3.yaml"
+"$DD" scan -q --scanners vuln --db "$DB" --policy "$T/pol3.yaml" "$MB" > /dev/null 2> "$T/pol3.err"; rc=$?
+[ $rc = 2 ] && grep -q "vex: must be a string or a list of strings" "$T/pol3.err" &&
+  pass "vex: a policy whose vex: is not a list is refused (exit 2)" || fail "vex policy bad: rc=$rc $(cat "$T/pol3.err")"

@@ -7,6 +7,7 @@
  */
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "drydock/vulndb.h"
 #include "vex_int.h"
