@@ -76,6 +76,11 @@ DD_API int dd_policy_needs_scan(const dd_policy *p);
 /* 1 when some rule lists signature authorities (other than static) or
  * attestations: the caller should pass a verify callback. */
 DD_API int dd_policy_needs_signatures(const dd_policy *p);
+/* The policy's top-level `vex:` list: VEX documents (docs/vex.md) a scan
+ * judged by it applies as `scan --vex` does. Count, and the i-th path
+ * as written (NULL out of range); borrowed. */
+DD_API size_t dd_policy_vex_count(const dd_policy *p);
+DD_API const char *dd_policy_vex_file(const dd_policy *p, size_t i);
 
 /* ------------------------------------------------------------ input */
 

@@ -90,13 +90,20 @@ typedef struct dd_scan_opts {
      * --pkg-types); 0 = both. Without LIBRARY the application-package
      * analyzers do not run. */
     unsigned pkg_types;
+    /* VEX documents (OpenVEX, CycloneDX VEX, CSAF VEX; docs/vex.md),
+     * NULL-terminated, or NULL: a vulnerability a statement marks
+     * not_affected or fixed for this image or package moves to the ignored
+     * list; under_investigation and affected stay, with that status
+     * (dd_scan_vex_status). A bad document is DD_ECORRUPT before any
+     * work. */
+    const char *const *vex_files;
 } dd_scan_opts;
 #define DD_PKG_TYPES_OS      1u /* dpkg, apk, rpm */
 #define DD_PKG_TYPES_LIBRARY 2u /* npm, PyPI, Go, Maven, crates, ... */
 #define DD_SCAN_OPTS_INIT                                                      \
     {                                                                          \
         DD_SCAN_OPTS_VERSION, DD_WALK_OPTS_INIT, 0, 0, 0, NULL, NULL, NULL, 0, \
-            0, 0                                                               \
+            0, 0, NULL                                                         \
     }
 
 typedef struct dd_scan dd_scan;
@@ -160,6 +167,12 @@ typedef struct dd_ignored {
     const char *path;    /* the finding's path, or NULL */
 } dd_ignored;
 DD_API size_t dd_scan_ignored_count(const dd_scan *s);
+/* The VEX status of a reported vulnerability finding of this scan
+ * ("under_investigation" or "affected", with the document that says it
+ * in *from when from is not NULL), or NULL when no VEX statement covers
+ * it. Borrowed. */
+DD_API const char *
+dd_scan_vex_status(const dd_scan *s, const dd_finding *f, const char **from);
 DD_API const dd_ignored *dd_scan_ignored(const dd_scan *s, size_t i);
 
 DD_API const dd_image *dd_scan_image(const dd_scan *s);

@@ -513,6 +513,14 @@ int cmd_policy(int argc, char **argv)
      * is left out and the verdict says what was not checked */
     dd_scan_opts so = DD_SCAN_OPTS_INIT;
     so.scanners = dd_policy_scanners(pol);
+    /* the policy's vex: documents (docs/vex.md) */
+    const char *vexf[65];
+    size_t nv = 0;
+    for (; nv < 64 && nv < dd_policy_vex_count(pol); nv++) {
+        vexf[nv] = dd_policy_vex_file(pol, nv);
+    }
+    vexf[nv] = NULL;
+    so.vex_files = nv ? vexf : NULL;
     char dbbuf[4096], cache[4096];
     const char *dbpath = NULL;
     if (so.scanners & DD_SCANNER_VULN) {

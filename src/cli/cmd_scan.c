@@ -49,7 +49,8 @@ enum {
     K_SIG_STORE,
     K_SIG_NID,
     K_SIG_DCT,
-    K_POLICY
+    K_POLICY,
+    K_VEX
 };
 
 static const cli_opt scan_opts[] = {
@@ -157,6 +158,11 @@ static const cli_opt scan_opts[] = {
      "judge the image by this admission policy (docs/policy.md) and add "
      "the verdict to the report (JSON \"policy\", a Policy section, SARIF "
      "notifications); a deny exits 1"},
+    {"vex", 0, "FILE", K_VEX, CLI_REPEAT, NULL,
+     "VEX document (OpenVEX, CycloneDX VEX or CSAF VEX; docs/vex.md); may "
+     "repeat: vulnerabilities it marks not_affected or fixed for this "
+     "image or package move to the ignored list with the reason, "
+     "under_investigation ones stay and say so"},
     {NULL, 0, NULL, 0, 0, NULL, NULL}};
 
 const cli_cmd cli_cmd_scan = {
@@ -215,6 +221,8 @@ typedef struct scan_args {
     size_t n_yara, n_hashes;
     const char *skipd[MAX_LISTS + 1], *skipf[MAX_LISTS + 1];
     size_t n_skipd, n_skipf;
+    const char *vex[MAX_LISTS + 1];
+    size_t n_vex;
 } scan_args;
 
 /* "30s", "5m", "1h", "1m30s", "500ms" or plain seconds -> ms */
@@ -427,6 +435,16 @@ static int scan_opt(void *ctx, int key, const char *label, const char *v)
             v2;
         return 0;
     }
+    case K_VEX:
+        if (a->n_vex == MAX_LISTS) {
+            fprintf(stderr, "drydock scan: more than %d %s\n", MAX_LISTS,
+                    label);
+            return EXIT_USAGE;
+        }
+        a->vex[a->n_vex++] = v;
+        a->vex[a->n_vex] = NULL;
+        so->vex_files = a->vex;
+        return 0;
     case K_LIST_ALL:
         a->list_all = 1;
         return 0;
@@ -845,6 +863,18 @@ static int scan_main(int argc, char **argv, const char *prefix)
     dd_policy_verdict *verdict = NULL;
     if (a.policy && (rc = cli_policy_load(a.policy, &pol))) {
         goto out;
+    }
+    /* the policy's vex: list joins the --vex documents */
+    for (size_t i = 0; pol && i < dd_policy_vex_count(pol); i++) {
+        if (a.n_vex == MAX_LISTS) {
+            fprintf(stderr, "drydock scan: more than %d VEX documents\n",
+                    MAX_LISTS);
+            rc = EXIT_USAGE;
+            goto out;
+        }
+        a.vex[a.n_vex++] = dd_policy_vex_file(pol, i);
+        a.vex[a.n_vex] = NULL;
+        so.vex_files = a.vex;
     }
     /* a local source that is not there is said before any database
      * download is tried */

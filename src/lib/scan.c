@@ -17,6 +17,7 @@
 #include "lookalike/lookalike_int.h"
 #include "pkg/inventory.h"
 #include "scan_int.h"
+#include "vex/vex_int.h"
 #include "vuln/match_int.h"
 
 #define MAX_ROWS 16
@@ -36,6 +37,7 @@ struct dd_scan {
     dd__vec warnings; /* const char * */
     dd__vec ignored;  /* dd_ignored */
     dd__ignores ig;
+    dd__vex vex;
     const dd_scan_opts *opts; /* during the run only */
 };
 
@@ -64,6 +66,30 @@ static int add_warnings(dd_scan *s, const char *text)
     return rc;
 }
 
+/* a VEX statement that retires `f` moves it to the ignored list */
+static int keep_vex(dd_scan *s, const dd_finding *f)
+{
+    const dd__vex_stmt *st = dd__vex_match(&s->vex, f, s->ctx.info);
+    if (!st || !dd__vex_suppresses(st->status)) {
+        return 1;
+    }
+    dd_ignored *g = dd__vec_push(&s->ignored);
+    if (g) {
+        memset(g, 0, sizeof *g);
+        char why[400];
+        snprintf(why, sizeof why, "vex: %s%s%.200s%s from %s",
+                 dd__vex_status_name(st->status), st->justification ? " (" : "",
+                 st->justification ? st->justification : "",
+                 st->justification ? ")" : "", st->file);
+        g->id = dd__arena_strdup(&s->strings, f->rule_id);
+        g->package = dd__arena_strdup(&s->strings, f->vuln->package);
+        g->rule = st->vuln;
+        g->reason = dd__arena_strdup(&s->strings, why);
+        g->path = dd__arena_strdup(&s->strings, f->path);
+    }
+    return 0;
+}
+
 static int keep(void *ctx, const dd_finding *f)
 {
     dd_scan *s = ctx;
@@ -76,7 +102,7 @@ static int keep(void *ctx, const dd_finding *f)
     }
     dd__ignore_entry *e = dd__ignores_match(&s->ig, f);
     if (!e) {
-        return 1;
+        return keep_vex(s, f);
     }
     dd_ignored *g = dd__vec_push(&s->ignored);
     if (g) {
@@ -219,6 +245,13 @@ static int run(dd_scan *s, const dd_scan_opts *o, dd_error *err)
         if (rc) {
             return rc;
         }
+    }
+    /* the VEX documents too */
+    for (size_t i = 0; !rc && o->vex_files && o->vex_files[i]; i++) {
+        rc = dd__vex_load(&s->vex, o->vex_files[i], err);
+    }
+    if (rc) {
+        return rc;
     }
     choose_rows(s, want);
     size_t n = dd__analyzer_count();
@@ -365,6 +398,7 @@ int dd_scan_run(dd_scan **out,
     dd__vec_init(&s->warnings, sizeof(const char *));
     dd__vec_init(&s->ignored, sizeof(dd_ignored));
     dd__ignores_init(&s->ig);
+    dd__vex_init(&s->vex);
     int rc = run(s, opts, err);
     s->opts = NULL;
     if (rc) {
@@ -392,6 +426,7 @@ void dd_scan_free(dd_scan *s)
     }
     dd_findings_free(s->final);
     dd__ignores_free(&s->ig);
+    dd__vex_free(&s->vex);
     dd__vec_free(&s->warnings);
     dd__vec_free(&s->ignored);
     dd__arena_free(&s->strings);
@@ -462,6 +497,17 @@ size_t dd_scan_ignored_count(const dd_scan *s)
 const dd_ignored *dd_scan_ignored(const dd_scan *s, size_t i)
 {
     return i < s->ignored.len ? DD_VEC_AT(&s->ignored, dd_ignored, i) : NULL;
+}
+
+const char *
+dd_scan_vex_status(const dd_scan *s, const dd_finding *f, const char **from)
+{
+    const dd__vex_stmt *st =
+        s && f && f->vuln ? dd__vex_match(&s->vex, f, s->ctx.info) : NULL;
+    if (from) {
+        *from = st ? st->file : NULL;
+    }
+    return st ? dd__vex_status_name(st->status) : NULL;
 }
 
 const dd_image *dd_scan_image(const dd_scan *s)

@@ -601,9 +601,9 @@ static int dec_exc(dec *d, const dd__pnode *n, const char *path, dd__pol_exc *e)
     return 0;
 }
 
-static const char *const top_keys[] = {"version", "name",       "description",
-                                       "mode",    "default",    "combine",
-                                       "rules",   "exceptions", NULL};
+static const char *const top_keys[] = {
+    "version", "name",  "description", "mode", "default",
+    "combine", "rules", "exceptions",  "vex",  NULL};
 
 static int decode(dec *d, const dd__pnode *root, dd_policy *pol)
 {
@@ -619,7 +619,8 @@ static int decode(dec *d, const dd__pnode *root, dd_policy *pol)
         (rc = get_str(d, root, "description", "", &desc)) ||
         (rc = get_mode(d, root, "", &pol->mode)) ||
         (rc = get_str(d, root, "default", "", &dflt)) ||
-        (rc = get_str(d, root, "combine", "", &comb))) {
+        (rc = get_str(d, root, "combine", "", &comb)) ||
+        (rc = get_list(d, root, "vex", "", 0, &pol->vex))) {
         return rc;
     }
     if (!ver || strcmp(ver, "1")) {
@@ -839,4 +840,14 @@ size_t dd__policy_glob_literal(const char *pat)
         k += *pat != '*';
     }
     return k;
+}
+
+size_t dd_policy_vex_count(const dd_policy *p)
+{
+    return p ? p->vex.n : 0;
+}
+
+const char *dd_policy_vex_file(const dd_policy *p, size_t i)
+{
+    return p && i < p->vex.n ? p->vex.v[i] : NULL;
 }

@@ -115,6 +115,7 @@ struct dd_policy {
     size_t n_rules;
     dd__pol_exc *exc;
     size_t n_exc;
+    dd__pol_list vex; /* VEX documents for the scan (docs/vex.md) */
 };
 
 #endif

@@ -46,6 +46,7 @@ typedef struct dd__report_view {
     int no_db;                     /* the vuln scanner was left out: no DB */
     int no_inventory;              /* packages (and the OS) were not read */
     size_t n_packages, n_licensed; /* inventory size, with a license */
+    const dd_scan *scan;           /* for VEX statuses (docs/vex.md), or NULL */
 } dd__report_view;
 void dd__report_view_of(dd__report_view *v, const dd_scan *scan);
 /* The table (report_table.c) and the JUnit XML (report_junit.c): 0 or

@@ -352,7 +352,8 @@ static void layer_cell(tab *t, const dd_finding *f)
     }
 }
 
-static void vuln_section(out *o, tab *t, item *it, size_t n)
+static void
+vuln_section(const dd__report_view *view, out *o, tab *t, item *it, size_t n)
 {
     group *g = dd__calloc(n ? n : 1, sizeof *g);
     if (!g) {
@@ -388,7 +389,13 @@ static void vuln_section(out *o, tab *t, item *it, size_t n)
             tab_add(t, dd_severity_name(f->severity), (int)f->severity);
             tab_add(t, v ? dd_vuln_status_name(v->status) : "-", NO_COLOUR);
             layer_cell(t, f);
-            tab_add(t, f->title, NO_COLOUR);
+            const char *vex =
+                view->scan ? dd_scan_vex_status(view->scan, f, NULL) : NULL;
+            if (vex) { /* a VEX statement kept it (docs/vex.md) */
+                tab_addf(t, NO_COLOUR, "[vex: %s] %s", vex, f->title);
+            } else {
+                tab_add(t, f->title, NO_COLOUR);
+            }
         }
     }
     dd__free(g);
@@ -564,7 +571,7 @@ int dd__report_table(const dd__report_view *v,
             tab t;
             if (s == DD__SEC_VULN) {
                 tab_init(&t, vuln_cols, sizeof vuln_cols / sizeof *vuln_cols);
-                vuln_section(&o, &t, it, n);
+                vuln_section(v, &o, &t, it, n);
             } else if (s == DD__SEC_MALWARE) {
                 tab_init(&t, malware_cols,
                          sizeof malware_cols / sizeof *malware_cols);

@@ -23,6 +23,7 @@ void dd__report_view_of(dd__report_view *v, const dd_scan *scan)
     v->os = inv ? dd_inventory_os(inv) : NULL;
     v->sum = dd_scan_summary_get(scan);
     v->findings = dd_scan_findings(scan);
+    v->scan = scan;
     v->malware_engines = dd_scan_malware_engines(scan);
     v->no_inventory = inv == NULL;
     v->n_packages = dd_inventory_count(inv);

@@ -86,9 +86,18 @@ static json_t *scan_json(const dd_scan *scan)
         json_array_append_new(warns, dd__json_text(dd_scan_warning(scan, i)));
     }
     json_object_set_new(doc, "warnings", warns);
-    json_object_set_new(
-        doc, "findings",
-        dd__findings_json(dd_scan_findings(scan), in, json_array()));
+    json_t *fs = dd__findings_json(dd_scan_findings(scan), in, json_array());
+    /* a VEX statement's status on a finding it keeps (docs/vex.md) */
+    for (size_t i = 0; fs && i < json_array_size(fs); i++) {
+        const dd_finding *f = dd_findings_get(dd_scan_findings(scan), i);
+        const char *vs = dd_scan_vex_status(scan, f, NULL);
+        if (vs) {
+            json_object_set_new(
+                json_object_get(json_array_get(fs, i), "vulnerability"), "vex",
+                json_string(vs));
+        }
+    }
+    json_object_set_new(doc, "findings", fs);
     json_t *ign = json_array();
     for (size_t i = 0; i < dd_scan_ignored_count(scan); i++) {
         const dd_ignored *g = dd_scan_ignored(scan, i);
