@@ -194,3 +194,21 @@ if grep -q 'redhat:8::ddnode:18' "$T/info.txt" && grep -q 'wolfi' "$T/info.txt";
 else
   fail "db info table: $(cat "$T/info.txt")"
 fi
+# --ignore-unfixed keeps a fix that exists in Ubuntu Pro (ESM) only
+"$DD" scan -q --scanners vuln --db "$DB" --db-max-age 30 --ignore-unfixed --format json \
+  "$T/img-ubuntu2204/oci" > "$T/u.json" 2>/dev/null
+if [ "$(jq -r '[.findings[] | select(.vulnerability) | .vulnerability.status] | join(" ")' "$T/u.json")" = fixed_esm ]; then
+  pass "--ignore-unfixed keeps a fixed_esm finding (a fix exists, in Ubuntu Pro)"
+else
+  fail "--ignore-unfixed and fixed_esm: $(jq -c '.findings' "$T/u.json" | head -c 300)"
+fi
+# db match takes the same namespaces and their version order
+m1=$("$DD" db match --db "$DB" sles:15.5 ddlib 1.0-1 2>&1)
+m2=$("$DD" db match --db "$DB" redhat:8::ddnode:18 ddnode 18.1-1.module 2>&1)
+m3=$("$DD" db match --db "$DB" sles:15.5 ddlib 1.5-1 2>&1)
+if echo "$m1" | grep -q 'SUSE-SU-2026:0005-1' && echo "$m2" | grep -q 'RHSA-2026:0003' &&
+   ! echo "$m3" | grep -q 'SUSE-SU-2026:0005-1'; then
+  pass "db match: sles:15.5 and redhat:8::ddnode:18 with rpm order (fixed version not reported)"
+else
+  fail "db match: '$m1' / '$m2' / '$m3'"
+fi
