@@ -89,6 +89,9 @@ rec RLSA-2026:0002 "Rocky Linux:8" ddlib 1.1-1
 rec RHSA-2026:0003 "Red Hat:enterprise_linux:8::appstream" ddnode 18.2-1.module \
   "pkg:rpm/redhat/ddnode?arch=src&rpmmod=ddnode:18:8070020230306:bd1311ed"
 rec RHSA-2026:0004 "Red Hat:enterprise_linux:8::appstream" ddnode 18.5-1
+# module builds in feeds that carry no stream (no rpmmod): by release
+rec RLSA-2026:0012 "Rocky Linux:8" ddnode 18.3-1.module+el8.9.0+1+ab
+rec RHSA-2026:0013 "Red Hat:enterprise_linux:8::appstream" ddnode 18.9-1.module+el8.9.0+9+ff
 rec SUSE-SU-2026:0005-1 "SUSE:Linux Enterprise Server 15 SP5" ddlib 1.5-1
 rec openSUSE-SU-2026:0006-1 "openSUSE:Leap 15.5" ddlib 1.6-1
 rec PHSA-2026-5.0-0007 "Photon OS:5.0" ddlib 1.7-1
@@ -110,7 +113,7 @@ DB=$T/db/drydock.db
 nss=$(jq -r '.feeds[].namespaces' "$T/info.json" | tr ',' '\n' | sort | tr '\n' ' ')
 want="azurelinux:3 opensuse-leap:15.5 photon:5.0 redhat:8 redhat:8::ddnode:18 redhat:9 rocky:8 sles:15.5 ubuntu-pro:22.04 ubuntu:22.04 wolfi "
 if [ $rc = 0 ] && [ "$nss" = "$want" ]; then
-  pass "db import of 11 OSV distro ecosystems: db info lists the namespaces the scan looks up"
+  pass "db import of 13 OSV distro ecosystems: db info lists the namespaces the scan looks up"
 else
   fail "db import/info: rc=$rc namespaces '$nss' want '$want' $(head -3 "$T/imp.err")"
 fi
@@ -146,7 +149,7 @@ image nosuch plain nosuchos 4.2
 A1=$(id_of RHSA-2026:0001) A2=$(id_of RLSA-2026:0002) A3=$(id_of RHSA-2026:0003) A4=$(id_of RHSA-2026:0004)
 check "CentOS 8 image finds the Red Hat 8 advisory (redhat:8)" centos8 \
   "$A1@ddlib=fixed=1.2-1=redhat:8 $A4@ddnode=fixed=18.5-1=redhat:8"
-check "RHEL 8.7 image: major-version namespace redhat:8" rhel8 \
+check "RHEL 8.7 image: major-version namespace redhat:8; module builds never apply to the non-modular ddnode" rhel8 \
   "$A1@ddlib=fixed=1.2-1=redhat:8 $A4@ddnode=fixed=18.5-1=redhat:8"
 check "Rocky 8 image prefers its own advisory (rocky:8), Red Hat's where Rocky has none" rocky8 \
   "$A4@ddnode=fixed=18.5-1=redhat:8 $A2@ddlib=fixed=1.1-1=rocky:8"
@@ -154,8 +157,8 @@ check "AlmaLinux 8 image without Alma data falls back to redhat:8" alma8 \
   "$A1@ddlib=fixed=1.2-1=redhat:8 $A4@ddnode=fixed=18.5-1=redhat:8"
 check "modular ddnode (ddnode:18 label) gets only the module stream's advisory" rhel8mod \
   "$A1@ddlib=fixed=1.2-1=redhat:8 $A3@ddnode=fixed=18.2-1.module=redhat:8::ddnode:18"
-check "Rocky modular package falls back to Red Hat's module stream" rocky8mod \
-  "$A3@ddnode=fixed=18.2-1.module=redhat:8::ddnode:18 $A2@ddlib=fixed=1.1-1=rocky:8"
+check "Rocky modular package: Rocky's module build (no stream in the feed) before Red Hat's" rocky8mod \
+  "$A2@ddlib=fixed=1.1-1=rocky:8 RLSA-2026:0012@ddnode=fixed=18.3-1.module+el8.9.0+1+ab=rocky:8"
 check "RHEL 9 image: redhat:9 only, not redhat:8" rhel9 "$(id_of RHSA-2026:0009)@ddlib=fixed=1.9-1=redhat:9"
 check "SLES 15 SP5 finds the 'SUSE:Linux Enterprise Server 15 SP5' record (sles:15.5)" sles155 \
   "$(id_of SUSE-SU-2026:0005-1)@ddlib=fixed=1.5-1=sles:15.5"

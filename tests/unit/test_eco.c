@@ -166,17 +166,20 @@ static void test_eco__distro_namespaces(void)
         const char *id, *ver, *mod, *want; /* want: "ns|ns|+supplement" */
         dd_version_scheme sch;
     } t[] = {
-        {"rhel", "8.7", NULL, "redhat:8", DD_VER_RPM},
-        {"centos", "8", NULL, "redhat:8", DD_VER_RPM},
-        {"centos", "7", NULL, "redhat:7", DD_VER_RPM},
-        {"rocky", "9.3", NULL, "rocky:9|redhat:9", DD_VER_RPM},
-        {"almalinux", "9.4", NULL, "almalinux:9|redhat:9", DD_VER_RPM},
+        {"rhel", "8.7", NULL, "redhat:8(nomod)", DD_VER_RPM},
+        {"centos", "8", NULL, "redhat:8(nomod)", DD_VER_RPM},
+        {"centos", "7", NULL, "redhat:7(nomod)", DD_VER_RPM},
+        {"rocky", "9.3", NULL, "rocky:9(nomod)|redhat:9(nomod)", DD_VER_RPM},
+        {"almalinux", "9.4", NULL, "almalinux:9(nomod)|redhat:9(nomod)",
+         DD_VER_RPM},
         {"rhel", "8.7", "nodejs:18:8070020230306:bd1311ed",
-         "redhat:8::nodejs:18", DD_VER_RPM},
+         "redhat:8::nodejs:18|redhat:8(mod)", DD_VER_RPM},
         {"rocky", "8.9", "nodejs:18:8090020240101:abcd",
-         "rocky:8::nodejs:18|redhat:8::nodejs:18", DD_VER_RPM},
-        {"rhel", "8.7", "broken", "redhat:8", DD_VER_RPM},
-        {"ol", "8.9", NULL, "oracle:8", DD_VER_RPM},
+         "rocky:8::nodejs:18|rocky:8(mod)|redhat:8::nodejs:18|"
+         "redhat:8(mod)",
+         DD_VER_RPM},
+        {"rhel", "8.7", "broken", "redhat:8(nomod)", DD_VER_RPM},
+        {"ol", "8.9", NULL, "oracle:8(nomod)", DD_VER_RPM},
         {"amzn", "2", NULL, "amazon:2", DD_VER_RPM},
         {"amzn", "2023", NULL, "amazon:2023", DD_VER_RPM},
         {"amzn", "2018.03", NULL, "amazon:1", DD_VER_RPM},
@@ -204,9 +207,12 @@ static void test_eco__distro_namespaces(void)
         char got[512] = "";
         size_t o = 0;
         for (size_t k = 0; k < L.n; k++) {
-            o += (size_t)snprintf(got + o, sizeof got - o, "%s%s%s",
+            o += (size_t)snprintf(got + o, sizeof got - o, "%s%s%s%s",
                                   k ? "|" : "", L.supplement[k] ? "+" : "",
-                                  L.ns[k]);
+                                  L.ns[k],
+                                  L.modfilter[k] > 0   ? "(mod)"
+                                  : L.modfilter[k] < 0 ? "(nomod)"
+                                                       : "");
         }
         CHECK_STR(got, t[i].want);
         CHECK(L.scheme == t[i].sch);

@@ -376,9 +376,10 @@ static void one(dd__distro_ns *out,
                 const dd__distro *row,
                 const char *version,
                 const char *module,
-                int supplement)
+                int supplement,
+                int modfilter)
 {
-    if (out->n >= DD__DISTRO_MAX_NS + 1) {
+    if (out->n >= DD__DISTRO_MAX_LIST) {
         return;
     }
     sb b = {out->ns[out->n], sizeof out->ns[0], 0, 0};
@@ -394,6 +395,7 @@ static void one(dd__distro_ns *out,
         sb_str(&b, module);
     }
     out->supplement[out->n] = supplement;
+    out->modfilter[out->n] = modfilter;
     out->n++;
 }
 
@@ -413,14 +415,19 @@ void dd__distro_namespaces(const char *id,
         m = mod;
     }
     if (!row) {
-        one(out, id && *id ? id : "unknown", NULL, version, NULL, 0);
+        one(out, id && *id ? id : "unknown", NULL, version, NULL, 0, 0);
         return;
     }
     for (size_t i = 0; i < DD__DISTRO_MAX_NS && row->ns[i]; i++) {
-        one(out, row->ns[i], row, version, m, 0);
+        if (m) {
+            one(out, row->ns[i], row, version, m, 0, 0);
+            one(out, row->ns[i], row, version, NULL, 0, 1);
+        } else {
+            one(out, row->ns[i], row, version, NULL, 0, row->modular ? -1 : 0);
+        }
     }
     if (row->supplement) {
-        one(out, row->supplement, row, version, m, 1);
+        one(out, row->supplement, row, version, NULL, 1, 0);
     }
 }
 

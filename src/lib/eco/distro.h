@@ -39,10 +39,15 @@ typedef struct dd__distro {
 } dd__distro;
 
 /* Ordered namespaces to look up for one package. */
+#define DD__DISTRO_MAX_LIST (2 * DD__DISTRO_MAX_NS + 1)
 typedef struct dd__distro_ns {
     size_t n;
-    char ns[DD__DISTRO_MAX_NS + 1][96];
-    int supplement[DD__DISTRO_MAX_NS + 1]; /* 1: the ESM supplement */
+    char ns[DD__DISTRO_MAX_LIST][96];
+    int supplement[DD__DISTRO_MAX_LIST]; /* 1: the ESM supplement */
+    /* module builds in a plain namespace (a feed that dropped the stream:
+     * fixed version "...module+el8..."): 1 only those rows apply (for a
+     * modular package), -1 only the others (non-modular), 0 all */
+    int modfilter[DD__DISTRO_MAX_LIST];
     dd_version_scheme scheme;
     const dd__distro *row; /* NULL: distribution not in the table */
 } dd__distro_ns;
@@ -61,9 +66,11 @@ int dd__distro_module_stream(const char *label, char *out, size_t n);
 
 /* The namespaces for a package of an OS: os-release ID and VERSION_ID,
  * the package's rpm modularity label (or NULL). A modular package looks
- * only at "<ns>::<name>:<stream>" namespaces, a non-modular one only at
- * the plain ones. An ID the table does not know gets "<id>:<major>" with
- * out->row NULL. Always fills out (n >= 1). */
+ * per vendor at "<ns>::<name>:<stream>", then at the module builds of
+ * "<ns>" (modfilter 1); a non-modular one only at the plain namespaces,
+ * without their module builds (modfilter -1) on modular distributions. An ID
+ * the table does not know gets "<id>:<major>" with out->row NULL. Always fills
+ * out (n >= 1). */
 void dd__distro_namespaces(const char *id,
                            const char *version,
                            const char *modularity,

@@ -239,15 +239,24 @@ lang_ns(const dd_package *p, dd_version_scheme *sch, char *name, size_t n)
     return e;
 }
 
+/* A row naming an rpm module build ("1.2-1.module+el8.8.0+1+ab"). */
+static int module_build(const char *fixed, const char *ranges)
+{
+    return (fixed && strstr(fixed, ".module")) ||
+           (ranges && strstr(ranges, ".module"));
+}
+
 /* Rows of (ns, name) that apply to version ver go to hits; *seen (when
  * not NULL) counts the rows the namespace has for the name at all. esm:
- * the namespace is Ubuntu Pro's, whose fixes are DD_VULN_FIXED_ESM. */
+ * the namespace is Ubuntu Pro's, whose fixes are DD_VULN_FIXED_ESM.
+ * modfilter (dd__distro_ns): 1 only module builds, -1 none, 0 all. */
 static int collect(dd_vulndb *db,
                    const char *ns,
                    const char *name,
                    dd_version_scheme sch,
                    const char *ver,
                    int esm,
+                   int modfilter,
                    size_t *seen,
                    dd__vec *hits)
 {
@@ -269,6 +278,9 @@ static int collect(dd_vulndb *db,
                            ? -1
                            : sqlite3_column_double(st, 8);
         dd_version_scheme rs = sch;
+        if (modfilter && module_build(fixed, ranges) != (modfilter > 0)) {
+            continue;
+        }
         if (seen) {
             (*seen)++;
         }
@@ -524,6 +536,14 @@ static int coverage(dd_vulndb *db,
         const char *ns = L->ns[k];
         const char *mod = strstr(ns, "::");
         size_t len = mod ? (size_t)(mod - ns) : strlen(ns);
+        int dup = 0;
+        for (size_t j = 0; j < k; j++) {
+            dup |= !L->supplement[j] && !strncmp(L->ns[j], ns, len) &&
+                   (L->ns[j][len] == '\0' || L->ns[j][len] == ':');
+        }
+        if (dup) {
+            continue;
+        }
         int r = snprintf(list + o, sizeof list - o, "%s%.*s", o ? " or " : "",
                          (int)len, ns);
         if (r < 0 || (size_t)r >= sizeof list - o) {
@@ -655,12 +675,12 @@ int dd__vuln_match(dd_vulndb *db,
                 continue;
             }
             size_t seen = 0;
-            rc = collect(db, L.ns[k], name, sch, ver, L.supplement[k], &seen,
-                         &hits);
+            rc = collect(db, L.ns[k], name, sch, ver, L.supplement[k],
+                         L.modfilter[k], &seen, &hits);
             if (!rc && !le && p->source_name &&
                 strcmp(p->source_name, p->name)) {
                 rc = collect(db, L.ns[k], p->name, sch, p->version,
-                             L.supplement[k], &seen, &hits);
+                             L.supplement[k], L.modfilter[k], &seen, &hits);
             }
             found |= seen && !L.supplement[k];
         }
@@ -719,7 +739,7 @@ int dd_vuln_match_package(dd_vulndb *db,
     dd__vec hits;
     dd__vec_init(&hits, sizeof(dd__vuln_hit));
     int rc = f ? collect(db, ns, name, scheme, version,
-                         !strncmp(ns, "ubuntu-pro", 10), NULL, &hits)
+                         !strncmp(ns, "ubuntu-pro", 10), 0, NULL, &hits)
                : DD_ENOMEM;
     if (!rc) {
         rc = fold(&hits);
