@@ -215,3 +215,25 @@ if echo "$m1" | grep -q 'SUSE-SU-2026:0005-1' && echo "$m2" | grep -q 'RHSA-2026
 else
   fail "db match: '$m1' / '$m2' / '$m3'"
 fi
+
+# ---- the rpmdb fixtures of ../shared (NDB from SLE 15 BCI, SQLite from
+# CBL-Mariner 2.0) under the distributions they come from
+FX=$ROOT/../shared/data/pkgdb/rpmdb-fixtures
+if [ -f "$FX/sle15-bci/Packages.db" ] && [ -f "$FX/cbl-mariner-2.0/rpmdb.sqlite" ]; then
+  mkdir -p "$T/fx-sle/var/lib/rpm" "$T/fx-cbl/var/lib/rpm" "$T/osv2"
+  cp "$FX/sle15-bci/Packages.db" "$T/fx-sle/var/lib/rpm/Packages.db"
+  cp "$FX/cbl-mariner-2.0/rpmdb.sqlite" "$T/fx-cbl/var/lib/rpm/rpmdb.sqlite"
+  image sle-ndb fx-sle sles 15.4
+  image cbl-sqlite fx-cbl mariner 2.0
+  rm -f "$T"/osv/*.json
+  rec SUSE-SU-2026:0101-1 "SUSE:Linux Enterprise Module for Basesystem 15 SP4" filesystem 15.0-11.4.1
+  rec CBL-Mariner-2026-0102 "CBL-Mariner:2.0" curl 7.76.0-7.cm2
+  "$DD" db import --db "$T/db2/drydock.db" "$T/osv" > /dev/null 2>&1
+  DB=$T/db2/drydock.db
+  check "SLE 15 SP4 BCI rpmdb (NDB): Basesystem module record found under sles:15.4" sle-ndb \
+    "SUSE-SU-2026:0101-1@filesystem=fixed=15.0-11.4.1=sles:15.4"
+  check "CBL-Mariner 2.0 rpmdb (SQLite): CBL-Mariner:2.0 record under azurelinux:2, curl and curl-libs by source rpm" cbl-sqlite \
+    "CBL-Mariner-2026-0102@curl-libs=fixed=7.76.0-7.cm2=azurelinux:2 CBL-Mariner-2026-0102@curl=fixed=7.76.0-7.cm2=azurelinux:2"
+else
+  skip "distro namespaces on the ../shared rpmdb fixtures: ../shared/data/pkgdb absent"
+fi
