@@ -145,6 +145,15 @@ image wolfi apk wolfi 20230201
 image chainguard apk chainguard 20230214
 image ubuntu2204 deb ubuntu 22.04
 image nosuch plain nosuchos 4.2
+# a RHEL rebuild the table does not name: ID_LIKE decides
+image eurolinux plain eurolinux 8.9
+printf 'ID_LIKE="rhel fedora centos"\n' >> "$T/img-eurolinux/root/etc/os-release"
+image_retar() { # name: rebuild after editing root/
+  local d=$T/img-$1
+  tar --sort=name --owner=0 --group=0 --mtime=@0 -C "$d/root" -cf "$d/l.tar" .
+  python3 "$ROOT/demo/mkimage.py" "$d/spec.json" >/dev/null
+}
+image_retar eurolinux
 
 A1=$(id_of RHSA-2026:0001) A2=$(id_of RLSA-2026:0002) A3=$(id_of RHSA-2026:0003) A4=$(id_of RHSA-2026:0004)
 check "CentOS 8 image finds the Red Hat 8 advisory (redhat:8)" centos8 \
@@ -177,6 +186,8 @@ if echo "$w" | grep -q 'covers sles:15.4:'; then
 else
   fail "SLES 15.4 warning: '$w'"
 fi
+check "unknown ID with ID_LIKE=\"rhel ...\": matched as RHEL 8 (redhat:8)" eurolinux \
+  "$A1@ddlib=fixed=1.2-1=redhat:8 $A4@ddnode=fixed=18.5-1=redhat:8"
 check "unknown distribution: nothing matched" nosuch ""
 w=$(jq -r '.warnings[]' "$T/nosuch.json" | grep 'no imported feed covers')
 if echo "$w" | grep -q 'covers nosuchos:4: ' && echo "$w" | grep -q 'no namespace rules for os-release ID "nosuchos"'; then

@@ -228,6 +228,12 @@ static void test_eco__distro_namespaces(void)
         CHECK(dd_ecosystem_scheme(d->ns[0], &s) == 0 && s == d->scheme);
     }
     CHECK(dd__distro_at(dd__distro_count()) == NULL);
+    CHECK_STR(dd__distro_like("eurolinux", "rhel fedora centos"), "rhel");
+    CHECK_STR(dd__distro_like("navylinux", "  centos\trhel"), "centos");
+    CHECK_STR(dd__distro_like("linuxmint", "ubuntu debian"), "linuxmint");
+    CHECK_STR(dd__distro_like("rocky", "rhel centos fedora"), "rocky");
+    CHECK_STR(dd__distro_like("foo", NULL), "foo");
+    CHECK_STR(dd__distro_like("foo", ""), "foo");
     char m[32];
     CHECK(dd__distro_module_stream("perl:5.32:1:2", m, sizeof m) == 0);
     CHECK_STR(m, "perl:5.32");

@@ -352,6 +352,24 @@ static void release(sb *b, dd__distro_gran g, const char *v, size_t vl)
     }
 }
 
+const char *dd__distro_like(const char *id, const char *id_like)
+{
+    if (dd__distro_by_id(id) || !id_like) {
+        return id;
+    }
+    for (const char *w = id_like; *w;) {
+        w += strspn(w, " \t");
+        size_t l = strcspn(w, " \t");
+        for (size_t i = 0; l && i < NROWS; i++) {
+            if (ROWS[i].modular && eqn(ROWS[i].id, w, l)) {
+                return ROWS[i].id;
+            }
+        }
+        w += l;
+    }
+    return id;
+}
+
 int dd__distro_module_stream(const char *label, char *out, size_t n)
 {
     if (!label || !n) {

@@ -60,6 +60,13 @@ const dd__distro *dd__distro_by_id(const char *id);
  * supplement), NULL when none. */
 const dd__distro *dd__distro_by_ns(const char *ns);
 
+/* The os-release ID whose rules apply: id when the table knows it, else
+ * the first RHEL-family word of ID_LIKE ("eurolinux" with ID_LIKE="rhel
+ * fedora centos" -> "rhel": rebuilds follow RHEL's major releases), else
+ * id. Derivatives of Debian or Ubuntu keep their own ID (their releases
+ * do not follow the parent's). Borrowed from the table or from id. */
+const char *dd__distro_like(const char *id, const char *id_like);
+
 /* "nodejs:18:8070020230306:bd1311ed" -> "nodejs:18" into out (n bytes);
  * 0, or -1 when the label has no name:stream. */
 int dd__distro_module_stream(const char *label, char *out, size_t n);

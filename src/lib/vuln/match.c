@@ -214,7 +214,7 @@ static int ns_for(const dd_package *p, const dd_os_info *os, dd__distro_ns *L)
                 ? dd__debian_release(os->codename)
                 : "unstable";
     }
-    dd__distro_namespaces(os->family, v,
+    dd__distro_namespaces(dd__distro_like(os->family, os->id_like), v,
                           p->type == DD_PKG_RPM ? p->modularity : NULL, L);
     if (L->row && L->scheme != want) {
         return 0; /* an apk database on Debian etc.: not this OS's */
