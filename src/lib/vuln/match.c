@@ -1,9 +1,12 @@
 /*
  * lib/vuln/match.c - package inventory x vulnerability database.
  *
- * Namespace from the detected OS ("debian:12", "ubuntu:22.04",
- * "alpine:3.20"); distro packages are looked up by source package (dpkg
- * Source:, apk origin) and compared with the distro's version order. Per
+ * Namespaces from the detected OS, in order (lib/eco/distro.c,
+ * docs/namespaces.md: "rocky:9" then "redhat:9"; the first with rows for
+ * the package decides, Ubuntu Pro is always consulted as a supplement;
+ * rpm module streams "redhat:8::nodejs:18"); distro packages are looked
+ * up by source package (dpkg Source:, apk origin, rpm source rpm) and
+ * compared with the distro's version order. Per
  * database row:
  *   not-affected                 -> nothing
  *   OSV ranges / versions        -> affected when the installed version is
