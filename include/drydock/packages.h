@@ -77,6 +77,7 @@ typedef struct dd_os_info {
     const char *source_file; /* file it was read from */
     int eol;                 /* 1 past end of life, 0 supported, -1 unknown */
     const char *eol_date;    /* "YYYY-MM-DD" from our table, or NULL */
+    const char *id_like;     /* os-release ID_LIKE (lower case), or NULL */
 } dd_os_info;
 
 typedef struct dd_inventory dd_inventory;

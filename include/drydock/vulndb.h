@@ -105,7 +105,8 @@ typedef enum dd_vuln_status {
     DD_VULN_WILL_NOT_FIX,
     DD_VULN_DEFERRED,
     DD_VULN_END_OF_LIFE,
-    DD_VULN_UNKNOWN
+    DD_VULN_UNKNOWN,
+    DD_VULN_FIXED_ESM /* fixed in Ubuntu Pro (ESM) only: "fixed_esm" */
 } dd_vuln_status;
 DD_API const char *dd_vuln_status_name(dd_vuln_status s);
 

@@ -234,7 +234,7 @@ static int info(const char *path, int json)
         for (size_t i = 0; i < n; i++) {
             char a[32];
             age(now - f[i].imported_at, a, sizeof a);
-            printf("%-34s %-20s %8llu %8llu %6llu %5s  %-11.10s %.60s\n",
+            printf("%-34s %-20s %8llu %8llu %6llu %5s  %-11.10s %s\n",
                    f[i].name, f[i].kind, (unsigned long long)f[i].records,
                    (unsigned long long)f[i].affected,
                    (unsigned long long)f[i].malformed, a, f[i].newest,

@@ -97,7 +97,8 @@ static int keep(void *ctx, const dd_finding *f)
     if (o->severities && !(o->severities & (1u << f->severity))) {
         return 0;
     }
-    if (o->ignore_unfixed && f->vuln && f->vuln->status != DD_VULN_FIXED) {
+    if (o->ignore_unfixed && f->vuln && f->vuln->status != DD_VULN_FIXED &&
+        f->vuln->status != DD_VULN_FIXED_ESM) {
         return 0;
     }
     dd__ignore_entry *e = dd__ignores_match(&s->ig, f);

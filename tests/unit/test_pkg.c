@@ -447,10 +447,11 @@ static void test_pkg__os_detect_and_eol(void)
 
 static void test_pkg__purls(void)
 {
-    dd_os_info deb = {"debian", "Debian", "12", "bookworm", NULL, 0, NULL};
-    dd_os_info ubu = {"ubuntu", "Ubuntu", "22.04", NULL, NULL, 0, NULL};
-    dd_os_info rh = {"rhel", "RHEL", "9.3", NULL, NULL, 0, NULL};
-    dd_os_info alp = {"alpine", "Alpine", "3.20.3", NULL, NULL, 0, NULL};
+    dd_os_info deb = {"debian", "Debian", "12", "bookworm",
+                      NULL,     0,        NULL, NULL};
+    dd_os_info ubu = {"ubuntu", "Ubuntu", "22.04", NULL, NULL, 0, NULL, NULL};
+    dd_os_info rh = {"rhel", "RHEL", "9.3", NULL, NULL, 0, NULL, NULL};
+    dd_os_info alp = {"alpine", "Alpine", "3.20.3", NULL, NULL, 0, NULL, NULL};
     dd_package p;
     memset(&p, 0, sizeof p);
     p.type = DD_PKG_DPKG;

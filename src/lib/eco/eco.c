@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "distro.h"
 #include "eco.h"
 #include "../../util/util.h"
 
@@ -172,7 +173,21 @@ const dd__eco *dd__eco_by_id(const char *id)
 
 const dd__eco *dd__eco_by_ns(const char *ns)
 {
-    return ns ? by_id_n(ns, strcspn(ns, ":")) : NULL;
+    if (!ns) {
+        return NULL;
+    }
+    size_t n = strcspn(ns, ":");
+    const dd__eco *e = by_id_n(ns, n);
+    if (!e) {
+        /* distribution namespaces ("sles:15.5", "ubuntu-pro:18.04") */
+        const dd__distro *d = dd__distro_by_ns(ns);
+        e = d ? dd__eco_by_id(d->eco) : NULL;
+    }
+    if (!e && memchr(ns, '-', n)) {
+        /* vendor sub-products ("redhat-rhel_eus:8.6", "suse-...") */
+        e = by_id_n(ns, strcspn(ns, "-"));
+    }
+    return e;
 }
 
 const dd__eco *dd__eco_by_osv(const char *osv)

@@ -228,6 +228,11 @@ int dd__os_detect(const dd__os_files *f,
                 osr_get(a, f->os_release, f->os_release_len, "VERSION_ID");
             os->codename = osr_get(a, f->os_release, f->os_release_len,
                                    "VERSION_CODENAME");
+            os->id_like =
+                osr_get(a, f->os_release, f->os_release_len, "ID_LIKE");
+            if (os->id_like) {
+                lower((char *)os->id_like);
+            }
             os->source_file = f->os_release_path;
         }
     }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "vuln_int.h"
+#include "../eco/distro.h"
 #include "../eco/eco.h"
 
 /* OSV ecosystem -> database namespace and scheme name, from the one
@@ -23,6 +24,20 @@ int dd__osv_namespace(const char *ecosystem,
                       size_t n,
                       const char **scheme)
 {
+    return dd__osv_pkg_namespace(ecosystem, NULL, ns, n, scheme);
+}
+
+int dd__osv_pkg_namespace(const char *ecosystem,
+                          const char *purl,
+                          char *ns,
+                          size_t n,
+                          const char **scheme)
+{
+    dd_version_scheme ds;
+    if (!dd__distro_osv_ns(ecosystem, purl, ns, n, &ds)) {
+        *scheme = dd_version_scheme_name(ds);
+        return 0;
+    }
     const dd__eco *e = dd__eco_by_osv(ecosystem);
     if (!e) {
         return -1;
@@ -156,9 +171,10 @@ int dd__feed_osv_json(const dd__vuln_sink *sink,
                                i);
             continue;
         }
-        char ns[128];
+        char ns[160];
         const char *scheme = NULL;
-        if (dd__osv_namespace(eco, ns, sizeof ns, &scheme)) {
+        if (dd__osv_pkg_namespace(eco, str(pkg, "purl"), ns, sizeof ns,
+                                  &scheme)) {
             snprintf(ns, sizeof ns, "%s", eco);
             for (char *p = ns; *p; p++) {
                 *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);

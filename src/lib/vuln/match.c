@@ -1,9 +1,12 @@
 /*
  * lib/vuln/match.c - package inventory x vulnerability database.
  *
- * Namespace from the detected OS ("debian:12", "ubuntu:22.04",
- * "alpine:3.20"); distro packages are looked up by source package (dpkg
- * Source:, apk origin) and compared with the distro's version order. Per
+ * Namespaces from the detected OS, in order (lib/eco/distro.c,
+ * docs/namespaces.md: "rocky:9" then "redhat:9"; the first with rows for
+ * the package decides, Ubuntu Pro is always consulted as a supplement;
+ * rpm module streams "redhat:8::nodejs:18"); distro packages are looked
+ * up by source package (dpkg Source:, apk origin, rpm source rpm) and
+ * compared with the distro's version order. Per
  * database row:
  *   not-affected                 -> nothing
  *   OSV ranges / versions        -> affected when the installed version is
@@ -23,6 +26,7 @@
 #include <string.h>
 
 #include "match_int.h"
+#include "../eco/distro.h"
 #include "../eco/eco.h"
 #include "db_int.h"
 #include "../findings_int.h"
@@ -38,6 +42,7 @@ typedef struct dd__vuln_hit {
     double score;
     char vector[128];
     int advisory; /* DSA/DLA/DTSA */
+    char ns[96];  /* namespace the row came from */
 } dd__vuln_hit;
 
 /* bounded copy without printf */
@@ -54,8 +59,9 @@ static void copy(char *dst, size_t n, const char *src)
 const char *dd_vuln_status_name(dd_vuln_status s)
 {
     static const char *const n[] = {"fixed",    "affected",    "will_not_fix",
-                                    "deferred", "end_of_life", "unknown"};
-    return (unsigned)s < 6 ? n[s] : "unknown";
+                                    "deferred", "end_of_life", "unknown",
+                                    "fixed_esm"};
+    return (unsigned)s < 7 ? n[s] : "unknown";
 }
 
 void dd__vuln_report_free(dd__vuln_report *r)
@@ -189,64 +195,35 @@ static int add_ref(char **refs, const char *r)
     return 0;
 }
 
-/* Database namespace and version order of an OS package, from the
- * ecosystem table row of the detected OS family; NULL when the package
- * cannot be matched. */
-static const char *ns_for(const dd_package *p,
-                          const dd_os_info *os,
-                          char *buf,
-                          size_t n,
-                          dd_version_scheme *sch)
+/* Ordered database namespaces and version order of an OS package, from
+ * the distribution table (lib/eco/distro.c); 0 when the package cannot
+ * be matched (no OS, or a package type that is not the OS's). */
+static int ns_for(const dd_package *p, const dd_os_info *os, dd__distro_ns *L)
 {
     if (!os || !os->family) {
-        return NULL;
+        return 0;
+    }
+    dd_version_scheme want = p->type == DD_PKG_DPKG  ? DD_VER_DPKG
+                             : p->type == DD_PKG_APK ? DD_VER_APK
+                             : p->type == DD_PKG_RPM ? DD_VER_RPM
+                                                     : DD_VER_SEMVER;
+    if (want == DD_VER_SEMVER) {
+        return 0; /* application packages: lang_ns() */
     }
     const char *v = os->version ? os->version : "";
-    const dd__eco *e = dd__eco_by_family(os->family);
-    const char *type = p->type == DD_PKG_DPKG  ? "deb"
-                       : p->type == DD_PKG_APK ? "apk"
-                                               : "rpm";
-    if (e && strcmp(e->purl_type, type)) {
-        e = NULL; /* an apk database on Debian etc.: not this row */
+    if (!strcmp(os->family, "debian") && !(*v >= '0' && *v <= '9')) {
+        /* testing/sid: the codename names the release */
+        v = os->codename && dd__debian_release(os->codename)
+                ? dd__debian_release(os->codename)
+                : "unstable";
     }
-    switch (p->type) {
-    case DD_PKG_DPKG:
-        *sch = DD_VER_DPKG;
-        if (!e) {
-            return NULL;
-        }
-        if (!strcmp(e->id, "debian")) {
-            if (*v >= '0' && *v <= '9') {
-                snprintf(buf, n, "debian:%.*s", (int)strcspn(v, "."), v);
-            } else if (os->codename && dd__debian_release(os->codename)) {
-                snprintf(buf, n, "debian:%s", dd__debian_release(os->codename));
-            } else {
-                snprintf(buf, n, "debian:unstable");
-            }
-            return buf;
-        }
-        snprintf(buf, n, "%s:%s", e->id, v);
-        return buf;
-    case DD_PKG_APK:
-        *sch = DD_VER_APK;
-        if (e && e->release) {
-            const char *d1 = strchr(v, '.');
-            const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
-            snprintf(buf, n, "%s:%.*s", e->id,
-                     (int)(d2 ? (size_t)(d2 - v) : strlen(v)), v);
-            return buf;
-        }
-        snprintf(buf, n, "%s", e ? e->id : os->family);
-        return buf;
-    case DD_PKG_RPM:
-        *sch = DD_VER_RPM;
-        snprintf(buf, n, "%s:%.*s", e ? e->id : os->family,
-                 (int)strcspn(v, "."), v);
-        return buf;
-    default:
-        break; /* application packages: lang_ns() */
+    dd__distro_namespaces(dd__distro_like(os->family, os->id_like), v,
+                          p->type == DD_PKG_RPM ? p->modularity : NULL, L);
+    if (L->row && L->scheme != want) {
+        return 0; /* an apk database on Debian etc.: not this OS's */
     }
-    return NULL;
+    L->scheme = want;
+    return 1;
 }
 
 /* Namespace, order and compared name of an application package: its
@@ -265,11 +242,25 @@ lang_ns(const dd_package *p, dd_version_scheme *sch, char *name, size_t n)
     return e;
 }
 
+/* A row naming an rpm module build ("1.2-1.module+el8.8.0+1+ab"). */
+static int module_build(const char *fixed, const char *ranges)
+{
+    return (fixed && strstr(fixed, ".module")) ||
+           (ranges && strstr(ranges, ".module"));
+}
+
+/* Rows of (ns, name) that apply to version ver go to hits; *seen (when
+ * not NULL) counts the rows the namespace has for the name at all. esm:
+ * the namespace is Ubuntu Pro's, whose fixes are DD_VULN_FIXED_ESM.
+ * modfilter (dd__distro_ns): 1 only module builds, -1 none, 0 all. */
 static int collect(dd_vulndb *db,
                    const char *ns,
                    const char *name,
                    dd_version_scheme sch,
                    const char *ver,
+                   int esm,
+                   int modfilter,
+                   size_t *seen,
                    dd__vec *hits)
 {
     sqlite3_stmt *st = dd__vulndb_lookup(db);
@@ -290,6 +281,12 @@ static int collect(dd_vulndb *db,
                            ? -1
                            : sqlite3_column_double(st, 8);
         dd_version_scheme rs = sch;
+        if (modfilter && module_build(fixed, ranges) != (modfilter > 0)) {
+            continue;
+        }
+        if (seen) {
+            (*seen)++;
+        }
         if (!status || !id || !strcmp(status, "not-affected") ||
             (scheme && dd_version_scheme_parse(scheme, &rs))) {
             continue;
@@ -328,6 +325,10 @@ static int collect(dd_vulndb *db,
         } else if (!strcmp(status, "end-of-life")) {
             h.status = DD_VULN_END_OF_LIFE;
         }
+        if (esm && h.status == DD_VULN_FIXED) {
+            h.status = DD_VULN_FIXED_ESM;
+        }
+        copy(h.ns, sizeof h.ns, ns);
         const char *vector = (const char *)sqlite3_column_text(st, 9);
         const char *aliases = (const char *)sqlite3_column_text(st, 10);
         canonical(id, aliases, h.id, sizeof h.id);
@@ -384,7 +385,7 @@ static int merge(dd__vuln_hit *a, dd__vuln_hit *b)
     if (!a->has_fixed && b->has_fixed) {
         snprintf(a->fixed, sizeof a->fixed, "%s", b->fixed);
         a->has_fixed = 1;
-        a->status = DD_VULN_FIXED;
+        a->status = b->status; /* fixed, or fixed in Ubuntu Pro (ESM) */
     }
     if (b->sev > a->sev) {
         a->sev = b->sev;
@@ -503,6 +504,92 @@ static int warn(dd__buf *w, const char *fmt, ...)
     return dd__buf_printf(w, "%s\n", m);
 }
 
+static int ns_has_rows(dd_vulndb *db, const char *ns, size_t len)
+{
+    sqlite3_stmt *q = NULL;
+    int have =
+        sqlite3_prepare_v2(dd__vulndb_handle(db),
+                           "SELECT 1 FROM affected WHERE ns = ? LIMIT 1", -1,
+                           &q, NULL) == SQLITE_OK &&
+        sqlite3_bind_text(q, 1, ns, (int)len, SQLITE_STATIC) == SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW;
+    sqlite3_finalize(q);
+    return have;
+}
+
+/* Once per list of (base) namespaces: does any imported feed cover one
+ * of them? If not, one warning naming every namespace looked for. The
+ * report's namespace is the first covered one. */
+static int coverage(dd_vulndb *db,
+                    const dd_os_info *os,
+                    const dd__eco *le,
+                    const dd__distro_ns *L,
+                    char *covered,
+                    size_t cn,
+                    dd__buf *w,
+                    dd__vuln_report *rep)
+{
+    char list[400];
+    size_t o = 0;
+    list[0] = '\0';
+    for (size_t k = 0; k < L->n; k++) {
+        if (L->supplement[k]) {
+            continue;
+        }
+        const char *ns = L->ns[k];
+        const char *mod = strstr(ns, "::");
+        size_t len = mod ? (size_t)(mod - ns) : strlen(ns);
+        int dup = 0;
+        for (size_t j = 0; j < k; j++) {
+            dup |= !L->supplement[j] && !strncmp(L->ns[j], ns, len) &&
+                   (L->ns[j][len] == '\0' || L->ns[j][len] == ':');
+        }
+        if (dup) {
+            continue;
+        }
+        int r = snprintf(list + o, sizeof list - o, "%s%.*s", o ? " or " : "",
+                         (int)len, ns);
+        if (r < 0 || (size_t)r >= sizeof list - o) {
+            break;
+        }
+        o += (size_t)r;
+    }
+    if (!strcmp(covered, list)) {
+        return 0;
+    }
+    snprintf(covered, cn, "%s", list);
+    const char *first = NULL;
+    size_t flen = 0;
+    for (size_t k = 0; !first && k < L->n; k++) {
+        const char *ns = L->ns[k];
+        const char *mod = strstr(ns, "::");
+        size_t len = mod ? (size_t)(mod - ns) : strlen(ns);
+        if (!L->supplement[k] && ns_has_rows(db, ns, len)) {
+            first = ns;
+            flen = len;
+        }
+    }
+    dd__free(rep->ns);
+    rep->ns = first ? dd__strndup(first, flen) : dd__strdup(list);
+    if (!rep->ns) {
+        return DD_ENOMEM;
+    }
+    if (!first) {
+        return warn(w,
+                    "no imported feed covers %s: its packages were not "
+                    "checked (import one with `drydock db import` or "
+                    "`drydock db update`)%s%s%s",
+                    list,
+                    le || !os || L->row
+                        ? ""
+                        : "; drydock has no "
+                          "namespace rules for os-release ID \"",
+                    le || !os || L->row ? "" : os->family,
+                    le || !os || L->row ? "" : "\"");
+    }
+    return 0;
+}
+
 int dd__vuln_match(dd_vulndb *db,
                    const dd_inventory *inv,
                    const dd_image *img,
@@ -542,46 +629,35 @@ int dd__vuln_match(dd_vulndb *db,
     if (!os && dd_inventory_count(inv)) {
         warn(&w, "the OS was not detected: OS packages cannot be matched");
     }
-    char covered_ns[64] = "", unmatched_ns[64] = "";
+    char covered[400] = "", unmatched_ns[64] = "";
     for (size_t i = 0; !rc && i < dd_inventory_count(inv); i++) {
         const dd_package *p = dd_inventory_get(inv, i);
-        char nsbuf[64], lname[512];
+        char lname[512];
         dd_version_scheme sch = DD_VER_DPKG;
         const dd__eco *le = lang_ns(p, &sch, lname, sizeof lname);
-        const char *ns = le ? le->id : ns_for(p, os, nsbuf, sizeof nsbuf, &sch);
-        if (!ns) {
+        dd__distro_ns L;
+        if (le) {
+            memset(&L, 0, sizeof L);
+            L.n = 1;
+            copy(L.ns[0], sizeof L.ns[0], le->id);
+        } else if (ns_for(p, os, &L)) {
+            sch = L.scheme;
+        } else {
             continue;
         }
         if (le && !le->has_scheme) {
-            if (strcmp(unmatched_ns, ns)) {
-                snprintf(unmatched_ns, sizeof unmatched_ns, "%s", ns);
+            if (strcmp(unmatched_ns, le->id)) {
+                snprintf(unmatched_ns, sizeof unmatched_ns, "%s", le->id);
                 warn(&w,
                      "%s packages are unmatched: drydock has no version "
                      "comparator for %s",
-                     dd_pkg_type_name(p->type), le->osv ? le->osv : ns);
+                     dd_pkg_type_name(p->type), le->osv ? le->osv : le->id);
             }
             continue;
         }
-        if (strcmp(covered_ns, ns)) {
-            snprintf(covered_ns, sizeof covered_ns, "%s", ns);
-            dd__free(rep->ns);
-            rep->ns = dd__strdup(ns);
-            sqlite3_stmt *q = NULL;
-            int have =
-                sqlite3_prepare_v2(dd__vulndb_handle(db),
-                                   "SELECT 1 FROM affected WHERE ns = "
-                                   "? LIMIT 1",
-                                   -1, &q, NULL) == SQLITE_OK &&
-                sqlite3_bind_text(q, 1, ns, -1, SQLITE_STATIC) == SQLITE_OK &&
-                sqlite3_step(q) == SQLITE_ROW;
-            sqlite3_finalize(q);
-            if (!have) {
-                warn(&w,
-                     "no imported feed covers %s: its packages were not "
-                     "checked (import one with `drydock db import` or "
-                     "`drydock db update`)",
-                     ns);
-            }
+        rc = coverage(db, os, le, &L, covered, sizeof covered, &w, rep);
+        if (rc) {
+            break;
         }
         rep->packages_checked++;
         const char *name = le               ? lname
@@ -593,9 +669,23 @@ int dd__vuln_match(dd_vulndb *db,
         const char *ver = p->type == DD_PKG_DPKG && p->source_version
                               ? p->source_version
                               : p->version;
-        rc = collect(db, ns, name, sch, ver, &hits);
-        if (!rc && !le && p->source_name && strcmp(p->source_name, p->name)) {
-            rc = collect(db, ns, p->name, sch, p->version, &hits);
+        /* the first namespace with rows for the package decides (Rocky's
+         * own advisories before Red Hat's); supplements (Ubuntu Pro) are
+         * always consulted and fold into the same ids */
+        int found = 0;
+        for (size_t k = 0; !rc && k < L.n; k++) {
+            if (found && !L.supplement[k]) {
+                continue;
+            }
+            size_t seen = 0;
+            rc = collect(db, L.ns[k], name, sch, ver, L.supplement[k],
+                         L.modfilter[k], &seen, &hits);
+            if (!rc && !le && p->source_name &&
+                strcmp(p->source_name, p->name)) {
+                rc = collect(db, L.ns[k], p->name, sch, p->version,
+                             L.supplement[k], L.modfilter[k], &seen, &hits);
+            }
+            found |= seen && !L.supplement[k];
         }
         if (!rc) {
             rc = fold(&hits);
@@ -608,7 +698,7 @@ int dd__vuln_match(dd_vulndb *db,
                     rc = DD_ENOMEM;
                     break;
                 }
-                rc = emit(f, p, h, ns, info, purl);
+                rc = emit(f, p, h, h->ns, info, purl);
             }
         }
         dd__free(purl);
@@ -651,7 +741,9 @@ int dd_vuln_match_package(dd_vulndb *db,
     dd_findings *f = dd__findings_new();
     dd__vec hits;
     dd__vec_init(&hits, sizeof(dd__vuln_hit));
-    int rc = f ? collect(db, ns, name, scheme, version, &hits) : DD_ENOMEM;
+    int rc = f ? collect(db, ns, name, scheme, version,
+                         !strncmp(ns, "ubuntu-pro", 10), 0, NULL, &hits)
+               : DD_ENOMEM;
     if (!rc) {
         rc = fold(&hits);
     }

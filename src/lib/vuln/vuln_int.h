@@ -103,6 +103,13 @@ int dd__osv_namespace(const char *ecosystem,
                       char *ns,
                       size_t n,
                       const char **scheme);
+/* the same with the package's purl, whose rpmmod qualifier (Red Hat
+ * modularity) adds "::<module>:<stream>" to the namespace */
+int dd__osv_pkg_namespace(const char *ecosystem,
+                          const char *purl,
+                          char *ns,
+                          size_t n,
+                          const char **scheme);
 /* Debian codename -> release number ("bookworm" -> "12"), NULL. */
 const char *dd__debian_release(const char *codename);
 /* Debian urgency words ("low", "medium**", "unimportant") -> severity. */
