@@ -17,7 +17,7 @@ FUZZ_SECONDS ?= 60
 # the missing ones are installed).
 BUILD_PKGS = gcc make meson ninja-build pkg-config libisal-dev libzstd-dev libsqlite3-dev \
              libzip-dev zlib1g-dev libyaml-dev libcurl4-openssl-dev libpcre2-dev \
-             libssl-dev libjansson-dev libyara-dev
+             libssl-dev libjansson-dev libyara-dev libmicrohttpd-dev
 TEST_PKGS  = clang libclang-rt-14-dev python3 zstd gzip jq git debootstrap \
              openssh-client clang-format python3-jsonschema rpm db5.3-util \
              sqlite3 openssl clamav-daemon clamav-testfiles yara time bc \
