@@ -45,7 +45,7 @@ static const cli_opt server_opts[] = {
      "the job store, a SQLite file in WAL mode (default: "
      "sqlite:drydock-server.db in the cache directory)"},
     {"workers", 0, "N", K_WORKERS, 0, NULL,
-     "in-process scan workers (default 2)"},
+     "in-process scan workers (default 2; 0: only queue jobs)"},
     {"tls-cert", 0, "FILE", K_TLS_CERT, 0, NULL,
      "serve HTTPS with this PEM certificate (with --tls-key)"},
     {"tls-key", 0, "FILE", K_TLS_KEY, 0, NULL, "the certificate's PEM key"},
@@ -120,8 +120,8 @@ static int srv_opt(void *ctx, int key, const char *label, const char *v)
         a->store = v;
         break;
     case K_WORKERS:
-        if (parse_u64(v, 256, &n) || n < 1) {
-            fprintf(stderr, "drydock server: %s takes 1 to 256, not '%s'\n",
+        if (parse_u64(v, 256, &n)) {
+            fprintf(stderr, "drydock server: %s takes 0 to 256, not '%s'\n",
                     label, cli_esc(v));
             return EXIT_USAGE;
         }
@@ -711,7 +711,8 @@ int cmd_server(int argc, char **argv)
     sigaddset(&sigs, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
-    if (dd_service_workers_start(svc, eng, &c.registry, a.workers, &w, &err)) {
+    if (a.workers &&
+        dd_service_workers_start(svc, eng, &c.registry, a.workers, &w, &err)) {
         fprintf(stderr, "drydock server: %s\n", err.message);
         rc = EXIT_UNREADABLE;
         goto out;
