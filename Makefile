@@ -24,7 +24,7 @@ TEST_PKGS  = clang libclang-rt-14-dev python3 zstd gzip jq git debootstrap \
              docker-registry skopeo apache2-utils curl podman libxml2-utils \
              zsh fish groff-base man-db golang-go \
              unzip libcommons-lang3-java libguava-java liblog4j2-java libcommons-io-java \
-             python3-cryptography
+             python3-cryptography python3-yaml
 DEMO_PKGS  = debootstrap python3 openssl
 
 .PHONY: all deps deps-test build build-asan build-tsan check demo fuzz bench bench-malware format \
