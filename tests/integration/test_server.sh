@@ -243,6 +243,9 @@ else
   [ $rc = 0 ] && pass "server: SIGTERM stops it, exit 0" || fail "server exit $rc: $(tail -2 "$T/server.log")"
 fi
 PIDS=""
+if grep -qE 'runtime error|Sanitizer' "$T/server.log"; then
+  fail "server: sanitizer report: $(grep -m1 -E 'runtime error|Sanitizer' "$T/server.log")"
+fi
 if grep -qF -- "${ATOK#ddt_}" "$T/server.log" || grep -qF -- "${RTOK#ddt_}" "$T/server.log"; then
   fail "server: a token is in the log"
 else

@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "drydock/drydock.h"
+#include "fixture.h"
 #include "harness.h"
 
 static char dir[64];
@@ -421,6 +422,97 @@ static void local_paths(void)
           DD_EINVALID);
 }
 
+static const char CREDS[] =
+    "[default]\naws_access_key_id = AKIAZ7Q3K2LMN5PRT8WX\n"
+    "aws_secret_access_key = 9dKq3Lm7Pz2Xv8Rt5Wn1Yb4Hc6Jf0Gs3Ae7Ui2Ok\n";
+
+/* a worker runs a job end to end: open, scan, both reports, summary */
+static void worker_run(void)
+{
+    fx_buf t = {0}, g = {0};
+    fx_tar_entry(&t, "root/.aws/credentials", '0', NULL, CREDS,
+                 sizeof CREDS - 1);
+    fx_tar_end(&t);
+    fx_gzip(&t, &g);
+    char *img = fx_tempdir();
+    fx_oci_layout(img, "t:1", "amd64", &g, &t, 1, "");
+    fx_buf_free(&t);
+    fx_buf_free(&g);
+    dd_engine_opts eo = DD_ENGINE_OPTS_INIT;
+    eo.no_malware = 1;
+    dd_engine *eng = NULL;
+    dd_error e;
+    CHECK(dd_engine_new(&eng, &eo, &e) == 0);
+    dd_service *s = fresh("worker.db", NULL);
+    CHECK(s);
+    CHECK(dd_service_run_one(s, eng, NULL, 10, &e) == DD_ENOTFOUND);
+    int64_t a, b;
+    char ref[256];
+    snprintf(ref, sizeof ref, "oci:%s", img);
+    CHECK(dd_service_submit(s, ref, "{\"scanners\":[\"secret\"]}", 10, &a, NULL,
+                            &e) == 0);
+    CHECK(dd_service_submit(s, "/no/such/image", "{\"scanners\":[]}", 11, &b,
+                            NULL, &e) == 0);
+    CHECK(dd_service_run_one(s, eng, NULL, 12, &e) == 0);
+    CHECK(dd_service_run_one(s, eng, NULL, 13, &e) == 0);
+    CHECK(dd_service_run_one(s, eng, NULL, 14, &e) == DD_ENOTFOUND);
+    dd_service_job *j = NULL;
+    CHECK(dd_service_job_get(s, a, &j, &e) == 0);
+    CHECK(j->state == DD_JOB_DONE && j->attempts == 1);
+    CHECK(j->digest && strncmp(j->digest, "sha256:", 7) == 0);
+    json_t *sum = json_loads(j->summary, 0, NULL);
+    dd_service_job_free(j);
+    CHECK(sum);
+    CHECK(json_integer_value(json_object_get(sum, "total")) >= 1);
+    CHECK(json_is_string(json_object_get(sum, "worst")));
+    json_decref(sum);
+    char *r = NULL;
+    CHECK(dd_service_report(s, a, "json", &r, NULL, &e) == 0);
+    json_t *doc = json_loads(r, 0, NULL);
+    dd_string_free(r);
+    CHECK(doc);
+    CHECK_STR(json_string_value(json_object_get(doc, "schema")),
+              "drydock-scan/1");
+    int aws = 0;
+    size_t i;
+    json_t *f;
+    json_array_foreach(json_object_get(doc, "findings"), i, f)
+    {
+        const char *id = json_string_value(json_object_get(f, "id"));
+        aws |= id && strstr(id, "aws") != NULL;
+    }
+    json_decref(doc);
+    CHECK(aws);
+    CHECK(dd_service_report(s, a, "sarif", &r, NULL, &e) == 0);
+    CHECK(strstr(r, "\"2.1.0\"") != NULL);
+    dd_string_free(r);
+    /* a missing image is a final error: failed at the first attempt */
+    CHECK(dd_service_job_get(s, b, &j, &e) == 0);
+    CHECK(j->state == DD_JOB_FAILED && j->attempts == 1 && j->error);
+    dd_service_job_free(j);
+    /* threads: three more jobs, two workers */
+    dd_service_workers *w = NULL;
+    for (int k = 0; k < 3; k++) {
+        char o[64];
+        snprintf(o, sizeof o, "{\"scanners\":[\"secret\"],\"k\":%d}", k);
+        CHECK(dd_service_submit(s, ref, o, 20, &a, NULL, &e) == 0);
+    }
+    CHECK(dd_service_workers_start(s, eng, NULL, 2, &w, &e) == 0);
+    uint64_t cnt[4] = {0};
+    for (int k = 0; k < 6000 && cnt[DD_JOB_DONE] < 4; k++) {
+        CHECK(dd_service_counts(s, cnt, &e) == 0);
+        if (cnt[DD_JOB_DONE] < 4) {
+            usleep(10000);
+        }
+    }
+    dd_service_workers_stop(w);
+    CHECK(cnt[DD_JOB_DONE] == 4 && cnt[DD_JOB_QUEUED] == 0 &&
+          cnt[DD_JOB_RUNNING] == 0 && cnt[DD_JOB_FAILED] == 1);
+    dd_service_close(s);
+    dd_engine_free(eng);
+    fx_rmtree(img);
+}
+
 static void cleanup(void)
 {
     char cmd[128];
@@ -434,4 +526,5 @@ TEST_LIST(T(open_migrate),
           T(tokens),
           T(request_parse),
           T(local_paths),
+          T(worker_run),
           T(cleanup))
