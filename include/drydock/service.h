@@ -117,9 +117,12 @@ DD_API int dd_service_claim(dd_service *s,
                             dd_service_job **job,
                             dd_error *err);
 /* Store a finished job's reports (JSON and SARIF text), its image digest
- * (may be NULL) and summary JSON. DD_ENOTFOUND if the job is not running. */
+ * (may be NULL) and summary JSON. `attempt` is the job's attempts as
+ * claimed: DD_ENOTFOUND when the job is not running under that claim any
+ * more (its lease expired and another worker took it). */
 DD_API int dd_service_finish(dd_service *s,
                              int64_t id,
+                             unsigned attempt,
                              const char *report_json,
                              const char *report_sarif,
                              const char *digest,
@@ -127,13 +130,19 @@ DD_API int dd_service_finish(dd_service *s,
                              int64_t now,
                              dd_error *err);
 /* An attempt failed: with `final` or at max_attempts the job is failed
- * with `why`; otherwise it is queued again with `why` kept as error. */
+ * with `why`; otherwise it is queued again with `why` kept as error.
+ * DD_ENOTFOUND as for dd_service_finish. */
 DD_API int dd_service_fail(dd_service *s,
                            int64_t id,
+                           unsigned attempt,
                            const char *why,
                            int final,
                            int64_t now,
                            dd_error *err);
+/* Extend a running job's lease to now + lease_seconds (workers call it
+ * while a scan runs). DD_ENOTFOUND as for dd_service_finish. */
+DD_API int dd_service_heartbeat(
+    dd_service *s, int64_t id, unsigned attempt, int64_t now, dd_error *err);
 /* One job; DD_ENOTFOUND for an unknown id. */
 DD_API int dd_service_job_get(dd_service *s,
                               int64_t id,

@@ -120,7 +120,7 @@ static void submit_dedupe(void)
     CHECK(j->id == a && j->state == DD_JOB_RUNNING && j->attempts == 1);
     CHECK(dd_service_submit(s, "alpine:3.20", opt, 1003, &b, &reused, &e) == 0);
     CHECK(b == a && reused == 1);
-    CHECK(dd_service_finish(s, a, "{\"r\":1}", "{\"s\":1}", "sha256:aa",
+    CHECK(dd_service_finish(s, a, 1, "{\"r\":1}", "{\"s\":1}", "sha256:aa",
                             "{\"total\":2,\"HIGH\":2,\"worst\":\"HIGH\"}", 1010,
                             &e) == 0);
     dd_service_job_free(j);
@@ -209,9 +209,18 @@ static void claim_lease_attempts(void)
     CHECK(dd_service_claim(s, 133, &j, &e) == 0);
     CHECK(j->id == a && j->attempts == 2);
     dd_service_job_free(j);
+    /* the first worker's claim is stale: it can neither finish nor renew */
+    CHECK(dd_service_finish(s, a, 1, "{}", "{}", NULL, NULL, 134, &e) ==
+          DD_ENOTFOUND);
+    CHECK(dd_service_heartbeat(s, a, 1, 134, &e) == DD_ENOTFOUND);
+    /* the current claim renews its lease */
+    CHECK(dd_service_heartbeat(s, a, 2, 150, &e) == 0);
+    CHECK(dd_service_job_get(s, a, &j, &e) == 0);
+    CHECK(j->lease_expiry == 180 && j->state == DD_JOB_RUNNING);
+    dd_service_job_free(j);
     /* b fails with a retryable error: queued again, error kept */
-    CHECK(dd_service_fail(s, b, "registry: connection refused", 0, 134, &e) ==
-          0);
+    CHECK(dd_service_fail(s, b, 1, "registry: connection refused", 0, 134,
+                          &e) == 0);
     CHECK(dd_service_job_get(s, b, &j, &e) == 0);
     CHECK(j->state == DD_JOB_QUEUED);
     CHECK_STR(j->error, "registry: connection refused");
@@ -234,21 +243,21 @@ static void claim_lease_attempts(void)
     CHECK(strstr(j->error, "lease expired") != NULL);
     dd_service_job_free(j);
     /* b's third attempt fails: at the limit it is failed */
-    CHECK(dd_service_fail(s, b, "registry: timeout", 0, 301, &e) == 0);
+    CHECK(dd_service_fail(s, b, 3, "registry: timeout", 0, 301, &e) == 0);
     CHECK(dd_service_job_get(s, b, &j, &e) == 0);
     CHECK(j->state == DD_JOB_FAILED && j->finished == 301);
     CHECK_STR(j->error, "registry: timeout");
     dd_service_job_free(j);
     /* finishing or failing a job that is not running */
-    CHECK(dd_service_finish(s, a, "{}", "{}", NULL, NULL, 302, &e) ==
+    CHECK(dd_service_finish(s, a, 3, "{}", "{}", NULL, NULL, 302, &e) ==
           DD_ENOTFOUND);
-    CHECK(dd_service_fail(s, b, "x", 1, 302, &e) == DD_ENOTFOUND);
+    CHECK(dd_service_fail(s, b, 3, "x", 1, 302, &e) == DD_ENOTFOUND);
     /* a final error fails at once */
     int64_t c;
     CHECK(dd_service_submit(s, "c", "{}", 400, &c, NULL, &e) == 0);
     CHECK(dd_service_claim(s, 401, &j, &e) == 0);
     dd_service_job_free(j);
-    CHECK(dd_service_fail(s, c, "no such image", 1, 402, &e) == 0);
+    CHECK(dd_service_fail(s, c, 1, "no such image", 1, 402, &e) == 0);
     CHECK(dd_service_job_get(s, c, &j, &e) == 0);
     CHECK(j->state == DD_JOB_FAILED && j->attempts == 1);
     dd_service_job_free(j);

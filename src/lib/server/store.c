@@ -451,6 +451,7 @@ int dd_service_claim(dd_service *s,
 
 int dd_service_finish(dd_service *s,
                       int64_t id,
+                      unsigned attempt,
                       const char *report_json,
                       const char *report_sarif,
                       const char *digest,
@@ -467,10 +468,11 @@ int dd_service_finish(dd_service *s,
                   "UPDATE jobs SET state = 'done', error = NULL, "
                   "result = ?2, result_sarif = ?3, digest = ?4, summary = ?5,"
                   " finished = ?6, lease_expiry = NULL "
-                  "WHERE id = ?1 AND state = 'running'",
+                  "WHERE id = ?1 AND state = 'running' AND attempts = ?7",
                   &st, err);
     if (!rc) {
         sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int(st, 7, (int)attempt);
         sqlite3_bind_text(st, 2, report_json, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, report_sarif, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 4, digest, -1, SQLITE_STATIC);
@@ -488,6 +490,7 @@ int dd_service_finish(dd_service *s,
 
 int dd_service_fail(dd_service *s,
                     int64_t id,
+                    unsigned attempt,
                     const char *why,
                     int final,
                     int64_t now,
@@ -504,10 +507,11 @@ int dd_service_fail(dd_service *s,
                   "ELSE 'queued' END, "
                   "finished = CASE WHEN ?3 OR attempts >= ?4 THEN ?5 "
                   "ELSE NULL END "
-                  "WHERE id = ?1 AND state = 'running'",
+                  "WHERE id = ?1 AND state = 'running' AND attempts = ?6",
                   &st, err);
     if (!rc) {
         sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int(st, 6, (int)attempt);
         sqlite3_bind_text(st, 2, why, -1, SQLITE_STATIC);
         sqlite3_bind_int(st, 3, final != 0);
         sqlite3_bind_int(st, 4, (int)s->opts.max_attempts);
@@ -516,6 +520,33 @@ int dd_service_fail(dd_service *s,
         if (!rc && sqlite3_changes(s->db) == 0) {
             rc = dd__error_set(err, DD_ENOTFOUND, "job %lld is not running",
                                (long long)id);
+        }
+    }
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+int dd_service_heartbeat(
+    dd_service *s, int64_t id, unsigned attempt, int64_t now, dd_error *err)
+{
+    if (!s) {
+        return dd__error_set(err, DD_EINVALID, "heartbeat: no store");
+    }
+    pthread_mutex_lock(&s->mu);
+    sqlite3_stmt *st = NULL;
+    int rc = prep(s,
+                  "UPDATE jobs SET lease_expiry = ?3 WHERE id = ?1 AND "
+                  "state = 'running' AND attempts = ?2",
+                  &st, err);
+    if (!rc) {
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int(st, 2, (int)attempt);
+        sqlite3_bind_int64(st, 3, now + s->opts.lease_seconds);
+        rc = step_done(s, st, err);
+        if (!rc && sqlite3_changes(s->db) == 0) {
+            rc = dd__error_set(err, DD_ENOTFOUND,
+                               "job %lld is not running under attempt %u",
+                               (long long)id, attempt);
         }
     }
     pthread_mutex_unlock(&s->mu);

@@ -14,6 +14,7 @@
 
 #include "drydock/drydock.h"
 #include "drydock/service.h"
+#include "lib/server/service_int.h"
 #include "util/util.h"
 
 struct dd_service_workers {
@@ -87,6 +88,34 @@ static unsigned scanners_of(const char *options)
     return bits;
 }
 
+/* The scan's cancel callback, polled by the walk's threads: renews the
+ * job's lease every third of it, and stops the scan when the claim was
+ * lost (the lease expired and another worker took the job). */
+typedef struct beat {
+    dd_service *svc;
+    int64_t id;
+    unsigned attempt;
+    pthread_mutex_t mu;
+    int64_t last;
+    int lost;
+} beat;
+
+static int beat_cb(void *p)
+{
+    beat *b = p;
+    int64_t now = (int64_t)time(NULL);
+    pthread_mutex_lock(&b->mu);
+    if (!b->lost && now - b->last >= b->svc->opts.lease_seconds / 3) {
+        dd_error err;
+        b->last = now;
+        b->lost = dd_service_heartbeat(b->svc, b->id, b->attempt, now, &err) ==
+                  DD_ENOTFOUND;
+    }
+    int stop = b->lost;
+    pthread_mutex_unlock(&b->mu);
+    return stop;
+}
+
 int dd_service_run_one(dd_service *s,
                        dd_engine *eng,
                        const dd_registry_opts *reg,
@@ -108,10 +137,13 @@ int dd_service_run_one(dd_service *s,
     dd__buf_init(&js, (size_t)256 << 20);
     dd__buf_init(&sa, (size_t)256 << 20);
     char *sum = NULL;
+    beat hb = {s, job->id, job->attempts, PTHREAD_MUTEX_INITIALIZER, now, 0};
     int src = dd_image_open(&img, job->image, &io, &e);
     if (!src) {
         dd_scan_opts so = DD_SCAN_OPTS_INIT;
         so.scanners = scanners_of(job->options);
+        so.cancel = beat_cb;
+        so.cancel_payload = &hb;
         src = dd_scan_run(&scan, eng, img, &so, &e);
     }
     if (!src) {
@@ -133,16 +165,17 @@ int dd_service_run_one(dd_service *s,
         const char *digest =
             info->manifest_digest ? info->manifest_digest : info->config_digest;
         char *j = dd__buf_detach(&js), *sr = dd__buf_detach(&sa);
-        rc = j && sr
-                 ? dd_service_finish(s, job->id, j, sr, digest, sum, end, err)
-                 : dd__error_set(err, DD_ENOMEM, "out of memory");
+        rc = j && sr ? dd_service_finish(s, job->id, job->attempts, j, sr,
+                                         digest, sum, end, err)
+                     : dd__error_set(err, DD_ENOMEM, "out of memory");
         dd__free(j);
         dd__free(sr);
     } else {
-        rc = dd_service_fail(s, job->id,
+        rc = dd_service_fail(s, job->id, job->attempts,
                              e.message[0] ? e.message : dd_strerror(src),
                              final_error(src), end, err);
     }
+    pthread_mutex_destroy(&hb.mu);
     dd__free(sum);
     dd__buf_free(&js);
     dd__buf_free(&sa);
