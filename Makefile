@@ -62,13 +62,14 @@ $(ASAN_BUILD)/build.ninja:
 build-asan: deps-test $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
 
-# ThreadSanitizer: only the concurrency test (one engine, many scans)
+# ThreadSanitizer: only the concurrency tests (one engine, many scans;
+# the service's worker threads)
 $(TSAN_BUILD)/build.ninja:
 	CC=clang meson setup $(TSAN_BUILD) --buildtype=debug -Db_sanitize=thread \
 	  -Db_lundef=false >/dev/null
 
 build-tsan: deps-test $(TSAN_BUILD)/build.ninja
-	ninja -C $(TSAN_BUILD) tests/test_engine
+	ninja -C $(TSAN_BUILD) tests/test_engine tests/test_service
 
 check: deps-test build build-asan build-tsan
 	@TSAN_BUILD=$(TSAN_BUILD) bash tests/run-all.sh $(BUILD) $(ASAN_BUILD)
