@@ -259,6 +259,8 @@ B=http://127.0.0.1:$P2
 SPID=$!
 PIDS="$SPID"
 wait_ready "$B" || fail "queue-only server did not start: $(tail -2 "$T/server2.log")"
+api POST /api/v1/scans "$ATOK" "{\"image\":\"oci:$IMG\"}"
+check_err 403 "admin token, server-side path, no --allow-dir given"
 api POST /api/v1/scans "$STOK" '{"image":"registry.invalid/a:1"}'
 first=$code
 api POST /api/v1/scans "$STOK" '{"image":"registry.invalid/b:1"}'

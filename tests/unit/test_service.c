@@ -5,6 +5,7 @@
  * limit, reports and counts, the images list, tokens, the request
  * validator and the local-path rules.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -522,6 +523,86 @@ static void worker_run(void)
     fx_rmtree(img);
 }
 
+/* two handles on one file (two processes' worth of connections) claim
+ * from four threads: every job is claimed exactly once */
+typedef struct claimer {
+    dd_service *s;
+    int64_t got[64];
+    size_t n;
+    int bad;
+} claimer;
+
+static void *claim_all(void *p)
+{
+    claimer *c = p;
+    for (;;) {
+        dd_service_job *j = NULL;
+        dd_error e;
+        int rc = dd_service_claim(c->s, 1000, &j, &e);
+        if (rc == DD_ENOTFOUND) {
+            break;
+        }
+        if (rc || c->n == 64) {
+            c->bad = 1;
+            break;
+        }
+        c->got[c->n++] = j->id;
+        c->bad |= dd_service_finish(c->s, j->id, j->attempts, "{}", "{}", NULL,
+                                    NULL, 1001, &e) != 0;
+        dd_service_job_free(j);
+    }
+    return NULL;
+}
+
+static void claim_shared(void)
+{
+    dd_service *a = fresh("shared.db", NULL);
+    CHECK(a);
+    char st[128];
+    store_name(st, sizeof st, "shared.db");
+    dd_service *b = NULL;
+    dd_error e;
+    CHECK(dd_service_open(&b, st, NULL, &e) == 0);
+    enum { N = 40 };
+    for (int i = 0; i < N; i++) {
+        char img[32];
+        snprintf(img, sizeof img, "img-%d", i);
+        int64_t id;
+        CHECK(dd_service_submit(i % 2 ? a : b, img, "{}", 999, &id, NULL, &e) ==
+              0);
+    }
+    claimer c[4];
+    pthread_t th[4];
+    memset(c, 0, sizeof c);
+    for (int i = 0; i < 4; i++) {
+        c[i].s = i % 2 ? a : b;
+        CHECK(pthread_create(&th[i], NULL, claim_all, &c[i]) == 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+    }
+    int seen[N + 1];
+    memset(seen, 0, sizeof seen);
+    size_t total = 0;
+    for (int i = 0; i < 4; i++) {
+        CHECK(!c[i].bad);
+        for (size_t k = 0; k < c[i].n; k++) {
+            CHECK(c[i].got[k] >= 1 && c[i].got[k] <= N);
+            seen[c[i].got[k]]++;
+        }
+        total += c[i].n;
+    }
+    CHECK(total == N);
+    for (int i = 1; i <= N; i++) {
+        CHECK(seen[i] == 1);
+    }
+    uint64_t cnt[4];
+    CHECK(dd_service_counts(b, cnt, &e) == 0);
+    CHECK(cnt[DD_JOB_DONE] == N);
+    dd_service_close(b);
+    dd_service_close(a);
+}
+
 static void cleanup(void)
 {
     char cmd[128];
@@ -536,4 +617,5 @@ TEST_LIST(T(open_migrate),
           T(request_parse),
           T(local_paths),
           T(worker_run),
+          T(claim_shared),
           T(cleanup))
