@@ -159,6 +159,17 @@ DD_API int dd_service_report(dd_service *s,
 /* Jobs per dd_job_state and jobs finished (done or failed) in total. */
 DD_API int
 dd_service_counts(dd_service *s, uint64_t by_state[4], dd_error *err);
+/* How long done scans took (finished - started, whole seconds): for each
+ * of the n (at most 16) ascending bounds, how many took at most that
+ * (cumulative, as a Prometheus histogram); *count and *sum over all done
+ * scans. */
+DD_API int dd_service_scan_seconds(dd_service *s,
+                                   const int64_t *bounds,
+                                   size_t n,
+                                   uint64_t *le,
+                                   uint64_t *count,
+                                   int64_t *sum,
+                                   dd_error *err);
 /* The latest done result per image digest, newest first, as a JSON
  * document {"images":[{"digest","image","job","finished","worst",
  * "counts"}],"limit":L,"offset":O} (limit 0 = 50, at most 500). */

@@ -445,8 +445,39 @@ static enum MHD_Result get_metrics(struct MHD_Connection *c, server *s)
         (uint64_t)atomic_load(&s->by_class[2]),
         (uint64_t)atomic_load(&s->by_class[4]),
         (uint64_t)atomic_load(&s->by_class[5]));
-    return send_text(c, s, 200, "text/plain; version=0.0.4", buf,
-                     k > 0 && (size_t)k < sizeof buf ? (size_t)k : 0);
+    if (k <= 0 || (size_t)k >= sizeof buf) {
+        return send_error(c, s, 500, "metrics too long");
+    }
+    static const int64_t bounds[] = {1, 5, 15, 60, 300, 1800};
+    enum { NB = sizeof bounds / sizeof *bounds };
+    uint64_t le[NB], count = 0;
+    int64_t sum = 0;
+    if (dd_service_scan_seconds(s->svc, bounds, NB, le, &count, &sum, &err)) {
+        return send_error(c, s, 500, err.message);
+    }
+    size_t at = (size_t)k;
+    at += (size_t)snprintf(
+        buf + at, sizeof buf - at,
+        "# HELP drydock_scan_seconds How long done scans took.\n"
+        "# TYPE drydock_scan_seconds histogram\n");
+    for (size_t i = 0; i < NB && at < sizeof buf; i++) {
+        at += (size_t)snprintf(buf + at, sizeof buf - at,
+                               "drydock_scan_seconds_bucket{le=\"%" PRId64
+                               "\"} %" PRIu64 "\n",
+                               bounds[i], le[i]);
+    }
+    if (at < sizeof buf) {
+        at += (size_t)snprintf(buf + at, sizeof buf - at,
+                               "drydock_scan_seconds_bucket{le=\"+Inf\"} "
+                               "%" PRIu64 "\n"
+                               "drydock_scan_seconds_sum %" PRId64 "\n"
+                               "drydock_scan_seconds_count %" PRIu64 "\n",
+                               count, sum, count);
+    }
+    if (at >= sizeof buf) {
+        return send_error(c, s, 500, "metrics too long");
+    }
+    return send_text(c, s, 200, "text/plain; version=0.0.4", buf, at);
 }
 
 static enum MHD_Result handle(void *cls,

@@ -226,8 +226,9 @@ hwm=$(awk '/VmHWM/ {print $2}' /proc/$SPID/status)
 api GET /metrics "$RTOK"
 if [ "$code" = 200 ] && grep -q '^drydock_queue_depth 0$' "$T/r" && grep -q '^drydock_jobs{state="done"} 1$' "$T/r" &&
   grep -q '^drydock_jobs{state="failed"} 1$' "$T/r" && grep -q '^drydock_scans_total 2$' "$T/r" &&
-  grep -q '^# TYPE drydock_scans_total counter$' "$T/r"; then
-  pass "GET /metrics: queue depth 0, done 1, failed 1, scans total 2 (Prometheus text)"
+  grep -q '^# TYPE drydock_scans_total counter$' "$T/r" && grep -q '^drydock_scan_seconds_count 1$' "$T/r" &&
+  grep -q '^drydock_scan_seconds_bucket{le="+Inf"} 1$' "$T/r"; then
+  pass "GET /metrics: queue depth 0, done 1, failed 1, scans total 2, scan seconds histogram (Prometheus text)"
 else
   fail "metrics: $code $(tr '\n' ' ' < "$T/r")"
 fi

@@ -599,6 +599,12 @@ static void claim_shared(void)
     uint64_t cnt[4];
     CHECK(dd_service_counts(b, cnt, &e) == 0);
     CHECK(cnt[DD_JOB_DONE] == N);
+    /* every one took 1001 - 1000 = 1 s */
+    static const int64_t bounds[] = {0, 1, 5};
+    uint64_t le[3], count = 0;
+    int64_t sum = 0;
+    CHECK(dd_service_scan_seconds(a, bounds, 3, le, &count, &sum, &e) == 0);
+    CHECK(count == N && sum == N && le[0] == 0 && le[1] == N && le[2] == N);
     dd_service_close(b);
     dd_service_close(a);
 }

@@ -651,6 +651,50 @@ int dd_service_counts(dd_service *s, uint64_t by_state[4], dd_error *err)
     return rc;
 }
 
+int dd_service_scan_seconds(dd_service *s,
+                            const int64_t *bounds,
+                            size_t n,
+                            uint64_t *le,
+                            uint64_t *count,
+                            int64_t *sum,
+                            dd_error *err)
+{
+    if (!s || n > 16 || (n && (!bounds || !le)) || !count || !sum) {
+        return dd__error_set(err, DD_EINVALID, "seconds: bad arguments");
+    }
+    dd__buf q;
+    dd__buf_init(&q, 4096);
+    int rc = dd__buf_addstr(&q, "SELECT count(*), coalesce(sum(d), 0)");
+    for (size_t i = 0; !rc && i < n; i++) {
+        rc = dd__buf_printf(&q, ", coalesce(sum(d <= %lld), 0)",
+                            (long long)bounds[i]);
+    }
+    if (!rc) {
+        rc = dd__buf_addstr(&q, " FROM (SELECT finished - started AS d FROM "
+                                "jobs WHERE state = 'done')");
+    }
+    if (rc) {
+        dd__buf_free(&q);
+        return dd__error_set(err, DD_ENOMEM, "out of memory");
+    }
+    pthread_mutex_lock(&s->mu);
+    sqlite3_stmt *st = NULL;
+    rc = prep(s, q.ptr, &st, err);
+    if (!rc && sqlite3_step(st) == SQLITE_ROW) {
+        *count = (uint64_t)sqlite3_column_int64(st, 0);
+        *sum = sqlite3_column_int64(st, 1);
+        for (size_t i = 0; i < n; i++) {
+            le[i] = (uint64_t)sqlite3_column_int64(st, (int)i + 2);
+        }
+    } else if (!rc) {
+        rc = db_err(s, err, "seconds");
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&s->mu);
+    dd__buf_free(&q);
+    return rc;
+}
+
 int dd_service_images(
     dd_service *s, uint64_t limit, uint64_t offset, char **out, dd_error *err)
 {
