@@ -27,7 +27,7 @@ TEST_PKGS  = clang libclang-rt-14-dev python3 zstd gzip jq git debootstrap \
              python3-cryptography python3-yaml
 DEMO_PKGS  = debootstrap python3 openssl
 
-.PHONY: all deps deps-test build build-asan build-tsan check demo fuzz bench bench-malware format \
+.PHONY: all deps deps-test deps-js build build-asan build-tsan check demo fuzz bench bench-malware format \
         format-check clean
 
 all: build
@@ -71,7 +71,15 @@ $(TSAN_BUILD)/build.ninja:
 build-tsan: deps-test $(TSAN_BUILD)/build.ninja
 	ninja -C $(TSAN_BUILD) tests/test_engine tests/test_service
 
-check: deps-test build build-asan build-tsan
+# npm test tools (Sigstore's JavaScript libraries for tests/integration/
+# test_sigjs.sh), pinned by package-lock.json; skipped without npm.
+SIGJS = tests/tools/sigstore-js
+deps-js:
+	@if command -v npm >/dev/null && [ ! -d $(SIGJS)/node_modules/@sigstore/mock ]; then \
+	  npm ci --prefix $(SIGJS) --no-audit --no-fund >/dev/null || echo "npm ci $(SIGJS) failed: test_sigjs.sh will skip" >&2; \
+	fi
+
+check: deps-test deps-js build build-asan build-tsan
 	@TSAN_BUILD=$(TSAN_BUILD) bash tests/run-all.sh $(BUILD) $(ASAN_BUILD)
 
 demo: build

@@ -11,6 +11,7 @@
 #include "errors.h"
 #include "finding.h"
 #include "image.h"
+#include "license.h"
 #include "lookalike.h"
 #include "packages.h"
 #include "policy.h"

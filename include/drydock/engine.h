@@ -60,11 +60,19 @@ typedef struct dd_engine_opts {
     unsigned db_connections;
     /* 1: build no malware engines at all (the scanner is unavailable) */
     int no_malware;
+    /* license scanner: JSON file of category overrides (docs/licenses.md,
+     * dd_license_policy_load), or NULL for the built-in classification */
+    const char *license_config;
+    /* license scanner: licenses never to report (Trivy's
+     * --ignored-licenses), ids or PREFIX* patterns separated by commas or
+     * blanks; they count as unencumbered. NULL = none */
+    const char *license_ignored;
 } dd_engine_opts;
-#define DD_ENGINE_OPTS_INIT                                           \
-    {                                                                 \
-        DD_ENGINE_OPTS_VERSION, NULL, 0, NULL,                        \
-            {NULL, 0, 0, NULL, 0, NULL, NULL, 0, NULL, 0}, NULL, 0, 0 \
+#define DD_ENGINE_OPTS_INIT                                                  \
+    {                                                                        \
+        DD_ENGINE_OPTS_VERSION, NULL, 0, NULL,                               \
+            {NULL, 0, 0, NULL, 0, NULL, NULL, 0, NULL, 0}, NULL, 0, 0, NULL, \
+            NULL                                                             \
     }
 
 typedef struct dd_engine dd_engine;

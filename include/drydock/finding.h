@@ -19,7 +19,8 @@ typedef enum dd_finding_kind {
     DD_KIND_SECRET,
     DD_KIND_MALWARE,
     DD_KIND_CONFIG,
-    DD_KIND_TRUST
+    DD_KIND_TRUST,
+    DD_KIND_LICENSE /* a package's license by the license policy */
 } dd_finding_kind;
 
 typedef enum dd_severity {

@@ -51,7 +51,12 @@ typedef struct dd_package {
     const char *source_version; /* full source version (dpkg, rpm) */
     const char *maintainer;     /* dpkg Maintainer / apk m: / rpm Packager */
     const char *vendor;         /* rpm Vendor */
-    const char *license;        /* apk L: / rpm License */
+    const char *license;        /* as declared: apk L:, rpm License, the
+                                   dpkg copyright file's DEP-5 names
+                                   ("GPL-2+ AND BSD-3-clause"), npm, PyPI,
+                                   gem, composer, Maven pom.xml, conda;
+                                   NULL when none. SPDX form:
+                                   dd_license_normalize (license.h) */
     const char *checksum;       /* apk C: ("Q1..." sha1), rpm sigmd5,
                                    maven "sha1:<hex>" of the archive */
     const char *source_rpm;     /* rpm SOURCERPM */

@@ -180,10 +180,20 @@ DD_API int dd_policy_verdict_json(const dd_policy_verdict *v,
                                   size_t *len,
                                   dd_error *err);
 
+/* Findings a verdict implies for the scan report (issue 17's trusted
+ * sources): a "policy.untrusted-registry" reason that was not waived is a
+ * MEDIUM trust.untrusted-source finding naming the image and the rule.
+ * *out is a new list (maybe empty) owned by the caller (dd_findings_free);
+ * add it with dd_scan_add_findings(). 0 or DD_ENOMEM. */
+struct dd_findings;
+DD_API int dd_policy_verdict_findings(const dd_policy_verdict *v,
+                                      struct dd_findings **out,
+                                      dd_error *err);
+
 /* The verify callback drydock's commands use: payload is a
  * dd_policy_image_ctx; runs dd_trust_verify_image() on its image and
- * turns the result into *out (attestations: the verified ones, their
- * predicate type "" while trust.h does not report it). */
+ * turns the result into *out (attestations: the verified ones, with the
+ * predicate type of their in-toto statement). */
 typedef struct dd_policy_image_ctx {
     const char *image; /* registry reference or OCI layout directory */
     const char *tag;   /* or NULL */

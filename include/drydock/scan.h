@@ -39,7 +39,9 @@ DD_BEGIN_DECLS
 #define DD_SCANNER_MALWARE  0x04u
 #define DD_SCANNER_CONFIG   0x08u
 #define DD_SCANNER_PACKAGES 0x10u /* the package inventory alone (SBOM) */
-/* The default set: every scanner that reports findings. */
+#define DD_SCANNER_LICENSE  0x20u /* package licenses (docs/licenses.md) */
+/* The default set: every scanner that reports findings, but licenses
+ * (asked for by name, as in Trivy). */
 #define DD_SCANNERS_DEFAULT                                     \
     (DD_SCANNER_VULN | DD_SCANNER_SECRET | DD_SCANNER_MALWARE | \
      DD_SCANNER_CONFIG)

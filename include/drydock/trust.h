@@ -102,6 +102,9 @@ typedef struct dd_trust_result {
     char payload_type[128]; /* DSSE payloadType, "" for messageSignature */
     unsigned tlog_entries;  /* verified transparency-log entries */
     unsigned timestamps;    /* verified RFC 3161 timestamps */
+    /* the in-toto statement's predicateType of a DSSE attestation ("" if
+     * none); to be trusted only when failed == DD_TRUST_OK */
+    char predicate_type[256];
 } dd_trust_result;
 
 /* Static short name of a check ("signature", "certificate chain", ...). */

@@ -34,11 +34,13 @@ typedef struct cli_common {
     int fail_on; /* dd_severity, DD_SEV_UNKNOWN = never */
     dd_limits limits;
     unsigned threads;
-    const char *secret_config; /* scan --secret-config */
-    dd_malware_opts malware;   /* scan --yara-rules, --hash-db, ... */
-    const char *checks_config; /* scan --checks-config */
-    int64_t db_max_age;        /* scan --db-max-age, seconds (0 = 7 d) */
-    dd_registry_opts registry; /* --username, --ca-file, ... */
+    const char *secret_config;  /* scan --secret-config */
+    dd_malware_opts malware;    /* scan --yara-rules, --hash-db, ... */
+    const char *checks_config;  /* scan --checks-config */
+    const char *license_config; /* scan --license-config */
+    char license_ignored[1024]; /* scan --ignored-licenses, comma-joined */
+    int64_t db_max_age;         /* scan --db-max-age, seconds (0 = 7 d) */
+    dd_registry_opts registry;  /* --username, --ca-file, ... */
     const char *insecure[16];
     const char *token_hosts[16];
     char password[1024]; /* --password-stdin */
@@ -217,6 +219,12 @@ void cli_print_findings(FILE *out, const dd_findings *f);
 void cli_mode_string(const dd_fs_node *n, char out[11]);
 const char *cli_human(unsigned long long bytes, char *buf, size_t n);
 int cli_parse_severity(const char *s);
+/* "HIGH,CRITICAL" -> bits (1u << dd_severity) in *out; EXIT_USAGE after
+ * one line "drydock CMD: LABEL: unknown severity 'X' (...)", else 0 */
+int cli_parse_severity_list(const char *cmd,
+                            const char *label,
+                            const char *v,
+                            unsigned *out);
 
 extern const cli_cmd cli_cmd_scan, cli_cmd_sbom, cli_cmd_inspect, cli_cmd_ls,
     cli_cmd_history, cli_cmd_dockerfile, cli_cmd_registry, cli_cmd_audit,

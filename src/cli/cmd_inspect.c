@@ -25,7 +25,8 @@ const cli_cmd cli_cmd_inspect = {
     "       docker-archive:PATH[:TAG] or oci:PATH[:TAG] force the kind;\n"
     "       HOST/REPO:TAG, HOST/REPO@sha256:..., docker://REF: a registry;\n"
     "       docker:NAME: a Docker-compatible daemon (dockerd, podman);\n"
-    "       rootfs:DIR, fs:PATH: a tree on this machine as one layer.\n",
+    "       rootfs:DIR, fs:PATH: a tree on this machine as one layer;\n"
+    "       sbom:FILE: a CycloneDX or SPDX JSON package list, no layers.\n",
     inspect_opts,
     CLI_G_OUT | CLI_G_IMAGE | CLI_G_REGISTRY,
     "table,json",

@@ -207,21 +207,9 @@ static int reg_opt(void *ctx, int key, const char *label, const char *v)
         break;
     }
     case K_A_SEV:
-        a->severities = 0;
-        for (const char *p = v; *p;) {
-            size_t k = strcspn(p, ",");
-            char t[32];
-            snprintf(t, sizeof t, "%.*s", (int)(k < 31 ? k : 31), p);
-            int s = dd_severity_parse(t);
-            if (s < 0) {
-                fprintf(stderr,
-                        "drydock registry audit: %s: unknown severity '%s' "
-                        "(INFO, LOW, MEDIUM, HIGH, CRITICAL)\n",
-                        label, cli_esc(t));
-                return EXIT_USAGE;
-            }
-            a->severities |= 1u << s;
-            p += k + (p[k] == ',');
+        if (cli_parse_severity_list("registry audit", label, v,
+                                    &a->severities)) {
+            return EXIT_USAGE;
         }
         break;
     case K_A_PUSH:

@@ -46,6 +46,20 @@ static int sbom_opt(void *ctx, int key, const char *label, const char *val)
     return 0;
 }
 
+/* "source-name source-version" where they differ from the package's */
+static size_t source_of(const dd_package *p, char *src, size_t n)
+{
+    src[0] = '\0';
+    if (p->source_name && strcmp(p->source_name, p->name)) {
+        snprintf(src, n, "%s", p->source_name);
+    }
+    if (p->source_version && strcmp(p->source_version, p->version)) {
+        size_t l = strlen(src);
+        snprintf(src + l, n - l, "%s%s", l ? " " : "", p->source_version);
+    }
+    return strlen(src);
+}
+
 static void table(FILE *out, const dd_image *img, const dd_inventory *inv)
 {
     const dd_os_info *os = dd_inventory_os(inv);
@@ -78,25 +92,40 @@ static void table(FILE *out, const dd_image *img, const dd_inventory *inv)
     }
     wn = wn > 40 ? 40 : wn;
     wv = wv > 40 ? 40 : wv;
-    fprintf(out, "%-4s  %-*s  %-*s  %-*s  %-5s  %s\n", "TYPE", (int)wn, "NAME",
-            (int)wv, "VERSION", (int)wa, "ARCH", "LAYER", "SOURCE");
+    size_t ws = 6;
+    for (size_t i = 0; i < n; i++) {
+        char src[300];
+        size_t l = source_of(dd_inventory_get(inv, i), src, sizeof src);
+        ws = l > ws ? l : ws;
+    }
+    ws = ws > 40 ? 40 : ws;
+    fprintf(out, "%-4s  %-*s  %-*s  %-*s  %-5s  %-*s  %s\n", "TYPE", (int)wn,
+            "NAME", (int)wv, "VERSION", (int)wa, "ARCH", "LAYER", (int)ws,
+            "SOURCE", "LICENSE");
     size_t counts[4] = {0, 0, 0, 0};
     for (size_t i = 0; i < n; i++) {
         const dd_package *p = dd_inventory_get(inv, i);
         counts[p->type & 3]++;
-        char src[300] = "";
-        if (p->source_name && strcmp(p->source_name, p->name)) {
-            snprintf(src, sizeof src, "%s", p->source_name);
+        char src[300];
+        source_of(p, src, sizeof src);
+        /* the license as an SPDX expression (json has it whole) */
+        char *lic = NULL;
+        if (p->license) {
+            (void)dd_license_normalize(p->license, strlen(p->license), &lic,
+                                       NULL);
         }
-        if (p->source_version && strcmp(p->source_version, p->version)) {
-            size_t l = strlen(src);
-            snprintf(src + l, sizeof src - l, "%s%s", l ? " " : "",
-                     p->source_version);
+        char shown[72] = "-";
+        if (lic && strlen(lic) >= sizeof shown) {
+            snprintf(shown, sizeof shown, "%.*s...", (int)sizeof shown - 4,
+                     lic);
+        } else if (lic) {
+            snprintf(shown, sizeof shown, "%s", lic);
         }
-        fprintf(out, "%-4s  %-*s  %-*s  %-*s  %-5d  %s\n",
+        dd_string_free(lic);
+        fprintf(out, "%-4s  %-*s  %-*s  %-*s  %-5d  %-*s  %s\n",
                 dd_pkg_type_name(p->type), (int)wn, cli_esc(p->name), (int)wv,
                 cli_esc(p->version), (int)wa, p->arch ? cli_esc(p->arch) : "-",
-                p->layer, cli_esc(src));
+                p->layer, (int)ws, cli_esc(src), cli_esc(shown));
     }
     fprintf(out, "%zu packages (dpkg %zu, apk %zu, rpm %zu) in %zu layers\n", n,
             counts[DD_PKG_DPKG], counts[DD_PKG_APK], counts[DD_PKG_RPM],

@@ -25,6 +25,8 @@ enum {
     K_OFFLINE,
     K_SECRET_CONFIG,
     K_CHECKS_CONFIG,
+    K_LICENSE_CONFIG,
+    K_LICENSE_IGNORED,
     K_YARA,
     K_NO_BUILTIN,
     K_HASH_DB,
@@ -52,8 +54,8 @@ enum {
 
 static const cli_opt scan_opts[] = {
     {"scanners", 0, "LIST", K_SCANNERS, 0, NULL,
-     "which scanners run: vuln, secret, malware, config (or misconfig); "
-     "default all four"},
+     "which scanners run: vuln, secret, malware, config (or misconfig), "
+     "license; default the first four"},
     {"severity", 's', "LIST", K_SEVERITY, 0, NULL,
      "report only these severities, e.g. HIGH,CRITICAL"},
     {"ignore-unfixed", 0, NULL, K_IGNORE_UNFIXED, 0, NULL,
@@ -81,6 +83,13 @@ static const cli_opt scan_opts[] = {
     {"checks-config", 0, "FILE", K_CHECKS_CONFIG, 0, NULL,
      "configuration checks to disable and severities to override: "
      "{\"disable\": [ids], \"severity\": {id: sev}} (docs/checks.md)"},
+    {"license-config", 0, "FILE", K_LICENSE_CONFIG, 0, NULL,
+     "--scanners license: licenses to put in other categories: "
+     "{\"forbidden\": [\"GPL-3.0-*\"], \"notice\": [...]} "
+     "(docs/licenses.md)"},
+    {"ignored-licenses", 0, "LIST", K_LICENSE_IGNORED, CLI_REPEAT, NULL,
+     "--scanners license: licenses never reported, e.g. GPL-2.0-only,LGPL-*; "
+     "may repeat (they count as unencumbered)"},
     {"yara-rules", 0, "PATH", K_YARA, CLI_REPEAT, NULL,
      "YARA rule file or directory (*.yar, *.yara); may repeat; compiled "
      "once and cached"},
@@ -157,7 +166,9 @@ const cli_cmd cli_cmd_scan = {
     "configuration problems (config). The vuln scanner needs a database:\n"
     "when there is none a scan downloads it once (`drydock db update`), and\n"
     "exits 3 when that fails - vulnerabilities are never skipped silently.\n"
-    "IMAGE as for `drydock inspect --help`; sbom:FILE is not read yet.\n",
+    "IMAGE as for `drydock inspect --help`; sbom:FILE (a CycloneDX 1.4-1.6\n"
+    "or SPDX 2.3 JSON document) is matched as the package list: secrets,\n"
+    "malware and config are not checked, an SBOM has no files.\n",
     scan_opts,
     CLI_G_ALL,
     NULL,
@@ -284,21 +295,8 @@ static int scan_opt(void *ctx, int key, const char *label, const char *v)
         a->policy = v;
         return 0;
     case K_SEVERITY:
-        so->severities = 0;
-        for (const char *p = v; *p;) {
-            size_t k = strcspn(p, ",");
-            char t[32];
-            snprintf(t, sizeof t, "%.*s", (int)(k < 31 ? k : 31), p);
-            int s = dd_severity_parse(t);
-            if (s < 0) {
-                fprintf(stderr,
-                        "drydock scan: %s: unknown severity '%s' (UNKNOWN, "
-                        "INFO, LOW, MEDIUM, HIGH, CRITICAL)\n",
-                        label, cli_esc(t));
-                return EXIT_USAGE;
-            }
-            so->severities |= 1u << s;
-            p += k + (p[k] == ',');
+        if (cli_parse_severity_list("scan", label, v, &so->severities)) {
+            return EXIT_USAGE;
         }
         return 0;
     case K_IGNORE_UNFIXED:
@@ -347,6 +345,21 @@ static int scan_opt(void *ctx, int key, const char *label, const char *v)
     case K_CHECKS_CONFIG:
         c->checks_config = v;
         return 0;
+    case K_LICENSE_CONFIG:
+        c->license_config = v;
+        return 0;
+    case K_LICENSE_IGNORED: {
+        size_t l = strlen(c->license_ignored), vl = strlen(v);
+        if (l + vl + 2 > sizeof c->license_ignored) {
+            fprintf(stderr, "drydock scan: %s: too long a list\n", label);
+            return EXIT_USAGE;
+        }
+        if (l) {
+            c->license_ignored[l++] = ',';
+        }
+        memcpy(c->license_ignored + l, v, vl + 1);
+        return 0;
+    }
     case K_YARA:
     case K_HASH_DB: {
         size_t *n = key == K_YARA ? &a->n_yara : &a->n_hashes;
@@ -766,13 +779,6 @@ static int scan_main(int argc, char **argv, const char *prefix)
         }
         c.image = prefixed;
     }
-    if (!strncmp(c.image, "sbom:", 5)) {
-        fprintf(stderr,
-                "drydock scan: %s: an SBOM as input is not read yet; "
-                "scan the image itself\n",
-                cli_esc(c.image));
-        return EXIT_USAGE;
-    }
     if (a.list_all && strcmp(c.format, "json") &&
         strcmp(c.format, "cyclonedx") && strcmp(c.format, "spdx")) {
         fprintf(stderr, "drydock scan: --list-all-pkgs needs --format json "
@@ -821,6 +827,19 @@ static int scan_main(int argc, char **argv, const char *prefix)
         }
         dd_check_policy_free(pol);
     }
+    if (c.license_config || c.license_ignored[0]) {
+        dd_license_policy *lp = NULL;
+        int bad = dd_license_policy_new(&lp, &err) ||
+                  (c.license_config &&
+                   dd_license_policy_load(lp, c.license_config, &err)) ||
+                  dd_license_policy_set_list(lp, c.license_ignored,
+                                             DD_LICENSE_UNENCUMBERED, &err);
+        dd_license_policy_free(lp);
+        if (bad) {
+            fprintf(stderr, "drydock: %s\n", err.message);
+            return EXIT_USAGE;
+        }
+    }
     /* a bad --policy is a usage error (exit 2), said first */
     dd_policy *pol = NULL;
     dd_policy_verdict *verdict = NULL;
@@ -860,6 +879,17 @@ static int scan_main(int argc, char **argv, const char *prefix)
     if (pol && (rc = cli_policy_judge(&c, pol, NULL, a.sig_root, NULL, img,
                                       scan, &verdict))) {
         goto done;
+    }
+    if (verdict) { /* an image from a registry the policy does not allow */
+        dd_findings *pf = NULL;
+        if (dd_policy_verdict_findings(verdict, &pf, &err) ||
+            dd_scan_add_findings(scan, pf, &err)) {
+            fprintf(stderr, "drydock: %s\n", err.message);
+            dd_findings_free(pf);
+            rc = EXIT_UNREADABLE;
+            goto done;
+        }
+        dd_findings_free(pf);
     }
     for (size_t i = 0; !c.quiet && i < dd_scan_warning_count(scan); i++) {
         fprintf(stderr, "warning: %s\n", dd_scan_warning(scan, i));

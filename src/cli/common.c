@@ -17,6 +17,30 @@ void cli_common_init(cli_common *c)
     c->fail_on = DD_SEV_HIGH;
 }
 
+int cli_parse_severity_list(const char *cmd,
+                            const char *label,
+                            const char *v,
+                            unsigned *out)
+{
+    *out = 0;
+    for (const char *p = v; *p;) {
+        size_t k = strcspn(p, ",");
+        char t[32];
+        snprintf(t, sizeof t, "%.*s", (int)(k < 31 ? k : 31), p);
+        int s = dd_severity_parse(t);
+        if (s < 0) {
+            fprintf(stderr,
+                    "drydock %s: %s: unknown severity '%s' (UNKNOWN, INFO, "
+                    "LOW, MEDIUM, HIGH, CRITICAL)\n",
+                    cmd, label, cli_esc(t));
+            return EXIT_USAGE;
+        }
+        *out |= 1u << s;
+        p += k + (p[k] == ',');
+    }
+    return 0;
+}
+
 int cli_parse_severity(const char *s)
 {
     /* "none" (never fail) takes the place of UNKNOWN */
@@ -312,6 +336,8 @@ int cli_make_engine(const cli_common *c,
     eo.secret_config = c->secret_config;
     eo.malware = c->malware;
     eo.checks_config = c->checks_config;
+    eo.license_config = c->license_config;
+    eo.license_ignored = c->license_ignored[0] ? c->license_ignored : NULL;
     eo.no_malware = no_malware;
     eo.db_max_age = c->db_max_age;
     dd_error err;

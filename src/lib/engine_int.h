@@ -12,6 +12,7 @@
 
 #include "drydock/config.h"
 #include "drydock/engine.h"
+#include "drydock/license.h"
 #include "drydock/vulndb.h"
 #include "malware/malware.h"
 #include "secret/secret.h"
@@ -21,9 +22,10 @@ struct dd_engine {
     unsigned scanners; /* DD_SCANNER_* available */
     char *db_path;     /* owned, or NULL */
     int64_t db_max_age;
-    dd__secret_engine *secrets; /* always compiled (config checks use it) */
-    int secret_config;          /* 1: built from the user's config */
-    dd_check_policy *checks;    /* or NULL */
+    dd__secret_engine *secrets;  /* always compiled (config checks use it) */
+    int secret_config;           /* 1: built from the user's config */
+    dd_check_policy *checks;     /* or NULL */
+    dd_license_policy *licenses; /* always (built-in + license_config) */
     /* malware engines, or NULL each */
     dd__yara *yara;
     int yara_builtin_only;

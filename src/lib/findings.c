@@ -216,8 +216,9 @@ int dd_severity_parse(const char *s)
 
 const char *dd_kind_name(dd_finding_kind k)
 {
-    static const char *const names[] = {
-        "integrity", "archive", "vuln", "secret", "malware", "config", "trust"};
+    static const char *const names[] = {"integrity", "archive", "vuln",
+                                        "secret",    "malware", "config",
+                                        "trust",     "license"};
     return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "unknown";
 }
 

@@ -4,6 +4,7 @@
  * their finishers in table order, then ignores, filters, sorting and the
  * summary.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -117,7 +118,8 @@ static int64_t mono_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* Rows to run: those of the scanners asked for, then what they need. */
+/* Rows to run: those of the scanners asked for, then what they need;
+ * without DD_PKG_TYPES_LIBRARY not the application-package rows. */
 static void choose_rows(dd_scan *s, unsigned scanners)
 {
     size_t n = dd__analyzer_count();
@@ -176,6 +178,24 @@ static int run(dd_scan *s, const dd_scan_opts *o, dd_error *err)
                                      at > base ? "," : "", dd_scanner_name(i));
             }
         }
+        rc = add_warnings(s, line);
+    }
+    /* an SBOM is a package list: no file, config or history to check */
+    unsigned nofiles =
+        DD_SCANNER_SECRET | DD_SCANNER_MALWARE | DD_SCANNER_CONFIG;
+    if (!rc && c->info->source == DD_SOURCE_SBOM && (want & nofiles)) {
+        char line[160];
+        size_t at = 0;
+        for (size_t i = 0; dd_scanner_name(i) && at + 16 < sizeof line; i++) {
+            if (want & nofiles & dd_scanner_bit(i)) {
+                at += (size_t)snprintf(line + at, sizeof line - at, "%s%s",
+                                       at ? ", " : "", dd_scanner_name(i));
+            }
+        }
+        snprintf(line + at, sizeof line - at,
+                 " not checked: an SBOM has no files");
+        want &= ~nofiles;
+        want = want ? want : DD_SCANNER_PACKAGES;
         rc = add_warnings(s, line);
     }
     c->scanners = want;

@@ -127,11 +127,26 @@ int dd_engine_new(dd_engine **out, const dd_engine_opts *opts, dd_error *err)
     e->max_idle = opts->db_connections ? opts->db_connections
                   : cpus > 0           ? (size_t)cpus * 2
                                        : 2;
-    e->scanners = DD_SCANNER_SECRET | DD_SCANNER_CONFIG | DD_SCANNER_PACKAGES;
+    e->scanners = DD_SCANNER_SECRET | DD_SCANNER_CONFIG | DD_SCANNER_PACKAGES |
+                  DD_SCANNER_LICENSE;
     rc = dd__secret_engine_new(&e->secrets, opts->secret_config, err);
     e->secret_config = opts->secret_config != NULL;
     if (!rc && opts->checks_config) {
         rc = dd_check_policy_load(&e->checks, opts->checks_config, err);
+    }
+    if (!rc) {
+        rc = dd_license_policy_new(&e->licenses, err);
+    }
+    if (!rc && opts->license_config) {
+        rc = dd_license_policy_load(e->licenses, opts->license_config, err);
+    }
+    if (!rc && opts->license_ignored) {
+        dd_error e2;
+        rc = dd_license_policy_set_list(e->licenses, opts->license_ignored,
+                                        DD_LICENSE_UNENCUMBERED, &e2);
+        if (rc) {
+            dd__error_set(err, rc, "ignored licenses: %s", e2.message);
+        }
     }
     if (!rc && !opts->no_malware) {
         rc = load_malware(e, &opts->malware, err);
@@ -184,6 +199,7 @@ void dd_engine_free(dd_engine *e)
     dd__free(e->db_path);
     dd__secret_engine_free(e->secrets);
     dd_check_policy_free(e->checks);
+    dd_license_policy_free(e->licenses);
     dd__yara_free(e->yara);
     dd__hashdb_free(e->hashes);
     dd__clamd_free(e->clamd);

@@ -3,7 +3,8 @@
  * (lib/lang/zipdir.c) and the Java archive reader (lib/lang/java.c).
  * First byte 0: the rest is an archive for dd__java_archive (every
  * package is "group:artifact" with a printable version and a path under
- * the outer one; every refusal has a reason). Else: the rest is walked
+ * the outer one; a license from pom.xml is printable; every refusal has a
+ * reason). Else: the rest is walked
  * with dd__zip_open/next and every member read with small caps (a member
  * read is exactly its declared size and never outside the input when
  * stored).
@@ -63,6 +64,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
             printable(p->name);
             printable(p->version);
+            if (p->license) {
+                printable(p->license);
+            }
             if (!strchr(p->name, ':') || (p->sha1 && strlen(p->sha1) != 40)) {
                 abort();
             }

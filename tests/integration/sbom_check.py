@@ -33,6 +33,9 @@ if kind == "cyclonedx":
             s = json.load(open(os.path.join(sdir, f)))
             if "$id" in s:
                 store[s["$id"]] = s
+            # the bundled files refer to each other by file name
+            # ("spdx.SNAPSHOT.schema.json"), not by $id
+            store["http://cyclonedx.org/schema/" + f] = s
             if f.startswith("bom-1.6"):
                 main = s
     resolver = jsonschema.RefResolver.from_schema(main, store=store)

@@ -89,7 +89,9 @@ mkdir -p "$work/fsproj" && printf 'hello\n' > "$work/fsproj/README"
 expect_exit "cli: drydock fs DIR scans the directory (Trivy's fs)" 0 "$DD" fs -q --scanners secret "$work/fsproj"
 head -1 "$work/o" | grep -q "^fs:$work/fsproj" && pass "cli: drydock fs names the source fs:DIR" ||
   fail "cli: fs: $(head -2 "$work/o")"
-expect_exit "cli: scan sbom:FILE" 2 "$DD" scan sbom:x.json
+expect_exit "cli: scan sbom:FILE of a missing file" 3 "$DD" scan --scanners secret "sbom:$work/none.json"
+grep -qF "sbom:$work/none.json: no such file" "$work/e" && pass "cli: sbom:FILE missing: one line naming it" ||
+  fail "cli: sbom: missing: $(head -c 300 "$work/e")"
 expect_exit "cli: close command typo" 2 "$DD" scna x
 grep -qF "(did you mean 'scan'?)" "$work/e" && pass "cli: command did-you-mean" || fail "cli: scna: $(cat "$work/e")"
 expect_exit "cli: --list-all-pkgs with table refused" 2 "$DD" scan --list-all-pkgs x.tar

@@ -129,7 +129,7 @@ for dp, _, fs in os.walk(root):
 PY
   sort -o "$D/want" "$D/want"
   jq -r '.packages[] | select(.type == "gem" and (.db_path | startswith("usr/lib/ruby") or startswith("usr/share/rubygems-integration"))) |
-      "\(.db_path)\t\(.name)\t\(.version)\t\(.license // "-")"' "$D/s.json" |
+      "\(.db_path)\t\(.name)\t\(.version)\t\(.license_declared // "-")"' "$D/s.json" |
     while IFS=$'\t' read -r path rest; do [ -f "$D/root/$path" ] && printf '%s\t%s\n' "$path" "$rest"; done |
     sort > "$D/got"
   if [ -s "$D/want" ] && cmp -s "$D/want" "$D/got"; then

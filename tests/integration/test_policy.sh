@@ -234,6 +234,11 @@ got=$("$DD" policy check -q --insecure-registry "$H" --policy "$T/reg2.yaml" "$H
 [ $rc = 1 ] && echo "$got" | grep -q "policy.untrusted-registry .*$H/alpine is not from an allowed registry (allowed: registry.example.com)" &&
   pass "policy check: a registry not allowed is named with the allowed ones" ||
   fail "policy registry not allowed: rc=$rc $got"
+"$DD" scan -q -f json --scanners secret --insecure-registry "$H" --policy "$T/reg2.yaml" "$H/alpine:3.20.3" > "$T/ru.json"; rc=$?
+us=$(jq -r '[.findings[] | select(.id == "trust.untrusted-source") | .title] | join(" | ")' "$T/ru.json")
+[ $rc = 1 ] && echo "$us" | grep -q "is not from an allowed registry.*(policy rule" && echo "$us" | grep -q "plain HTTP" &&
+  pass "scan --policy: a registry the policy does not allow is a trust.untrusted-source finding (as is the plain-HTTP pull)" ||
+  fail "scan --policy untrusted source: rc=$rc [$us]"
 "$DD" scan -q -f json --scanners secret --insecure-registry "$H" --policy "$T/reg.yaml" "$H/alpine@$dg" > "$T/rs.json"; rc=$?
 [ $rc = 0 ] && [ "$(jq -r .policy.decision "$T/rs.json")" = allow ] &&
   pass "scan --policy of a registry image: the verdict (allow) uses the same signature check" ||

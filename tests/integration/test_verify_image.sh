@@ -101,6 +101,23 @@ check "keyless: tampered Rekor SET" 1 "signed entry timestamp does not verify" -
   --certificate-oidc-issuer https://issuer.example --certificate-identity signer@example.com "$H/test/app:klset"
 check "attestation (.att DSSE) listed and verified" 0 "attestation OK" --key "$T/k.pub" "$H/test/app:good"
 
+# policy: a required attestation is matched by its in-toto predicateType
+polfile() { # PREDICATE-TYPE -> $T/att-policy.yaml
+  {
+    printf 'version: 1\nrules:\n  - name: app\n    images: "**"\n    authorities:\n      - name: k\n        key: |\n'
+    sed 's/^/          /' "$T/k.pub"
+    printf '    attestations:\n      - name: scan\n        predicate-type: %s\n' "$1"
+  } > "$T/att-policy.yaml"
+}
+polfile https://example.com/scan/v1
+echo testpass | "$DD" policy check "${RO[@]}" --policy "$T/att-policy.yaml" "$H/test/app:good" > "$T/pol.out" 2>&1; rc=$?
+[ $rc = 0 ] && pass "policy: the .att attestation's predicateType (https://example.com/scan/v1) satisfies a required attestation, allow" ||
+  fail "policy attestation: rc=$rc $(tail -5 "$T/pol.out")"
+polfile https://example.com/other/v1
+echo testpass | "$DD" policy check "${RO[@]}" --policy "$T/att-policy.yaml" "$H/test/app:good" > "$T/pol.out" 2>&1; rc=$?
+[ $rc = 1 ] && grep -q "attestation-missing\|no verified 'scan' attestation" "$T/pol.out" &&
+  pass "policy: another predicate type is missing, deny" || fail "policy attestation other type: rc=$rc $(tail -5 "$T/pol.out")"
+
 # json
 out=$(echo testpass | "$DD" verify "${RO[@]}" --key "$T/k.pub" --format json "$H/test/app:good" 2> /dev/null)
 if printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["verified"] and d["signatures"][0]["kind"]=="cosign" and d["signatures"][0]["reference"].endswith("test/app")'; then

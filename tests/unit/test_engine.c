@@ -304,8 +304,11 @@ static void test_engine__scanners_and_refs(void)
     CHECK(dd_scanners_parse("vuln,misconfig", &bits, &err) == DD_EINVALID);
     CHECK(strstr(err.message, "'misconfig'") &&
           strstr(err.message, "vuln, secret, malware, config"));
-    CHECK(dd_scanner_count() == 5);
+    CHECK(dd_scanner_count() == 6);
     CHECK_STR(dd_scanner_name(4), "packages");
+    CHECK_STR(dd_scanner_name(5), "license"); /* not a default scanner */
+    CHECK(dd_scanners_parse("license", &bits, &err) == 0);
+    CHECK(bits == DD_SCANNER_LICENSE && !(bits & DD_SCANNERS_DEFAULT));
     image_fx x[N_IMAGES];
     make_images(x);
     dd_engine *eng = NULL;

@@ -126,7 +126,7 @@ static void build(void)
 __attribute__((noinline)) static char *render(int colour,
                                               const dd__report_view *pv)
 {
-    dd__report_view v = {&info, &os, &sum, fl, "yara, heuristics", 0, 0};
+    dd__report_view v = {&info, &os, &sum, fl, "yara, heuristics", 0, 0, 0, 0};
     dd_report_opts o = DD_REPORT_OPTS_INIT;
     o.color = colour;
     char *out = NULL;
@@ -378,7 +378,7 @@ static void t_not_checked(void)
     sum.scanners = DD_SCANNER_SECRET | DD_SCANNER_CONFIG;
     sum.packages_checked = 0;
     sum.db_namespace = NULL;
-    dd__report_view v = {&info, &os, &sum, fl, "", 1, 0};
+    dd__report_view v = {&info, &os, &sum, fl, "", 1, 0, 0, 0};
     char *out = render(0, &v);
     CHECK(strstr(out, "  vulnerabilities     not checked (no database: run "
                       "`drydock db update`)\n") != NULL);
@@ -411,7 +411,7 @@ static size_t count(const char *s, const char *what)
 static void t_junit(void)
 {
     build();
-    dd__report_view v = {&info, &os, &sum, fl, "yara", 0, 0};
+    dd__report_view v = {&info, &os, &sum, fl, "yara", 0, 0, 0, 0};
     dd_report_opts o = DD_REPORT_OPTS_INIT;
     char *out = NULL;
     size_t len = 0;

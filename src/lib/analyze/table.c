@@ -13,11 +13,12 @@
 
 extern const dd__analyzer_def dd__row_packages, dd__row_lang, dd__row_owners,
     dd__row_vuln, dd__row_secret, dd__row_malware, dd__row_config,
-    dd__row_lockfile;
+    dd__row_lockfile, dd__row_license;
 
 static const dd__analyzer_def *const rows[] = {
-    &dd__row_packages, &dd__row_lang,   &dd__row_lockfile, &dd__row_owners,
-    &dd__row_vuln,     &dd__row_secret, &dd__row_malware,  &dd__row_config,
+    &dd__row_packages, &dd__row_lang,   &dd__row_lockfile,
+    &dd__row_owners,   &dd__row_vuln,   &dd__row_secret,
+    &dd__row_malware,  &dd__row_config, &dd__row_license,
 };
 #define N_ROWS (sizeof rows / sizeof *rows)
 

@@ -74,6 +74,9 @@ typedef struct gx {
     uint64_t data_va, data_n;
     int have_raw; /* ... or by file offset (an unmapped section) */
     uint64_t raw_off, raw_n;
+    /* the section looked for: Go's build info unless dd__exe_section
+     * names another (PE sections are looked up only then) */
+    const char *want_elf, *want_pe, *want_macho;
 } gx;
 
 static int fail(char *why, size_t wn, const char *fmt, ...) DD_PRINTF(3, 4);
@@ -195,12 +198,13 @@ static int elf(gx *x, char *why, size_t wn)
     if (!in(x, stroff, strn)) {
         return 0;
     }
-    static const char want[] = ".go.buildinfo";
+    const char *want = x->want_elf ? x->want_elf : ".go.buildinfo";
+    size_t wl = strlen(want) + 1;
     for (uint64_t i = 0; i < shnum; i++) {
         const uint8_t *s = d + shoff + i * shent;
         uint64_t name = rd(s, 4, be);
-        if (name >= strn || strn - name < sizeof want ||
-            memcmp(d + stroff + name, want, sizeof want) ||
+        if (name >= strn || strn - name < wl ||
+            memcmp(d + stroff + name, want, wl) ||
             rd(s + 4, 4, be) == 8 /* SHT_NOBITS */) {
             continue;
         }
@@ -254,6 +258,13 @@ static int pe(gx *x, char *why, size_t wn)
         uint64_t rawsz = rd(s + 16, 4, 0), raw = rd(s + 20, 4, 0);
         uint64_t ch = rd(s + 36, 4, 0);
         add_map(x, base + va, raw, rawsz);
+        char sname[9] = {0};
+        memcpy(sname, s, 8);
+        if (x->want_pe && !x->have_raw && !strcmp(sname, x->want_pe)) {
+            x->have_raw = 1;
+            x->raw_off = raw;
+            x->raw_n = vsz && vsz < rawsz ? vsz : rawsz;
+        }
         /* IMAGE_SCN_CNT_INITIALIZED_DATA | MEM_READ | MEM_WRITE, any
          * alignment bits of ALIGN_32BYTES */
         if (!x->have_data && va && vsz && (ch & ~0x600000ull) == 0xC0000040) {
@@ -320,9 +331,11 @@ static int macho(gx *x, char *why, size_t wn)
                             (unsigned long long)p, (unsigned long long)nsect,
                             (unsigned long long)sz);
             }
+            const char *want = x->want_macho ? x->want_macho : "__go_buildinfo";
+            size_t wl = strlen(want) + 1; /* under 16: NUL-padded */
             for (uint64_t j = 0; j < nsect; j++) {
                 const uint8_t *s = c + need + j * ssz;
-                if (memcmp(s, "__go_buildinfo\0", 15)) {
+                if (memcmp(s, want, wl)) {
                     continue;
                 }
                 x->have_data = 1;
@@ -781,6 +794,45 @@ int dd__gobin(dd__arena *a,
         rc = push(a, out, "stdlib", 6, sv, strlen(sv));
     }
 done:
+    dd__free(x);
+    return rc;
+}
+
+int dd__exe_section(const uint8_t *data,
+                    size_t len,
+                    const char *elf_name,
+                    const char *pe_name,
+                    const char *macho_name,
+                    uint64_t *off,
+                    uint64_t *n,
+                    char *why,
+                    size_t why_n)
+{
+    if (why && why_n) {
+        why[0] = '\0';
+    }
+    if (!dd__gobin_magic(data, len)) {
+        return DD_ENOTFOUND;
+    }
+    gx *x = dd__calloc(1, sizeof *x);
+    if (!x) {
+        return DD_ENOMEM;
+    }
+    x->d = data;
+    x->len = len;
+    x->want_elf = elf_name;
+    x->want_pe = pe_name;
+    x->want_macho = macho_name;
+    int rc = data[0] == 0x7f  ? elf(x, why, why_n)
+             : data[0] == 'M' ? pe(x, why, why_n)
+                              : macho(x, why, why_n);
+    if (!rc && !(x->have_raw && x->raw_off < len)) {
+        rc = DD_ENOTFOUND;
+    }
+    if (!rc) {
+        *off = x->raw_off;
+        *n = x->raw_n < len - x->raw_off ? x->raw_n : len - x->raw_off;
+    }
     dd__free(x);
     return rc;
 }

@@ -316,6 +316,7 @@ static int push(jctx *c,
     p->path = dd__arena_strdup(c->a, path);
     p->sha1 = sha1 ? dd__arena_strdup(c->a, sha1) : NULL;
     p->why = why ? dd__arena_strdup(c->a, why) : NULL;
+    p->license = NULL;
     if ((name && !p->name) || (version && !p->version) || !p->path ||
         (sha1 && !p->sha1) || (why && !p->why)) {
         return DD_ENOMEM;
@@ -538,6 +539,66 @@ typedef struct pomref {
     char g[VAL_MAX], a[VAL_MAX];
 } pomref;
 
+/* The license names of a pom.xml: each <name> inside <license> inside
+ * <licenses>, " OR "-joined into out (n bytes), "" when none. Not an XML
+ * parser: the first <licenses> element only, names of printable
+ * characters without markup, entities left as written. */
+static void pom_licenses(const uint8_t *d, size_t len, char *out, size_t n)
+{
+    const char *s = (const char *)d, *end = s + len;
+    size_t o = 0;
+    out[0] = '\0';
+    const char *ls = memmem(s, len, "<licenses>", 10);
+    const char *le =
+        ls ? memmem(ls, (size_t)(end - ls), "</licenses>", 11) : NULL;
+    for (const char *q = ls; q && le && q < le;) {
+        const char *nm = memmem(q, (size_t)(le - q), "<name>", 6);
+        if (!nm) {
+            break;
+        }
+        nm += 6;
+        const char *ne = memmem(nm, (size_t)(le - nm), "</name>", 7);
+        if (!ne) {
+            break;
+        }
+        while (nm < ne &&
+               (*nm == ' ' || *nm == '\n' || *nm == '\r' || *nm == '\t')) {
+            nm++;
+        }
+        size_t k = (size_t)(ne - nm);
+        while (k && (nm[k - 1] == ' ' || nm[k - 1] == '\n' ||
+                     nm[k - 1] == '\r' || nm[k - 1] == '\t')) {
+            k--;
+        }
+        int ok = k > 0 && k < 200;
+        for (size_t i = 0; ok && i < k; i++) {
+            unsigned char ch = (unsigned char)nm[i];
+            ok = ch >= 0x20 && ch != 0x7f && ch != '<' && ch != '>';
+        }
+        if (ok && o + k + 5 < n) {
+            if (o) {
+                memcpy(out + o, " OR ", 4);
+                o += 4;
+            }
+            memcpy(out + o, nm, k);
+            o += k;
+            out[o] = '\0';
+        }
+        q = ne + 7;
+    }
+}
+
+/* "META-INF/maven/<g>/<a>/pom.xml" next to pom.properties `p` */
+static int pom_xml_of(const dd__zip_entry *e, const pomref *p)
+{
+    static const char pre[] = "META-INF/maven/";
+    size_t gl = strlen(p->g), al = strlen(p->a), pl = sizeof pre - 1;
+    return e->name_len == pl + gl + 1 + al + 8 && !memcmp(e->name, pre, pl) &&
+           !memcmp(e->name + pl, p->g, gl) && e->name[pl + gl] == '/' &&
+           !memcmp(e->name + pl + gl + 1, p->a, al) &&
+           !memcmp(e->name + pl + gl + 1 + al, "/pom.xml", 8);
+}
+
 static int archive(jctx *c,
                    const uint8_t *data,
                    size_t len,
@@ -558,9 +619,10 @@ static int archive(jctx *c,
     if (rc) {
         return rc;
     }
-    dd__vec poms, subs;
+    dd__vec poms, subs, xmls;
     dd__vec_init(&poms, sizeof(pomref));
     dd__vec_init(&subs, sizeof(dd__zip_entry));
+    dd__vec_init(&xmls, sizeof(dd__zip_entry));
     dd__zip_entry e, mf;
     int have_mf = 0;
     while ((rc = dd__zip_next(&z, &e, why, why_n)) == 1) {
@@ -574,6 +636,15 @@ static int archive(jctx *c,
             p->e = e;
             memcpy(p->g, g, sizeof g);
             memcpy(p->a, a, sizeof a);
+        } else if (e.name_len > 23 &&
+                   !memcmp(e.name + e.name_len - 8, "/pom.xml", 8) &&
+                   !memcmp(e.name, "META-INF/maven/", 15)) {
+            dd__zip_entry *x = dd__vec_push(&xmls);
+            if (!x) {
+                rc = DD_ENOMEM;
+                break;
+            }
+            *x = e;
         } else if (dd__zip_name_is(&e, "META-INF/MANIFEST.MF")) {
             mf = e;
             have_mf = 1;
@@ -630,6 +701,30 @@ static int archive(jctx *c,
         snprintf(name, sizeof name, "%s:%s", gg, aa);
         rc = push(c, name, v, path, main ? sha1 : NULL, NULL);
         found++;
+        /* licenses from the pom.xml beside it (read after its
+         * properties: the same scratch buffer) */
+        for (size_t x = 0; !rc && x < xmls.len; x++) {
+            const dd__zip_entry *xe = DD_VEC_AT(&xmls, dd__zip_entry, x);
+            if (!pom_xml_of(xe, p)) {
+                continue;
+            }
+            const uint8_t *xd;
+            size_t xn;
+            char w2[320], lic[512];
+            int r2 = dd__zip_member(&z, xe, JAVA_META_MAX, &c->budget, &c->meta,
+                                    &xd, &xn, w2, sizeof w2);
+            if (r2 == DD_ENOMEM) {
+                rc = r2;
+            } else if (!r2) {
+                pom_licenses(xd, xn, lic, sizeof lic);
+                dd__java_pkg *jp =
+                    DD_VEC_AT(c->out, dd__java_pkg, c->out->len - 1);
+                if (lic[0] && !(jp->license = dd__arena_strdup(c->a, lic))) {
+                    rc = DD_ENOMEM;
+                }
+            }
+            break;
+        }
     }
     if (!rc && !found) {
         rc = from_manifest(c, &z, have_mf ? &mf : NULL, path, sha1);
@@ -639,6 +734,7 @@ static int archive(jctx *c,
     }
     dd__vec_free(&poms);
     dd__vec_free(&subs);
+    dd__vec_free(&xmls);
     return rc;
 }
 

@@ -43,6 +43,9 @@ typedef struct dd__java_pkg {
     const char *path;    /* archive path, nested ones joined by "!/" */
     const char *sha1;    /* 40 lowercase hex of the archive, or NULL */
     const char *why;     /* warning about `path` (name NULL) */
+    const char *license; /* <licenses><license><name>s of the archive's
+                            META-INF/maven/G/A/pom.xml, " OR "-joined, or
+                            NULL */
 } dd__java_pkg;
 
 /* Read the archive `data` found at `path` (both borrowed); push the

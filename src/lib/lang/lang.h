@@ -142,6 +142,35 @@ int dd__gobin(dd__arena *a,
               size_t why_n);
 /* 1 when `head` starts with ELF, PE ("MZ") or Mach-O magic. */
 int dd__gobin_magic(const uint8_t *head, size_t len);
+/* The file bytes [*off, *off + *n) of a named section of an executable
+ * (gobin.c's ELF/PE/Mach-O readers): ELF section `elf_name`, PE section
+ * `pe_name` (at most 8 bytes), Mach-O section `macho_name` (under 16
+ * bytes, any segment); clipped to `len`. 0; DD_ENOTFOUND (no executable,
+ * no such section); DD_EINVALID (object headers broken, `why` says
+ * where); DD_ENOMEM. */
+int dd__exe_section(const uint8_t *data,
+                    size_t len,
+                    const char *elf_name,
+                    const char *pe_name,
+                    const char *macho_name,
+                    uint64_t *off,
+                    uint64_t *n,
+                    char *why,
+                    size_t why_n);
+/* Rust executable built with cargo-auditable: the crates of its
+ * zlib-compressed JSON dependency list (section ".dep-v0", Mach-O
+ * "__dep_v0"; inflated to at most 8 MiB, at most 100,000 crates).
+ * Pushes a dd__lang_pkg per crate into `out` (nothing on error) and
+ * counts in *other the crates whose source is no registry (a path, git).
+ * DD_ENOTFOUND: no such section (no cargo-auditable binary);
+ * DD_EINVALID: the section is there but unreadable (`why`). */
+int dd__rustbin(dd__arena *a,
+                const uint8_t *data,
+                size_t len,
+                dd__vec *out,
+                size_t *other,
+                char *why,
+                size_t why_n);
 
 struct dd__analyzer;
 struct dd__scan_ctx;

@@ -9,7 +9,8 @@
  * Python: *.dist-info/METADATA, *.egg-info, EGG-INFO/PKG-INFO; Ruby:
  * specifications/.../NAME.gemspec; PHP: vendor/composer/installed.json; .NET:
  * *.deps.json; conda: conda-meta/NAME.json; Go: the build info of each
- * executable, see gobin.c; Java: *.jar, *.war, *.ear, *.par archives,
+ * executable, see gobin.c; Rust: the crates cargo-auditable embeds in an
+ * executable, see rustbin.c; Java: *.jar, *.war, *.ear, *.par archives,
  * java.h) and keeps the result in its
  * layer state. After the merge, every visible
  * manifest becomes one package of the inventory, attributed to the layer
@@ -39,7 +40,9 @@ enum kind {
     K_DOTNET,
     K_CONDA,
     K_GOBIN,
-    K_JAR
+    K_JAR,
+    K_RUSTBIN /* an executable with cargo-auditable's .dep-v0 (rustbin.c):
+                 a K_GOBIN file whose record says so */
 };
 
 #define NPM_PKG_MAX  (1u << 20)
@@ -229,6 +232,8 @@ static int on_file(void *self,
     dd__vec *gp = NULL; /* K_GOBIN: parsed before a record exists */
     char why[256] = "";
     int rc = 0;
+    int rust = 0;
+    size_t other_src = 0;
     if (k == K_GOBIN) {
         if (!(gp = dd__calloc(1, sizeof *gp))) {
             return DD_ENOMEM;
@@ -236,10 +241,15 @@ static int on_file(void *self,
         dd__vec_init(gp, sizeof(dd__lang_pkg));
         /* a huge executable: its build info may still be in the head */
         rc = dd__gobin(&s->a, data, len, gp, why, sizeof why);
+        if (rc == DD_ENOTFOUND) { /* not Go: a cargo-auditable binary? */
+            rc = dd__rustbin(&s->a, data, len, gp, &other_src, why, sizeof why);
+            rust = rc != DD_ENOTFOUND;
+        }
         if (rc && rc != DD_ENOMEM && truncated) {
             snprintf(why, sizeof why,
                      "executable of %llu bytes, over the %u-byte limit: "
-                     "no Go build info in its head",
+                     "no Go build info or Rust dependency list in its "
+                     "head",
                      (unsigned long long)n->size, cap_of(k));
             rc = DD_ELIMIT;
         }
@@ -258,8 +268,18 @@ static int on_file(void *self,
         return DD_ENOMEM;
     }
     r->path = r_path;
-    r->kind = k;
+    r->kind = rust ? K_RUSTBIN : k;
     r->pkgs = gp; /* the record owns it (layer_free) */
+    if (rust && !rc && other_src) {
+        char w[160];
+        snprintf(w, sizeof w,
+                 "%zu crate%s from a path or git source, not a registry: "
+                 "listed, advisories may not apply",
+                 other_src, other_src == 1 ? "" : "s");
+        if (!(r->warn = dd__arena_strdup(&s->a, w))) {
+            return DD_ENOMEM;
+        }
+    }
     if (k == K_GOBIN) {
         /* parsed above */
     } else if (k == K_PY_META) {
@@ -440,6 +460,7 @@ add_jars(dd__scan_ctx *c, const rec *r, int layer, const dd_image_info *info)
         p.version = jp->version;
         p.upstream = jp->version;
         p.db_path = jp->path;
+        p.license = jp->license;
         if (jp->sha1) {
             snprintf(sum, sizeof sum, "sha1:%s", jp->sha1);
             p.checksum = sum;
@@ -497,7 +518,7 @@ int dd__lang_finish(dd__lang *l, dd__scan_ctx *c, size_t ai)
         }
         dd_package p;
         memset(&p, 0, sizeof p);
-        p.type = type_of(k);
+        p.type = r->kind == K_RUSTBIN ? DD_PKG_CARGO : type_of(k);
         p.db_path = n->path;
         p.layer = layer;
         p.history = info && layer >= 0 && (size_t)layer < info->n_layers

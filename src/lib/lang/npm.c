@@ -39,8 +39,10 @@ static const char *str(const json_t *o, const char *k)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-/* "license": "MIT" | {"type": "MIT"}; old "licenses": [{"type": ..}] */
-static const char *license_of(const json_t *o)
+/* "license": "MIT" | {"type": "MIT"}; old "licenses": [{"type": ..}] or
+ * ["MIT", ...], several meaning a choice: joined with " OR " into buf
+ * (n bytes; what does not fit is left out) */
+static const char *license_of(const json_t *o, char *buf, size_t n)
 {
     const json_t *l = json_object_get(o, "license");
     if (json_is_string(l)) {
@@ -50,11 +52,28 @@ static const char *license_of(const json_t *o)
         return str(l, "type");
     }
     l = json_object_get(o, "licenses");
-    if (json_is_array(l) && json_array_size(l) > 0) {
-        const json_t *f = json_array_get(l, 0);
-        return json_is_string(f) ? json_string_value(f) : str(f, "type");
+    if (!json_is_array(l) || json_array_size(l) == 0) {
+        return NULL;
     }
-    return NULL;
+    size_t at = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < json_array_size(l) && i < 16; i++) {
+        const json_t *f = json_array_get(l, i);
+        const char *t =
+            json_is_string(f) ? json_string_value(f) : str(f, "type");
+        size_t tl = t ? strlen(t) : 0;
+        if (!tl || at + tl + 5 > n) {
+            continue;
+        }
+        if (at) {
+            memcpy(buf + at, " OR ", 4);
+            at += 4;
+        }
+        memcpy(buf + at, t, tl);
+        at += tl;
+        buf[at] = '\0';
+    }
+    return at ? buf : NULL;
 }
 
 static int printable(const char *s)
@@ -81,7 +100,8 @@ int dd__npm_package(dd__arena *a,
     }
     int rc = 0;
     const char *name = str(r, "name"), *ver = str(r, "version");
-    const char *lic = license_of(r);
+    char lbuf[512];
+    const char *lic = license_of(r, lbuf, sizeof lbuf);
     if (!name || !*name || !ver || !*ver) {
         snprintf(why, why_n, "no \"%s\" string",
                  !name || !*name ? "name" : "version");

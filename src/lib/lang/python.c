@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "drydock/license.h"
+
 #include "lang.h"
 #include "drydock/errors.h"
 #include "../../util/util.h"
@@ -51,6 +53,10 @@ int dd__py_metadata(dd__arena *a,
     const char *s = (const char *)data, *end = s + len;
     const char *nm = NULL, *ver = NULL, *lic = NULL, *lexp = NULL;
     size_t nl_ = 0, vl = 0, ll = 0, el = 0;
+    /* "Classifier: License :: OSI Approved :: MIT License": the last
+     * part of each, joined with " OR " (several = the user's choice) */
+    char cls[512];
+    size_t cn = 0;
     int ended = 0;
     size_t line = 0;
     if (len >= 3 && !memcmp(s, "\xef\xbb\xbf", 3)) {
@@ -95,6 +101,26 @@ int dd__py_metadata(dd__arena *a,
                 lexp = v, el = vn;
             } else if (ieq(s, kn, "License") && !lic) {
                 lic = v, ll = vn;
+            } else if (ieq(s, kn, "Classifier") && vn > 11 &&
+                       !memcmp(v, "License :: ", 11) && clean(v, vn)) {
+                const char *last = v;
+                for (size_t q = 0; q + 3 < vn; q++) {
+                    if (!memcmp(v + q, " :: ", 4)) {
+                        last = v + q + 4;
+                    }
+                }
+                size_t ln = (size_t)(v + vn - last);
+                /* "License :: OSI Approved" alone names no license */
+                if (last != v + 11 || memcmp(last, "OSI Approved", 12)) {
+                    if (ln && cn + ln + 5 < sizeof cls) {
+                        if (cn) {
+                            memcpy(cls + cn, " OR ", 4);
+                            cn += 4;
+                        }
+                        memcpy(cls + cn, last, ln);
+                        cn += ln;
+                    }
+                }
             }
         }
         s = e ? e + 1 : end;
@@ -113,12 +139,28 @@ int dd__py_metadata(dd__arena *a,
         snprintf(why, why_n, "Name or Version too long or not printable");
         return DD_EINVALID;
     }
-    if (lexp) {
-        lic = lexp, ll = el;
-    }
     if (lic &&
         (ll == 0 || ll > 256 || !clean(lic, ll) || ieq(lic, ll, "UNKNOWN"))) {
         lic = NULL;
+    }
+    if (lic && cn) {
+        /* License: is often a sentence or a whole text: the classifiers
+         * win unless it names a license we know */
+        char *e = NULL;
+        int rc = dd_license_normalize(lic, ll, &e, NULL);
+        if (rc == DD_ENOMEM) {
+            return rc;
+        }
+        if (!e || strstr(e, "LicenseRef-")) {
+            lic = NULL;
+        }
+        dd__free(e);
+    }
+    if (!lic && cn) {
+        lic = cls, ll = cn;
+    }
+    if (lexp) {
+        lic = lexp, ll = el;
     }
     out->name = dd__arena_strndup(a, nm, nl_);
     out->version = dd__arena_strndup(a, ver, vl);

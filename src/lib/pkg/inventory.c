@@ -27,6 +27,8 @@
 #include "../analyze/analyzer.h"
 #include "../analyze/layer_recs.h"
 #include "../../util/map.h"
+#include "../../util/path.h"
+#include "../license/license_int.h"
 
 enum kind {
     K_OS_ETC,
@@ -41,7 +43,8 @@ enum kind {
     K_APK,
     K_RPM_BDB,
     K_RPM_NDB,
-    K_RPM_SQLITE
+    K_RPM_SQLITE,
+    K_COPYRIGHT /* usr/share/doc/<pkg>/copyright: the package's licenses */
 };
 
 static const struct {
@@ -66,6 +69,7 @@ static const struct {
 
 #define STATUS_D "var/lib/dpkg/status.d/"
 #define INFO_D   "var/lib/dpkg/info/"
+#define DOC_D    "usr/share/doc/"
 
 static int classify(const char *p)
 {
@@ -86,6 +90,14 @@ static int classify(const char *p)
         !strcmp(p + n - 5, ".list")) {
         return K_DPKG_LIST;
     }
+    if (!strncmp(p, DOC_D, sizeof DOC_D - 1) && n > sizeof DOC_D + 10 &&
+        !strcmp(p + n - 10, "/copyright")) {
+        const char *pkg = p + sizeof DOC_D - 1;
+        const char *sl = strchr(pkg, '/');
+        if (sl && sl > pkg && sl == p + n - 10) {
+            return K_COPYRIGHT;
+        }
+    }
     return -1;
 }
 
@@ -103,6 +115,8 @@ static uint64_t limit_for(int k)
     case K_DPKG_LIST:
     case K_DPKG_MD5:
         return 64u << 20;
+    case K_COPYRIGHT:
+        return DD_COPYRIGHT_MAX;
     case K_DPKG:
     case K_APK:
         return 256u << 20;
@@ -246,6 +260,24 @@ static int on_file(void *self,
     c->kind = k;
     c->truncated = truncated;
     c->size = n->size;
+    if (k == K_COPYRIGHT) {
+        /* keep only the licenses found (a file over the limit is read
+         * in part: the machine-readable fields come first) */
+        char *lic = NULL;
+        int rc = dd__license_copyright(data, len, &lic, NULL);
+        if (rc == DD_ENOMEM) {
+            return rc;
+        }
+        if (lic) {
+            c->text = dd__arena_strdup(&s->a, lic);
+            dd__free(lic);
+            if (!c->text) {
+                return DD_ENOMEM;
+            }
+            c->len = strlen(c->text);
+        }
+        return 0;
+    }
     if (k <= K_REDHAT || k == K_DPKG_LIST || k == K_DPKG_MD5) {
         char *t = dd__arena_alloc(&s->a, len + 1);
         if (!t) {
@@ -314,7 +346,7 @@ void dd__pkg_analyzer_init(dd__analyzer *a)
 {
     memset(a, 0, sizeof *a);
     a->name = "packages";
-    a->version = 1;
+    a->version = 2; /* 2: dpkg licenses from copyright files */
     a->wants = wants;
     a->layer_begin = layer_begin;
     a->file = on_file;
@@ -445,6 +477,61 @@ dpkg_files(builder *b, const dd_package *p, size_t *count)
     return v;
 }
 
+/* Licenses of a dpkg package from its visible copyright file. Debian
+ * links doc directories and copyright files to other packages'
+ * ("usr/share/doc/libctf0 -> libbinutils -> binutils-common",
+ * "copyright -> ../python3/copyright"): up to 4 links are followed
+ * lexically inside usr/share/doc/. NULL when unknown. */
+static const char *dpkg_license(builder *b, const dd_package *p)
+{
+    char dir[600], path[700];
+    snprintf(dir, sizeof dir, DOC_D "%s", p->name);
+    for (int hop = 0; hop < 5; hop++) {
+        snprintf(path, sizeof path, "%s/copyright", dir);
+        const dd_fs_node *n = dd__walk_find(b->w, path);
+        const char *from = path;
+        if (!n) {
+            n = dd__walk_find(b->w, dir);
+            from = dir;
+        }
+        if (!n) {
+            return NULL;
+        }
+        if (n->type == DD_ENTRY_FILE && from == path) {
+            const cap *c = lookup(b, (size_t)n->layer, path);
+            return c && c->kind == K_COPYRIGHT ? c->text : NULL;
+        }
+        if (n->type != DD_ENTRY_SYMLINK || !n->linkname) {
+            return NULL;
+        }
+        dd__buf t;
+        dd__buf_init(&t, 600);
+        unsigned fl = 0;
+        int rc = dd__path_resolve_link(from, n->linkname, &t, &fl);
+        int ok = !rc && t.ptr && !(fl & DD_PATH_ESCAPES) &&
+                 !strncmp(t.ptr, DOC_D, sizeof DOC_D - 1);
+        if (ok && from == path) {
+            /* a linked copyright file: its directory, read on the next
+             * hop as "<dir>/copyright" */
+            size_t l = strlen(t.ptr);
+            ok = l > 10 && !strcmp(t.ptr + l - 10, "/copyright");
+            if (ok) {
+                t.ptr[l - 10] = '\0';
+            }
+        }
+        if (ok) {
+            snprintf(dir, sizeof dir, "%s", t.ptr);
+            ok = !strchr(dir + sizeof DOC_D - 1, '/') &&
+                 dir[sizeof DOC_D - 1] != '\0';
+        }
+        dd__buf_free(&t);
+        if (!ok) {
+            return NULL;
+        }
+    }
+    return NULL;
+}
+
 /* Add the packages of the visible database `c` (from `layer`). */
 static int add_db(builder *b, const cap *c, int layer)
 {
@@ -485,6 +572,9 @@ static int add_db(builder *b, const cap *c, int layer)
         active[i] = 1;
         if (p->type == DD_PKG_DPKG) {
             p->files = dpkg_files(b, p, &p->n_files);
+            if (!p->license) {
+                p->license = dpkg_license(b, p);
+            }
         }
     }
     /* walk back through earlier copies of the same database */
@@ -756,4 +846,24 @@ void dd__inventory_drop_os(dd_inventory *inv)
         }
     }
     inv->pkgs.len = k;
+}
+
+int dd__inventory_set_os(dd_inventory *inv,
+                         const char *os_release,
+                         size_t len,
+                         const char *source)
+{
+    dd__os_files f;
+    memset(&f, 0, sizeof f);
+    char *t = dd__arena_strndup(&inv->a, os_release, len);
+    const char *src = dd__arena_strdup(&inv->a, source);
+    if (!t || !src) {
+        return DD_ENOMEM;
+    }
+    f.os_release = t;
+    f.os_release_len = len;
+    f.os_release_path = src;
+    int rc = dd__os_detect(&f, &inv->a, &inv->os, (int64_t)time(NULL));
+    inv->has_os = rc == 0;
+    return rc;
 }

@@ -38,5 +38,12 @@ void dd__inventory_sort(dd_inventory *inv);
 /* Remove the OS packages (dpkg, apk, rpm), keeping the OS itself: for
  * --pkg-types library. */
 void dd__inventory_drop_os(dd_inventory *inv);
+/* The OS from os-release text (`len` bytes, named `source`), as if the
+ * image had that file: for inventories with no files (sbom:FILE).
+ * 0, DD_ENOTFOUND (nothing recognisable), DD_ENOMEM. */
+int dd__inventory_set_os(dd_inventory *inv,
+                         const char *os_release,
+                         size_t len,
+                         const char *source);
 
 #endif

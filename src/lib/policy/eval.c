@@ -13,6 +13,7 @@
 #include "drydock/lookalike.h"
 #include "drydock/vulndb.h"
 #include "../../util/jsonw.h"
+#include "../findings_int.h"
 #include "policy_int.h"
 
 #define MAX_LISTED    50 /* reasons per finding threshold before "N more" */
@@ -785,10 +786,44 @@ int dd_policy_check_image(void *payload,
             out->n_attestations < DD_POLICY_MAX_ATTESTATIONS) {
             dd_policy_attestation *a =
                 &out->attestations[out->n_attestations++];
-            a->predicate_type[0] = '\0';
+            snprintf(a->predicate_type, sizeof a->predicate_type, "%s",
+                     s->res.predicate_type);
             a->time = s->res.signing_time ? s->res.signing_time : -1;
         }
     }
     dd_trust_image_free(r);
+    return 0;
+}
+
+/* -------------------------------------------------- findings */
+
+int dd_policy_verdict_findings(const dd_policy_verdict *v,
+                               struct dd_findings **out,
+                               dd_error *err)
+{
+    *out = dd__findings_new();
+    if (!*out) {
+        return dd__error_set(err, DD_ENOMEM, "out of memory");
+    }
+    dd__finding_spec sp;
+    memset(&sp, 0, sizeof sp);
+    sp.kind = DD_KIND_TRUST;
+    sp.severity = DD_SEV_MEDIUM;
+    sp.rule_id = "trust.untrusted-source";
+    sp.layer = -1;
+    sp.history = -1;
+    for (size_t i = 0; v && i < v->n_reasons; i++) {
+        const dd_policy_reason *r = &v->reasons[i];
+        if (strcmp(r->code, "policy.untrusted-registry") ||
+            r->effect == DD_POLICY_EFFECT_WAIVED) {
+            continue;
+        }
+        if (dd__findings_add(*out, &sp, "%s (policy rule %s)", r->text,
+                             r->rule ? r->rule : "-")) {
+            dd_findings_free(*out);
+            *out = NULL;
+            return dd__error_set(err, DD_ENOMEM, "out of memory");
+        }
+    }
     return 0;
 }

@@ -42,9 +42,10 @@ typedef struct dd__report_view {
     const dd_os_info *os; /* or NULL */
     const dd_scan_summary *sum;
     const dd_findings *findings;
-    const char *malware_engines; /* "" or NULL when unknown */
-    int no_db;                   /* the vuln scanner was left out: no DB */
-    int no_inventory;            /* packages (and the OS) were not read */
+    const char *malware_engines;   /* "" or NULL when unknown */
+    int no_db;                     /* the vuln scanner was left out: no DB */
+    int no_inventory;              /* packages (and the OS) were not read */
+    size_t n_packages, n_licensed; /* inventory size, with a license */
 } dd__report_view;
 void dd__report_view_of(dd__report_view *v, const dd_scan *scan);
 /* The table (report_table.c) and the JUnit XML (report_junit.c): 0 or
@@ -65,6 +66,7 @@ typedef enum dd__section {
     DD__SEC_CONFIG,
     DD__SEC_ARCHIVE, /* archive and integrity */
     DD__SEC_TRUST,   /* trust and anything else */
+    DD__SEC_LICENSE, /* shown only when the license scanner ran */
     DD__SEC_COUNT
 } dd__section;
 dd__section dd__section_of(dd_finding_kind k);
@@ -73,6 +75,9 @@ const char *dd__section_key(dd__section s);   /* "vulnerabilities" */
 /* The scanner that produces a section's findings (DD_SCANNER_*), 0 for
  * the always-on archive and trust sections. */
 unsigned dd__section_scanner(dd__section s);
+/* 1: leave the section out (licenses when that scanner did not run: it
+ * is not a default scanner) */
+int dd__section_hidden(const dd__report_view *v, dd__section s);
 /* "checked", or why not: "not checked (no database: ...)". For the vuln
  * section when it ran: "N packages checked against NS". Into out. */
 void dd__section_status(const dd__report_view *v,

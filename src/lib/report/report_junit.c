@@ -232,8 +232,8 @@ static void testcase(xw *x,
 
 /* JUnit names of the sections (no '/' for the classnames). */
 static const char *const suite_names[DD__SEC_COUNT] = {
-    "vulnerabilities",   "secrets", "malware",
-    "misconfigurations", "archive", "trust"};
+    "vulnerabilities", "secrets", "malware", "misconfigurations",
+    "archive",         "trust",   "licenses"};
 
 int dd__report_junit(const dd__report_view *v,
                      const dd_report_opts *o,
@@ -255,7 +255,8 @@ int dd__report_junit(const dd__report_view *v,
     int off[DD__SEC_COUNT];
     for (int s = 0; s < DD__SEC_COUNT; s++) {
         unsigned bit = dd__section_scanner((dd__section)s);
-        off[s] = bit && !(v->sum->scanners & bit) && !tests[s];
+        off[s] = bit && !(v->sum->scanners & bit) && !tests[s] &&
+                 !dd__section_hidden(v, (dd__section)s);
         all_tests += tests[s] + (size_t)off[s];
         all_fails += fails[s];
     }
@@ -273,6 +274,9 @@ int dd__report_junit(const dd__report_view *v,
     rawf(&x, " tests=\"%zu\" failures=\"%zu\" errors=\"0\" time=\"0\">\n",
          all_tests, all_fails);
     for (int s = 0; s < DD__SEC_COUNT && !x.rc; s++) {
+        if (dd__section_hidden(v, (dd__section)s) && !tests[s]) {
+            continue;
+        }
         raw(&x, "  <testsuite");
         attr(&x, "name", suite_names[s]);
         rawf(&x,

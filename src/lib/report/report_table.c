@@ -465,6 +465,9 @@ static void header(out *o, const dd__report_view *v)
     put(o, "\n");
     for (int s = 0; s < DD__SEC_COUNT; s++) {
         char st[256];
+        if (dd__section_hidden(v, (dd__section)s)) {
+            continue;
+        }
         dd__section_status(v, (dd__section)s, st, sizeof st);
         putf(o, INDENT "%-19s ", dd__section_key((dd__section)s));
         put_esc(o, st, 200);
@@ -505,6 +508,9 @@ static void summary(out *o, const dd__report_view *v)
     tab_init(&t, sum_cols, 8);
     for (int r = 0; r <= DD__SEC_COUNT; r++) {
         const size_t *c = r < DD__SEC_COUNT ? count[r] : totals;
+        if (r < DD__SEC_COUNT && dd__section_hidden(v, (dd__section)r)) {
+            continue;
+        }
         unsigned bit = r < DD__SEC_COUNT ? dd__section_scanner(r) : 0;
         int off = bit && !(v->sum->scanners & bit);
         if (off) {

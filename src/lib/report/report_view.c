@@ -25,6 +25,11 @@ void dd__report_view_of(dd__report_view *v, const dd_scan *scan)
     v->findings = dd_scan_findings(scan);
     v->malware_engines = dd_scan_malware_engines(scan);
     v->no_inventory = inv == NULL;
+    v->n_packages = dd_inventory_count(inv);
+    for (size_t i = 0; i < v->n_packages; i++) {
+        const char *l = dd_inventory_get(inv, i)->license;
+        v->n_licensed += l && *l;
+    }
     for (size_t i = 0; i < dd_scan_warning_count(scan); i++) {
         const char *w = dd_scan_warning(scan, i);
         if (w && !strncmp(w, NO_DB_WARNING, strlen(NO_DB_WARNING))) {
@@ -47,17 +52,19 @@ dd__section dd__section_of(dd_finding_kind k)
     case DD_KIND_ARCHIVE:
     case DD_KIND_INTEGRITY:
         return DD__SEC_ARCHIVE;
+    case DD_KIND_LICENSE:
+        return DD__SEC_LICENSE;
     default:
         return DD__SEC_TRUST;
     }
 }
 
 static const char *const titles[DD__SEC_COUNT] = {
-    "Vulnerabilities",   "Secrets",           "Malware",
-    "Misconfigurations", "Archive/integrity", "Trust/other"};
+    "Vulnerabilities",   "Secrets",     "Malware", "Misconfigurations",
+    "Archive/integrity", "Trust/other", "Licenses"};
 static const char *const keys[DD__SEC_COUNT] = {
-    "vulnerabilities",   "secrets",           "malware",
-    "misconfigurations", "archive/integrity", "trust/other"};
+    "vulnerabilities",   "secrets",     "malware", "misconfigurations",
+    "archive/integrity", "trust/other", "licenses"};
 
 const char *dd__section_title(dd__section s)
 {
@@ -76,8 +83,14 @@ unsigned dd__section_scanner(dd__section s)
                                                  DD_SCANNER_MALWARE,
                                                  DD_SCANNER_CONFIG,
                                                  0,
-                                                 0};
+                                                 0,
+                                                 DD_SCANNER_LICENSE};
     return s < DD__SEC_COUNT ? bits[s] : 0;
+}
+
+int dd__section_hidden(const dd__report_view *v, dd__section s)
+{
+    return s == DD__SEC_LICENSE && !(v->sum->scanners & DD_SCANNER_LICENSE);
 }
 
 void dd__section_status(const dd__report_view *v,
@@ -109,6 +122,10 @@ void dd__section_status(const dd__report_view *v,
             return;
         }
         break;
+    case DD__SEC_LICENSE:
+        snprintf(out, n, "%zu packages checked (%zu declare no license)",
+                 v->n_licensed, v->n_packages - v->n_licensed);
+        return;
     case DD__SEC_ARCHIVE:
         snprintf(out, n, "%s",
                  sum->complete ? "checked (every layer)"

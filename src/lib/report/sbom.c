@@ -4,15 +4,20 @@
  * Field choices (checked against the official schemas in the tests):
  * - CycloneDX: the image is metadata.component (type "container"), the
  *   OS a component of type "operating-system", packages type "library"
- *   with purl, supplier from the maintainer, licenses as free-text names
- *   (package managers do not promise SPDX ids), hashes when the database
+ *   with purl, supplier from the maintainer, licenses normalised to SPDX
+ *   (drydock/license.h): {"license": {"id"}} for one SPDX id,
+ *   {"expression"} for an expression, {"license": {"name"}} with the
+ *   declared text when all we have is a LicenseRef; hashes when the database
  *   has them, and drydock:* properties for layer, diff_id, history step,
  *   source package and database path. dependencies: image -> os -> pkgs.
  * - SPDX: one package for the image (CONTAINER), one for the OS
  *   (OPERATING-SYSTEM), one per package with a purl external reference;
- *   licenseDeclared is NOASSERTION and the package manager's text goes to
- *   licenseComments, because SPDX requires valid license expressions
- *   there. sourceInfo names the layer that installed the package.
+ *   licenseDeclared is the normalised SPDX expression (every LicenseRef-
+ *   in it is listed in hasExtractedLicensingInfos with the declared
+ *   text), licenseConcluded stays NOASSERTION, and the package manager's
+ *   text goes to licenseComments. sourceInfo names the source package
+ *   ("source package: NAME VERSION"), the comment the layer that
+ *   installed the package.
  * Documents are deterministic except for serialNumber/documentNamespace
  * (a random UUID) and the timestamp (opts->created).
  *
@@ -27,6 +32,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "drydock/license.h"
 #include "drydock/report.h"
 #include "drydock/text.h"
 #include "drydock/vulndb.h"
@@ -217,6 +223,26 @@ static char *purl_of(ctx *c, const dd_package *p)
     return u;
 }
 
+/* The package's license as an SPDX expression (dd__free), or NULL. */
+static char *spdx_license(ctx *c, const dd_package *p)
+{
+    if (!p->license || !*p->license) {
+        return NULL;
+    }
+    char *e = NULL;
+    if (dd_license_normalize(p->license, strlen(p->license), &e, NULL) ==
+        DD_ENOMEM) {
+        oom(c);
+    }
+    return e;
+}
+
+/* one SPDX id from the list CycloneDX's schema enumerates */
+static int single_id(const char *e)
+{
+    return !strchr(e, ' ') && !strchr(e, '+') && strncmp(e, "LicenseRef-", 11);
+}
+
 /* ---- CycloneDX ------------------------------------------------------ */
 
 static void
@@ -232,14 +258,24 @@ cdx_package(ctx *c, const dd_package *p, const char *bomref, const char *purl)
     }
     kS(c, "name", p->name);
     kS(c, "version", p->version);
-    if (p->license && *p->license) {
+    char *e = spdx_license(c, p);
+    if (e) {
         karr(c, "licenses");
         obj(c);
-        kobj(c, "license");
-        kS(c, "name", p->license);
-        obj_end(c);
+        if (single_id(e)) {
+            kobj(c, "license");
+            kS(c, "id", e);
+            obj_end(c);
+        } else if (!strncmp(e, "LicenseRef-", 11) && !strchr(e, ' ')) {
+            kobj(c, "license");
+            kS(c, "name", p->license);
+            obj_end(c);
+        } else {
+            kS(c, "expression", e);
+        }
         obj_end(c);
         arr_end(c);
+        dd__free(e);
     }
     kS(c, "purl", purl);
     if (p->checksum) {
@@ -552,7 +588,9 @@ static void spdx_package(ctx *c, size_t i, const dd_package *p)
     dd__jsonw_kbool(c->w, "filesAnalyzed", 0);
     kS(c, "primaryPackagePurpose", "LIBRARY");
     kS(c, "licenseConcluded", "NOASSERTION");
-    kS(c, "licenseDeclared", "NOASSERTION");
+    char *e = spdx_license(c, p);
+    kS(c, "licenseDeclared", e ? e : "NOASSERTION");
+    dd__free(e);
     if (p->license && *p->license) {
         char lc[600];
         snprintf(lc, sizeof lc, "declared by the package manager: %.500s",
@@ -561,7 +599,12 @@ static void spdx_package(ctx *c, size_t i, const dd_package *p)
     }
     kS(c, "copyrightText", "NOASSERTION");
     if (p->source_name) {
-        kS(c, "sourceInfo", p->source_name);
+        /* read back by sbom:FILE (source/sbom_input.c) */
+        char si[600];
+        snprintf(si, sizeof si, "source package: %.280s%s%.280s",
+                 p->source_name, p->source_version ? " " : "",
+                 p->source_version ? p->source_version : "");
+        kS(c, "sourceInfo", si);
     }
     char info[900];
     const char *step = layer_step(c, p);
@@ -591,6 +634,66 @@ static void spdx_package(ctx *c, size_t i, const dd_package *p)
         dd__free(purl);
     }
     obj_end(c);
+}
+
+/* hasExtractedLicensingInfos: each LicenseRef- of the packages' declared
+ * licenses once, with the first declared text that made it */
+static void spdx_extracted(ctx *c)
+{
+    dd__map seen;
+    if (dd__map_init(&seen)) {
+        oom(c);
+        return;
+    }
+    dd__vec keep; /* char * to free */
+    dd__vec_init(&keep, sizeof(char *));
+    int open = 0;
+    size_t n = dd_inventory_count(c->inv);
+    for (size_t i = 0; i < n && !failed(c); i++) {
+        const dd_package *p = dd_inventory_get(c->inv, i);
+        char *e = spdx_license(c, p);
+        for (const char *r = e ? strstr(e, "LicenseRef-") : NULL; r;
+             r = strstr(r + 1, "LicenseRef-")) {
+            size_t k = 11;
+            while (r[k] && r[k] != ' ' && r[k] != ')') {
+                k++;
+            }
+            int64_t v;
+            if (dd__map_get(&seen, r, k, &v)) {
+                continue;
+            }
+            char *id = dd__strndup(r, k);
+            char **slot = id ? dd__vec_push(&keep) : NULL;
+            if (!slot || dd__map_put(&seen, id, k, 1)) {
+                dd__free(slot ? NULL : id);
+                oom(c);
+                break;
+            }
+            *slot = id;
+            if (!open) {
+                karr(c, "hasExtractedLicensingInfos");
+                open = 1;
+            }
+            obj(c);
+            kS(c, "licenseId", id);
+            char text[700];
+            snprintf(text, sizeof text,
+                     "declared by the package manager of %.100s: %.500s",
+                     p->name, p->license);
+            kS(c, "extractedText", text);
+            kS(c, "name", id + 11);
+            obj_end(c);
+        }
+        dd__free(e);
+    }
+    if (open) {
+        arr_end(c);
+    }
+    for (size_t i = 0; i < keep.len; i++) {
+        dd__free(*DD_VEC_AT(&keep, char *, i));
+    }
+    dd__vec_free(&keep);
+    dd__map_free(&seen);
 }
 
 static void spdx(ctx *c)
@@ -660,6 +763,7 @@ static void spdx(ctx *c)
         rel(c, parent, "CONTAINS", id);
     }
     arr_end(c);
+    spdx_extracted(c);
     obj_end(c);
 }
 
@@ -679,7 +783,10 @@ static void own_package(ctx *c, const dd_package *p)
     kN(c, "source_version", p->source_version);
     kN(c, "maintainer", p->maintainer);
     kN(c, "vendor", p->vendor);
-    kN(c, "license", p->license);
+    char *e = spdx_license(c, p);
+    kN(c, "license", e);
+    dd__free(e);
+    kN(c, "license_declared", p->license);
     kN(c, "checksum", p->checksum);
     kN(c, "source_rpm", p->source_rpm);
     kN(c, "modularity_label", p->modularity);

@@ -1,7 +1,8 @@
 /*
  * lib/source/image.c - image metadata: the source table (which reader a
  * reference goes to: docker-archive, OCI layout, registry, daemon, a
- * directory read as one layer with fs: or rootfs:), the
+ * directory read as one layer with fs: or rootfs:, a package list with
+ * sbom:), the
  * entry point and the helpers the readers share. Every manifest and
  * config byte is verified against the digest that refers to it; a
  * mismatch is an integrity finding.
@@ -21,6 +22,7 @@
 #include <jansson.h>
 
 #include "image_priv.h"
+#include "sbom_input.h"
 #include "store.h"
 #include "../registry/registry_int.h"
 #include "../secret/secret.h"
@@ -241,6 +243,7 @@ typedef enum src_kind {
     SRC_REGISTRY,       /* a registry, read as an OCI layout */
     SRC_FS,             /* fs:PATH, a directory or one file (fs_dir.c) */
     SRC_ROOTFS,         /* rootfs:PATH, an unpacked root file system */
+    SRC_SBOM,           /* sbom:FILE, a package list (sbom_input.c) */
 } src_kind;
 
 /* Reference prefixes, first match wins ("docker://" before "docker:"). */
@@ -256,6 +259,7 @@ static const struct {
     {"docker:", SRC_DAEMON},
     {"fs:", SRC_FS},
     {"rootfs:", SRC_ROOTFS},
+    {"sbom:", SRC_SBOM},
 };
 
 static src_kind source_of(const char **ref)
@@ -318,22 +322,23 @@ static int open_registry(dd_image *img,
     if (!img->info.path || !tag) {
         return dd__error_set(err, DD_ENOMEM, "out of memory");
     }
+    /* where the image came from is not to be trusted (issue 17) */
+    const dd__finding_spec untrusted = {DD_KIND_TRUST,
+                                        DD_SEV_MEDIUM,
+                                        "trust.untrusted-source",
+                                        NULL,
+                                        NULL,
+                                        NULL,
+                                        -1,
+                                        -1,
+                                        0,
+                                        0,
+                                        0,
+                                        NULL,
+                                        NULL,
+                                        NULL};
     if (plain) {
-        dd__finding_spec sp = {DD_KIND_TRUST,
-                               DD_SEV_MEDIUM,
-                               "trust.untrusted-source",
-                               NULL,
-                               NULL,
-                               NULL,
-                               -1,
-                               -1,
-                               0,
-                               0,
-                               0,
-                               NULL,
-                               NULL,
-                               NULL};
-        rc = dd__findings_add(img->findings, &sp,
+        rc = dd__findings_add(img->findings, &untrusted,
                               "%s was pulled over plain HTTP "
                               "(--insecure-registry): anyone on the path "
                               "could read or change it in transit "
@@ -344,21 +349,7 @@ static int open_registry(dd_image *img,
         }
     }
     if (withheld[0]) {
-        dd__finding_spec sp = {DD_KIND_TRUST,
-                               DD_SEV_MEDIUM,
-                               "trust.untrusted-source",
-                               NULL,
-                               NULL,
-                               NULL,
-                               -1,
-                               -1,
-                               0,
-                               0,
-                               0,
-                               NULL,
-                               NULL,
-                               NULL};
-        rc = dd__findings_add(img->findings, &sp,
+        rc = dd__findings_add(img->findings, &untrusted,
                               "%s sends its token requests to %s, another "
                               "domain: the credentials were not sent there "
                               "(an anonymous token was asked for; "
@@ -528,6 +519,9 @@ int dd_image_open(dd_image **out,
         case SRC_ROOTFS:
             rc = dd__fs_dir_open(img, whole, ref, kind == SRC_ROOTFS, err);
             break;
+        case SRC_SBOM:
+            rc = dd__sbom_image_open(img, whole, ref, err);
+            break;
         case SRC_DAEMON:
             rc = open_daemon(img, ref, opts, err);
             break;
@@ -557,6 +551,7 @@ void dd_image_free(dd_image *img)
         return;
     }
     dd__store_free(img->store);
+    dd__sbom_doc_free(img->sbom);
     dd_findings_free(img->findings);
     dd__vec_free(&img->seen);
     dd__arena_free(&img->a);

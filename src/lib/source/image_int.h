@@ -20,6 +20,10 @@ typedef struct dd__layer_src {
 } dd__layer_src;
 
 size_t dd__image_layer_count(const dd_image *img);
+/* sbom:FILE (DD_SOURCE_SBOM): the package list read from the file
+ * (sbom_input.h), borrowed from the image; NULL for every other source. */
+struct dd__sbom_doc;
+const struct dd__sbom_doc *dd__image_sbom(const dd_image *img);
 /* 0 when a budget (dd_image_opts) cut the image's metadata short: a walk
  * of it is incomplete. */
 int dd__image_complete(const dd_image *img);

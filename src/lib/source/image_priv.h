@@ -10,6 +10,7 @@
  *                    manifest; registries are read as an OCI layout
  *   fs_dir.c         fs:PATH and rootfs:PATH: a directory read as one
  *                    layer, no store, no config
+ *   sbom_input.c     sbom:FILE: a CycloneDX/SPDX package list, no layers
  */
 #ifndef DD__IMAGE_PRIV_H
 #define DD__IMAGE_PRIV_H
@@ -52,6 +53,7 @@ struct dd_image {
     dd__vec seen;              /* dd__image_seen_index */
     int missing;               /* a bare reference named no local file */
     const char *resolved_from; /* static: where a bare name was found */
+    struct dd__sbom_doc *sbom; /* sbom:FILE: the package list, owned */
 };
 
 typedef struct dd__image_candidate {
@@ -97,6 +99,12 @@ int dd__fs_dir_open(dd_image *img,
                     const char *path,
                     int rootfs,
                     dd_error *err);
+/* sbom:FILE: `ref` is the whole reference (the image's name), `path`
+ * the file (sbom_input.c). */
+int dd__sbom_image_open(dd_image *img,
+                        const char *ref,
+                        const char *path,
+                        dd_error *err);
 int dd__oci_layout_open(dd_image *img,
                         const char *tag,
                         const char *platform,

@@ -34,6 +34,8 @@ typedef struct vctx {
     int key_owned;
     uint8_t *sig;
     size_t sig_len;
+    uint8_t md[64]; /* the bundle's verified message digest */
+    unsigned md_len;
     uint8_t *payload; /* DSSE */
     size_t payload_len;
     int64_t times[MAX_TIMES];
@@ -114,6 +116,15 @@ static int64_t jint(json_t *o, const char *k)
         n = n * 10 + (*s - '0');
     }
     return n;
+}
+
+/* The same for a proto3 integer field: protobuf's JSON mapping leaves out
+ * fields that hold their default, so an absent one is 0 (a log index or
+ * an inclusion proof's leaf index can be 0: Sigstore's JavaScript signer
+ * writes such proofs without "logIndex"). */
+static int64_t jint0(json_t *o, const char *k)
+{
+    return json_object_get(o, k) ? jint(o, k) : 0;
 }
 
 static X509 *der_cert(const char *b64)
@@ -214,6 +225,15 @@ static int subject_matches(vctx *v)
     dd__json_parse(&st, (const char *)v->payload, v->payload_len,
                    DD_TRUST_MAX_JSON, "statement", NULL);
     json_t *subj = json_object_get(st, "subject");
+    const char *pt = json_string_value(json_object_get(st, "predicateType"));
+    size_t ptl = pt ? strlen(pt) : 0;
+    for (size_t i = 0; i < ptl; i++) {
+        ptl = pt[i] > ' ' && pt[i] < 0x7f ? ptl : 0; /* a URI, nothing else */
+    }
+    if (ptl && ptl < sizeof v->res->predicate_type) {
+        snprintf(v->res->predicate_type, sizeof v->res->predicate_type, "%s",
+                 pt);
+    }
     char hex[65];
     dd__hex(v->digest, 32, hex);
     int found = 0;
@@ -252,14 +272,40 @@ static int check_content(vctx *v, json_t *b)
                         "messageSignature.signature missing or not base64");
         }
         if (d) {
+            /* SHA2_384 / SHA2_512 digests (as Sigstore clients write for
+             * P-384 / P-521 keys) need the artifact's bytes. */
+            const EVP_MD *h = !alg || strcmp(alg, "SHA2_256") == 0
+                                  ? EVP_sha256()
+                              : strcmp(alg, "SHA2_384") == 0 ? EVP_sha384()
+                              : strcmp(alg, "SHA2_512") == 0 ? EVP_sha512()
+                                                             : NULL;
+            if (!h) {
+                return fail(v, DD_TRUST_ARTIFACT,
+                            "unsupported message digest algorithm %s", alg);
+            }
+            if (h != EVP_sha256() && !v->artifact) {
+                return fail(v, DD_TRUST_ARTIFACT,
+                            "a %s message digest needs the artifact itself, "
+                            "not only its SHA-256",
+                            alg);
+            }
+            if (h == EVP_sha256()) {
+                memcpy(v->md, v->digest, 32);
+                v->md_len = 32;
+            } else if (EVP_Digest(v->artifact, v->artifact_len, v->md,
+                                  &v->md_len, h, NULL) != 1) {
+                v->md_len = 0;
+            }
             size_t n = 0;
             uint8_t *md = dd__trust_b64dec(d, &n);
-            int same = md && n == 32 && memcmp(md, v->digest, 32) == 0;
+            int same =
+                md && v->md_len && n == v->md_len && memcmp(md, v->md, n) == 0;
             dd__free(md);
-            if (!same || (alg && strcmp(alg, "SHA2_256") != 0)) {
+            if (!same) {
                 return fail(v, DD_TRUST_ARTIFACT,
                             "the bundle's message digest is not the "
-                            "artifact's SHA-256");
+                            "artifact's %s",
+                            alg ? alg : "SHA2_256");
             }
         }
         int ok = v->artifact
@@ -378,8 +424,13 @@ static int check_body(vctx *v, json_t *body, size_t idx)
         json_t *sig = json_object_get(spec, "signature");
         const char *h = jstr(
             json_object_get(json_object_get(spec, "data"), "hash"), "value");
-        dd__hex(v->digest, 32, hex);
-        if (!v->payload && (!h || strcasecmp(h, hex) != 0)) {
+        char mdhex[129];
+        if (v->md_len > 32) { /* a SHA-384 / SHA-512 message digest */
+            dd__hex(v->md, v->md_len, mdhex);
+        } else {
+            dd__hex(v->digest, 32, mdhex);
+        }
+        if (!v->payload && (!h || strcasecmp(h, mdhex) != 0)) {
             return fail(v, DD_TRUST_TLOG,
                         "entry %zu records another artifact digest", idx);
         }
@@ -497,7 +548,7 @@ static int check_tlog(vctx *v, json_t *e, size_t idx)
 {
     const char *cb = jstr(e, "canonicalizedBody");
     const char *lid = jstr(json_object_get(e, "logId"), "keyId");
-    int64_t index = jint(e, "logIndex");
+    int64_t index = jint0(e, "logIndex");
     int64_t itime = jint(e, "integratedTime");
     size_t body_len = 0, idn = 0;
     uint8_t *body = cb ? dd__trust_b64dec(cb, &body_len) : NULL;
@@ -561,7 +612,7 @@ static int check_tlog(vctx *v, json_t *e, size_t idx)
     json_t *pr = json_object_get(e, "inclusionProof");
     if (pr) {
         json_t *hs = json_object_get(pr, "hashes");
-        int64_t size = jint(pr, "treeSize"), pidx = jint(pr, "logIndex");
+        int64_t size = jint(pr, "treeSize"), pidx = jint0(pr, "logIndex");
         size_t rl = 0, n = json_array_size(hs);
         const char *r64 = jstr(pr, "rootHash");
         uint8_t *root = r64 ? dd__trust_b64dec(r64, &rl) : NULL;
