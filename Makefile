@@ -17,14 +17,14 @@ FUZZ_SECONDS ?= 60
 # the missing ones are installed).
 BUILD_PKGS = gcc make meson ninja-build pkg-config libisal-dev libzstd-dev libsqlite3-dev \
              libzip-dev zlib1g-dev libyaml-dev libcurl4-openssl-dev libpcre2-dev \
-             libssl-dev libjansson-dev libyara-dev
+             libssl-dev libjansson-dev libyara-dev libmicrohttpd-dev
 TEST_PKGS  = clang libclang-rt-14-dev python3 zstd gzip jq git debootstrap \
              openssh-client clang-format python3-jsonschema rpm db5.3-util \
              sqlite3 openssl clamav-daemon clamav-testfiles yara time bc \
              docker-registry skopeo apache2-utils curl podman libxml2-utils \
              zsh fish groff-base man-db golang-go \
              unzip libcommons-lang3-java libguava-java liblog4j2-java libcommons-io-java \
-             python3-cryptography
+             python3-cryptography python3-yaml
 DEMO_PKGS  = debootstrap python3 openssl
 
 .PHONY: all deps deps-test deps-js build build-asan build-tsan check demo fuzz bench bench-malware format \
@@ -62,13 +62,14 @@ $(ASAN_BUILD)/build.ninja:
 build-asan: deps-test $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
 
-# ThreadSanitizer: only the concurrency test (one engine, many scans)
+# ThreadSanitizer: only the concurrency tests (one engine, many scans;
+# the service's worker threads)
 $(TSAN_BUILD)/build.ninja:
 	CC=clang meson setup $(TSAN_BUILD) --buildtype=debug -Db_sanitize=thread \
 	  -Db_lundef=false >/dev/null
 
 build-tsan: deps-test $(TSAN_BUILD)/build.ninja
-	ninja -C $(TSAN_BUILD) tests/test_engine
+	ninja -C $(TSAN_BUILD) tests/test_engine tests/test_service
 
 # npm test tools (Sigstore's JavaScript libraries for tests/integration/
 # test_sigjs.sh), pinned by package-lock.json; skipped without npm.

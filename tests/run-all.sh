@@ -35,6 +35,10 @@ if [ -n "$TSAN" ] && [ -x "$TSAN/tests/test_engine" ]; then
   export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
   run "tsan test_engine" bash -o pipefail -c \
     "'$TSAN/tests/test_engine' 2>&1 | sed -E 's/^(PASS|FAIL|SKIP) /\\1 tsan: /'"
+  if [ -x "$TSAN/tests/test_service" ]; then
+    run "tsan test_service" bash -o pipefail -c \
+      "'$TSAN/tests/test_service' 2>&1 | sed -E 's/^(PASS|FAIL|SKIP) /\\1 tsan: /'"
+  fi
 else
   echo "SKIP tsan: no ThreadSanitizer build (make build-tsan)"
 fi

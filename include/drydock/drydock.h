@@ -15,6 +15,7 @@
 #include "lookalike.h"
 #include "packages.h"
 #include "policy.h"
+#include "service.h"
 #include "registry.h"
 #include "report.h"
 #include "scan.h"

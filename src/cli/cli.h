@@ -230,7 +230,7 @@ extern const cli_cmd cli_cmd_scan, cli_cmd_sbom, cli_cmd_inspect, cli_cmd_ls,
     cli_cmd_history, cli_cmd_dockerfile, cli_cmd_registry, cli_cmd_audit,
     cli_cmd_db, cli_cmd_lookalike, cli_cmd_verify, cli_cmd_vercmp,
     cli_cmd_verify_image, cli_cmd_policy, cli_cmd_version, cli_cmd_completion,
-    cli_cmd_man;
+    cli_cmd_man, cli_cmd_server;
 
 int cmd_inspect(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
@@ -256,6 +256,8 @@ int cmd_scan(int argc, char **argv);
  * now: --now or NULL), print the verdict, put it in a rendered report
  * (json, sarif, table; *text replaced, *is_malloc set). */
 int cmd_policy(int argc, char **argv);
+/* cmd_server.c: drydock server, drydock server token create */
+int cmd_server(int argc, char **argv);
 int cli_policy_load(const char *path, dd_policy **out);
 int cli_policy_judge(const cli_common *c,
                      const dd_policy *pol,

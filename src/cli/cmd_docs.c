@@ -173,6 +173,7 @@ static const struct {
     {"verify", "verify", "verify an image's signatures"},
     {"verify-blob", "verify-blob", "verify a Sigstore bundle"},
     {"policy", "policy", "allow or deny an image by a policy"},
+    {"server", "server", "the scanning service (REST API, job queue)"},
     {"db", "db", "the vulnerability database"},
     {"vercmp", "vercmp", "compare versions as an ecosystem does"},
     {"version", "version", "version, rule packs, database age"},

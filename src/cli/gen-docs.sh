@@ -8,7 +8,7 @@ dd=$1
 out=$2
 "$dd" man > "$out/drydock.1"
 for page in scan sbom inspect ls history dockerfile registry registry-audit db \
-  lookalike verify verify-blob policy vercmp version completion man; do
+  lookalike verify verify-blob policy vercmp version completion man server; do
   "$dd" man "$page" > "$out/drydock-$page.1"
 done
 "$dd" completion bash > "$out/drydock"

@@ -27,6 +27,7 @@ const char cli_usage[] =
     "  verify-blob --bundle FILE ARTIFACT  verify a Sigstore bundle\n"
     "  verify --key PEM IMAGE           verify an image's signatures\n"
     "  policy check IMAGE [--policy FILE]  allow or deny by a policy\n"
+    "  server            the scanning service (REST API, job queue)\n"
     "  db update|import|info|match  the vulnerability database\n"
     "  vercmp TYPE A B   compare versions as an ecosystem does\n"
     "  version           the version, rule packs and database age\n"
@@ -74,6 +75,7 @@ static const struct {
     {"verify-blob", cmd_verify_blob},
     {"verify", cmd_verify_image},
     {"policy", cmd_policy},
+    {"server", cmd_server},
     {"dockerfile", cmd_dockerfile},
     {"config", cmd_dockerfile},
     {"lookalike", cmd_lookalike},
@@ -87,13 +89,25 @@ static const struct {
 };
 
 /* every command's table (options.c checks config-file keys against all) */
-const cli_cmd *const cli_commands[] = {
-    &cli_cmd_scan,       &cli_cmd_sbom,    &cli_cmd_inspect,
-    &cli_cmd_ls,         &cli_cmd_history, &cli_cmd_dockerfile,
-    &cli_cmd_registry,   &cli_cmd_audit,   &cli_cmd_db,
-    &cli_cmd_lookalike,  &cli_cmd_verify,  &cli_cmd_verify_image,
-    &cli_cmd_policy,     &cli_cmd_vercmp,  &cli_cmd_version,
-    &cli_cmd_completion, &cli_cmd_man,     NULL};
+const cli_cmd *const cli_commands[] = {&cli_cmd_scan,
+                                       &cli_cmd_sbom,
+                                       &cli_cmd_inspect,
+                                       &cli_cmd_ls,
+                                       &cli_cmd_history,
+                                       &cli_cmd_dockerfile,
+                                       &cli_cmd_registry,
+                                       &cli_cmd_audit,
+                                       &cli_cmd_db,
+                                       &cli_cmd_lookalike,
+                                       &cli_cmd_verify,
+                                       &cli_cmd_verify_image,
+                                       &cli_cmd_policy,
+                                       &cli_cmd_vercmp,
+                                       &cli_cmd_version,
+                                       &cli_cmd_completion,
+                                       &cli_cmd_man,
+                                       &cli_cmd_server,
+                                       NULL};
 
 int main(int argc, char **argv)
 {
