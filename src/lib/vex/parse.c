@@ -158,22 +158,32 @@ static int alias_add(pctx *p, dd__buf *b, size_t *n, const char *id)
 
 /* ------------------------------------------------------------ OpenVEX */
 
-static int openvex_status(const char *s, dd__vex_status *out)
+typedef struct status_name {
+    const char *name;
+    dd__vex_status st;
+} status_name;
+
+/* *out = the status `s` names in map[n]; -1 when none does */
+static int
+status_of(const status_name *map, size_t n, const char *s, dd__vex_status *out)
 {
-    static const struct {
-        const char *name;
-        dd__vex_status st;
-    } map[] = {{"not_affected", DD__VEX_NOT_AFFECTED},
-               {"fixed", DD__VEX_FIXED},
-               {"affected", DD__VEX_AFFECTED},
-               {"under_investigation", DD__VEX_UNDER_INVESTIGATION}};
-    for (size_t i = 0; s && i < sizeof map / sizeof map[0]; i++) {
+    for (size_t i = 0; s && i < n; i++) {
         if (!strcmp(s, map[i].name)) {
             *out = map[i].st;
             return 0;
         }
     }
     return -1;
+}
+
+static int openvex_status(const char *s, dd__vex_status *out)
+{
+    static const status_name map[] = {
+        {"not_affected", DD__VEX_NOT_AFFECTED},
+        {"fixed", DD__VEX_FIXED},
+        {"affected", DD__VEX_AFFECTED},
+        {"under_investigation", DD__VEX_UNDER_INVESTIGATION}};
+    return status_of(map, sizeof map / sizeof map[0], s, out);
 }
 
 /* a product or subcomponent: {"@id": ..., "identifiers": {"purl": ...}}
@@ -377,22 +387,14 @@ static int cdx_components(
 
 static int cdx_state(const char *s, dd__vex_status *out)
 {
-    static const struct {
-        const char *name;
-        dd__vex_status st;
-    } map[] = {{"not_affected", DD__VEX_NOT_AFFECTED},
-               {"false_positive", DD__VEX_NOT_AFFECTED},
-               {"resolved", DD__VEX_FIXED},
-               {"resolved_with_pedigree", DD__VEX_FIXED},
-               {"exploitable", DD__VEX_AFFECTED},
-               {"in_triage", DD__VEX_UNDER_INVESTIGATION}};
-    for (size_t i = 0; s && i < sizeof map / sizeof map[0]; i++) {
-        if (!strcmp(s, map[i].name)) {
-            *out = map[i].st;
-            return 0;
-        }
-    }
-    return -1;
+    static const status_name map[] = {
+        {"not_affected", DD__VEX_NOT_AFFECTED},
+        {"false_positive", DD__VEX_NOT_AFFECTED},
+        {"resolved", DD__VEX_FIXED},
+        {"resolved_with_pedigree", DD__VEX_FIXED},
+        {"exploitable", DD__VEX_AFFECTED},
+        {"in_triage", DD__VEX_UNDER_INVESTIGATION}};
+    return status_of(map, sizeof map / sizeof map[0], s, out);
 }
 
 static int parse_cdx_vuln(
