@@ -4,7 +4,8 @@
 # so every manifest digest differs) in a local Debian docker-registry on
 # 127.0.0.1, with --parallel 1 and --parallel 2 in one run. Prints both
 # times, the ratio (issue 17's target: <= 0.6 on 2 cores) and whether the
-# two sweeps reported the same lines. Figures only.
+# two sweeps reported the same lines, and the floor the CPU time sets
+# (--parallel 1 already reads layers on every core). Figures only.
 set -eu
 DD=${1:-build/drydock}
 IMAGES=${DRYDOCK_TEST_IMAGES:-${XDG_CACHE_HOME:-$HOME/.cache}/drydock-test-images/out}
@@ -67,16 +68,21 @@ EOF
   done
 done
 run() { # parallel
-  /usr/bin/time -f '%e %M' -o "$T/t$1" "$DD" registry scan -q --skip-vuln --format json --parallel "$1" \
+  /usr/bin/time -f '%e %M %U %S' -o "$T/t$1" "$DD" registry scan -q --skip-vuln --format json --parallel "$1" ${SWEEP_ARGS:-} \
     --insecure-registry "127.0.0.1:$P" "127.0.0.1:$P" > "$T/p$1.jsonl" || true
 }
+[ -n "${SWEEP_SINCE_ONLY:-}" ] && { /usr/bin/time -f "listing and opening only (--since 2999-01-01): %e s" "$DD" registry scan -q --skip-vuln --format json --since 2999-01-01 --insecure-registry "127.0.0.1:$P" "127.0.0.1:$P" > /dev/null; }
 run 1
 run 2
-read -r t1 m1 < <(tail -1 "$T/t1")
-read -r t2 m2 < <(tail -1 "$T/t2")
+read -r t1 m1 u1 s1 < <(tail -1 "$T/t1")
+read -r t2 m2 u2 s2 < <(tail -1 "$T/t2")
 imgs=$(grep -c '"type":"image"' "$T/p1.jsonl")
 same=$(cmp -s "$T/p1.jsonl" "$T/p2.jsonl" && echo yes || echo NO)
 echo "registry sweep: $imgs distinct images (variants of:$BASES), $(nproc) cores; same lines both ways: $same"
-printf -- '--parallel 1: %6.2f s, peak RSS %d MiB\n' "$t1" $((m1 / 1024))
-printf -- '--parallel 2: %6.2f s, peak RSS %d MiB\n' "$t2" $((m2 / 1024))
+printf -- '--parallel 1: %6.2f s (CPU %.2f s), peak RSS %d MiB\n' "$t1" "$(echo "$u1 + $s1" | bc)" $((m1 / 1024))
+printf -- '--parallel 2: %6.2f s (CPU %.2f s), peak RSS %d MiB\n' "$t2" "$(echo "$u2 + $s2" | bc)" $((m2 / 1024))
 printf 'ratio parallel 2 / parallel 1: %.2f (target <= 0.6)\n' "$(echo "$t2 / $t1" | bc -l)"
+# --parallel 1 already reads an image's layers on every core, so the
+# sweep's CPU time over the cores is the floor no --parallel can beat
+printf 'floor from CPU time (CPU of --parallel 1 / %d cores / its wall time): %.2f\n' "$(nproc)" \
+  "$(echo "($u1 + $s1) / $(nproc) / $t1" | bc -l)"
