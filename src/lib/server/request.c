@@ -160,7 +160,7 @@ int dd_service_parse_submit(const char *body,
     json_decref(opts);
     out->image = dd__strndup(ref, rlen);
     out->options = text ? dd__strdup(text) : NULL;
-    free(text); /* jansson's allocation */
+    free(text); /* json_dumps() result: jansson's allocator */
     out->scanners = bits;
     out->local = dd_service_ref_is_local(ref);
     if (!out->image || !out->options) {
