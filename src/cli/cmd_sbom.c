@@ -105,7 +105,11 @@ static void table(FILE *out, const dd_image *img, const dd_inventory *inv)
     size_t counts[4] = {0, 0, 0, 0};
     for (size_t i = 0; i < n; i++) {
         const dd_package *p = dd_inventory_get(inv, i);
-        counts[p->type & 3]++;
+        /* 0: an application package (npm, PyPI, Go, ...) */
+        counts[p->type == DD_PKG_DPKG || p->type == DD_PKG_APK ||
+                       p->type == DD_PKG_RPM
+                   ? p->type
+                   : 0]++;
         char src[300];
         source_of(p, src, sizeof src);
         /* the license as an SPDX expression (json has it whole) */
@@ -127,9 +131,11 @@ static void table(FILE *out, const dd_image *img, const dd_inventory *inv)
                 cli_esc(p->version), (int)wa, p->arch ? cli_esc(p->arch) : "-",
                 p->layer, (int)ws, cli_esc(src), cli_esc(shown));
     }
-    fprintf(out, "%zu packages (dpkg %zu, apk %zu, rpm %zu) in %zu layers\n", n,
-            counts[DD_PKG_DPKG], counts[DD_PKG_APK], counts[DD_PKG_RPM],
-            info->n_layers);
+    fprintf(out,
+            "%zu packages (dpkg %zu, apk %zu, rpm %zu, application %zu) in "
+            "%zu layers\n",
+            n, counts[DD_PKG_DPKG], counts[DD_PKG_APK], counts[DD_PKG_RPM],
+            counts[0], info->n_layers);
 }
 
 int cmd_sbom(int argc, char **argv)
