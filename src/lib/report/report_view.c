@@ -128,6 +128,10 @@ void dd__section_status(const dd__report_view *v,
                  v->n_licensed, v->n_packages - v->n_licensed);
         return;
     case DD__SEC_ARCHIVE:
+        if (v->info && v->info->source == DD_SOURCE_SBOM) {
+            snprintf(out, n, "not applicable (an SBOM has no layers)");
+            return;
+        }
         snprintf(out, n, "%s",
                  sum->complete ? "checked (every layer)"
                                : "checked, but the image was read only in "
