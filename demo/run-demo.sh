@@ -121,6 +121,16 @@ openssl pkey -in "$DIR/other.pem" -pubout -out "$DIR/other.pub" 2> /dev/null
 "$DD" verify --key "$DIR/demo-signing.pub" "$IMG/oci" | tail -1 | cut -c1-160 || true
 "$DD" verify --key "$DIR/other.pub" "$IMG/oci" 2>&1 | tail -1 | cut -c1-160 || true
 echo
+echo "== drydock policy check: may this image run? (the built-in policy: deny malware,"
+echo "   live secrets, lookalike names and integrity attacks; warn on the rest)"
+set +e
+"$DD" policy check -q ${DB:+--db "$DB"} "$IMG/oci" 2>&1 | cut -c1-160 | head -12
+echo "exit code ${PIPESTATUS[0]} (0 allow or warn, 1 deny)"
+set -e
+echo
+echo "== drydock scan --scanners license (SPDX licenses, forbidden and restricted ones)"
+"$DD" scan -q --scanners license "$IMG/oci" 2>/dev/null | sed -n '/^Licenses/,$p' | head -8 | cut -c1-160 || true
+echo
 echo "== drydock ls --deleted (files a later layer removed; their bytes still ship)"
 "$DD" ls --deleted -l "$IMG/oci" 2>/dev/null || true
 echo

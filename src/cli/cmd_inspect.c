@@ -192,8 +192,12 @@ static void print_table(const dd_image *img, const dd_walk *w)
            in->architecture ? cli_esc(in->architecture) : "?",
            in->variant ? "/" : "", cli_esc(in->variant));
     printf("%-14s%s\n", "Created", in->created ? cli_esc(in->created) : "-");
+    /* sbom:, fs: and rootfs: have no image config, so no user either */
+    int noconfig = in->source == DD_SOURCE_SBOM || in->source == DD_SOURCE_FS ||
+                   in->source == DD_SOURCE_ROOTFS;
     printf("%-14s%s\n", "User",
            in->user && in->user[0] ? cli_esc(in->user)
+           : noconfig              ? "- (no image config)"
                                    : "(none: runs as root)");
     printf("%-14s%s\n", "Workdir",
            in->workdir && in->workdir[0] ? cli_esc(in->workdir) : "-");
