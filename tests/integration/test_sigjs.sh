@@ -87,6 +87,15 @@ jcompare() {
         agree=$((agree + 1))
         pass "sigjs $name: sigstore-js agrees ($jv)"
         printf '| %s | %s | %s | %s | agree |\n' "$name" "$dv" "$jv" "${jout:0:70}" >> "$table"
+    elif [ "$drc" = 0 ] && [ "$jrc" = 1 ] && [ "${jout#*invalid time}" != "$jout" ] &&
+        jq -e '.verificationMaterial.timestampVerificationData.rfc3161Timestamps | length > 0' "$bundle" > /dev/null 2>&1; then
+        # @sigstore/core's GeneralizedTime parser takes 0 or exactly 3
+        # fraction digits, but DER drops trailing zeros: a mock TSA time
+        # whose milliseconds end in 0 ("...12.12Z") is refused there (about
+        # one run in ten); drydock reads it (docs/trust.md)
+        differ=$((differ + 1))
+        pass "sigjs $name: sigstore-js cannot parse this TSA time (a DER fraction with trailing zeros dropped); drydock verifies it"
+        printf '| %s | %s | %s | %s | sigstore-js parser |\n' "$name" "$dv" "$jv" "${jout:0:70}" >> "$table"
     elif [ -n "$k" ] && [ "$k" = "$drc $jrc" ]; then
         differ=$((differ + 1))
         pass "sigjs $name: the documented difference holds (drydock $dv, sigstore-js $jv)"
