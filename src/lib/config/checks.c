@@ -539,6 +539,9 @@ char *dd_history_instruction(const char *cb, char *out, size_t n)
     if (len > 11 && !strcmp(p + len - 11, " # buildkit")) {
         len -= 11;
     }
+    while (len && (p[len - 1] == ' ' || p[len - 1] == '\t')) {
+        len--; /* "ADD file:… in / " */
+    }
     snprintf(out, n, "%s%.*s", run ? "RUN " : "", (int)len, p);
     return out;
 }
