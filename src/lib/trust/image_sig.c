@@ -671,26 +671,42 @@ static int legacy_tag(ictx *c, const char *suffix, dd_trust_sig_kind kind)
     return 0;
 }
 
-/* One referrer manifest (digest `d`) that holds a Sigstore bundle. */
-static void check_referrer(ictx *c, const char *d)
+/* A referrer manifest (digest `d`) as a new signature record of `kind`
+ * (*sp) and its parsed JSON; NULL when out of memory or unreadable (the
+ * record then says why). */
+static json_t *
+open_referrer(ictx *c, const char *d, dd_trust_sig_kind kind, dd_trust_sig **sp)
 {
     char what[120];
     snprintf(what, sizeof what, "referrer %.80s", d);
-    dd_trust_sig *s = add_sig(c, DD_TRUST_SIG_BUNDLE, what, (size_t)-1);
+    dd_trust_sig *s = *sp = add_sig(c, kind, what, (size_t)-1);
     if (!s) {
-        return;
+        return NULL;
     }
-    char *m = NULL, *b = NULL;
-    size_t ml = 0, bl = 0;
+    char *m = NULL;
+    size_t ml = 0;
     dd_error e = {0};
     json_t *j = NULL;
     if (src_manifest(&c->src, d, &m, &ml, &e) ||
         dd__json_parse(&j, m, ml, MAX_MANIFEST, d, &e)) {
         sig_fail(s, DD_TRUST_BUNDLE, e.message);
-        dd__free(m);
-        return;
+        j = NULL;
     }
     dd__free(m);
+    return j;
+}
+
+/* One referrer manifest (digest `d`) that holds a Sigstore bundle. */
+static void check_referrer(ictx *c, const char *d)
+{
+    dd_trust_sig *s = NULL;
+    json_t *j = open_referrer(c, d, DD_TRUST_SIG_BUNDLE, &s);
+    if (!j) {
+        return;
+    }
+    char *b = NULL;
+    size_t bl = 0;
+    dd_error e = {0};
     const char *sd = json_string_value(
         json_object_get(json_object_get(j, "subject"), "digest"));
     json_t *l0 = json_array_get(json_object_get(j, "layers"), 0);
@@ -726,23 +742,14 @@ static int is_bundle_type(const char *t)
  * image, its one layer a JWS or COSE envelope. */
 static void check_notation(ictx *c, const char *d)
 {
-    char what[120];
-    snprintf(what, sizeof what, "referrer %.80s", d);
-    dd_trust_sig *s = add_sig(c, DD_TRUST_SIG_NOTATION_JWS, what, (size_t)-1);
-    if (!s) {
+    dd_trust_sig *s = NULL;
+    json_t *j = open_referrer(c, d, DD_TRUST_SIG_NOTATION_JWS, &s);
+    if (!j) {
         return;
     }
-    char *m = NULL, *b = NULL;
-    size_t ml = 0, bl = 0;
+    char *b = NULL;
+    size_t bl = 0;
     dd_error e = {0};
-    json_t *j = NULL;
-    if (src_manifest(&c->src, d, &m, &ml, &e) ||
-        dd__json_parse(&j, m, ml, MAX_MANIFEST, d, &e)) {
-        sig_fail(s, DD_TRUST_BUNDLE, e.message);
-        dd__free(m);
-        return;
-    }
-    dd__free(m);
     json_t *sub = json_object_get(j, "subject");
     const char *sd = json_string_value(json_object_get(sub, "digest"));
     json_t *ls = json_object_get(j, "layers");
