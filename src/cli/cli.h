@@ -181,9 +181,12 @@ int cli_make_engine(const cli_common *c,
                     const char *db_path,
                     int no_malware,
                     dd_engine **out);
-/* Open + scan with `so` (its walk options are filled from `c`), with
- * the progress bar; prints one error line on failure and returns the
- * exit code, or 0. */
+/* Open the image named on the command line (c->image); one error line
+ * on failure and the exit code, or 0. */
+int cli_open_image(const cli_common *c, dd_image **img);
+/* Open (unless *img is already open, by cli_open_image) + scan with `so`
+ * (its walk options are filled from `c`), with the progress bar; prints
+ * one error line on failure and returns the exit code, or 0. */
 int cli_open_scan(const cli_common *c,
                   dd_engine *eng,
                   dd_scan_opts *so,

@@ -714,44 +714,9 @@ static int add_signature_findings(scan_args *a, dd_scan *scan)
     return rc ? EXIT_UNREADABLE : 0;
 }
 
-/* EXIT_UNREADABLE with the one line dd_image_open would print when `ref`
- * names a local file or directory (fs:, rootfs:, oci:, docker-archive:,
- * oci-archive:, or a path starting with / or .) that does not exist; 0
- * otherwise (bare names may come from a daemon or registry). */
-static int local_missing(const char *ref)
-{
-    static const char *const pre[] = {
-        "fs:", "rootfs:", "oci:", "docker-archive:", "oci-archive:"};
-    const char *path = NULL, *shown = ref;
-    for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++) {
-        size_t n = strlen(pre[i]);
-        if (!strncmp(ref, pre[i], n)) {
-            path = ref + n;
-            if (i > 1) {
-                shown = path; /* as the library names it */
-            }
-        }
-    }
-    if (!path && (ref[0] == '/' || ref[0] == '.')) {
-        path = ref;
-    }
-    if (!path || !*path) {
-        return 0;
-    }
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", path);
-    char *colon = strchr(buf, ':'); /* oci:DIR:TAG */
-    struct stat st;
-    if (stat(buf, &st) == 0 || errno != ENOENT ||
-        (colon && (*colon = '\0', stat(buf, &st) == 0))) {
-        return 0;
-    }
-    fprintf(stderr, "drydock: %s: no such file or directory\n", cli_esc(shown));
-    return EXIT_UNREADABLE;
-}
-
 static int scan_main(int argc, char **argv, const char *prefix)
 {
+    dd_image *img = NULL;
     cli_common c;
     cli_common_init(&c);
     dd_scan_opts so = DD_SCAN_OPTS_INIT;
@@ -876,9 +841,9 @@ static int scan_main(int argc, char **argv, const char *prefix)
         a.vex[a.n_vex] = NULL;
         so.vex_files = a.vex;
     }
-    /* a local source that is not there is said before any database
-     * download is tried */
-    if ((rc = local_missing(c.image))) {
+    /* the image first: one that cannot be read (a missing local path, an
+     * unknown name) is said before any database download is tried */
+    if ((rc = cli_open_image(&c, &img))) {
         goto out;
     }
     /* the database: a scan with the vuln scanner has one or stops (exit
@@ -895,7 +860,6 @@ static int scan_main(int argc, char **argv, const char *prefix)
     if (rc) {
         goto out;
     }
-    dd_image *img = NULL;
     dd_scan *scan = NULL;
     char *text = NULL;
     size_t len = 0;
@@ -1006,9 +970,9 @@ done:
         dd_string_free(text);
     }
     dd_scan_free(scan);
-    dd_image_free(img);
     dd_engine_free(eng);
 out:
+    dd_image_free(img);
     dd_policy_free(pol);
     if (igntmp[0]) {
         unlink(igntmp);

@@ -278,8 +278,7 @@ static void progress(uint64_t done, uint64_t total, void *payload)
     fflush(stderr);
 }
 
-/* Open the image named on the command line; one error line on failure. */
-static int open_image(const cli_common *c, dd_image **img)
+int cli_open_image(const cli_common *c, dd_image **img)
 {
     dd_error err;
     dd_image_opts io = DD_IMAGE_OPTS_INIT;
@@ -355,7 +354,7 @@ int cli_open_scan(const cli_common *c,
                   dd_image **img,
                   dd_scan **scan)
 {
-    int rc = open_image(c, img);
+    int rc = *img ? 0 : cli_open_image(c, img);
     if (rc) {
         return rc;
     }
@@ -408,7 +407,7 @@ int cli_open_walk(const cli_common *c,
                   dd_image **img,
                   dd_walk **walk)
 {
-    int rc = open_image(c, img);
+    int rc = cli_open_image(c, img);
     if (rc) {
         return rc;
     }
